@@ -1,0 +1,5 @@
+from django.conf import settings
+
+
+def service(request):
+    return {"service_name": settings.SERVICE_NAME}

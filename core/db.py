@@ -1,0 +1,55 @@
+"""Expressions for the constraints that keep periods honest in Postgres.
+
+Exclusion constraints compare an id for equality and date ranges for overlap. The usual
+`id WITH =` needs the btree_gist extension, which the embedded PostgreSQL (pgserver) does
+not ship and managed databases do not always allow; a one-point range `[id, id]` compared
+WITH && means the same and needs only core GiST (docs/decisions/0004-periods.md).
+"""
+
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import RangeOperators
+from django.db import models
+from django.db.models import F, Func, Q, Value
+
+
+class DateRangeInclusive(Func):
+    """daterange(start, end, '[]'): both days included; a NULL end means "ongoing"."""
+
+    function = "DATERANGE"
+    output_field = models.DateField()  # only used inside constraints; never selected
+
+    def __init__(self, start, end):
+        super().__init__(start, end, Value("[]"))
+
+
+class SameId(Func):
+    """int8range(id, id, '[]'): overlaps another such range exactly when the ids are equal."""
+
+    function = "INT8RANGE"
+    output_field = models.BigIntegerField()  # only used inside constraints; never selected
+
+    def __init__(self, field):
+        super().__init__(F(field), F(field), Value("[]"))
+
+
+PERIOD = DateRangeInclusive("started_on", "finished_on")
+
+
+def no_overlapping_periods(name: str, *same: str, condition: Q | None = None) -> ExclusionConstraint:
+    """Rows that agree on every field in `same` may not have overlapping [started_on, finished_on]."""
+    return ExclusionConstraint(
+        name=name,
+        expressions=[*((SameId(field), RangeOperators.OVERLAPS) for field in same), (PERIOD, RangeOperators.OVERLAPS)],
+        condition=condition,
+    )
+
+
+def finishes_on_or_after_start(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(finished_on__isnull=True) | Q(finished_on__gte=F("started_on")), name=name
+    )
+
+
+def one_ongoing(name: str, *fields: str) -> models.UniqueConstraint:
+    """A partial unique index: at most one row with no finish date per combination of fields."""
+    return models.UniqueConstraint(fields=list(fields), condition=Q(finished_on__isnull=True), name=name)

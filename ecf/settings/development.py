@@ -1,0 +1,10 @@
+import os
+
+os.environ.setdefault("SECRET_KEY", "development-only-not-secret")
+
+from ecf.settings.base import *  # noqa: E402,F403
+
+DEBUG = True
+SECRET_KEY = os.environ["SECRET_KEY"]
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+WHITENOISE_USE_FINDERS = True

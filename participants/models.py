@@ -1,0 +1,260 @@
+"""Teachers and the periods that say where they are and how they train.
+
+A period is a row with `started_on` and `finished_on` (NULL while ongoing); both days are
+included. What is true on a date is the set of periods whose range contains it. Postgres
+enforces the invariants: check and exclusion constraints here, and the triggers in
+migration 0002 for rules that span two tables (a child period lies inside its parent; a
+mentor and mentee share a school; nobody mentors themself).
+"""
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+
+from core.db import finishes_on_or_after_start, no_overlapping_periods, one_ongoing
+from schools.models import TrainingProgramme
+
+
+class InductionStatus(models.TextChoices):
+    """A teacher's induction status as the Teaching Record System reports it."""
+
+    NONE = "none", "None"
+    REQUIRED_TO_COMPLETE = "required_to_complete", "Required to complete"
+    IN_PROGRESS = "in_progress", "In progress"
+    PASSED = "passed", "Passed"
+    FAILED = "failed", "Failed"
+    EXEMPT = "exempt", "Exempt"
+
+
+class Teacher(models.Model):
+    """One person. We keep no date of birth or National Insurance number once TRS has checked them."""
+
+    api_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    trn = models.CharField("TRN", max_length=7, unique=True)
+    trs_first_name = models.CharField(max_length=100)
+    trs_last_name = models.CharField(max_length=100)
+    corrected_name = models.CharField(
+        max_length=200, blank=True, help_text="The name the school knows them by, when it differs from TRS."
+    )
+    trs_qts_awarded_on = models.DateField("QTS awarded on", null=True, blank=True)
+    trs_induction_status = models.CharField(max_length=30, choices=InductionStatus.choices, blank=True)
+    trs_data_refreshed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["trs_last_name", "trs_first_name"]
+        indexes = [models.Index(fields=["trs_last_name", "trs_first_name"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(trn__regex=r"^[0-9]{7}$"), name="teacher_trn_is_seven_digits"),
+        ]
+
+    @property
+    def full_name(self) -> str:
+        return self.corrected_name or f"{self.trs_first_name} {self.trs_last_name}"
+
+    def __str__(self):
+        return f"{self.full_name} ({self.trn})"
+
+
+class WorkingPattern(models.TextChoices):
+    FULL_TIME = "full_time", "Full time"
+    PART_TIME = "part_time", "Part time"
+
+
+class ECTAtSchoolPeriod(models.Model):
+    """An ECT at a school. An ECT is at one school at a time."""
+
+    teacher = models.ForeignKey(Teacher, on_delete=models.PROTECT, related_name="ect_at_school_periods")
+    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="ect_at_school_periods")
+    started_on = models.DateField()
+    finished_on = models.DateField(null=True, blank=True)
+    email = models.EmailField()
+    working_pattern = models.CharField(max_length=20, choices=WorkingPattern.choices, blank=True)
+    school_reported_appropriate_body = models.ForeignKey(
+        "providers.AppropriateBody", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "ECT at school period"
+        ordering = ["-started_on"]
+        constraints = [
+            finishes_on_or_after_start("ect_at_school_period_finishes_after_start"),
+            no_overlapping_periods("ect_at_one_school_at_a_time", "teacher_id"),
+            one_ongoing("ect_one_ongoing_period_per_school", "teacher", "school"),
+        ]
+
+    def __str__(self):
+        return f"ECT {self.teacher} at {self.school} from {self.started_on}"
+
+
+class MentorAtSchoolPeriod(models.Model):
+    """A mentor at a school. A mentor may be at several schools at once, but once per school."""
+
+    teacher = models.ForeignKey(Teacher, on_delete=models.PROTECT, related_name="mentor_at_school_periods")
+    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="mentor_at_school_periods")
+    started_on = models.DateField()
+    finished_on = models.DateField(null=True, blank=True)
+    email = models.EmailField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-started_on"]
+        constraints = [
+            finishes_on_or_after_start("mentor_at_school_period_finishes_after_start"),
+            no_overlapping_periods("mentor_once_per_school_at_a_time", "teacher_id", "school_id"),
+            one_ongoing("mentor_one_ongoing_period_per_school", "teacher", "school"),
+        ]
+
+    def __str__(self):
+        return f"Mentor {self.teacher} at {self.school} from {self.started_on}"
+
+
+class MentorshipPeriod(models.Model):
+    """A mentor mentoring an ECT. An ECT has one mentor at a time; a mentor may have several ECTs."""
+
+    mentee = models.ForeignKey(ECTAtSchoolPeriod, on_delete=models.CASCADE, related_name="mentorship_periods")
+    mentor = models.ForeignKey(MentorAtSchoolPeriod, on_delete=models.CASCADE, related_name="mentorship_periods")
+    started_on = models.DateField()
+    finished_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-started_on"]
+        constraints = [
+            finishes_on_or_after_start("mentorship_period_finishes_after_start"),
+            no_overlapping_periods("ect_has_one_mentor_at_a_time", "mentee_id"),
+        ]
+
+    def __str__(self):
+        return f"{self.mentor.teacher} mentoring {self.mentee.teacher} from {self.started_on}"
+
+
+class TrainingPeriod(models.Model):
+    """How an ECT or mentor is trained over a span of their time at a school."""
+
+    ect_at_school_period = models.ForeignKey(
+        ECTAtSchoolPeriod, null=True, blank=True, on_delete=models.CASCADE, related_name="training_periods"
+    )
+    mentor_at_school_period = models.ForeignKey(
+        MentorAtSchoolPeriod, null=True, blank=True, on_delete=models.CASCADE, related_name="training_periods"
+    )
+    started_on = models.DateField()
+    finished_on = models.DateField(null=True, blank=True)
+    training_programme = models.CharField(max_length=20, choices=TrainingProgramme.choices)
+    # Provider-led training is confirmed through a school partnership, or, until the lead
+    # provider confirms one, rests on the school's expression of interest in a lead provider.
+    school_partnership = models.ForeignKey(
+        "providers.SchoolPartnership", null=True, blank=True, on_delete=models.PROTECT, related_name="training_periods"
+    )
+    expression_of_interest = models.ForeignKey(
+        "providers.ActiveLeadProvider", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawal_reason = models.CharField(max_length=100, blank=True)
+    deferred_at = models.DateTimeField(null=True, blank=True)
+    deferral_reason = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-started_on"]
+        constraints = [
+            finishes_on_or_after_start("training_period_finishes_after_start"),
+            models.CheckConstraint(
+                condition=(Q(ect_at_school_period__isnull=False) & Q(mentor_at_school_period__isnull=True))
+                | (Q(ect_at_school_period__isnull=True) & Q(mentor_at_school_period__isnull=False)),
+                name="training_period_belongs_to_one_ect_or_mentor_period",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(training_programme=TrainingProgramme.PROVIDER_LED)
+                    & (Q(school_partnership__isnull=False) | Q(expression_of_interest__isnull=False))
+                )
+                | (
+                    Q(training_programme=TrainingProgramme.SCHOOL_LED)
+                    & Q(school_partnership__isnull=True)
+                    & Q(expression_of_interest__isnull=True)
+                ),
+                name="training_period_provider_led_has_provider_school_led_has_none",
+            ),
+            models.CheckConstraint(
+                condition=Q(mentor_at_school_period__isnull=True) | Q(training_programme=TrainingProgramme.PROVIDER_LED),
+                name="mentor_training_is_provider_led",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True, withdrawal_reason="")
+                | (Q(withdrawn_at__isnull=False) & ~Q(withdrawal_reason="")),
+                name="training_period_withdrawal_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(deferred_at__isnull=True, deferral_reason="")
+                | (Q(deferred_at__isnull=False) & ~Q(deferral_reason="")),
+                name="training_period_deferral_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | Q(deferred_at__isnull=True),
+                name="training_period_not_both_withdrawn_and_deferred",
+            ),
+            no_overlapping_periods(
+                "ect_training_periods_do_not_overlap",
+                "ect_at_school_period_id",
+                condition=Q(ect_at_school_period__isnull=False),
+            ),
+            no_overlapping_periods(
+                "mentor_training_periods_do_not_overlap",
+                "mentor_at_school_period_id",
+                condition=Q(mentor_at_school_period__isnull=False),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_training_programme_display()} training from {self.started_on}"
+
+
+class InductionOutcome(models.TextChoices):
+    PASS = "pass", "Passed"
+    FAIL = "fail", "Failed"
+
+
+class InductionPeriod(models.Model):
+    """A span of statutory induction overseen by an appropriate body, as that body records it."""
+
+    teacher = models.ForeignKey(Teacher, on_delete=models.PROTECT, related_name="induction_periods")
+    appropriate_body = models.ForeignKey(
+        "providers.AppropriateBody", on_delete=models.PROTECT, related_name="induction_periods"
+    )
+    started_on = models.DateField()
+    finished_on = models.DateField(null=True, blank=True)
+    induction_programme = models.CharField(max_length=20, choices=TrainingProgramme.choices)
+    number_of_terms = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
+    outcome = models.CharField(max_length=10, choices=InductionOutcome.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-started_on"]
+        constraints = [
+            finishes_on_or_after_start("induction_period_finishes_after_start"),
+            no_overlapping_periods("induction_periods_do_not_overlap", "teacher_id"),
+            models.CheckConstraint(
+                condition=Q(finished_on__isnull=True, number_of_terms__isnull=True)
+                | Q(finished_on__isnull=False, number_of_terms__isnull=False),
+                name="induction_period_finished_has_number_of_terms",
+            ),
+            models.CheckConstraint(
+                condition=Q(number_of_terms__isnull=True) | Q(number_of_terms__gte=0, number_of_terms__lte=16),
+                name="induction_period_number_of_terms_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="") | Q(finished_on__isnull=False),
+                name="induction_period_outcome_only_when_finished",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Induction of {self.teacher} with {self.appropriate_body} from {self.started_on}"

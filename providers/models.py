@@ -1,0 +1,132 @@
+"""The provider chain: lead provider × contract period → active lead provider;
+× delivery partner → lead provider–delivery partner pairing; × school → school partnership."""
+
+import uuid
+
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import RangeOperators
+from django.db import models
+from django.db.models import F, Q
+
+from core.db import PERIOD
+
+
+class ContractPeriod(models.Model):
+    """A year of registration and funding (ECF1: cohort), named by the year it starts."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    started_on = models.DateField()
+    finished_on = models.DateField()
+    enabled = models.BooleanField(default=False, help_text="Open for schools to register ECTs.")
+    payments_frozen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["year"]
+        constraints = [
+            models.CheckConstraint(condition=Q(year__gte=2020, year__lte=2100), name="contract_period_year_range"),
+            models.CheckConstraint(condition=Q(finished_on__gt=F("started_on")), name="contract_period_finishes_after_start"),
+            ExclusionConstraint(
+                name="contract_periods_do_not_overlap",
+                expressions=[(PERIOD, RangeOperators.OVERLAPS)],
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year} to {self.year + 1}"
+
+
+class LeadProvider(models.Model):
+    api_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ActiveLeadProvider(models.Model):
+    """A lead provider contracted to train in a contract period."""
+
+    lead_provider = models.ForeignKey(LeadProvider, on_delete=models.PROTECT, related_name="active_periods")
+    contract_period = models.ForeignKey(ContractPeriod, on_delete=models.PROTECT, related_name="active_lead_providers")
+
+    class Meta:
+        ordering = ["contract_period", "lead_provider__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["lead_provider", "contract_period"], name="active_lead_provider_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.lead_provider} in {self.contract_period}"
+
+
+class DeliveryPartner(models.Model):
+    api_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class LeadProviderDeliveryPartnership(models.Model):
+    """A delivery partner working with a lead provider in one contract period."""
+
+    active_lead_provider = models.ForeignKey(
+        ActiveLeadProvider, on_delete=models.PROTECT, related_name="delivery_partnerships"
+    )
+    delivery_partner = models.ForeignKey(DeliveryPartner, on_delete=models.PROTECT, related_name="lead_provider_partnerships")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["active_lead_provider", "delivery_partner"], name="lead_provider_delivery_partnership_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.active_lead_provider.lead_provider} with {self.delivery_partner}"
+
+
+class SchoolPartnership(models.Model):
+    """A school trained by a lead provider and delivery partner in a contract period (confirmed by the LP)."""
+
+    api_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="partnerships")
+    lead_provider_delivery_partnership = models.ForeignKey(
+        LeadProviderDeliveryPartnership, on_delete=models.PROTECT, related_name="school_partnerships"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "lead_provider_delivery_partnership"], name="school_partnership_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.school} with {self.lead_provider_delivery_partnership}"
+
+
+class AppropriateBody(models.Model):
+    class BodyType(models.TextChoices):
+        TEACHING_SCHOOL_HUB = "teaching_school_hub", "Teaching school hub"
+        NATIONAL = "national", "National body"
+        LOCAL_AUTHORITY = "local_authority", "Local authority (legacy)"
+
+    name = models.CharField(max_length=200, unique=True)
+    body_type = models.CharField(max_length=30, choices=BodyType.choices)
+    dfe_sign_in_organisation_id = models.UUIDField(null=True, blank=True, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "appropriate bodies"
+
+    def __str__(self):
+        return self.name
