@@ -1,6 +1,6 @@
 """The append-only event log: who did what, when, to which record, and why.
 
-Rows are never updated or deleted (a trigger in migration 0002 refuses both), so the log
+Rows are never updated or deleted (a trigger in migration 0003 refuses both), so the log
 can feed every timeline and be trusted as history. Periods are referenced by kind and id
 rather than by foreign key, because a period that had not started may be removed while
 the events about it must stay.

@@ -3,7 +3,7 @@
 A period is a row with `started_on` and `finished_on` (NULL while ongoing); both days are
 included. What is true on a date is the set of periods whose range contains it. Postgres
 enforces the invariants: check and exclusion constraints here, and the triggers in
-migration 0002 for rules that span two tables (a child period lies inside its parent; a
+migration 0003 for rules that span two tables (a child period lies inside its parent; a
 mentor and mentee share a school; nobody mentors themself).
 """
 

@@ -126,6 +126,6 @@ DROP FUNCTION participants_assert_mentorship_valid(bigint);
 
 
 class Migration(migrations.Migration):
-    dependencies = [("participants", "0001_initial")]
+    dependencies = [("participants", "0002_initial")]
 
     operations = [migrations.RunSQL(SQL, REVERSE_SQL)]
