@@ -1,5 +1,6 @@
 // Builds the front end into static/ (git-ignored; collectstatic and WhiteNoise serve it):
 //   static/app/application.css   GOV.UK Frontend + our styles, compiled from frontend/application.scss
+//   static/app/init.js           starts GOV.UK Frontend's components (frontend/init.mjs)
 //   static/govuk/govuk-frontend.min.js and static/govuk/assets/  (fonts, images, manifest)
 import { cpSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -17,6 +18,7 @@ const css = sass.compile(join(root, "frontend", "application.scss"), {
 });
 mkdirSync(join(out, "app"), { recursive: true });
 writeFileSync(join(out, "app", "application.css"), css.css);
+cpSync(join(root, "frontend", "init.mjs"), join(out, "app", "init.js"));
 
 mkdirSync(join(out, "govuk"), { recursive: true });
 cpSync(join(govuk, "govuk-frontend.min.js"), join(out, "govuk", "govuk-frontend.min.js"));

@@ -9,6 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 SERVICE_NAME = "Manage training for early career teachers"
+SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "continuing-professional-development@digital.education.gov.uk")
 
 
 def required_env(name: str) -> str:
@@ -33,6 +34,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.forms",  # so the template renderer finds Django's own widget templates
     "core",
     "accounts",
     "schools",
