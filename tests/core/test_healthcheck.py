@@ -1,0 +1,45 @@
+import pytest
+from django.db import connection
+from django.db.backends.postgresql.base import DatabaseWrapper
+
+from core import health
+
+
+@pytest.mark.django_db
+def test_healthy_when_postgres_and_redis_answer(client):
+    response = client.get("/healthcheck")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {"postgres": "ok", "redis": "ok"}}
+    assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_unavailable_when_redis_is_down(client, settings, unused_tcp_port):
+    settings.REDIS_URL = f"redis://127.0.0.1:{unused_tcp_port}/0"
+    response = client.get("/healthcheck")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "unavailable"
+    assert body["checks"]["postgres"] == "ok"
+    assert body["checks"]["redis"].startswith("down: ")
+
+
+@pytest.mark.django_db
+def test_unavailable_when_postgres_is_down(client, monkeypatch, unused_tcp_port):
+    unreachable = DatabaseWrapper(
+        {**connection.settings_dict, "HOST": "127.0.0.1", "PORT": unused_tcp_port, "CONN_HEALTH_CHECKS": False}
+    )
+    monkeypatch.setattr(health, "connection", unreachable)
+    response = client.get("/healthcheck")
+    assert response.status_code == 503
+    assert response.json()["checks"]["postgres"] == "down: OperationalError"
+    assert response.json()["checks"]["redis"] == "ok"
+
+
+@pytest.fixture
+def unused_tcp_port():
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
