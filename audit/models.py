@@ -37,7 +37,9 @@ class Event(models.Model):
     teacher = models.ForeignKey(
         "participants.Teacher", null=True, blank=True, on_delete=models.PROTECT, related_name="events"
     )
-    school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.PROTECT, related_name="events")
+    school = models.ForeignKey(
+        "schools.School", null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
     lead_provider = models.ForeignKey(
         "providers.LeadProvider", null=True, blank=True, on_delete=models.PROTECT, related_name="events"
     )
@@ -59,7 +61,8 @@ class Event(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(actor_type__in=[ActorType.SYSTEM, ActorType.LEAD_PROVIDER]) | Q(actor_user__isnull=False),
+                condition=Q(actor_type__in=[ActorType.SYSTEM, ActorType.LEAD_PROVIDER])
+                | Q(actor_user__isnull=False),
                 name="event_person_actor_has_user",
             ),
             models.CheckConstraint(
@@ -67,7 +70,8 @@ class Event(models.Model):
                 name="event_lead_provider_actor_has_lead_provider",
             ),
             models.CheckConstraint(
-                condition=Q(subject_type="", subject_id__isnull=True) | (~Q(subject_type="") & Q(subject_id__isnull=False)),
+                condition=Q(subject_type="", subject_id__isnull=True)
+                | (~Q(subject_type="") & Q(subject_id__isnull=False)),
                 name="event_subject_type_and_id_together",
             ),
         ]

@@ -39,7 +39,10 @@ def no_overlapping_periods(name: str, *same: str, condition: Q | None = None) ->
     """Rows that agree on every field in `same` may not have overlapping [started_on, finished_on]."""
     return ExclusionConstraint(
         name=name,
-        expressions=[*((SameId(field), RangeOperators.OVERLAPS) for field in same), (PERIOD, RangeOperators.OVERLAPS)],
+        expressions=[
+            *((SameId(field), RangeOperators.OVERLAPS) for field in same),
+            (PERIOD, RangeOperators.OVERLAPS),
+        ],
         condition=condition,
     )
 

@@ -58,7 +58,9 @@ class GovukBoundField(forms.BoundField):
     def build_widget_attrs(self, attrs, widget=None):
         attrs = super().build_widget_attrs(attrs, widget)
         if self.is_choice_group:
-            return attrs  # the group's fieldset carries aria-describedby; each option is styled by the template
+            return (
+                attrs  # the group's fieldset carries aria-describedby; each option is styled by the template
+            )
         attrs.pop("aria-describedby", None)
         if self.described_by:
             attrs["aria-describedby"] = self.described_by

@@ -50,12 +50,12 @@ class Teacher(models.Model):
             models.CheckConstraint(condition=Q(trn__regex=r"^[0-9]{7}$"), name="teacher_trn_is_seven_digits"),
         ]
 
+    def __str__(self):
+        return f"{self.full_name} ({self.trn})"
+
     @property
     def full_name(self) -> str:
         return self.corrected_name or f"{self.trs_first_name} {self.trs_last_name}"
-
-    def __str__(self):
-        return f"{self.full_name} ({self.trn})"
 
 
 class WorkingPattern(models.TextChoices):
@@ -67,7 +67,9 @@ class ECTAtSchoolPeriod(models.Model):
     """An ECT at a school. An ECT is at one school at a time."""
 
     teacher = models.ForeignKey(Teacher, on_delete=models.PROTECT, related_name="ect_at_school_periods")
-    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="ect_at_school_periods")
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.PROTECT, related_name="ect_at_school_periods"
+    )
     started_on = models.DateField()
     finished_on = models.DateField(null=True, blank=True)
     email = models.EmailField()
@@ -95,7 +97,9 @@ class MentorAtSchoolPeriod(models.Model):
     """A mentor at a school. A mentor may be at several schools at once, but once per school."""
 
     teacher = models.ForeignKey(Teacher, on_delete=models.PROTECT, related_name="mentor_at_school_periods")
-    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="mentor_at_school_periods")
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.PROTECT, related_name="mentor_at_school_periods"
+    )
     started_on = models.DateField()
     finished_on = models.DateField(null=True, blank=True)
     email = models.EmailField()
@@ -118,7 +122,9 @@ class MentorshipPeriod(models.Model):
     """A mentor mentoring an ECT. An ECT has one mentor at a time; a mentor may have several ECTs."""
 
     mentee = models.ForeignKey(ECTAtSchoolPeriod, on_delete=models.CASCADE, related_name="mentorship_periods")
-    mentor = models.ForeignKey(MentorAtSchoolPeriod, on_delete=models.CASCADE, related_name="mentorship_periods")
+    mentor = models.ForeignKey(
+        MentorAtSchoolPeriod, on_delete=models.CASCADE, related_name="mentorship_periods"
+    )
     started_on = models.DateField()
     finished_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -149,7 +155,11 @@ class TrainingPeriod(models.Model):
     # Provider-led training is confirmed through a school partnership, or, until the lead
     # provider confirms one, rests on the school's expression of interest in a lead provider.
     school_partnership = models.ForeignKey(
-        "providers.SchoolPartnership", null=True, blank=True, on_delete=models.PROTECT, related_name="training_periods"
+        "providers.SchoolPartnership",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="training_periods",
     )
     expression_of_interest = models.ForeignKey(
         "providers.ActiveLeadProvider", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -183,7 +193,8 @@ class TrainingPeriod(models.Model):
                 name="training_period_provider_led_has_provider_school_led_has_none",
             ),
             models.CheckConstraint(
-                condition=Q(mentor_at_school_period__isnull=True) | Q(training_programme=TrainingProgramme.PROVIDER_LED),
+                condition=Q(mentor_at_school_period__isnull=True)
+                | Q(training_programme=TrainingProgramme.PROVIDER_LED),
                 name="mentor_training_is_provider_led",
             ),
             models.CheckConstraint(
@@ -247,7 +258,8 @@ class InductionPeriod(models.Model):
                 name="induction_period_finished_has_number_of_terms",
             ),
             models.CheckConstraint(
-                condition=Q(number_of_terms__isnull=True) | Q(number_of_terms__gte=0, number_of_terms__lte=16),
+                condition=Q(number_of_terms__isnull=True)
+                | Q(number_of_terms__gte=0, number_of_terms__lte=16),
                 name="induction_period_number_of_terms_range",
             ),
             models.CheckConstraint(

@@ -23,8 +23,12 @@ class ContractPeriod(models.Model):
     class Meta:
         ordering = ["year"]
         constraints = [
-            models.CheckConstraint(condition=Q(year__gte=2020, year__lte=2100), name="contract_period_year_range"),
-            models.CheckConstraint(condition=Q(finished_on__gt=F("started_on")), name="contract_period_finishes_after_start"),
+            models.CheckConstraint(
+                condition=Q(year__gte=2020, year__lte=2100), name="contract_period_year_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(finished_on__gt=F("started_on")), name="contract_period_finishes_after_start"
+            ),
             ExclusionConstraint(
                 name="contract_periods_do_not_overlap",
                 expressions=[(PERIOD, RangeOperators.OVERLAPS)],
@@ -50,12 +54,16 @@ class ActiveLeadProvider(models.Model):
     """A lead provider contracted to train in a contract period."""
 
     lead_provider = models.ForeignKey(LeadProvider, on_delete=models.PROTECT, related_name="active_periods")
-    contract_period = models.ForeignKey(ContractPeriod, on_delete=models.PROTECT, related_name="active_lead_providers")
+    contract_period = models.ForeignKey(
+        ContractPeriod, on_delete=models.PROTECT, related_name="active_lead_providers"
+    )
 
     class Meta:
         ordering = ["contract_period", "lead_provider__name"]
         constraints = [
-            models.UniqueConstraint(fields=["lead_provider", "contract_period"], name="active_lead_provider_unique"),
+            models.UniqueConstraint(
+                fields=["lead_provider", "contract_period"], name="active_lead_provider_unique"
+            ),
         ]
 
     def __str__(self):
@@ -79,12 +87,15 @@ class LeadProviderDeliveryPartnership(models.Model):
     active_lead_provider = models.ForeignKey(
         ActiveLeadProvider, on_delete=models.PROTECT, related_name="delivery_partnerships"
     )
-    delivery_partner = models.ForeignKey(DeliveryPartner, on_delete=models.PROTECT, related_name="lead_provider_partnerships")
+    delivery_partner = models.ForeignKey(
+        DeliveryPartner, on_delete=models.PROTECT, related_name="lead_provider_partnerships"
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["active_lead_provider", "delivery_partner"], name="lead_provider_delivery_partnership_unique"
+                fields=["active_lead_provider", "delivery_partner"],
+                name="lead_provider_delivery_partnership_unique",
             ),
         ]
 

@@ -167,9 +167,11 @@ class TrainingPeriodFactory(DjangoModelFactory):
     )
     finished_on = None
     training_programme = factory.LazyAttribute(
-        lambda t: TrainingProgramme.PROVIDER_LED
-        if (t.school_partnership or t.expression_of_interest)
-        else TrainingProgramme.SCHOOL_LED
+        lambda t: (
+            TrainingProgramme.PROVIDER_LED
+            if (t.school_partnership or t.expression_of_interest)
+            else TrainingProgramme.SCHOOL_LED
+        )
     )
     school_partnership = None
     expression_of_interest = None

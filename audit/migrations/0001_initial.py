@@ -5,29 +5,60 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('happened_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('event_type', models.CharField(db_index=True, max_length=80)),
-                ('heading', models.CharField(help_text='One line a person reads on a timeline.', max_length=300)),
-                ('actor_type', models.CharField(choices=[('school_user', 'School user'), ('appropriate_body_user', 'Appropriate body user'), ('lead_provider', 'Lead provider (API)'), ('dfe_staff', 'DfE staff'), ('system', 'System')], max_length=30)),
-                ('actor_name', models.CharField(blank=True, help_text='As it was when the event happened.', max_length=200)),
-                ('subject_type', models.CharField(blank=True, help_text='Model name of the record changed.', max_length=60)),
-                ('subject_id', models.BigIntegerField(blank=True, null=True)),
-                ('changes', models.JSONField(blank=True, default=dict, help_text='{"field": [before, after], …}')),
-                ('reason', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("happened_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ("event_type", models.CharField(db_index=True, max_length=80)),
+                (
+                    "heading",
+                    models.CharField(help_text="One line a person reads on a timeline.", max_length=300),
+                ),
+                (
+                    "actor_type",
+                    models.CharField(
+                        choices=[
+                            ("school_user", "School user"),
+                            ("appropriate_body_user", "Appropriate body user"),
+                            ("lead_provider", "Lead provider (API)"),
+                            ("dfe_staff", "DfE staff"),
+                            ("system", "System"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "actor_name",
+                    models.CharField(
+                        blank=True, help_text="As it was when the event happened.", max_length=200
+                    ),
+                ),
+                (
+                    "subject_type",
+                    models.CharField(
+                        blank=True, help_text="Model name of the record changed.", max_length=60
+                    ),
+                ),
+                ("subject_id", models.BigIntegerField(blank=True, null=True)),
+                (
+                    "changes",
+                    models.JSONField(blank=True, default=dict, help_text='{"field": [before, after], …}'),
+                ),
+                ("reason", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ['-happened_at', '-id'],
+                "ordering": ["-happened_at", "-id"],
             },
         ),
     ]

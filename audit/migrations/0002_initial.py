@@ -6,70 +6,126 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('audit', '0001_initial'),
-        ('participants', '0001_initial'),
-        ('providers', '0001_initial'),
-        ('schools', '0001_initial'),
+        ("audit", "0001_initial"),
+        ("participants", "0001_initial"),
+        ("providers", "0001_initial"),
+        ("schools", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='event',
-            name='actor_lead_provider',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='providers.leadprovider'),
+            model_name="event",
+            name="actor_lead_provider",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="providers.leadprovider",
+            ),
         ),
         migrations.AddField(
-            model_name='event',
-            name='actor_user',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="event",
+            name="actor_user",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='event',
-            name='appropriate_body',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='providers.appropriatebody'),
+            model_name="event",
+            name="appropriate_body",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="events",
+                to="providers.appropriatebody",
+            ),
         ),
         migrations.AddField(
-            model_name='event',
-            name='lead_provider',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='providers.leadprovider'),
+            model_name="event",
+            name="lead_provider",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="events",
+                to="providers.leadprovider",
+            ),
         ),
         migrations.AddField(
-            model_name='event',
-            name='school',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='schools.school'),
+            model_name="event",
+            name="school",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="events",
+                to="schools.school",
+            ),
         ),
         migrations.AddField(
-            model_name='event',
-            name='teacher',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='participants.teacher'),
+            model_name="event",
+            name="teacher",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="events",
+                to="participants.teacher",
+            ),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['teacher', 'happened_at'], name='audit_event_teacher_84c6bd_idx'),
+            model_name="event",
+            index=models.Index(fields=["teacher", "happened_at"], name="audit_event_teacher_84c6bd_idx"),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['school', 'happened_at'], name='audit_event_school__f7599b_idx'),
+            model_name="event",
+            index=models.Index(fields=["school", "happened_at"], name="audit_event_school__f7599b_idx"),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['subject_type', 'subject_id'], name='audit_event_subject_a7685a_idx'),
+            model_name="event",
+            index=models.Index(fields=["subject_type", "subject_id"], name="audit_event_subject_a7685a_idx"),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('actor_type__in', ['system', 'lead_provider']), ('actor_user__isnull', False), _connector='OR'), name='event_person_actor_has_user'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("actor_type__in", ["system", "lead_provider"]),
+                    ("actor_user__isnull", False),
+                    _connector="OR",
+                ),
+                name="event_person_actor_has_user",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('actor_type', 'lead_provider'), _negated=True), ('actor_lead_provider__isnull', False), _connector='OR'), name='event_lead_provider_actor_has_lead_provider'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("actor_type", "lead_provider"), _negated=True),
+                    ("actor_lead_provider__isnull", False),
+                    _connector="OR",
+                ),
+                name="event_lead_provider_actor_has_lead_provider",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('subject_id__isnull', True), ('subject_type', '')), models.Q(models.Q(('subject_type', ''), _negated=True), ('subject_id__isnull', False)), _connector='OR'), name='event_subject_type_and_id_together'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("subject_id__isnull", True), ("subject_type", "")),
+                    models.Q(models.Q(("subject_type", ""), _negated=True), ("subject_id__isnull", False)),
+                    _connector="OR",
+                ),
+                name="event_subject_type_and_id_together",
+            ),
         ),
     ]

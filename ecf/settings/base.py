@@ -9,7 +9,9 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 SERVICE_NAME = "Manage training for early career teachers"
-SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "continuing-professional-development@digital.education.gov.uk")
+SUPPORT_EMAIL = os.environ.get(
+    "SUPPORT_EMAIL", "continuing-professional-development@digital.education.gov.uk"
+)
 
 
 def required_env(name: str) -> str:
@@ -77,9 +79,7 @@ TEMPLATES = [
 FORM_RENDERER = "core.forms.GovukFormRenderer"
 
 DATABASES = {
-    "default": dj_database_url.parse(
-        required_env("DATABASE_URL"), conn_max_age=60, conn_health_checks=True
-    )
+    "default": dj_database_url.parse(required_env("DATABASE_URL"), conn_max_age=60, conn_health_checks=True)
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

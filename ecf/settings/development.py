@@ -2,7 +2,7 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "development-only-not-secret")
 
-from ecf.settings.base import *  # noqa: E402,F403
+from ecf.settings.base import *  # noqa: F403
 
 DEBUG = True
 SECRET_KEY = os.environ["SECRET_KEY"]

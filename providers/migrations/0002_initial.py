@@ -5,30 +5,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('providers', '0001_initial'),
-        ('schools', '0001_initial'),
+        ("providers", "0001_initial"),
+        ("schools", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='schoolpartnership',
-            name='school',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='partnerships', to='schools.school'),
+            model_name="schoolpartnership",
+            name="school",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="partnerships", to="schools.school"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='activeleadprovider',
-            constraint=models.UniqueConstraint(fields=('lead_provider', 'contract_period'), name='active_lead_provider_unique'),
+            model_name="activeleadprovider",
+            constraint=models.UniqueConstraint(
+                fields=("lead_provider", "contract_period"), name="active_lead_provider_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='leadproviderdeliverypartnership',
-            constraint=models.UniqueConstraint(fields=('active_lead_provider', 'delivery_partner'), name='lead_provider_delivery_partnership_unique'),
+            model_name="leadproviderdeliverypartnership",
+            constraint=models.UniqueConstraint(
+                fields=("active_lead_provider", "delivery_partner"),
+                name="lead_provider_delivery_partnership_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='schoolpartnership',
-            constraint=models.UniqueConstraint(fields=('school', 'lead_provider_delivery_partnership'), name='school_partnership_unique'),
+            model_name="schoolpartnership",
+            constraint=models.UniqueConstraint(
+                fields=("school", "lead_provider_delivery_partnership"), name="school_partnership_unique"
+            ),
         ),
     ]

@@ -49,7 +49,9 @@ def test_a_person_actor_names_the_user():
 def test_a_lead_provider_actor_names_the_lead_provider():
     with rejected_by_database("event_lead_provider_actor_has_lead_provider"):
         Event.objects.create(actor_type="lead_provider", event_type="test", heading="Anonymous API change")
-    event = record_event(actor=Actor.lead_provider_api(LeadProviderFactory()), event_type="t", heading="API change")
+    event = record_event(
+        actor=Actor.lead_provider_api(LeadProviderFactory()), event_type="t", heading="API change"
+    )
     assert event.actor_lead_provider is not None
 
 

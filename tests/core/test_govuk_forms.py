@@ -20,7 +20,9 @@ class NameForm(GovukForm):
         help_text="As it appears on their teacher record",
         error_messages={"required": "Enter the induction tutor's full name"},
     )
-    email = forms.EmailField(label="Email address", error_messages={"invalid": "Enter an email address in the correct format"})
+    email = forms.EmailField(
+        label="Email address", error_messages={"invalid": "Enter an email address in the correct format"}
+    )
 
 
 def render(form):
@@ -33,7 +35,9 @@ def test_text_input_keeps_what_was_typed_and_links_hint_and_error():
     html = render(form)
     assert 'class="govuk-form-group govuk-form-group--error"' in html
     assert '<label class="govuk-label" for="id_full_name">Full name</label>' in html
-    assert '<div id="id_full_name-hint" class="govuk-hint">As it appears on their teacher record</div>' in html
+    assert (
+        '<div id="id_full_name-hint" class="govuk-hint">As it appears on their teacher record</div>' in html
+    )
     assert (
         '<p id="id_full_name-error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> '
         "Enter the induction tutor&#x27;s full name</p>"

@@ -27,7 +27,12 @@ def test_unavailable_when_redis_is_down(client, settings, unused_tcp_port):
 @pytest.mark.django_db
 def test_unavailable_when_postgres_is_down(client, monkeypatch, unused_tcp_port):
     unreachable = DatabaseWrapper(
-        {**connection.settings_dict, "HOST": "127.0.0.1", "PORT": unused_tcp_port, "CONN_HEALTH_CHECKS": False}
+        {
+            **connection.settings_dict,
+            "HOST": "127.0.0.1",
+            "PORT": unused_tcp_port,
+            "CONN_HEALTH_CHECKS": False,
+        }
     )
     monkeypatch.setattr(health, "connection", unreachable)
     response = client.get("/healthcheck")

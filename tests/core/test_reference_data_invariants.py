@@ -5,7 +5,12 @@ import datetime
 import pytest
 
 from accounts.models import User
-from providers.models import ActiveLeadProvider, ContractPeriod, LeadProviderDeliveryPartnership, SchoolPartnership
+from providers.models import (
+    ActiveLeadProvider,
+    ContractPeriod,
+    LeadProviderDeliveryPartnership,
+    SchoolPartnership,
+)
 from schools.models import School
 from tests.factories import (
     ActiveLeadProviderFactory,
@@ -35,7 +40,9 @@ def test_eligibility_is_recorded_with_the_date_it_was_decided():
 
 def test_school_cannot_close_before_it_opens():
     with rejected_by_database("school_closes_after_opening"):
-        School.objects.create(urn=1, name="Backwards School", opened_on=D(2020, 9, 1), closed_on=D(2019, 7, 31))
+        School.objects.create(
+            urn=1, name="Backwards School", opened_on=D(2020, 9, 1), closed_on=D(2019, 7, 31)
+        )
 
 
 def test_contract_periods_do_not_overlap():
@@ -57,7 +64,9 @@ def test_contract_period_year_is_plausible():
 def test_a_lead_provider_is_active_once_per_contract_period():
     active = ActiveLeadProviderFactory()
     with rejected_by_database("active_lead_provider_unique"):
-        ActiveLeadProvider.objects.create(lead_provider=active.lead_provider, contract_period=active.contract_period)
+        ActiveLeadProvider.objects.create(
+            lead_provider=active.lead_provider, contract_period=active.contract_period
+        )
 
 
 def test_a_delivery_partner_pairs_with_a_lead_provider_once_per_contract_period():

@@ -78,7 +78,9 @@ def test_two_schools_registering_the_same_ect_at_once_exactly_one_wins():
     outcomes = race(register_at(school_a), register_at(school_b))
 
     assert outcomes == {"first": "committed", "second": "ect_at_one_school_at_a_time"}
-    assert list(ECTAtSchoolPeriod.objects.filter(teacher=teacher).values_list("school", flat=True)) == [school_a.pk]
+    assert list(ECTAtSchoolPeriod.objects.filter(teacher=teacher).values_list("school", flat=True)) == [
+        school_a.pk
+    ]
 
 
 def test_shortening_a_period_while_training_is_added_beyond_it_exactly_one_wins():

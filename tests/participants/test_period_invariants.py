@@ -127,12 +127,16 @@ class TestMentorshipPeriod:
         mentorship = MentorshipPeriodFactory()
         other_mentor = MentorAtSchoolPeriodFactory(school=mentorship.mentee.school)
         with rejected_by_database("ect_has_one_mentor_at_a_time"):
-            MentorshipPeriod.objects.create(mentee=mentorship.mentee, mentor=other_mentor, started_on=D(2026, 2, 1))
+            MentorshipPeriod.objects.create(
+                mentee=mentorship.mentee, mentor=other_mentor, started_on=D(2026, 2, 1)
+            )
 
     def test_a_mentor_may_mentor_several_ects(self):
         mentorship = MentorshipPeriodFactory()
         other_ect = ECTAtSchoolPeriodFactory(school=mentorship.mentee.school)
-        MentorshipPeriod.objects.create(mentee=other_ect, mentor=mentorship.mentor, started_on=other_ect.started_on)
+        MentorshipPeriod.objects.create(
+            mentee=other_ect, mentor=mentorship.mentor, started_on=other_ect.started_on
+        )
         assert mentorship.mentor.mentorship_periods.count() == 2
 
     def test_cannot_finish_before_it_starts(self):
@@ -214,7 +218,9 @@ class TestTrainingPeriod:
     def test_withdrawal_needs_a_reason(self):
         training = TrainingPeriodFactory()
         with rejected_by_database("training_period_withdrawal_has_reason"):
-            TrainingPeriod.objects.filter(pk=training.pk).update(withdrawn_at=datetime.datetime.now(datetime.UTC))
+            TrainingPeriod.objects.filter(pk=training.pk).update(
+                withdrawn_at=datetime.datetime.now(datetime.UTC)
+            )
 
     def test_deferral_needs_a_reason(self):
         training = TrainingPeriodFactory()
@@ -226,18 +232,25 @@ class TestTrainingPeriod:
         training = TrainingPeriodFactory()
         with rejected_by_database("training_period_not_both_withdrawn_and_deferred"):
             TrainingPeriod.objects.filter(pk=training.pk).update(
-                withdrawn_at=now, withdrawal_reason="left-teaching-profession", deferred_at=now, deferral_reason="other"
+                withdrawn_at=now,
+                withdrawal_reason="left-teaching-profession",
+                deferred_at=now,
+                deferral_reason="other",
             )
 
     def test_training_periods_of_one_ect_do_not_overlap(self):
         training = TrainingPeriodFactory()
         with rejected_by_database("ect_training_periods_do_not_overlap"):
-            TrainingPeriodFactory(ect_at_school_period=training.ect_at_school_period, started_on=D(2026, 1, 1))
+            TrainingPeriodFactory(
+                ect_at_school_period=training.ect_at_school_period, started_on=D(2026, 1, 1)
+            )
 
     def test_training_periods_of_one_mentor_do_not_overlap(self):
         mentor = MentorAtSchoolPeriodFactory()
         interest = ActiveLeadProviderFactory()
-        TrainingPeriodFactory(ect_at_school_period=None, mentor_at_school_period=mentor, expression_of_interest=interest)
+        TrainingPeriodFactory(
+            ect_at_school_period=None, mentor_at_school_period=mentor, expression_of_interest=interest
+        )
         with rejected_by_database("mentor_training_periods_do_not_overlap"):
             TrainingPeriodFactory(
                 ect_at_school_period=None,
@@ -254,7 +267,9 @@ class TestTrainingPeriod:
     def test_shortening_the_at_school_period_under_its_training_is_rejected(self):
         training = TrainingPeriodFactory()
         with rejected_by_database("training_period_within_school_period"):
-            ECTAtSchoolPeriod.objects.filter(pk=training.ect_at_school_period_id).update(finished_on=D(2026, 1, 1))
+            ECTAtSchoolPeriod.objects.filter(pk=training.ect_at_school_period_id).update(
+                finished_on=D(2026, 1, 1)
+            )
 
     def test_cannot_finish_before_it_starts(self):
         training = TrainingPeriodFactory()
