@@ -1,0 +1,20 @@
+# Production image: gunicorn serving Django (web) or a Celery worker (same image, other command).
+FROM node:20-bookworm-slim AS assets
+WORKDIR /app
+COPY package.json package-lock.json .npmrc ./
+RUN npm ci --no-audit --no-fund
+COPY frontend/ frontend/
+RUN npm run build
+
+FROM python:3.11-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=ecf.settings.production
+WORKDIR /app
+COPY requirements.lock ./
+RUN pip install --no-cache-dir -r requirements.lock
+COPY . .
+COPY --from=assets /app/static/ static/
+RUN SECRET_KEY=build DATABASE_URL=postgres://build/build REDIS_URL=redis://build python manage.py collectstatic --no-input \
+    && useradd --create-home app
+USER app
+EXPOSE 8000
+CMD ["gunicorn", "ecf.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

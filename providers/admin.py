@@ -1,0 +1,120 @@
+"""The provider chain in admin.
+
+Foreign keys to small lookup tables (contract periods, lead providers, delivery partners,
+appropriate bodies) are plain selects. Foreign keys to big tables, or to rows whose name is
+built from other rows (an active lead provider, a pairing, a school partnership), are
+autocomplete fields, so a form never renders thousands of options or a query per option.
+"""
+
+from django.contrib import admin
+
+from providers.models import (
+    ActiveLeadProvider,
+    AppropriateBody,
+    ContractPeriod,
+    DeliveryPartner,
+    LeadProvider,
+    LeadProviderDeliveryPartnership,
+    SchoolPartnership,
+)
+
+
+class RelatedRowsAdmin(admin.ModelAdmin):
+    """Joins `list_select_related` into every query of the admin: changelist, change form and the
+    autocomplete results other admins ask for, whose labels (`__str__`) read those rows."""
+
+    list_select_related = ()
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*self.list_select_related)
+
+
+@admin.register(ContractPeriod)
+class ContractPeriodAdmin(admin.ModelAdmin):
+    list_display = ("year", "started_on", "finished_on", "enabled", "payments_frozen_at")
+    list_filter = ("enabled",)
+
+
+@admin.register(LeadProvider)
+class LeadProviderAdmin(admin.ModelAdmin):
+    list_display = ("name", "api_id")
+    search_fields = ("name",)
+    readonly_fields = ("api_id",)
+
+
+@admin.register(DeliveryPartner)
+class DeliveryPartnerAdmin(admin.ModelAdmin):
+    list_display = ("name", "api_id")
+    search_fields = ("name",)
+    readonly_fields = ("api_id",)
+
+
+@admin.register(AppropriateBody)
+class AppropriateBodyAdmin(admin.ModelAdmin):
+    list_display = ("name", "body_type", "dfe_sign_in_organisation_id")
+    list_filter = ("body_type",)
+    search_fields = ("name",)
+
+
+@admin.register(ActiveLeadProvider)
+class ActiveLeadProviderAdmin(RelatedRowsAdmin):
+    list_display = ("lead_provider", "contract_period")
+    list_filter = ("contract_period", "lead_provider")
+    list_select_related = ("lead_provider", "contract_period")
+    search_fields = ("lead_provider__name", "contract_period__year__exact")
+
+
+@admin.register(LeadProviderDeliveryPartnership)
+class LeadProviderDeliveryPartnershipAdmin(RelatedRowsAdmin):
+    list_display = ("delivery_partner", "lead_provider", "contract_period")
+    list_filter = ("active_lead_provider__contract_period", "active_lead_provider__lead_provider")
+    list_select_related = (
+        "active_lead_provider__lead_provider",
+        "active_lead_provider__contract_period",
+        "delivery_partner",
+    )
+    search_fields = ("delivery_partner__name", "active_lead_provider__lead_provider__name")
+    autocomplete_fields = ("active_lead_provider", "delivery_partner")
+
+    @admin.display(ordering="active_lead_provider__lead_provider__name")
+    def lead_provider(self, obj):
+        return obj.active_lead_provider.lead_provider
+
+    @admin.display(ordering="active_lead_provider__contract_period")
+    def contract_period(self, obj):
+        return obj.active_lead_provider.contract_period
+
+
+@admin.register(SchoolPartnership)
+class SchoolPartnershipAdmin(RelatedRowsAdmin):
+    list_display = ("school", "lead_provider", "delivery_partner", "contract_period", "created_at")
+    list_filter = (
+        "lead_provider_delivery_partnership__active_lead_provider__contract_period",
+        "lead_provider_delivery_partnership__active_lead_provider__lead_provider",
+    )
+    list_select_related = (
+        "school",
+        "lead_provider_delivery_partnership__active_lead_provider__lead_provider",
+        "lead_provider_delivery_partnership__active_lead_provider__contract_period",
+        "lead_provider_delivery_partnership__delivery_partner",
+    )
+    search_fields = (
+        "school__urn__exact",
+        "school__name",
+        "lead_provider_delivery_partnership__active_lead_provider__lead_provider__name",
+        "lead_provider_delivery_partnership__delivery_partner__name",
+    )
+    autocomplete_fields = ("school", "lead_provider_delivery_partnership")
+    readonly_fields = ("api_id", "created_at", "updated_at")
+
+    @admin.display(ordering="lead_provider_delivery_partnership__active_lead_provider__lead_provider__name")
+    def lead_provider(self, obj):
+        return obj.lead_provider_delivery_partnership.active_lead_provider.lead_provider
+
+    @admin.display(ordering="lead_provider_delivery_partnership__delivery_partner__name")
+    def delivery_partner(self, obj):
+        return obj.lead_provider_delivery_partnership.delivery_partner
+
+    @admin.display(ordering="lead_provider_delivery_partnership__active_lead_provider__contract_period")
+    def contract_period(self, obj):
+        return obj.lead_provider_delivery_partnership.active_lead_provider.contract_period

@@ -1,0 +1,40 @@
+from django.contrib import admin
+
+from schools.models import School
+
+
+@admin.register(School)
+class SchoolAdmin(admin.ModelAdmin):
+    list_display = ("name", "urn", "postcode", "local_authority", "establishment_type", "is_open", "eligible_for_funding")
+    list_filter = ("is_open", "eligible_for_funding", "section_41_approved", "region", "phase", "establishment_type")
+    # `urn__exact` matches the whole URN (compared as text, so a name typed in the box is no error).
+    search_fields = ("urn__exact", "name", "postcode")
+    readonly_fields = ("created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("urn", "name", "contact_email")}),
+        (
+            "From GIAS",
+            {
+                "fields": (
+                    ("establishment_type", "phase"),
+                    ("status", "is_open"),
+                    ("local_authority", "region"),
+                    ("address_line", "town", "postcode"),
+                    "section_41_approved",
+                    ("opened_on", "closed_on"),
+                )
+            },
+        ),
+        ("Funding", {"fields": ("eligible_for_funding", "eligibility_decided_on")}),
+        (
+            "Last choices",
+            {
+                "fields": (
+                    "last_chosen_training_programme",
+                    "last_chosen_lead_provider",
+                    "last_chosen_appropriate_body",
+                )
+            },
+        ),
+        ("Record", {"fields": ("created_at", "updated_at")}),
+    )

@@ -1,0 +1,287 @@
+"""Reading the GIAS (Get Information About Schools) establishment CSV export.
+
+GIAS exports are Windows-1252 (cp1252) CSV files with about 130 columns, one establishment per row,
+dates as dd-mm-yyyy. `read_csv` checks a file's header and yields its rows with their line numbers;
+`parse_row` turns one row into a clean `GiasSchool` or raises `GiasRowError` saying what is wrong.
+Writing the schools is `schools.services.import_schools`.
+"""
+
+import codecs
+import csv
+import datetime
+import io
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from schools.eligibility import FundingEligibility, decide_funding_eligibility
+from schools.eligibility import is_open as is_open_status
+from schools.models import School
+
+URN = "URN"
+NAME = "EstablishmentName"
+TYPE = "TypeOfEstablishment (name)"
+STATUS = "EstablishmentStatus (name)"
+REGION = "GOR (name)"
+SECTION_41 = "Section41Approved (name)"
+
+# A file without these cannot be imported: the URN is the key, and the other four decide
+# funding eligibility (importing without them would make every school look closed or ineligible).
+REQUIRED_COLUMNS = (URN, NAME, TYPE, STATUS, REGION, SECTION_41)
+
+# School fields filled from columns that not every extract has (MainEmail, for one, is only in
+# some). When a file lacks a field's columns, new schools get the field empty and existing
+# schools keep what they have.
+OPTIONAL_COLUMNS = {
+    "phase": ("PhaseOfEducation (name)",),
+    "local_authority": ("LA (name)",),
+    "address_line": ("Street", "Locality", "Address3"),
+    "town": ("Town",),
+    "postcode": ("Postcode",),
+    "contact_email": ("MainEmail",),
+    "opened_on": ("OpenDate",),
+    "closed_on": ("CloseDate",),
+}
+
+# Fields every row sets (from the required columns).
+ALWAYS_PROVIDED = ("urn", "name", "establishment_type", "status", "is_open", "region", "section_41_approved")
+
+DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y")  # GIAS writes dd-mm-yyyy; a file resaved by Excel may have dd/mm/yyyy
+MAX_URN = 2_147_483_647  # the largest value a PositiveIntegerField holds in PostgreSQL
+
+ENCODINGS = ("auto", "utf-8", "cp1252")
+
+
+class GiasFileError(Exception):
+    """The file as a whole cannot be imported (unreadable, or missing required columns)."""
+
+
+class GiasRowError(ValueError):
+    """One row cannot be imported; the message says why, in a few plain words."""
+
+
+@dataclass(frozen=True)
+class GiasSchool:
+    """One establishment's GIAS facts, checked and ready to write to a School."""
+
+    urn: int
+    name: str
+    establishment_type: str
+    status: str
+    region: str
+    section_41_approved: bool
+    phase: str = ""
+    local_authority: str = ""
+    address_line: str = ""
+    town: str = ""
+    postcode: str = ""
+    contact_email: str = ""
+    opened_on: datetime.date | None = None
+    closed_on: datetime.date | None = None
+    # Which School fields this row's file had columns for (see OPTIONAL_COLUMNS).
+    provided: frozenset[str] = field(default=frozenset(ALWAYS_PROVIDED), compare=False)
+
+    @property
+    def is_open(self) -> bool:
+        return is_open_status(self.status)
+
+    @property
+    def funding_eligibility(self) -> FundingEligibility:
+        return decide_funding_eligibility(
+            status=self.status,
+            establishment_type=self.establishment_type,
+            region=self.region,
+            section_41_approved=self.section_41_approved,
+        )
+
+    def school_values(self) -> dict[str, object]:
+        """The School field values this row sets (not eligibility, which the import decides)."""
+        return {name: getattr(self, name) for name in self.provided}
+
+
+# --- Rows ---------------------------------------------------------------------------------------
+
+
+def parse_row(row: Mapping[str | None, object]) -> GiasSchool:
+    """Check one CSV row (column name -> value) and return its GiasSchool, or raise GiasRowError.
+
+    Rows from `read_csv` have None under the key None for values beyond the header's columns and
+    None as the value of columns the row is too short to reach, as csv.DictReader does.
+    """
+    if row.get(None):
+        raise GiasRowError("has more values than the header has columns")
+    if any(value is None for key, value in row.items() if key is not None):
+        raise GiasRowError("has fewer values than the header has columns")
+    for column in REQUIRED_COLUMNS:
+        if column not in row:
+            raise GiasRowError(f"has no {column} column")
+
+    urn = _urn(row[URN])
+    name = _text(row, NAME, "name")
+    if not name:
+        raise GiasRowError(f"{NAME} is missing")
+    values: dict[str, object] = {
+        "urn": urn,
+        "name": name,
+        "establishment_type": _text(row, TYPE, "establishment_type"),
+        "status": _text(row, STATUS, "status"),
+        "region": _text(row, REGION, "region"),
+        "section_41_approved": _clean(row[SECTION_41]) == "Approved",
+    }
+    provided = set(ALWAYS_PROVIDED)
+    for field_name, columns in OPTIONAL_COLUMNS.items():
+        if any(column in row for column in columns):
+            provided.add(field_name)
+
+    if "phase" in provided:
+        values["phase"] = _text(row, "PhaseOfEducation (name)", "phase")
+    if "local_authority" in provided:
+        values["local_authority"] = _text(row, "LA (name)", "local_authority")
+    if "address_line" in provided:
+        parts = [_clean(row.get(column)) for column in OPTIONAL_COLUMNS["address_line"]]
+        values["address_line"] = _limit(", ".join(part for part in parts if part), "address_line", "Address")
+    if "town" in provided:
+        values["town"] = _text(row, "Town", "town")
+    if "postcode" in provided:
+        values["postcode"] = _text(row, "Postcode", "postcode")
+    if "contact_email" in provided:
+        values["contact_email"] = _email(row["MainEmail"])
+    if "opened_on" in provided:
+        values["opened_on"] = _date(row, "OpenDate")
+    if "closed_on" in provided:
+        values["closed_on"] = _date(row, "CloseDate")
+    opened_on, closed_on = values.get("opened_on"), values.get("closed_on")
+    if opened_on and closed_on and closed_on < opened_on:
+        raise GiasRowError(f"CloseDate {closed_on:%d-%m-%Y} is before OpenDate {opened_on:%d-%m-%Y}")
+
+    return GiasSchool(**values, provided=frozenset(provided))
+
+
+def _clean(value: object) -> str:
+    return " ".join(str(value or "").split())
+
+
+def _limit(value: str, field_name: str, column: str) -> str:
+    max_length = School._meta.get_field(field_name).max_length
+    if len(value) > max_length:
+        raise GiasRowError(f"{column} is longer than {max_length} characters")
+    return value
+
+
+def _text(row: Mapping, column: str, field_name: str) -> str:
+    return _limit(_clean(row[column]), field_name, column)
+
+
+def _urn(value: object) -> int:
+    text = _clean(value)
+    if not text:
+        raise GiasRowError("URN is missing")
+    if not text.isascii() or not text.isdigit():
+        raise GiasRowError(f"URN {text!r} is not a number")
+    urn = int(text)
+    if not 0 < urn <= MAX_URN:
+        raise GiasRowError(f"URN {text} is out of range")
+    return urn
+
+
+def _email(value: object) -> str:
+    email = _clean(value)
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise GiasRowError(f"MainEmail {email!r} is not a valid email address") from None
+        _limit(email, "contact_email", "MainEmail")
+    return email
+
+
+def _date(row: Mapping, column: str) -> datetime.date | None:
+    text = _clean(row[column])
+    if not text:
+        return None
+    for date_format in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, date_format).date()
+        except ValueError:
+            continue
+    raise GiasRowError(f"{column} {text!r} is not a date in the form dd-mm-yyyy")
+
+
+# --- Files --------------------------------------------------------------------------------------
+
+
+@dataclass
+class GiasCsv:
+    columns: tuple[str, ...]
+    rows: Iterator[tuple[int, dict[str | None, object]]]  # (line number in the file, row)
+    approximate_row_count: int  # for a progress bar: lines after the header
+
+
+def decode(data: bytes, encoding: str = "auto") -> str:
+    """Text of a GIAS file: cp1252 as GIAS writes it, or UTF-8 with or without a byte order mark.
+
+    With "auto", a file that is valid UTF-8 is read as UTF-8 and anything else as cp1252.
+    """
+    if encoding not in ENCODINGS:
+        raise GiasFileError(f"unknown encoding {encoding!r} (use one of {', '.join(ENCODINGS)})")
+    if data.startswith(codecs.BOM_UTF8) and encoding in ("auto", "utf-8"):
+        data, encoding = data[len(codecs.BOM_UTF8) :], "utf-8"
+    if encoding == "auto":
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            encoding = "cp1252"
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        label = {"utf-8": "UTF-8", "cp1252": "Windows-1252 (cp1252)"}[encoding]
+        raise GiasFileError(f"is not {label} text (byte {error.start} cannot be decoded)") from None
+
+
+def read_csv(data: bytes, *, encoding: str = "auto") -> GiasCsv:
+    """Check a GIAS CSV file's header and return its rows, lazily, with their line numbers.
+
+    The header is line 1; a row's line number is the line it starts on. Blank rows are skipped.
+    """
+    text = decode(data, encoding)
+    if not text.strip():
+        raise GiasFileError("is empty")
+    if "\0" in text:
+        raise GiasFileError("is not a CSV file (it contains NUL bytes)")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except csv.Error as error:
+        raise GiasFileError(f"cannot be read as CSV: {error}") from None
+    columns = tuple(column.strip() for column in header)
+    missing = [column for column in REQUIRED_COLUMNS if column not in columns]
+    if missing:
+        raise GiasFileError(f"has no {', '.join(missing)} column{'s' if len(missing) > 1 else ''}")
+    return GiasCsv(
+        columns=columns,
+        rows=_rows(reader, columns),
+        approximate_row_count=text.count("\n") + (0 if text.endswith("\n") else 1) - 1,
+    )
+
+
+def _rows(reader, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str | None, object]]]:
+    width = len(columns)
+    line = reader.line_num
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise GiasFileError(f"cannot be read as CSV after line {line}: {error}") from None
+        start, line = line + 1, reader.line_num
+        if not any(value.strip() for value in values):
+            continue
+        row: dict[str | None, object] = dict(zip(columns, values, strict=False))
+        if len(values) > width:
+            row[None] = values[width:]
+        elif len(values) < width:
+            row.update(dict.fromkeys(columns[len(values) :]))
+        yield start, row
