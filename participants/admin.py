@@ -1,0 +1,320 @@
+"""Teachers and their periods in admin.
+
+A teacher's page shows their periods and their event timeline as read-only inlines; each period's
+own page shows its training and mentorship periods. With a quarter of a million teachers and
+25,000 schools, every foreign key to a teacher, school, period or partnership is an autocomplete
+field, and every list joins the rows it shows (`list_select_related`).
+"""
+
+from django.contrib import admin
+from django.db.models import Q
+
+from audit.models import Event
+from participants.models import (
+    ECTAtSchoolPeriod,
+    InductionPeriod,
+    MentorAtSchoolPeriod,
+    MentorshipPeriod,
+    Teacher,
+    TrainingPeriod,
+)
+from providers.admin import RelatedRowsAdmin
+from providers.models import ContractPeriod
+
+
+def teacher_search_fields(path: str) -> tuple[str, ...]:
+    """Search a teacher reached through `path` by whole TRN or any part of a name."""
+    return (f"{path}__trn__exact", f"{path}__trs_first_name", f"{path}__trs_last_name", f"{path}__corrected_name")
+
+
+def school_search_fields(path: str) -> tuple[str, ...]:
+    """Search a school reached through `path` by whole URN or any part of its name."""
+    return (f"{path}__urn__exact", f"{path}__name")
+
+
+# What a school partnership's and an expression of interest's labels read, from a training period.
+PARTNERSHIP_LABEL = (
+    "school_partnership__school",
+    "school_partnership__lead_provider_delivery_partnership__active_lead_provider__lead_provider",
+    "school_partnership__lead_provider_delivery_partnership__delivery_partner",
+    "expression_of_interest__lead_provider",
+    "expression_of_interest__contract_period",
+)
+
+
+class OngoingFilter(admin.SimpleListFilter):
+    title = "ongoing or finished"
+    parameter_name = "finished"
+
+    def lookups(self, request, model_admin):
+        return (("no", "Ongoing (no finish date)"), ("yes", "Finished (has a finish date)"))
+
+    def queryset(self, request, queryset):
+        if self.value() in ("no", "yes"):
+            return queryset.filter(finished_on__isnull=self.value() == "no")
+        return None
+
+
+class TrainingStatusFilter(admin.SimpleListFilter):
+    title = "training status"
+    parameter_name = "training_status"
+
+    def lookups(self, request, model_admin):
+        return (("active", "Active"), ("deferred", "Deferred"), ("withdrawn", "Withdrawn"))
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "active":
+                return queryset.filter(withdrawn_at__isnull=True, deferred_at__isnull=True)
+            case "deferred":
+                return queryset.filter(deferred_at__isnull=False)
+            case "withdrawn":
+                return queryset.filter(withdrawn_at__isnull=False)
+        return None
+
+
+class RoleFilter(admin.SimpleListFilter):
+    title = "ECT or mentor"
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return (("ect", "ECT"), ("mentor", "Mentor"))
+
+    def queryset(self, request, queryset):
+        if self.value() in ("ect", "mentor"):
+            return queryset.filter(ect_at_school_period__isnull=self.value() == "mentor")
+        return None
+
+
+class TrainingContractPeriodFilter(admin.SimpleListFilter):
+    """Provider-led training's contract period, through its partnership or its expression of interest."""
+
+    title = "contract period"
+    parameter_name = "contract_period"
+
+    def lookups(self, request, model_admin):
+        return [(str(period.year), str(period)) for period in ContractPeriod.objects.all()]
+
+    def queryset(self, request, queryset):
+        if not (self.value() or "").isdigit():
+            return None
+        year = int(self.value())
+        return queryset.filter(
+            Q(school_partnership__lead_provider_delivery_partnership__active_lead_provider__contract_period=year)
+            | Q(expression_of_interest__contract_period=year)
+        )
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Shows related rows on a parent's page; they are changed on their own pages."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    select_related: tuple[str, ...] = ()
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*self.select_related)
+
+
+class ECTAtSchoolPeriodInline(ReadOnlyInline):
+    model = ECTAtSchoolPeriod
+    fields = ("school", "started_on", "finished_on", "email", "working_pattern", "school_reported_appropriate_body")
+    select_related = ("school", "school_reported_appropriate_body")
+
+
+class MentorAtSchoolPeriodInline(ReadOnlyInline):
+    model = MentorAtSchoolPeriod
+    fields = ("school", "started_on", "finished_on", "email")
+    select_related = ("school",)
+
+
+class InductionPeriodInline(ReadOnlyInline):
+    model = InductionPeriod
+    fields = ("appropriate_body", "started_on", "finished_on", "induction_programme", "number_of_terms", "outcome")
+    select_related = ("appropriate_body",)
+
+
+class EventInline(ReadOnlyInline):
+    """The teacher's timeline, newest first (Event's default ordering)."""
+
+    model = Event
+    fk_name = "teacher"
+    fields = ("happened_at", "heading", "actor_name", "reason")
+    verbose_name_plural = "timeline"
+
+
+class TrainingPeriodInline(ReadOnlyInline):
+    model = TrainingPeriod
+    fields = (
+        "started_on",
+        "finished_on",
+        "training_programme",
+        "school_partnership",
+        "expression_of_interest",
+        "withdrawn_at",
+        "deferred_at",
+    )
+    select_related = PARTNERSHIP_LABEL
+
+
+class MenteeInline(ReadOnlyInline):
+    model = MentorshipPeriod
+    fk_name = "mentor"
+    fields = ("mentee", "started_on", "finished_on")
+    select_related = ("mentee__teacher", "mentee__school")
+    verbose_name_plural = "ECTs mentored"
+
+
+class MentorInline(ReadOnlyInline):
+    model = MentorshipPeriod
+    fk_name = "mentee"
+    fields = ("mentor", "started_on", "finished_on")
+    select_related = ("mentor__teacher", "mentor__school")
+    verbose_name_plural = "mentors"
+
+
+@admin.register(Teacher)
+class TeacherAdmin(admin.ModelAdmin):
+    list_display = ("trn", "trs_last_name", "trs_first_name", "corrected_name", "trs_induction_status")
+    list_filter = ("trs_induction_status",)
+    search_fields = (
+        "trn__exact",
+        "trs_first_name",
+        "trs_last_name",
+        "corrected_name",
+        "ect_at_school_periods__email",
+        "mentor_at_school_periods__email",
+    )
+    readonly_fields = ("api_id", "trs_data_refreshed_at", "created_at", "updated_at")
+    inlines = (ECTAtSchoolPeriodInline, MentorAtSchoolPeriodInline, InductionPeriodInline, EventInline)
+    show_full_result_count = False  # a second COUNT over 250,000 rows on every search
+
+    def get_readonly_fields(self, request, obj=None):
+        # A TRN identifies the person: a wrong one is a different teacher, not an edit.
+        readonly = super().get_readonly_fields(request, obj)
+        return (*readonly, "trn") if obj is not None else readonly
+
+
+@admin.register(ECTAtSchoolPeriod)
+class ECTAtSchoolPeriodAdmin(RelatedRowsAdmin):
+    list_display = ("teacher", "school", "started_on", "finished_on", "email", "working_pattern")
+    list_filter = (OngoingFilter, "working_pattern")
+    list_select_related = ("teacher", "school")
+    search_fields = (*teacher_search_fields("teacher"), "email", *school_search_fields("school"))
+    autocomplete_fields = ("teacher", "school", "school_reported_appropriate_body")
+    readonly_fields = ("created_at", "updated_at")
+    inlines = (TrainingPeriodInline, MentorInline)
+
+
+@admin.register(MentorAtSchoolPeriod)
+class MentorAtSchoolPeriodAdmin(RelatedRowsAdmin):
+    list_display = ("teacher", "school", "started_on", "finished_on", "email")
+    list_filter = (OngoingFilter,)
+    list_select_related = ("teacher", "school")
+    search_fields = (*teacher_search_fields("teacher"), "email", *school_search_fields("school"))
+    autocomplete_fields = ("teacher", "school")
+    readonly_fields = ("created_at", "updated_at")
+    inlines = (TrainingPeriodInline, MenteeInline)
+
+
+@admin.register(MentorshipPeriod)
+class MentorshipPeriodAdmin(RelatedRowsAdmin):
+    list_display = ("mentee_teacher", "mentor_teacher", "school", "started_on", "finished_on")
+    list_filter = (OngoingFilter,)
+    list_select_related = ("mentee__teacher", "mentee__school", "mentor__teacher", "mentor__school")
+    search_fields = (
+        *teacher_search_fields("mentee__teacher"),
+        *teacher_search_fields("mentor__teacher"),
+        "mentee__email",
+        "mentor__email",
+        *school_search_fields("mentee__school"),
+    )
+    autocomplete_fields = ("mentee", "mentor")
+    readonly_fields = ("created_at",)
+
+    @admin.display(description="ECT", ordering="mentee__teacher__trs_last_name")
+    def mentee_teacher(self, obj):
+        return obj.mentee.teacher
+
+    @admin.display(description="mentor", ordering="mentor__teacher__trs_last_name")
+    def mentor_teacher(self, obj):
+        return obj.mentor.teacher
+
+    @admin.display(ordering="mentee__school__name")
+    def school(self, obj):
+        return obj.mentee.school
+
+
+@admin.register(TrainingPeriod)
+class TrainingPeriodAdmin(RelatedRowsAdmin):
+    list_display = ("teacher", "role", "school", "training_programme", "lead_provider", "started_on", "finished_on")
+    list_filter = (
+        OngoingFilter,
+        "training_programme",
+        TrainingStatusFilter,
+        TrainingContractPeriodFilter,
+        RoleFilter,
+    )
+    list_select_related = (
+        "ect_at_school_period__teacher",
+        "ect_at_school_period__school",
+        "mentor_at_school_period__teacher",
+        "mentor_at_school_period__school",
+        *PARTNERSHIP_LABEL,
+    )
+    search_fields = (
+        *teacher_search_fields("ect_at_school_period__teacher"),
+        *teacher_search_fields("mentor_at_school_period__teacher"),
+        "ect_at_school_period__email",
+        "mentor_at_school_period__email",
+        *school_search_fields("ect_at_school_period__school"),
+        *school_search_fields("mentor_at_school_period__school"),
+    )
+    autocomplete_fields = (
+        "ect_at_school_period",
+        "mentor_at_school_period",
+        "school_partnership",
+        "expression_of_interest",
+    )
+    readonly_fields = ("created_at", "updated_at")
+
+    @staticmethod
+    def _at_school(obj):
+        return obj.ect_at_school_period or obj.mentor_at_school_period
+
+    def teacher(self, obj):
+        return self._at_school(obj).teacher
+
+    @admin.display(description="ECT or mentor")
+    def role(self, obj):
+        return "ECT" if obj.ect_at_school_period_id else "Mentor"
+
+    def school(self, obj):
+        return self._at_school(obj).school
+
+    def lead_provider(self, obj):
+        if obj.school_partnership:
+            return obj.school_partnership.lead_provider_delivery_partnership.active_lead_provider.lead_provider
+        if obj.expression_of_interest:
+            return f"{obj.expression_of_interest.lead_provider} (not yet confirmed)"
+        return None
+
+
+@admin.register(InductionPeriod)
+class InductionPeriodAdmin(RelatedRowsAdmin):
+    list_display = ("teacher", "appropriate_body", "started_on", "finished_on", "number_of_terms", "outcome")
+    list_filter = (OngoingFilter, "outcome", "induction_programme", "appropriate_body__body_type")
+    list_select_related = ("teacher", "appropriate_body")
+    search_fields = (*teacher_search_fields("teacher"), "appropriate_body__name")
+    autocomplete_fields = ("teacher", "appropriate_body")
+    readonly_fields = ("created_at", "updated_at")
