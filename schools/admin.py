@@ -5,8 +5,23 @@ from schools.models import School
 
 @admin.register(School)
 class SchoolAdmin(admin.ModelAdmin):
-    list_display = ("name", "urn", "postcode", "local_authority", "establishment_type", "is_open", "eligible_for_funding")
-    list_filter = ("is_open", "eligible_for_funding", "section_41_approved", "region", "phase", "establishment_type")
+    list_display = (
+        "name",
+        "urn",
+        "postcode",
+        "local_authority",
+        "establishment_type",
+        "is_open",
+        "eligible_for_funding",
+    )
+    list_filter = (
+        "is_open",
+        "eligible_for_funding",
+        "section_41_approved",
+        "region",
+        "phase",
+        "establishment_type",
+    )
     # `urn__exact` matches the whole URN (compared as text, so a name typed in the box is no error).
     search_fields = ("urn__exact", "name", "postcode")
     readonly_fields = ("created_at", "updated_at")

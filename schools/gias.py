@@ -1,7 +1,7 @@
 """Reading the GIAS (Get Information About Schools) establishment CSV export.
 
 GIAS exports are Windows-1252 (cp1252) CSV files with about 130 columns, one establishment per row,
-dates as dd-mm-yyyy. `read_csv` checks a file's header and yields its rows with their line numbers;
+dates as dd-mm-yyyy. `read_csv` checks a file's encoding and header and yields its rows with their line numbers;
 `parse_row` turns one row into a clean `GiasSchool` or raises `GiasRowError` saying what is wrong.
 Writing the schools is `schools.services.import_schools`.
 """
@@ -12,6 +12,7 @@ import datetime
 import io
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -110,10 +111,13 @@ def parse_row(row: Mapping[str | None, object]) -> GiasSchool:
     Rows from `read_csv` have None under the key None for values beyond the header's columns and
     None as the value of columns the row is too short to reach, as csv.DictReader does.
     """
+    columns = sum(1 for key in row if key is not None)
     if row.get(None):
-        raise GiasRowError("has more values than the header has columns")
+        values = columns + len(row[None])
+        raise GiasRowError(f"has {values} values but the header has {columns} columns")
     if any(value is None for key, value in row.items() if key is not None):
-        raise GiasRowError("has fewer values than the header has columns")
+        values = sum(1 for key, value in row.items() if key is not None and value is not None)
+        raise GiasRowError(f"has {values} values but the header has {columns} columns")
     for column in REQUIRED_COLUMNS:
         if column not in row:
             raise GiasRowError(f"has no {column} column")
@@ -211,46 +215,31 @@ def _date(row: Mapping, column: str) -> datetime.date | None:
 
 # --- Files --------------------------------------------------------------------------------------
 
+ENCODING_LABELS = {"utf-8": "UTF-8", "cp1252": "Windows-1252 (cp1252)"}
+CHUNK_SIZE = 1 << 20
+
 
 @dataclass
 class GiasCsv:
     columns: tuple[str, ...]
     rows: Iterator[tuple[int, dict[str | None, object]]]  # (line number in the file, row)
     approximate_row_count: int  # for a progress bar: lines after the header
+    encoding: str  # "utf-8" or "cp1252"
 
 
-def decode(data: bytes, encoding: str = "auto") -> str:
-    """Text of a GIAS file: cp1252 as GIAS writes it, or UTF-8 with or without a byte order mark.
+def read_csv(source: BinaryIO | bytes, *, encoding: str = "auto") -> GiasCsv:
+    """Check a GIAS CSV file's encoding and header, and return its rows, read lazily with their line numbers.
 
-    With "auto", a file that is valid UTF-8 is read as UTF-8 and anything else as cp1252.
-    """
-    if encoding not in ENCODINGS:
-        raise GiasFileError(f"unknown encoding {encoding!r} (use one of {', '.join(ENCODINGS)})")
-    if data.startswith(codecs.BOM_UTF8) and encoding in ("auto", "utf-8"):
-        data, encoding = data[len(codecs.BOM_UTF8) :], "utf-8"
-    if encoding == "auto":
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError:
-            encoding = "cp1252"
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as error:
-        label = {"utf-8": "UTF-8", "cp1252": "Windows-1252 (cp1252)"}[encoding]
-        raise GiasFileError(f"is not {label} text (byte {error.start} cannot be decoded)") from None
-
-
-def read_csv(data: bytes, *, encoding: str = "auto") -> GiasCsv:
-    """Check a GIAS CSV file's header and return its rows, lazily, with their line numbers.
-
+    The file is cp1252 as GIAS writes it, or UTF-8 with or without a byte order mark; with
+    encoding "auto" a file that is valid UTF-8 is read as UTF-8 and anything else as cp1252.
     The header is line 1; a row's line number is the line it starts on. Blank rows are skipped.
+    The file is read once to check it, then streamed, so memory does not grow with its size.
     """
-    text = decode(data, encoding)
-    if not text.strip():
-        raise GiasFileError("is empty")
-    if "\0" in text:
-        raise GiasFileError("is not a CSV file (it contains NUL bytes)")
-    reader = csv.reader(io.StringIO(text, newline=""))
+    file = io.BytesIO(source) if isinstance(source, bytes) else source
+    encoding, lines = _check_bytes(file, encoding)
+    file.seek(0)
+    text = io.TextIOWrapper(file, encoding="utf-8-sig" if encoding == "utf-8" else encoding, newline="")
+    reader = csv.reader(text)
     try:
         header = next(reader)
     except csv.Error as error:
@@ -262,7 +251,47 @@ def read_csv(data: bytes, *, encoding: str = "auto") -> GiasCsv:
     return GiasCsv(
         columns=columns,
         rows=_rows(reader, columns),
-        approximate_row_count=text.count("\n") + (0 if text.endswith("\n") else 1) - 1,
+        approximate_row_count=max(lines - reader.line_num, 0),
+        encoding=encoding,
+    )
+
+
+def _check_bytes(file: BinaryIO, encoding: str) -> tuple[str, int]:
+    """Which encoding the file is in (raising GiasFileError if it cannot be read), and how many lines it has."""
+    if encoding not in ENCODINGS:
+        raise GiasFileError(f"unknown encoding {encoding!r} (use one of {', '.join(ENCODINGS)})")
+    candidates = ["utf-8", "cp1252"] if encoding == "auto" else [encoding]
+    decoders = {candidate: codecs.getincrementaldecoder(candidate)() for candidate in candidates}
+    first_error: dict[str, int] = {}  # encoding -> line of the first byte it cannot decode
+    lines, has_text, has_nul, last_byte = 1, False, False, b""
+    while chunk := file.read(CHUNK_SIZE):
+        last_byte = chunk[-1:]
+        for candidate, decoder in decoders.items():
+            if candidate in first_error:
+                continue
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as error:
+                first_error[candidate] = lines + chunk.count(b"\n", 0, max(error.start, 0))
+        lines += chunk.count(b"\n")
+        has_text = has_text or bool(chunk.strip(codecs.BOM_UTF8 + b" \t\r\n"))
+        has_nul = has_nul or b"\0" in chunk
+    for candidate, decoder in decoders.items():
+        if candidate not in first_error:
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                first_error[candidate] = lines
+    if not has_text:
+        raise GiasFileError("is empty")
+    if has_nul:
+        raise GiasFileError("is not a CSV file (it contains NUL bytes)")
+    for candidate in candidates:
+        if candidate not in first_error:
+            return candidate, lines - (last_byte == b"\n")
+    last = candidates[-1]
+    raise GiasFileError(
+        f"is not {ENCODING_LABELS[last]} text: line {first_error[last]} has a byte that cannot be decoded"
     )
 
 

@@ -1,7 +1,6 @@
 """manage.py import_schools FILE.csv: create and update schools from a GIAS establishment export."""
 
 import sys
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
@@ -31,22 +30,22 @@ class Command(BaseCommand):
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1")
         try:
-            data = Path(file).read_bytes()
+            binary = open(file, "rb")  # noqa: SIM115 - closed below, and errors opening it are reported
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror or error}") from None
-        try:
-            gias_csv = gias.read_csv(data, encoding=encoding)
-            rows = tqdm(
-                gias_csv.rows,
-                total=gias_csv.approximate_row_count,
-                unit=" rows",
-                file=sys.stderr,
-                disable=no_progress or not sys.stderr.isatty(),
-            )
-            with rows:
-                result = import_schools(rows=rows, batch_size=batch_size)
-        except gias.GiasFileError as error:
-            raise CommandError(f"{file} {error}") from None
+        with binary:
+            try:
+                gias_csv = gias.read_csv(binary, encoding=encoding)
+                with tqdm(
+                    gias_csv.rows,
+                    total=gias_csv.approximate_row_count,
+                    unit=" rows",
+                    file=sys.stderr,
+                    disable=no_progress or not sys.stderr.isatty(),
+                ) as rows:
+                    result = import_schools(rows=rows, batch_size=batch_size)
+            except gias.GiasFileError as error:
+                raise CommandError(f"{file} {error}") from None
 
         for line, reason in result.problems:
             self.stdout.write(self.style.WARNING(f"Line {line}: {reason}"))
