@@ -59,7 +59,9 @@ class School(models.Model):
                 name="school_eligibility_has_decision_date",
             ),
             models.CheckConstraint(
-                condition=Q(closed_on__isnull=True) | Q(opened_on__isnull=True) | Q(closed_on__gte=models.F("opened_on")),
+                condition=Q(closed_on__isnull=True)
+                | Q(opened_on__isnull=True)
+                | Q(closed_on__gte=models.F("opened_on")),
                 name="school_closes_after_opening",
             ),
         ]

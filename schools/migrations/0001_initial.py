@@ -5,45 +5,100 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('providers', '0001_initial'),
+        ("providers", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='School',
+            name="School",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('urn', models.PositiveIntegerField(unique=True, verbose_name='URN')),
-                ('name', models.CharField(max_length=255)),
-                ('establishment_type', models.CharField(blank=True, max_length=120)),
-                ('status', models.CharField(blank=True, help_text='GIAS EstablishmentStatus', max_length=60)),
-                ('is_open', models.BooleanField(default=True)),
-                ('phase', models.CharField(blank=True, max_length=60)),
-                ('local_authority', models.CharField(blank=True, max_length=120)),
-                ('region', models.CharField(blank=True, max_length=120)),
-                ('address_line', models.CharField(blank=True, max_length=255)),
-                ('town', models.CharField(blank=True, max_length=120)),
-                ('postcode', models.CharField(blank=True, max_length=10)),
-                ('contact_email', models.EmailField(blank=True, help_text='GIAS MainEmail: where nomination links go.', max_length=254)),
-                ('section_41_approved', models.BooleanField(default=False)),
-                ('opened_on', models.DateField(blank=True, null=True)),
-                ('closed_on', models.DateField(blank=True, null=True)),
-                ('eligible_for_funding', models.BooleanField(default=False)),
-                ('eligibility_decided_on', models.DateField(blank=True, null=True)),
-                ('last_chosen_training_programme', models.CharField(blank=True, choices=[('provider_led', 'Provider-led'), ('school_led', 'School-led')], max_length=20)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('last_chosen_appropriate_body', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='providers.appropriatebody')),
-                ('last_chosen_lead_provider', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='providers.leadprovider')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("urn", models.PositiveIntegerField(unique=True, verbose_name="URN")),
+                ("name", models.CharField(max_length=255)),
+                ("establishment_type", models.CharField(blank=True, max_length=120)),
+                ("status", models.CharField(blank=True, help_text="GIAS EstablishmentStatus", max_length=60)),
+                ("is_open", models.BooleanField(default=True)),
+                ("phase", models.CharField(blank=True, max_length=60)),
+                ("local_authority", models.CharField(blank=True, max_length=120)),
+                ("region", models.CharField(blank=True, max_length=120)),
+                ("address_line", models.CharField(blank=True, max_length=255)),
+                ("town", models.CharField(blank=True, max_length=120)),
+                ("postcode", models.CharField(blank=True, max_length=10)),
+                (
+                    "contact_email",
+                    models.EmailField(
+                        blank=True, help_text="GIAS MainEmail: where nomination links go.", max_length=254
+                    ),
+                ),
+                ("section_41_approved", models.BooleanField(default=False)),
+                ("opened_on", models.DateField(blank=True, null=True)),
+                ("closed_on", models.DateField(blank=True, null=True)),
+                ("eligible_for_funding", models.BooleanField(default=False)),
+                ("eligibility_decided_on", models.DateField(blank=True, null=True)),
+                (
+                    "last_chosen_training_programme",
+                    models.CharField(
+                        blank=True,
+                        choices=[("provider_led", "Provider-led"), ("school_led", "School-led")],
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "last_chosen_appropriate_body",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="providers.appropriatebody",
+                    ),
+                ),
+                (
+                    "last_chosen_lead_provider",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="providers.leadprovider",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
-                'indexes': [models.Index(fields=['postcode'], name='schools_sch_postcod_2fdc06_idx'), models.Index(fields=['name'], name='schools_sch_name_5d0cfd_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('eligible_for_funding', False), ('eligibility_decided_on__isnull', False), _connector='OR'), name='school_eligibility_has_decision_date'), models.CheckConstraint(condition=models.Q(('closed_on__isnull', True), ('opened_on__isnull', True), ('closed_on__gte', models.F('opened_on')), _connector='OR'), name='school_closes_after_opening')],
+                "ordering": ["name"],
+                "indexes": [
+                    models.Index(fields=["postcode"], name="schools_sch_postcod_2fdc06_idx"),
+                    models.Index(fields=["name"], name="schools_sch_name_5d0cfd_idx"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("eligible_for_funding", False),
+                            ("eligibility_decided_on__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="school_eligibility_has_decision_date",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("closed_on__isnull", True),
+                            ("opened_on__isnull", True),
+                            ("closed_on__gte", models.F("opened_on")),
+                            _connector="OR",
+                        ),
+                        name="school_closes_after_opening",
+                    ),
+                ],
             },
         ),
     ]
