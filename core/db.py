@@ -23,7 +23,11 @@ class DateRangeInclusive(Func):
 
 
 class SameId(Func):
-    """int8range(id, id, '[]'): overlaps another such range exactly when the ids are equal."""
+    """int8range(id, id, '[]'): overlaps another such range exactly when the ids are equal.
+
+    Give the field's name ("teacher", not "teacher_id"): Django's own constraint validation
+    (model forms, admin, full_clean) substitutes the row's values by field name.
+    """
 
     function = "INT8RANGE"
     output_field = models.BigIntegerField()  # only used inside constraints; never selected

@@ -3,7 +3,8 @@
 A teacher's page shows their periods and their event timeline as read-only inlines; each period's
 own page shows its training and mentorship periods. With a quarter of a million teachers and
 25,000 schools, every foreign key to a teacher, school, period or partnership is an autocomplete
-field, and every list joins the rows it shows (`list_select_related`).
+field (small lookup tables stay selects, see providers/admin.py), and every list joins the rows
+it shows (`list_select_related`).
 """
 
 from django.contrib import admin
@@ -24,7 +25,12 @@ from providers.models import ContractPeriod
 
 def teacher_search_fields(path: str) -> tuple[str, ...]:
     """Search a teacher reached through `path` by whole TRN or any part of a name."""
-    return (f"{path}__trn__exact", f"{path}__trs_first_name", f"{path}__trs_last_name", f"{path}__corrected_name")
+    return (
+        f"{path}__trn__exact",
+        f"{path}__trs_first_name",
+        f"{path}__trs_last_name",
+        f"{path}__corrected_name",
+    )
 
 
 def school_search_fields(path: str) -> tuple[str, ...]:
@@ -100,13 +106,19 @@ class TrainingContractPeriodFilter(admin.SimpleListFilter):
             return None
         year = int(self.value())
         return queryset.filter(
-            Q(school_partnership__lead_provider_delivery_partnership__active_lead_provider__contract_period=year)
+            Q(
+                school_partnership__lead_provider_delivery_partnership__active_lead_provider__contract_period=year
+            )
             | Q(expression_of_interest__contract_period=year)
         )
 
 
 class ReadOnlyInline(admin.TabularInline):
-    """Shows related rows on a parent's page; they are changed on their own pages."""
+    """Shows related rows on a parent's page; they are changed on their own pages.
+
+    `select_related` must include what each row's `__str__` reads (shown by its change link),
+    the parent too: the inline formset does not attach the parent to its rows.
+    """
 
     extra = 0
     can_delete = False
@@ -128,20 +140,34 @@ class ReadOnlyInline(admin.TabularInline):
 
 class ECTAtSchoolPeriodInline(ReadOnlyInline):
     model = ECTAtSchoolPeriod
-    fields = ("school", "started_on", "finished_on", "email", "working_pattern", "school_reported_appropriate_body")
-    select_related = ("school", "school_reported_appropriate_body")
+    fields = (
+        "school",
+        "started_on",
+        "finished_on",
+        "email",
+        "working_pattern",
+        "school_reported_appropriate_body",
+    )
+    select_related = ("teacher", "school", "school_reported_appropriate_body")
 
 
 class MentorAtSchoolPeriodInline(ReadOnlyInline):
     model = MentorAtSchoolPeriod
     fields = ("school", "started_on", "finished_on", "email")
-    select_related = ("school",)
+    select_related = ("teacher", "school")
 
 
 class InductionPeriodInline(ReadOnlyInline):
     model = InductionPeriod
-    fields = ("appropriate_body", "started_on", "finished_on", "induction_programme", "number_of_terms", "outcome")
-    select_related = ("appropriate_body",)
+    fields = (
+        "appropriate_body",
+        "started_on",
+        "finished_on",
+        "induction_programme",
+        "number_of_terms",
+        "outcome",
+    )
+    select_related = ("teacher", "appropriate_body")
 
 
 class EventInline(ReadOnlyInline):
@@ -171,7 +197,7 @@ class MenteeInline(ReadOnlyInline):
     model = MentorshipPeriod
     fk_name = "mentor"
     fields = ("mentee", "started_on", "finished_on")
-    select_related = ("mentee__teacher", "mentee__school")
+    select_related = ("mentor__teacher", "mentee__teacher", "mentee__school")
     verbose_name_plural = "ECTs mentored"
 
 
@@ -179,7 +205,7 @@ class MentorInline(ReadOnlyInline):
     model = MentorshipPeriod
     fk_name = "mentee"
     fields = ("mentor", "started_on", "finished_on")
-    select_related = ("mentor__teacher", "mentor__school")
+    select_related = ("mentee__teacher", "mentor__teacher", "mentor__school")
     verbose_name_plural = "mentors"
 
 
@@ -211,7 +237,7 @@ class ECTAtSchoolPeriodAdmin(RelatedRowsAdmin):
     list_filter = (OngoingFilter, "working_pattern")
     list_select_related = ("teacher", "school")
     search_fields = (*teacher_search_fields("teacher"), "email", *school_search_fields("school"))
-    autocomplete_fields = ("teacher", "school", "school_reported_appropriate_body")
+    autocomplete_fields = ("teacher", "school")
     readonly_fields = ("created_at", "updated_at")
     inlines = (TrainingPeriodInline, MentorInline)
 
@@ -231,7 +257,7 @@ class MentorAtSchoolPeriodAdmin(RelatedRowsAdmin):
 class MentorshipPeriodAdmin(RelatedRowsAdmin):
     list_display = ("mentee_teacher", "mentor_teacher", "school", "started_on", "finished_on")
     list_filter = (OngoingFilter,)
-    list_select_related = ("mentee__teacher", "mentee__school", "mentor__teacher", "mentor__school")
+    list_select_related = ("mentee__teacher", "mentee__school", "mentor__teacher")
     search_fields = (
         *teacher_search_fields("mentee__teacher"),
         *teacher_search_fields("mentor__teacher"),
@@ -257,7 +283,15 @@ class MentorshipPeriodAdmin(RelatedRowsAdmin):
 
 @admin.register(TrainingPeriod)
 class TrainingPeriodAdmin(RelatedRowsAdmin):
-    list_display = ("teacher", "role", "school", "training_programme", "lead_provider", "started_on", "finished_on")
+    list_display = (
+        "teacher",
+        "role",
+        "school",
+        "training_programme",
+        "lead_provider",
+        "started_on",
+        "finished_on",
+    )
     list_filter = (
         OngoingFilter,
         "training_programme",
@@ -304,7 +338,9 @@ class TrainingPeriodAdmin(RelatedRowsAdmin):
 
     def lead_provider(self, obj):
         if obj.school_partnership:
-            return obj.school_partnership.lead_provider_delivery_partnership.active_lead_provider.lead_provider
+            return (
+                obj.school_partnership.lead_provider_delivery_partnership.active_lead_provider.lead_provider
+            )
         if obj.expression_of_interest:
             return f"{obj.expression_of_interest.lead_provider} (not yet confirmed)"
         return None
@@ -316,5 +352,5 @@ class InductionPeriodAdmin(RelatedRowsAdmin):
     list_filter = (OngoingFilter, "outcome", "induction_programme", "appropriate_body__body_type")
     list_select_related = ("teacher", "appropriate_body")
     search_fields = (*teacher_search_fields("teacher"), "appropriate_body__name")
-    autocomplete_fields = ("teacher", "appropriate_body")
+    autocomplete_fields = ("teacher",)
     readonly_fields = ("created_at", "updated_at")

@@ -7,13 +7,23 @@ migration 0003 for rules that span two tables (a child period lies inside its pa
 mentor and mentee share a school; nobody mentors themself).
 """
 
+import datetime
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
 from core.db import finishes_on_or_after_start, no_overlapping_periods, one_ongoing
 from schools.models import TrainingProgramme
+
+
+def lies_within(inner, outer) -> bool:
+    """Whether period `inner` lies inside period `outer` (both days included; no finish = ongoing)."""
+    never = datetime.date.max
+    return outer.started_on <= inner.started_on and (inner.finished_on or never) <= (
+        outer.finished_on or never
+    )
 
 
 class InductionStatus(models.TextChoices):
@@ -85,7 +95,7 @@ class ECTAtSchoolPeriod(models.Model):
         ordering = ["-started_on"]
         constraints = [
             finishes_on_or_after_start("ect_at_school_period_finishes_after_start"),
-            no_overlapping_periods("ect_at_one_school_at_a_time", "teacher_id"),
+            no_overlapping_periods("ect_at_one_school_at_a_time", "teacher"),
             one_ongoing("ect_one_ongoing_period_per_school", "teacher", "school"),
         ]
 
@@ -110,7 +120,7 @@ class MentorAtSchoolPeriod(models.Model):
         ordering = ["-started_on"]
         constraints = [
             finishes_on_or_after_start("mentor_at_school_period_finishes_after_start"),
-            no_overlapping_periods("mentor_once_per_school_at_a_time", "teacher_id", "school_id"),
+            no_overlapping_periods("mentor_once_per_school_at_a_time", "teacher", "school"),
             one_ongoing("mentor_one_ongoing_period_per_school", "teacher", "school"),
         ]
 
@@ -133,11 +143,24 @@ class MentorshipPeriod(models.Model):
         ordering = ["-started_on"]
         constraints = [
             finishes_on_or_after_start("mentorship_period_finishes_after_start"),
-            no_overlapping_periods("ect_has_one_mentor_at_a_time", "mentee_id"),
+            no_overlapping_periods("ect_has_one_mentor_at_a_time", "mentee"),
         ]
 
     def __str__(self):
         return f"{self.mentor.teacher} mentoring {self.mentee.teacher} from {self.started_on}"
+
+    def clean(self):
+        """Say in words what the database triggers would refuse (for admin and model forms)."""
+        if not (self.mentee_id and self.mentor_id and self.started_on):
+            return
+        if self.mentee.teacher_id == self.mentor.teacher_id:
+            raise ValidationError({"mentor": "A teacher cannot mentor themself."})
+        if self.mentee.school_id != self.mentor.school_id:
+            raise ValidationError({"mentor": "The mentor must be at the same school as the ECT."})
+        if not lies_within(self, self.mentee):
+            raise ValidationError("The mentorship must fall within the ECT's time at the school.")
+        if not lies_within(self, self.mentor):
+            raise ValidationError("The mentorship must fall within the mentor's time at the school.")
 
 
 class TrainingPeriod(models.Model):
@@ -213,18 +236,24 @@ class TrainingPeriod(models.Model):
             ),
             no_overlapping_periods(
                 "ect_training_periods_do_not_overlap",
-                "ect_at_school_period_id",
+                "ect_at_school_period",
                 condition=Q(ect_at_school_period__isnull=False),
             ),
             no_overlapping_periods(
                 "mentor_training_periods_do_not_overlap",
-                "mentor_at_school_period_id",
+                "mentor_at_school_period",
                 condition=Q(mentor_at_school_period__isnull=False),
             ),
         ]
 
     def __str__(self):
         return f"{self.get_training_programme_display()} training from {self.started_on}"
+
+    def clean(self):
+        """Say in words what the database trigger would refuse (for admin and model forms)."""
+        parent = self.ect_at_school_period if self.ect_at_school_period_id else self.mentor_at_school_period
+        if parent is not None and self.started_on and not lies_within(self, parent):
+            raise ValidationError("The training period must fall within the teacher's time at the school.")
 
 
 class InductionOutcome(models.TextChoices):
@@ -251,7 +280,7 @@ class InductionPeriod(models.Model):
         ordering = ["-started_on"]
         constraints = [
             finishes_on_or_after_start("induction_period_finishes_after_start"),
-            no_overlapping_periods("induction_periods_do_not_overlap", "teacher_id"),
+            no_overlapping_periods("induction_periods_do_not_overlap", "teacher"),
             models.CheckConstraint(
                 condition=Q(finished_on__isnull=True, number_of_terms__isnull=True)
                 | Q(finished_on__isnull=False, number_of_terms__isnull=False),

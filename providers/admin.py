@@ -74,6 +74,11 @@ class LeadProviderDeliveryPartnershipAdmin(RelatedRowsAdmin):
         "delivery_partner",
     )
     search_fields = ("delivery_partner__name", "active_lead_provider__lead_provider__name")
+    ordering = (
+        "active_lead_provider__contract_period",
+        "active_lead_provider__lead_provider__name",
+        "delivery_partner__name",
+    )
     autocomplete_fields = ("active_lead_provider", "delivery_partner")
 
     @admin.display(ordering="active_lead_provider__lead_provider__name")
@@ -104,6 +109,7 @@ class SchoolPartnershipAdmin(RelatedRowsAdmin):
         "lead_provider_delivery_partnership__active_lead_provider__lead_provider__name",
         "lead_provider_delivery_partnership__delivery_partner__name",
     )
+    ordering = ("-created_at",)
     autocomplete_fields = ("school", "lead_provider_delivery_partnership")
     readonly_fields = ("api_id", "created_at", "updated_at")
 

@@ -92,6 +92,7 @@ class LeadProviderDeliveryPartnership(models.Model):
     )
 
     class Meta:
+        ordering = ["id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["active_lead_provider", "delivery_partner"],
@@ -115,6 +116,7 @@ class SchoolPartnership(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        ordering = ["id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["school", "lead_provider_delivery_partnership"], name="school_partnership_unique"

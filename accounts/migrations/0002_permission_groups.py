@@ -46,10 +46,14 @@ GROUPS = {
 
 
 def create_groups(apps, schema_editor):
-    using = schema_editor.connection.alias
+    grant_group_permissions(apps, using=schema_editor.connection.alias)
+
+
+def grant_group_permissions(apps, using="default"):
+    """Create both groups with exactly their permissions. Safe to run again (tests do, after a flush)."""
     for app_label in {label for grants in GROUPS.values() for label in grants}:
         # The global app config (the historical one has no models module, so would be skipped);
-        # create_permissions reads the models themselves from the historical `apps`.
+        # create_permissions reads the models themselves from `apps`.
         create_permissions(global_apps.get_app_config(app_label), verbosity=0, using=using, apps=apps)
 
     Group = apps.get_model("auth", "Group")

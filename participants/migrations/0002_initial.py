@@ -171,7 +171,7 @@ class Migration(migrations.Migration):
             model_name="mentorshipperiod",
             constraint=django.contrib.postgres.constraints.ExclusionConstraint(
                 expressions=[
-                    (core.db.SameId("mentee_id"), "&&"),
+                    (core.db.SameId("mentee"), "&&"),
                     (core.db.DateRangeInclusive("started_on", "finished_on"), "&&"),
                 ],
                 name="ect_has_one_mentor_at_a_time",
@@ -192,8 +192,8 @@ class Migration(migrations.Migration):
             model_name="mentoratschoolperiod",
             constraint=django.contrib.postgres.constraints.ExclusionConstraint(
                 expressions=[
-                    (core.db.SameId("teacher_id"), "&&"),
-                    (core.db.SameId("school_id"), "&&"),
+                    (core.db.SameId("teacher"), "&&"),
+                    (core.db.SameId("school"), "&&"),
                     (core.db.DateRangeInclusive("started_on", "finished_on"), "&&"),
                 ],
                 name="mentor_once_per_school_at_a_time",
@@ -222,7 +222,7 @@ class Migration(migrations.Migration):
             model_name="inductionperiod",
             constraint=django.contrib.postgres.constraints.ExclusionConstraint(
                 expressions=[
-                    (core.db.SameId("teacher_id"), "&&"),
+                    (core.db.SameId("teacher"), "&&"),
                     (core.db.DateRangeInclusive("started_on", "finished_on"), "&&"),
                 ],
                 name="induction_periods_do_not_overlap",
@@ -272,7 +272,7 @@ class Migration(migrations.Migration):
             model_name="ectatschoolperiod",
             constraint=django.contrib.postgres.constraints.ExclusionConstraint(
                 expressions=[
-                    (core.db.SameId("teacher_id"), "&&"),
+                    (core.db.SameId("teacher"), "&&"),
                     (core.db.DateRangeInclusive("started_on", "finished_on"), "&&"),
                 ],
                 name="ect_at_one_school_at_a_time",
@@ -385,7 +385,7 @@ class Migration(migrations.Migration):
             constraint=django.contrib.postgres.constraints.ExclusionConstraint(
                 condition=models.Q(("ect_at_school_period__isnull", False)),
                 expressions=[
-                    (core.db.SameId("ect_at_school_period_id"), "&&"),
+                    (core.db.SameId("ect_at_school_period"), "&&"),
                     (core.db.DateRangeInclusive("started_on", "finished_on"), "&&"),
                 ],
                 name="ect_training_periods_do_not_overlap",
@@ -396,7 +396,7 @@ class Migration(migrations.Migration):
             constraint=django.contrib.postgres.constraints.ExclusionConstraint(
                 condition=models.Q(("mentor_at_school_period__isnull", False)),
                 expressions=[
-                    (core.db.SameId("mentor_at_school_period_id"), "&&"),
+                    (core.db.SameId("mentor_at_school_period"), "&&"),
                     (core.db.DateRangeInclusive("started_on", "finished_on"), "&&"),
                 ],
                 name="mentor_training_periods_do_not_overlap",

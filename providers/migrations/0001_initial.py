@@ -161,6 +161,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
             ],
+            options={"ordering": ["id"]},
         ),
         migrations.CreateModel(
             name="SchoolPartnership",
@@ -183,5 +184,6 @@ class Migration(migrations.Migration):
                     ),
                 ),
             ],
+            options={"ordering": ["id"]},
         ),
     ]

@@ -7,6 +7,7 @@ the database stands between a bad write and the table.
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db.models import F
 
 from participants.models import ECTAtSchoolPeriod, MentorshipPeriod, Teacher, TrainingPeriod
@@ -299,3 +300,44 @@ class TestInductionPeriod:
     def test_an_outcome_needs_a_finished_period(self):
         with rejected_by_database("induction_period_outcome_only_when_finished"):
             InductionPeriodFactory(outcome="pass")
+
+
+class TestValidationMessages:
+    """Model validation explains, before the database refuses, what is wrong (admin shows these)."""
+
+    def test_self_mentoring_is_explained(self):
+        ect = ECTAtSchoolPeriodFactory()
+        mentor = MentorAtSchoolPeriodFactory(teacher=ect.teacher, school=ect.school)
+        with pytest.raises(ValidationError) as error:
+            MentorshipPeriod(mentee=ect, mentor=mentor, started_on=ect.started_on).full_clean()
+        assert error.value.message_dict["mentor"] == ["A teacher cannot mentor themself."]
+
+    def test_mentor_at_another_school_is_explained(self):
+        ect = ECTAtSchoolPeriodFactory()
+        with pytest.raises(ValidationError) as error:
+            MentorshipPeriod(
+                mentee=ect, mentor=MentorAtSchoolPeriodFactory(), started_on=ect.started_on
+            ).full_clean()
+        assert error.value.message_dict["mentor"] == ["The mentor must be at the same school as the ECT."]
+
+    def test_mentorship_outside_the_ect_period_is_explained(self):
+        ect = ECTAtSchoolPeriodFactory(started_on=D(2025, 9, 1), finished_on=D(2026, 7, 31))
+        mentor = MentorAtSchoolPeriodFactory(school=ect.school, started_on=D(2024, 9, 1))
+        with pytest.raises(ValidationError) as error:
+            MentorshipPeriod(mentee=ect, mentor=mentor, started_on=D(2025, 9, 1)).full_clean()
+        assert error.value.messages == ["The mentorship must fall within the ECT's time at the school."]
+
+    def test_training_outside_its_period_is_explained(self):
+        ect = ECTAtSchoolPeriodFactory(started_on=D(2025, 9, 1))
+        training = TrainingPeriod(
+            ect_at_school_period=ect, started_on=D(2025, 8, 1), training_programme="school_led"
+        )
+        with pytest.raises(ValidationError) as error:
+            training.full_clean()
+        assert error.value.messages == [
+            "The training period must fall within the teacher's time at the school."
+        ]
+
+    def test_a_valid_period_passes_validation_even_when_others_overlap_in_dates(self):
+        MentorAtSchoolPeriodFactory()  # someone else, somewhere else, same dates
+        MentorAtSchoolPeriodFactory.build(teacher=TeacherFactory(), school=SchoolFactory()).full_clean()

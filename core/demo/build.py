@@ -1,0 +1,213 @@
+"""Build the demo data set: the small one the dev server seeds at every start, or all of
+England for benchmarks.
+
+Both run the same stages at different sizes:
+  1. reference data (contract periods, lead providers, delivery partners, pairings,
+     appropriate bodies), idempotent through the ORM;
+  2. schools and their yearly choices, planned in Python;
+  3. ECT journeys, then mentors school by school, with training and induction periods;
+  4. one COPY per table, in foreign-key order;
+  5. audit events.
+Everything happens in one transaction, so a failed run leaves nothing behind, and the small
+demo is "present" exactly when its schools are.
+"""
+
+import random
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+
+from audit.models import Event
+from core.demo import events, people, reference, schools
+from core.demo.loader import Loader, truncate
+from core.demo.reference import ensure_reference_data
+from core.demo.timeline import DEMO_TODAY, at, contract_year_of
+from participants.models import (
+    ECTAtSchoolPeriod,
+    InductionPeriod,
+    MentorAtSchoolPeriod,
+    MentorshipPeriod,
+    Teacher,
+    TrainingPeriod,
+)
+from providers.models import (
+    ActiveLeadProvider,
+    AppropriateBody,
+    ContractPeriod,
+    DeliveryPartner,
+    LeadProvider,
+    LeadProviderDeliveryPartnership,
+    SchoolPartnership,
+)
+from schools.models import School
+
+Log = Callable[[str], None]
+
+# Tables the generator writes with COPY, in the order their foreign keys need.
+LOADED_MODELS = [
+    School,
+    SchoolPartnership,
+    Teacher,
+    ECTAtSchoolPeriod,
+    MentorAtSchoolPeriod,
+    MentorshipPeriod,
+    TrainingPeriod,
+    InductionPeriod,
+    Event,
+]
+REFERENCE_MODELS = [
+    ContractPeriod,
+    LeadProvider,
+    ActiveLeadProvider,
+    DeliveryPartner,
+    LeadProviderDeliveryPartnership,
+    AppropriateBody,
+]
+ALL_MODELS = REFERENCE_MODELS + LOADED_MODELS
+
+
+@dataclass(frozen=True)
+class Scale:
+    schools: int
+    delivery_partners: int
+    hub_appropriate_bodies: int
+    # Mean new ECTs a year for a school of middling size, relative to KINDS' rates: tuned so
+    # 25,000 schools take on ~30,000 ECTs a year.
+    ects_per_school_year: float = 0.9
+
+
+DEMO = Scale(schools=300, delivery_partners=20, hub_appropriate_bodies=20)
+ENGLAND_SCHOOLS = 25_000
+
+
+def england(fraction: float = 1.0) -> Scale:
+    """England's size, or a fraction of it (schools and so teachers scale; reference data does not)."""
+    return Scale(
+        schools=max(1, round(ENGLAND_SCHOOLS * fraction)), delivery_partners=100, hub_appropriate_bodies=90
+    )
+
+
+class AlreadySeeded(Exception):
+    pass
+
+
+@contextmanager
+def stage(log: Log, name: str):
+    started = time.monotonic()
+    result: dict = {}
+    yield result
+    detail = f" {result['detail']}" if "detail" in result else ""
+    log(f"  {name:<40}{detail} ({time.monotonic() - started:.1f} s)")
+
+
+def row_counts() -> dict[str, int]:
+    return {model._meta.db_table: model.objects.count() for model in ALL_MODELS}
+
+
+def _reference(log: Log, scale: Scale) -> reference.Reference:
+    with stage(log, "reference data") as s:
+        ref = ensure_reference_data(
+            delivery_partners=scale.delivery_partners, hub_appropriate_bodies=scale.hub_appropriate_bodies
+        )
+        created = ", ".join(f"{n} {what}" for what, n in ref.counts.items() if n) or "nothing new"
+        s["detail"] = f"created: {created}"
+    return ref
+
+
+def _build_people(log: Log, scale: Scale, ref: reference.Reference, loader: Loader) -> people.People:
+    """Plan schools and people in Python, then COPY them in; returns the plan (for events)."""
+    with stage(log, "plan schools and their choices") as s:
+        planned_schools = schools.plan_schools(random.Random("demo-schools"), scale.schools, ref, loader)
+        schools.plan_cohort_sizes(random.Random("demo-cohorts"), planned_schools, scale.ects_per_school_year)
+        partnerships = schools.plan_choices(random.Random("demo-choices"), planned_schools, ref, loader)
+        s["detail"] = f"{len(planned_schools):,} schools"
+    with stage(log, "plan ECTs, mentors, training, induction") as s:
+        taken = set(Teacher.objects.values_list("trn", flat=True))
+        planner = people.PeoplePlanner(
+            random.Random("demo-people"), planned_schools, ref, loader, partnerships, taken
+        )
+        planner.plan_ects()
+        planner.plan_mentors()
+        plan = planner.people
+        s["detail"] = f"{len(plan.teachers):,} teachers"
+
+    def load(model, columns, rows):
+        with stage(log, f"copy {model._meta.db_table}") as s:
+            s["detail"] = f"{loader.copy(model, columns, rows):,} rows"
+
+    load(School, schools.SCHOOL_COLUMNS, schools.school_rows(planned_schools, ref))
+    load(SchoolPartnership, schools.PARTNERSHIP_COLUMNS, partnerships)
+    load(Teacher, people.TEACHER_COLUMNS, people.teacher_rows(plan.teachers))
+    load(ECTAtSchoolPeriod, people.ECT_PERIOD_COLUMNS, people.ect_period_rows(plan.ect_stints))
+    load(MentorAtSchoolPeriod, people.MENTOR_PERIOD_COLUMNS, people.mentor_period_rows(plan.mentor_stints))
+    load(MentorshipPeriod, people.MENTORSHIP_COLUMNS, plan.mentorships)
+    load(TrainingPeriod, people.TRAINING_COLUMNS, plan.training)
+    load(InductionPeriod, people.INDUCTION_COLUMNS, plan.inductions)
+    return plan
+
+
+def _truncate(log: Log) -> None:
+    with stage(log, "truncate") as s:
+        emptied = truncate(ALL_MODELS)
+        s["detail"] = f"{len(emptied)} tables: {', '.join(emptied)}"
+
+
+def seed_demo(*, reset: bool = False, log: Log = print) -> dict[str, int]:
+    """The small demo: reference data always (idempotent); schools and people once."""
+    started = time.monotonic()
+    log("Seeding demo data")
+    with transaction.atomic():
+        if reset:
+            _truncate(log)
+        ref = _reference(log, DEMO)
+        loader = Loader(LOADED_MODELS)
+        loader.lock()  # before looking, so two runs at once cannot both decide to build
+        low, high = schools.DEMO_URN_RANGE
+        present = School.objects.filter(urn__range=(low, high)).count()
+        if present:
+            log(f"  demo schools and teachers already present ({present:,} schools): left as they are")
+        else:
+            _build_people(log, DEMO, ref, loader)
+            with stage(log, "audit events") as s:
+                s["detail"] = f"{events.record_demo_events()} events"
+            loader.advance_sequences()
+    counts = row_counts()
+    log(f"Done in {time.monotonic() - started:.1f} s")
+    return counts
+
+
+def seed_england(*, fraction: float = 1.0, reset: bool = False, log: Log = print) -> dict[str, int]:
+    """England-scale data (or a fraction of it) into an empty database, or after --reset."""
+    started = time.monotonic()
+    scale = england(fraction)
+    log(f"Seeding England-scale demo data: {scale.schools:,} schools (fraction {fraction:g})")
+    with transaction.atomic():
+        if reset:
+            _truncate(log)
+        elif School.objects.exists() or Teacher.objects.exists():
+            raise AlreadySeeded(
+                f"The database already has {School.objects.count():,} schools and {Teacher.objects.count():,} "
+                "teachers. Pass --reset to empty the school, provider, participant and audit tables first."
+            )
+        ref = _reference(log, scale)
+        loader = Loader(LOADED_MODELS)
+        loader.lock()
+        plan = _build_people(log, scale, ref, loader)
+        with stage(log, "copy audit_event (this year's registrations)") as s:
+            rows = events.registration_event_rows(loader, plan, since=at(current_contract_period_start(), 0))
+            s["detail"] = f"{loader.copy(Event, events.EVENT_COLUMNS, rows):,} rows"
+        loader.advance_sequences()
+    with stage(log, "analyze"), connection.cursor() as cursor:
+        for model in ALL_MODELS:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    counts = row_counts()
+    log(f"Done in {time.monotonic() - started:.1f} s")
+    return counts
+
+
+def current_contract_period_start():
+    """The first day of the contract period the demo's today falls in."""
+    return DEMO_TODAY.replace(year=contract_year_of(DEMO_TODAY), month=6, day=1)

@@ -1,0 +1,186 @@
+"""Reference data: contract periods, lead providers, delivery partners and their pairings,
+appropriate bodies.
+
+Written with update_or_create / get_or_create on natural keys (year, name, pairs of those),
+so it is safe to run at every start of the dev server and converges on the same rows.
+Delivery partner i and appropriate body i are "hub i": the same made-up place name and
+the same region, whichever count a run asks for, so a 20-hub demo is the start of a
+100-hub England run rather than a different world.
+"""
+
+import datetime
+import random
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from core.demo.names import hub_region, place_names
+from core.demo.timeline import LONDON, YEARS
+from providers.models import (
+    ActiveLeadProvider,
+    AppropriateBody,
+    ContractPeriod,
+    DeliveryPartner,
+    LeadProvider,
+    LeadProviderDeliveryPartnership,
+)
+
+
+@dataclass(frozen=True)
+class LeadProviderFacts:
+    name: str
+    first_year: int
+    last_year: int | None
+    market_share: int  # relative weight with which schools choose it
+
+
+LEAD_PROVIDERS = [
+    LeadProviderFacts("Ambition Institute", 2021, None, 26),
+    LeadProviderFacts("Best Practice Network", 2021, None, 12),
+    LeadProviderFacts("Capita", 2021, 2024, 7),
+    LeadProviderFacts("Education Development Trust", 2021, None, 12),
+    LeadProviderFacts("National Institute of Teaching", 2024, None, 6),
+    LeadProviderFacts("Teach First", 2021, None, 18),
+    LeadProviderFacts("UCL Institute of Education", 2021, None, 19),
+]
+
+# Registration is open for the current and the coming year; the three oldest are closed for
+# payments (ECF1 froze 2021 and 2022 in the July three years after they opened).
+ENABLED_YEARS = {2025, 2026}
+PAYMENTS_FROZEN_AT = {
+    2021: datetime.datetime(2024, 7, 31, 17, 0, tzinfo=LONDON),
+    2022: datetime.datetime(2025, 7, 31, 17, 0, tzinfo=LONDON),
+    2023: datetime.datetime(2026, 7, 31, 17, 0, tzinfo=LONDON),
+}
+
+ISTIP = "Independent Schools Teacher Induction Panel (ISTIP)"
+ESP = "Educational Success Partners (ESP)"
+
+_PARTNER_KINDS = ["Teaching School Hub"] * 8 + ["Learning Partnership", "Teaching Partnership"]
+
+
+def active_in(provider: LeadProviderFacts, year: int) -> bool:
+    return provider.first_year <= year and (provider.last_year is None or year <= provider.last_year)
+
+
+_HUB_PLACES = place_names()[:200]  # schools take their names from the rest
+
+
+def hub_place(index: int) -> str:
+    return _HUB_PLACES[index]
+
+
+def delivery_partner_name(index: int) -> str:
+    kind = random.Random(f"delivery-partner-kind-{index}").choice(_PARTNER_KINDS)
+    return f"{hub_place(index)} {kind}"
+
+
+def appropriate_body_name(index: int) -> str:
+    return f"{hub_place(index)} Teaching School Hub"
+
+
+def plan_pairings(partner_index: int) -> dict[int, list[int]]:
+    """Which lead providers (by index) delivery partner i works with, year by year.
+
+    The first lead provider is the i-th in turn, so every provider has partners even in a
+    20-partner demo; a second one comes and goes now and then. A provider that is not
+    active in a year is swapped for another, and the pair otherwise carries on year to year.
+    """
+    rng = random.Random(f"delivery-partner-pairings-{partner_index}")
+    home = partner_index % len(LEAD_PROVIDERS)
+    second: int | None = rng.randrange(len(LEAD_PROVIDERS)) if rng.random() < 0.3 else None
+    fallback = rng.choice(
+        [i for i, p in enumerate(LEAD_PROVIDERS) if p.last_year is None and p.first_year == 2021]
+    )
+    plan: dict[int, list[int]] = {}
+    for year in YEARS:
+        first = home if active_in(LEAD_PROVIDERS[home], year) else fallback
+        if rng.random() < 0.06:  # an occasional change of mind about the second provider
+            second = None if second is not None else rng.randrange(len(LEAD_PROVIDERS))
+        lead_providers = [first]
+        if second is not None and second != first and active_in(LEAD_PROVIDERS[second], year):
+            lead_providers.append(second)
+        plan[year] = lead_providers
+    return plan
+
+
+@dataclass
+class Reference:
+    """Ids of the reference rows, as the later stages need them."""
+
+    lead_provider_ids: list[int] = field(default_factory=list)
+    active_lead_provider_ids: dict[tuple[int, int], int] = field(default_factory=dict)  # (lp, year)
+    delivery_partner_ids: list[int] = field(default_factory=list)
+    # (year, lp index) -> [(pairing id, delivery partner index)]
+    pairings: dict[tuple[int, int], list[tuple[int, int]]] = field(default_factory=dict)
+    hub_appropriate_body_ids: list[int] = field(default_factory=list)
+    istip_id: int = 0
+    esp_id: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def active_lead_providers(self, year: int) -> list[int]:
+        return [i for i, p in enumerate(LEAD_PROVIDERS) if active_in(p, year)]
+
+    def appropriate_bodies_in(self, region: str) -> list[int]:
+        return [ab for i, ab in enumerate(self.hub_appropriate_body_ids) if hub_region(i) == region]
+
+
+@transaction.atomic
+def ensure_reference_data(*, delivery_partners: int, hub_appropriate_bodies: int) -> Reference:
+    ref = Reference()
+    created = dict.fromkeys(
+        ["contract periods", "lead providers", "delivery partners", "pairings", "bodies"], 0
+    )
+
+    for year in YEARS:
+        _, new = ContractPeriod.objects.update_or_create(
+            year=year,
+            defaults={
+                "started_on": datetime.date(year, 6, 1),
+                "finished_on": datetime.date(year + 1, 5, 31),
+                "enabled": year in ENABLED_YEARS,
+                "payments_frozen_at": PAYMENTS_FROZEN_AT.get(year),
+            },
+        )
+        created["contract periods"] += new
+
+    for index, facts in enumerate(LEAD_PROVIDERS):
+        lead_provider, new = LeadProvider.objects.get_or_create(name=facts.name)
+        created["lead providers"] += new
+        ref.lead_provider_ids.append(lead_provider.pk)
+        for year in YEARS:
+            if active_in(facts, year):
+                active, _ = ActiveLeadProvider.objects.get_or_create(
+                    lead_provider=lead_provider, contract_period_id=year
+                )
+                ref.active_lead_provider_ids[(index, year)] = active.pk
+
+    for index in range(delivery_partners):
+        partner, new = DeliveryPartner.objects.get_or_create(name=delivery_partner_name(index))
+        created["delivery partners"] += new
+        ref.delivery_partner_ids.append(partner.pk)
+        for year, lead_providers in plan_pairings(index).items():
+            for lp in lead_providers:
+                pairing, new = LeadProviderDeliveryPartnership.objects.get_or_create(
+                    active_lead_provider_id=ref.active_lead_provider_ids[(lp, year)], delivery_partner=partner
+                )
+                created["pairings"] += new
+                ref.pairings.setdefault((year, lp), []).append((pairing.pk, index))
+
+    hubs = [
+        (appropriate_body_name(i), AppropriateBody.BodyType.TEACHING_SCHOOL_HUB)
+        for i in range(hub_appropriate_bodies)
+    ]
+    national = [(ISTIP, AppropriateBody.BodyType.NATIONAL), (ESP, AppropriateBody.BodyType.NATIONAL)]
+    for name, body_type in hubs + national:
+        body, new = AppropriateBody.objects.update_or_create(name=name, defaults={"body_type": body_type})
+        created["bodies"] += new
+        if name == ISTIP:
+            ref.istip_id = body.pk
+        elif name == ESP:
+            ref.esp_id = body.pk
+        else:
+            ref.hub_appropriate_body_ids.append(body.pk)
+
+    ref.counts = created
+    return ref

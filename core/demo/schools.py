@@ -1,0 +1,377 @@
+"""Schools, their yearly training choices, and their partnerships with lead providers.
+
+Schools are made up (names from made-up places, URNs from a range GIAS does not use) but
+shaped like GIAS: mostly state-funded primaries, ~10% independent (not eligible for funded
+training unless section 41 approved), ~2% closed, a few opened since 2021, and a handful
+of British schools overseas (ESP is their appropriate body).
+"""
+
+import datetime
+import random
+import uuid
+from dataclasses import dataclass, field
+
+from core.demo.loader import Loader
+from core.demo.names import REGION_SHARES, REGIONS, SAINTS, STREET_KINDS, STREETS, hub_region, place_names
+from core.demo.reference import LEAD_PROVIDERS, Reference
+from core.demo.timeline import YEARS, at, days
+from providers.models import SchoolPartnership
+from schools.models import School, TrainingProgramme
+
+# URNs from here up are the demo's; real GIAS URNs are six digits below 160000.
+DEMO_FIRST_URN = 700001
+DEMO_URN_RANGE = (700000, 799999)
+
+PROVIDER_LED = TrainingProgramme.PROVIDER_LED.value
+SCHOOL_LED = TrainingProgramme.SCHOOL_LED.value
+
+# Share of funded schools choosing provider-led training, by year (it grew after 2021).
+PROVIDER_LED_SHARE = {2021: 0.70, 2022: 0.78, 2023: 0.84, 2024: 0.88, 2025: 0.90, 2026: 0.92}
+# Share of provider-led choices the lead provider has confirmed (the current year is still filling in).
+CONFIRMED_SHARE = {2026: 0.72}
+
+
+@dataclass(frozen=True)
+class Kind:
+    establishment_type: str
+    weight: float
+    phases: tuple[tuple[str, float], ...]  # (phase, weight)
+    funded: bool  # state-funded: eligible for funded training while open
+    ects_per_year: float  # mean new ECTs a year, for a school of middling size
+
+
+_MAINSTREAM = (("Primary", 0.80), ("Secondary", 0.18), ("All-through", 0.02))
+KINDS = [
+    Kind("Community school", 0.27, _MAINSTREAM, True, 1),
+    Kind("Academy converter", 0.23, _MAINSTREAM, True, 1),
+    Kind("Academy sponsor led", 0.08, _MAINSTREAM, True, 1),
+    Kind("Voluntary aided school", 0.09, _MAINSTREAM, True, 1),
+    Kind("Voluntary controlled school", 0.07, _MAINSTREAM, True, 1),
+    Kind("Foundation school", 0.03, _MAINSTREAM, True, 1),
+    Kind("Free schools", 0.03, _MAINSTREAM, True, 1),
+    Kind("Community special school", 0.02, (("Not applicable", 1),), True, 0.7),
+    Kind("Academy special converter", 0.015, (("Not applicable", 1),), True, 0.7),
+    Kind("Pupil referral unit", 0.01, (("Not applicable", 1),), True, 0.4),
+    Kind("Other independent school", 0.085, (("Not applicable", 0.7), ("All-through", 0.3)), False, 0.5),
+    Kind("Other independent special school", 0.02, (("Not applicable", 1),), False, 0.5),
+    Kind("British schools overseas", 0.002, (("Not applicable", 1),), False, 1),
+]
+PHASE_ECT_FACTOR = {"Primary": 0.8, "Secondary": 3.6, "All-through": 3.6, "Not applicable": 1}
+
+
+@dataclass(slots=True)
+class Choice:
+    """A school's answer for a year: programme and, for provider-led, who it works with."""
+
+    programme: str
+    lead_provider: int | None = None  # index into LEAD_PROVIDERS
+    pairing_id: int | None = None
+    delivery_partner: int | None = None  # index
+    confirmed: bool = False
+    partnership_id: int | None = None  # set once the SchoolPartnership row is planned
+
+
+@dataclass(slots=True)
+class SchoolPlan:
+    id: int
+    urn: int
+    name: str
+    kind: Kind
+    phase: str
+    region: str
+    local_authority: str
+    town: str
+    address_line: str
+    postcode: str
+    opened_on: datetime.date
+    closed_on: datetime.date | None
+    section_41: bool
+    appropriate_body_id: int
+    ect_rate: float
+    cohort_sizes: dict[int, int] = field(default_factory=dict)
+    choices: dict[int, Choice] = field(default_factory=dict)
+
+    @property
+    def funded(self) -> bool:
+        """State-funded or section 41: may take funded provider-led training while open."""
+        return self.kind.funded or self.section_41
+
+    @property
+    def eligible_now(self) -> bool:
+        return self.funded and self.closed_on is None
+
+    def takes_cohort(self, year: int) -> bool:
+        """Open at the start of the academic year and not closing within the term."""
+        september = datetime.date(year, 9, 1)
+        return self.opened_on <= september and (
+            self.closed_on is None or self.closed_on > september + days(90)
+        )
+
+    def open_on(self, day: datetime.date) -> bool:
+        return self.opened_on <= day and (self.closed_on is None or self.closed_on >= day)
+
+
+def poisson(rng: random.Random, mean: float) -> int:
+    """A Poisson draw (Knuth's method: fine for the small means used here)."""
+    limit, k, product = pow(2.718281828459045, -mean), 0, rng.random()
+    while product > limit:
+        k += 1
+        product *= rng.random()
+    return k
+
+
+def _school_name(rng: random.Random, kind: Kind, phase: str, place: str) -> str:
+    t = kind.establishment_type
+    if t == "British schools overseas":
+        return f"The British International School {place}"
+    if t == "Pupil referral unit":
+        return f"{place} {rng.choice(['Pupil Referral Unit', 'Short Stay School', 'Learning Centre'])}"
+    if "special" in t:
+        return f"{place} {rng.choice(['School', 'Academy', 'Specialist School'])}"
+    if "independent" in t:
+        return f"{place} {rng.choice(['Preparatory School', 'House School', 'College', 'School'])}"
+    if t in ("Voluntary aided school", "Voluntary controlled school") and rng.random() < 0.7:
+        faith = "Catholic" if t == "Voluntary aided school" and rng.random() < 0.5 else "Church of England"
+        level = (
+            "Primary School" if phase == "Primary" else "High School" if phase == "Secondary" else "School"
+        )
+        return f"{place} St {rng.choice(SAINTS)}'s {faith} {level}"
+    if phase == "Primary":
+        academy = t.startswith("Academy") or t == "Free schools"
+        endings = (
+            ["Primary Academy", "Primary School"]
+            if academy
+            else ["Primary School"] * 6 + ["Infant School", "Junior School", "Community Primary School"]
+        )
+        return f"{place} {rng.choice(endings)}"
+    if phase == "Secondary":
+        return f"{place} {rng.choice(['High School', 'Academy', 'School', 'Community College'])}"
+    return f"{place} {rng.choice(['School', 'Academy', 'All-through School'])}"
+
+
+def _places_by_authority() -> dict[str, list[str]]:
+    """Share the made-up places among the local authorities, so a town stays in one place."""
+    places = place_names()[200:]  # the first 200 name the hubs
+    authorities = [authority for _, _, pairs in REGIONS for authority, _ in pairs]
+    return {authority: places[k :: len(authorities)] for k, authority in enumerate(authorities)}
+
+
+def _unique_name(rng: random.Random, kind: Kind, phase: str, place: str, taken: set[str]) -> str:
+    """A school name not used yet, where a few tries find one ("Upper Elmbank", "Elmbank Meadow")."""
+    variants = [
+        place,
+        f"{place} {rng.choice(STREETS)}",
+        f"{rng.choice(['North', 'South', 'East', 'West', 'Upper', 'Lower', 'Great', 'Little'])} {place}",
+    ]
+    for variant in variants * 2:
+        name = _school_name(rng, kind, phase, variant)
+        if name not in taken:
+            break
+    taken.add(name)
+    return name
+
+
+def plan_schools(rng: random.Random, count: int, ref: Reference, loader: Loader) -> list[SchoolPlan]:
+    places_in = _places_by_authority()
+    kind_weights = [k.weight for k in KINDS]
+    names: set[str] = set()
+    schools = []
+    for index in range(count):
+        kind = rng.choices(KINDS, kind_weights)[0]
+        phase = rng.choices([p for p, _ in kind.phases], [w for _, w in kind.phases])[0]
+        region, _, authorities = rng.choices(REGIONS, REGION_SHARES)[0]
+        authority, postcode_area = rng.choice(authorities)
+        place = rng.choice(places_in[authority])
+        section_41 = kind.establishment_type == "Other independent special school" and rng.random() < 0.6
+
+        opened_on = datetime.date(rng.randint(1950, 2019), rng.randint(1, 12), 1)
+        if rng.random() < 0.04:  # a new school: opened at the start of a year since 2021
+            opened_on = datetime.date(rng.randint(2021, 2025), 9, 1)
+        closed_on = None
+        if opened_on.year < 2021 and rng.random() < 0.021:
+            closed_on = datetime.date(rng.randint(2022, 2025), 8, 31)
+
+        if kind.establishment_type == "British schools overseas":
+            region, authority, postcode_area = "Not applicable", "Does not apply", ""
+            appropriate_body = ref.esp_id
+        elif not kind.funded and not section_41:
+            appropriate_body = ref.istip_id
+        else:
+            appropriate_body = rng.choice(ref.appropriate_bodies_in(region) or ref.hub_appropriate_body_ids)
+
+        postcode = ""
+        if postcode_area:
+            postcode = f"{postcode_area}{rng.randint(1, 29)} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+        size = rng.uniform(0.5, 1.5)
+        schools.append(
+            SchoolPlan(
+                id=loader.next_id(School),
+                urn=DEMO_FIRST_URN + index,
+                name=_unique_name(rng, kind, phase, place, names),
+                kind=kind,
+                phase=phase,
+                region=region,
+                local_authority=authority,
+                town=place,
+                address_line=f"{rng.randint(1, 120)} {rng.choice(STREETS)} {rng.choice(STREET_KINDS)}",
+                postcode=postcode,
+                opened_on=opened_on,
+                closed_on=closed_on,
+                section_41=section_41,
+                appropriate_body_id=appropriate_body,
+                ect_rate=kind.ects_per_year * PHASE_ECT_FACTOR[phase] * size,
+            )
+        )
+    return schools
+
+
+def plan_cohort_sizes(rng: random.Random, schools: list[SchoolPlan], ects_per_school_year: float) -> None:
+    """How many new ECTs each school takes on each year (0 in most small schools most years)."""
+    for school in schools:
+        for year in YEARS:
+            if school.takes_cohort(year):
+                school.cohort_sizes[year] = poisson(rng, school.ect_rate * ects_per_school_year)
+
+
+def plan_choices(
+    rng: random.Random, schools: list[SchoolPlan], ref: Reference, loader: Loader
+) -> list[tuple]:
+    """Each open school's programme and provider per year, sticky from year to year.
+
+    Returns the SchoolPartnership rows for the school-years that expect ECTs (or, for
+    some, that set up a partnership anyway); others are added on first use by
+    `ensure_partnership`, so every training period has a partnership to point at.
+    """
+    lead_provider_weights = [p.market_share for p in LEAD_PROVIDERS]
+    partnerships: list[tuple] = []
+    for school in schools:
+        previous: Choice | None = None
+        for year in YEARS:
+            if not school.open_on(datetime.date(year, 9, 1)):
+                continue
+            choice = _choose(rng, school, year, previous, ref, lead_provider_weights)
+            school.choices[year] = choice
+            previous = choice
+            if school.cohort_sizes.get(year) or rng.random() < 0.3:
+                ensure_partnership(rng, school, year, loader, partnerships)
+    return partnerships
+
+
+def _choose(rng, school: SchoolPlan, year: int, previous: Choice | None, ref: Reference, weights) -> Choice:
+    if not school.funded:
+        return Choice(SCHOOL_LED)
+    if previous is not None and rng.random() < 0.85:
+        programme = previous.programme
+    else:
+        programme = PROVIDER_LED if rng.random() < PROVIDER_LED_SHARE[year] else SCHOOL_LED
+    if programme == SCHOOL_LED:
+        return Choice(SCHOOL_LED)
+
+    confirmed = rng.random() < CONFIRMED_SHARE.get(year, 0.97)
+    # Stay with last year's lead provider and delivery partner when that pair still works together.
+    if previous is not None and previous.lead_provider is not None and rng.random() < 0.9:
+        for pairing_id, partner in ref.pairings.get((year, previous.lead_provider), []):
+            if partner == previous.delivery_partner:
+                return Choice(PROVIDER_LED, previous.lead_provider, pairing_id, partner, confirmed)
+    active = ref.active_lead_providers(year)
+    lead_provider = rng.choices(active, [weights[i] for i in active])[0]
+    pairs = ref.pairings.get((year, lead_provider), [])
+    if not pairs:  # a provider with no delivery partner this year: the school waits on it
+        return Choice(PROVIDER_LED, lead_provider)
+    nearby = [p for p in pairs if hub_region(p[1]) == school.region]
+    pairing_id, partner = rng.choice(nearby or pairs)
+    return Choice(PROVIDER_LED, lead_provider, pairing_id, partner, confirmed)
+
+
+def ensure_partnership(
+    rng: random.Random, school: SchoolPlan, year: int, loader: Loader, rows: list[tuple]
+) -> None:
+    """Plan the SchoolPartnership row for a confirmed provider-led choice, once."""
+    choice = school.choices.get(year)
+    if choice is None or not choice.confirmed or choice.partnership_id is not None:
+        return
+    choice.partnership_id = loader.next_id(SchoolPartnership)
+    confirmed_at = at(datetime.date(year, rng.choice([6, 7, 9, 10]), rng.randint(1, 28)), rng.randint(8, 17))
+    rows.append(
+        (
+            choice.partnership_id,
+            uuid.UUID(int=rng.getrandbits(128), version=4),
+            school.id,
+            choice.pairing_id,
+            confirmed_at,
+            confirmed_at,
+        )
+    )
+
+
+PARTNERSHIP_COLUMNS = [
+    "id",
+    "api_id",
+    "school_id",
+    "lead_provider_delivery_partnership_id",
+    "created_at",
+    "updated_at",
+]
+
+SCHOOL_COLUMNS = [
+    "id",
+    "urn",
+    "name",
+    "establishment_type",
+    "status",
+    "is_open",
+    "phase",
+    "local_authority",
+    "region",
+    "address_line",
+    "town",
+    "postcode",
+    "contact_email",
+    "section_41_approved",
+    "opened_on",
+    "closed_on",
+    "eligible_for_funding",
+    "eligibility_decided_on",
+    "last_chosen_training_programme",
+    "last_chosen_lead_provider_id",
+    "last_chosen_appropriate_body_id",
+    "created_at",
+    "updated_at",
+]
+
+
+def school_rows(schools: list[SchoolPlan], ref: Reference):
+    for s in schools:
+        latest = s.choices[max(s.choices)] if s.choices else None
+        decided_on = max(s.opened_on, datetime.date(2021, 6, 1))
+        if s.closed_on:
+            decided_on = s.closed_on  # eligibility was withdrawn when it closed
+        created = at(max(s.opened_on, datetime.date(2021, 5, 4)), 6)
+        lead_provider_id = None
+        if latest and latest.lead_provider is not None:
+            lead_provider_id = ref.lead_provider_ids[latest.lead_provider]
+        yield (
+            s.id,
+            s.urn,
+            s.name,
+            s.kind.establishment_type,
+            "Closed" if s.closed_on else "Open",
+            s.closed_on is None,
+            s.phase,
+            s.local_authority,
+            s.region,
+            s.address_line,
+            s.town,
+            s.postcode,
+            f"office.{s.urn}@schools.example.org",
+            s.section_41,
+            s.opened_on,
+            s.closed_on,
+            s.eligible_now,
+            decided_on,
+            latest.programme if latest else "",
+            lead_provider_id,
+            s.appropriate_body_id if latest else None,
+            created,
+            created,
+        )

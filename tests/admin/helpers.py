@@ -1,0 +1,97 @@
+"""Helpers for the admin tests: URLs of admin pages, and one row of every registered model."""
+
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import User
+from audit.models import Event
+from audit.services import Actor, record_event
+from participants.models import (
+    ECTAtSchoolPeriod,
+    InductionPeriod,
+    MentorAtSchoolPeriod,
+    MentorshipPeriod,
+    Teacher,
+    TrainingPeriod,
+)
+from providers.models import (
+    ActiveLeadProvider,
+    AppropriateBody,
+    ContractPeriod,
+    DeliveryPartner,
+    LeadProvider,
+    LeadProviderDeliveryPartnership,
+    SchoolPartnership,
+)
+from schools.models import School
+from tests.factories import (
+    ActiveLeadProviderFactory,
+    InductionPeriodFactory,
+    MentorshipPeriodFactory,
+    SchoolPartnershipFactory,
+    TrainingPeriodFactory,
+    UserFactory,
+)
+
+
+def admin_url(model, view: str, *args) -> str:
+    """The URL of one of a model's admin pages: changelist, add, change, delete."""
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def queries_to_get(client, url: str, params: dict | None = None):
+    """(number of queries, response) for a GET, once caches are warm (content types, say),
+    so that two counts differ only in what the page itself asks of the database."""
+    client.get(url, params)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(queries), response
+
+
+def build_graph() -> dict:
+    """One row of every registered model, linked as in real life: {model class: instance}.
+
+    Provider-led training for an ECT through a confirmed partnership, mentor training on an
+    expression of interest, a mentorship, an induction period and an event on the teacher.
+    """
+    partnership = SchoolPartnershipFactory()
+    pairing = partnership.lead_provider_delivery_partnership
+    mentorship = MentorshipPeriodFactory(mentee__school=partnership.school)
+    ect_period = mentorship.mentee
+    training = TrainingPeriodFactory(ect_at_school_period=ect_period, school_partnership=partnership)
+    TrainingPeriodFactory(
+        ect_at_school_period=None,
+        mentor_at_school_period=mentorship.mentor,
+        expression_of_interest=ActiveLeadProviderFactory(),
+    )
+    induction = InductionPeriodFactory(teacher=ect_period.teacher)
+    event = record_event(
+        actor=Actor.system(),
+        event_type="ect_registered",
+        heading=f"{ect_period.teacher.full_name} registered as an ECT",
+        subject=ect_period,
+        teacher=ect_period.teacher,
+        school=ect_period.school,
+    )
+    return {
+        User: UserFactory(),
+        Group: Group.objects.get(name="support"),
+        School: partnership.school,
+        ContractPeriod: pairing.active_lead_provider.contract_period,
+        LeadProvider: pairing.active_lead_provider.lead_provider,
+        ActiveLeadProvider: pairing.active_lead_provider,
+        DeliveryPartner: pairing.delivery_partner,
+        LeadProviderDeliveryPartnership: pairing,
+        SchoolPartnership: partnership,
+        AppropriateBody: induction.appropriate_body,
+        Teacher: ect_period.teacher,
+        ECTAtSchoolPeriod: ect_period,
+        MentorAtSchoolPeriod: mentorship.mentor,
+        MentorshipPeriod: mentorship,
+        TrainingPeriod: training,
+        InductionPeriod: induction,
+        Event: event,
+    }

@@ -1,0 +1,190 @@
+"""Every registered model's list, add and change pages work, and lists do not grow a query per row."""
+
+import datetime
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from audit.models import Event
+from audit.services import Actor, record_event
+from participants.models import (
+    ECTAtSchoolPeriod,
+    InductionPeriod,
+    MentorAtSchoolPeriod,
+    MentorshipPeriod,
+    Teacher,
+    TrainingPeriod,
+)
+from providers.models import ContractPeriod
+from tests.admin.helpers import admin_url, build_graph, queries_to_get
+from tests.factories import (
+    ECTAtSchoolPeriodFactory,
+    InductionPeriodFactory,
+    MentorAtSchoolPeriodFactory,
+    MentorshipPeriodFactory,
+    TeacherFactory,
+    TrainingPeriodFactory,
+)
+
+REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
+
+
+def test_every_model_of_the_service_is_registered():
+    labels = {model._meta.label for model in admin.site._registry}
+    assert labels >= {
+        "accounts.User",
+        "schools.School",
+        "providers.ContractPeriod",
+        "providers.LeadProvider",
+        "providers.ActiveLeadProvider",
+        "providers.DeliveryPartner",
+        "providers.LeadProviderDeliveryPartnership",
+        "providers.SchoolPartnership",
+        "providers.AppropriateBody",
+        "participants.Teacher",
+        "participants.ECTAtSchoolPeriod",
+        "participants.MentorAtSchoolPeriod",
+        "participants.MentorshipPeriod",
+        "participants.TrainingPeriod",
+        "participants.InductionPeriod",
+        "audit.Event",
+    }
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)
+def test_changelist_add_and_change_pages_load_for_a_superuser(admin_client, graph, model):
+    instance = graph[model]
+
+    changelist = admin_client.get(admin_url(model, "changelist"))
+    assert changelist.status_code == 200
+    assert instance in changelist.context["cl"].result_list
+
+    change = admin_client.get(admin_url(model, "change", instance.pk))
+    assert change.status_code == 200
+    assert change.context["original"] == instance
+
+    add = admin_client.get(admin_url(model, "add"))
+    # The event log is append-only: nobody adds to it through admin.
+    assert add.status_code == (403 if model is Event else 200)
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)
+def test_changelist_queries_do_not_grow_with_rows(admin_client, db, model):
+    build_graph()
+    queries_for_one, _ = queries_to_get(admin_client, admin_url(model, "changelist"))
+    for _ in range(4):
+        build_graph()
+    queries_for_five, response = queries_to_get(admin_client, admin_url(model, "changelist"))
+    if model not in (ContractPeriod, Group):  # every graph shares the 2025 period and the groups
+        assert len(response.context["cl"].result_list) >= 5
+    assert queries_for_five == queries_for_one
+
+
+def test_period_pages_queries_do_not_grow_with_their_training_and_mentorships(admin_client, graph):
+    """An ECT's and a mentor's period pages list training periods and mentorships read-only."""
+    ect_period, mentor_period = graph[ECTAtSchoolPeriod], graph[MentorAtSchoolPeriod]
+    pages = [
+        admin_url(ECTAtSchoolPeriod, "change", ect_period.pk),
+        admin_url(MentorAtSchoolPeriod, "change", mentor_period.pk),
+    ]
+    before = [queries_to_get(admin_client, page)[0] for page in pages]
+
+    # Finish the current training and mentorship, then three more of each, one after another.
+    TrainingPeriod.objects.filter(pk=graph[TrainingPeriod].pk).update(finished_on=datetime.date(2025, 9, 30))
+    MentorshipPeriod.objects.filter(pk=graph[MentorshipPeriod].pk).update(
+        finished_on=datetime.date(2025, 9, 30)
+    )
+    for month in (10, 11, 12):
+        started_on, finished_on = datetime.date(2025, month, 1), datetime.date(2025, month, 28)
+        TrainingPeriodFactory(ect_at_school_period=ect_period, started_on=started_on, finished_on=finished_on)
+        MentorshipPeriodFactory(mentee=ect_period, started_on=started_on, finished_on=finished_on)
+        another_ect = ECTAtSchoolPeriodFactory(school=mentor_period.school)
+        MentorshipPeriodFactory(mentee=another_ect, mentor=mentor_period)
+
+    assert [queries_to_get(admin_client, page)[0] for page in pages] == before
+
+
+AUTOCOMPLETE_FIELDS = [
+    (model, field)
+    for model, model_admin in sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
+    for field in model_admin.autocomplete_fields
+]
+
+
+@pytest.mark.parametrize(
+    ("model", "field"), AUTOCOMPLETE_FIELDS, ids=[f"{m._meta.model_name}.{f}" for m, f in AUTOCOMPLETE_FIELDS]
+)
+def test_autocomplete_answers_with_the_same_queries_however_many_rows(admin_client, db, model, field):
+    params = {"app_label": model._meta.app_label, "model_name": model._meta.model_name, "field_name": field}
+    build_graph()
+    queries_for_one, _ = queries_to_get(admin_client, reverse("admin:autocomplete"), params)
+    for _ in range(4):
+        build_graph()
+    queries_for_five, response = queries_to_get(admin_client, reverse("admin:autocomplete"), params)
+    assert len(response.json()["results"]) >= 5
+    assert queries_for_five == queries_for_one
+
+
+def test_teacher_changelist_runs_the_same_queries_for_3_or_30_teachers(admin_client, db):
+    url = admin_url(Teacher, "changelist")
+    for _ in range(3):
+        ECTAtSchoolPeriodFactory()
+    queries_for_3, response = queries_to_get(admin_client, url)
+    assert len(response.context["cl"].result_list) == 3
+
+    for _ in range(27):
+        ECTAtSchoolPeriodFactory()
+    queries_for_30, response = queries_to_get(admin_client, url)
+    assert len(response.context["cl"].result_list) == 30
+    assert queries_for_30 == queries_for_3
+
+
+def test_teacher_page_shows_their_periods_and_their_timeline_newest_first(admin_client, graph):
+    teacher = graph[Teacher]
+    record_event(actor=Actor.system(), event_type="email_changed", heading="Email changed", teacher=teacher)
+    someone_else = TeacherFactory()
+    record_event(
+        actor=Actor.system(), event_type="email_changed", heading="Not this teacher", teacher=someone_else
+    )
+
+    response = admin_client.get(admin_url(Teacher, "change", teacher.pk))
+
+    page = response.content.decode()
+    assert graph[ECTAtSchoolPeriod].email in page
+    assert graph[InductionPeriod].appropriate_body.name in page
+    timeline = [form.instance.heading for form in _inline_formset(response, "events").forms]
+    assert timeline == ["Email changed", f"{teacher.full_name} registered as an ECT"]
+    assert "Not this teacher" not in page
+
+
+def test_teacher_page_queries_do_not_grow_with_their_periods_and_events(admin_client, db):
+    teacher = TeacherFactory()
+    url = admin_url(Teacher, "change", teacher.pk)
+
+    def add_history(year):
+        """A finished year at a new school as ECT and as mentor, with its induction and an event."""
+        started_on, finished_on = datetime.date(year, 9, 1), datetime.date(year + 1, 7, 31)
+        ECTAtSchoolPeriodFactory(teacher=teacher, started_on=started_on, finished_on=finished_on)
+        MentorAtSchoolPeriodFactory(teacher=teacher, started_on=started_on, finished_on=finished_on)
+        InductionPeriodFactory(
+            teacher=teacher, started_on=started_on, finished_on=finished_on, number_of_terms=3
+        )
+        record_event(actor=Actor.system(), event_type="note", heading=f"Year {year}", teacher=teacher)
+
+    add_history(2021)
+    queries_for_one_year, _ = queries_to_get(admin_client, url)
+    for year in (2022, 2023, 2024):
+        add_history(year)
+    queries_for_four_years, response = queries_to_get(admin_client, url)
+    assert len(_inline_formset(response, "events").forms) == 4
+    assert queries_for_four_years == queries_for_one_year
+
+
+def _inline_formset(response, prefix):
+    return next(
+        inline.formset
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.prefix == prefix
+    )

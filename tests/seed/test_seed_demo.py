@@ -1,0 +1,281 @@
+"""`manage.py seed_demo`: the small demo the dev server seeds at every start."""
+
+import datetime
+import hashlib
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core.management import CommandError, call_command
+from django.db.models import Count, Exists, F, OuterRef
+
+from audit.models import ActorType, Event
+from core.demo.timeline import DEMO_TODAY
+from participants.models import (
+    ECTAtSchoolPeriod,
+    InductionPeriod,
+    MentorAtSchoolPeriod,
+    MentorshipPeriod,
+    Teacher,
+    TrainingPeriod,
+)
+from providers.models import (
+    ActiveLeadProvider,
+    AppropriateBody,
+    ContractPeriod,
+    DeliveryPartner,
+    LeadProvider,
+    LeadProviderDeliveryPartnership,
+    SchoolPartnership,
+)
+from schools.models import School
+
+pytestmark = pytest.mark.django_db
+
+LEAD_PROVIDERS = {
+    "Ambition Institute",
+    "Best Practice Network",
+    "Capita",
+    "Education Development Trust",
+    "National Institute of Teaching",
+    "Teach First",
+    "UCL Institute of Education",
+}
+
+
+def seed(*args) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def every_model_count() -> dict[str, int]:
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+
+
+def test_contract_periods_2021_to_2026_open_the_last_two_and_freeze_the_first_three():
+    seed()
+    periods = {p.year: p for p in ContractPeriod.objects.all()}
+    assert sorted(periods) == [2021, 2022, 2023, 2024, 2025, 2026]
+    for year, period in periods.items():
+        assert (period.started_on, period.finished_on) == (
+            datetime.date(year, 6, 1),
+            datetime.date(year + 1, 5, 31),
+        )
+    assert {y for y, p in periods.items() if p.enabled} == {2025, 2026}
+    assert {y for y, p in periods.items() if p.payments_frozen_at} == {2021, 2022, 2023}
+    assert all(periods[y].payments_frozen_at.date() < DEMO_TODAY for y in (2021, 2022, 2023))
+
+
+def test_lead_providers_are_active_in_the_years_they_were_contracted_and_paired_with_partners():
+    seed()
+    assert set(LeadProvider.objects.values_list("name", flat=True)) == LEAD_PROVIDERS
+
+    def years(name):
+        return set(
+            ActiveLeadProvider.objects.filter(lead_provider__name=name).values_list(
+                "contract_period_id", flat=True
+            )
+        )
+
+    assert years("Capita") == {2021, 2022, 2023, 2024}
+    assert years("National Institute of Teaching") == {2024, 2025, 2026}
+    assert years("Ambition Institute") == {2021, 2022, 2023, 2024, 2025, 2026}
+    # Every active lead provider has delivery partners every year, and none outside its years.
+    assert not ActiveLeadProvider.objects.annotate(n=Count("delivery_partnerships")).filter(n=0).exists()
+    assert DeliveryPartner.objects.count() == 20
+    assert all(
+        name.endswith(("Teaching School Hub", "Partnership"))
+        for name in DeliveryPartner.objects.values_list("name", flat=True)
+    )
+    # Pairings are mostly stable: most 2025 pairs were already pairs in 2024.
+    pairs = {
+        year: set(
+            LeadProviderDeliveryPartnership.objects.filter(
+                active_lead_provider__contract_period_id=year
+            ).values_list("active_lead_provider__lead_provider_id", "delivery_partner_id")
+        )
+        for year in (2024, 2025)
+    }
+    assert len(pairs[2025] & pairs[2024]) >= 0.7 * len(pairs[2025])
+
+
+def test_appropriate_bodies_are_hubs_plus_the_two_national_bodies():
+    seed()
+    national = set(AppropriateBody.objects.filter(body_type="national").values_list("name", flat=True))
+    assert national == {
+        "Independent Schools Teacher Induction Panel (ISTIP)",
+        "Educational Success Partners (ESP)",
+    }
+    assert AppropriateBody.objects.filter(body_type="teaching_school_hub").count() == 20
+
+
+def test_schools_are_fictional_and_shaped_like_gias():
+    seed()
+    schools = School.objects.all()
+    assert schools.count() == 300
+    assert not schools.exclude(urn__range=(700000, 799999)).exists()
+    assert schools.filter(eligible_for_funding=False, establishment_type__contains="independent").exists()
+    assert schools.filter(is_open=True, eligible_for_funding=True).count() > 0.8 * 300
+    assert schools.filter(is_open=False, closed_on__isnull=False, status="Closed").exists()
+    assert schools.exclude(last_chosen_training_programme="").count() > 0.9 * 300
+    assert SchoolPartnership.objects.values("school").distinct().count() > 150
+
+
+def test_teachers_cover_every_state_a_journey_can_be_in():
+    seed()
+    ects = ECTAtSchoolPeriod.objects
+    assert not Teacher.objects.exclude(trn__regex=r"^[0-9]{7}$").exists()
+
+    # Ongoing: at school now, with a mentor and training now.
+    ongoing = ects.filter(finished_on__isnull=True, started_on__lte=DEMO_TODAY)
+    assert (
+        ongoing.filter(
+            Exists(MentorshipPeriod.objects.filter(mentee=OuterRef("pk"), finished_on__isnull=True)),
+            Exists(
+                TrainingPeriod.objects.filter(ect_at_school_period=OuterRef("pk"), finished_on__isnull=True)
+            ),
+        ).count()
+        > 400
+    )
+    # Registered to start after today (a period that has not started yet).
+    assert ects.filter(started_on__gt=DEMO_TODAY).exists()
+    # Waiting for a mentor.
+    assert ongoing.exclude(Exists(MentorshipPeriod.objects.filter(mentee=OuterRef("pk")))).exists()
+
+    # Transferred: finished at one school the day before starting at another.
+    moved_on = ects.filter(
+        teacher=OuterRef("teacher"), started_on=OuterRef("finished_on") + datetime.timedelta(days=1)
+    )
+    transfers = ects.filter(Exists(moved_on.exclude(school=OuterRef("school"))))
+    assert transfers.count() >= 10
+
+    # Left: a finished period with no later one, induction neither passed nor failed.
+    later = ects.filter(teacher=OuterRef("teacher"), started_on__gt=OuterRef("started_on"))
+    left = (
+        ects.filter(finished_on__isnull=False)
+        .exclude(Exists(later))
+        .filter(teacher__trs_induction_status="in_progress")
+    )
+    assert left.count() >= 10
+    # ... and some came back after a break, at another school.
+    gap = ects.filter(
+        teacher=OuterRef("teacher"), started_on__gt=OuterRef("finished_on") + datetime.timedelta(days=1)
+    )
+    assert ects.filter(Exists(gap)).exists()
+
+    # Induction passed and failed, recorded by appropriate bodies (hubs and ISTIP).
+    passed = InductionPeriod.objects.filter(outcome="pass", teacher__trs_induction_status="passed")
+    assert passed.count() > 300
+    assert InductionPeriod.objects.filter(outcome="fail", teacher__trs_induction_status="failed").exists()
+    assert InductionPeriod.objects.filter(appropriate_body__body_type="national").exists()
+    assert InductionPeriod.objects.filter(
+        finished_on__isnull=False, outcome="", number_of_terms__lt=6
+    ).exists()
+
+
+def test_training_comes_in_every_kind_and_state():
+    seed()
+    training = TrainingPeriod.objects
+    assert training.filter(training_programme="provider_led", school_partnership__isnull=False).count() > 500
+    assert training.filter(training_programme="provider_led", expression_of_interest__isnull=False).exists()
+    assert training.filter(training_programme="school_led").count() > 100
+    assert training.filter(mentor_at_school_period__isnull=False).count() > 200
+
+    withdrawn = training.filter(withdrawn_at__isnull=False).exclude(withdrawal_reason="")
+    assert withdrawn.filter(ect_at_school_period__isnull=False).exists()
+    assert withdrawn.filter(mentor_at_school_period__isnull=False).exists()
+    deferred = training.filter(deferred_at__isnull=False).exclude(deferral_reason="")
+    assert deferred.exists()
+    resumed = training.filter(
+        ect_at_school_period=OuterRef("ect_at_school_period"), started_on__gt=OuterRef("finished_on")
+    )
+    assert deferred.filter(Exists(resumed)).exists()
+
+
+def test_mentors_mentor_several_ects_work_at_two_schools_and_hand_over():
+    seed()
+    at_once = (
+        MentorshipPeriod.objects.filter(finished_on__isnull=True)
+        .values("mentor")
+        .annotate(mentees=Count("mentee", distinct=True))
+        .filter(mentees__gte=2)
+    )
+    assert at_once.count() >= 10
+    two_schools = (
+        MentorAtSchoolPeriod.objects.filter(finished_on__isnull=True)
+        .values("teacher")
+        .annotate(schools=Count("school", distinct=True))
+        .filter(schools__gte=2)
+    )
+    assert two_schools.exists()
+    # A mentor left, and the ECT had a new mentor from the next day.
+    next_mentor = MentorshipPeriod.objects.filter(
+        mentee=OuterRef("mentee"), started_on=OuterRef("finished_on") + datetime.timedelta(days=1)
+    ).exclude(mentor=OuterRef("mentor"))
+    assert MentorshipPeriod.objects.filter(Exists(next_mentor)).exists()
+    # Former ECTs who passed go on to mentor.
+    assert MentorAtSchoolPeriod.objects.filter(teacher__ect_at_school_periods__isnull=False).exists()
+    # Nobody mentors themself, and both are at the same school (the database insists too).
+    assert not MentorshipPeriod.objects.filter(mentor__teacher=F("mentee__teacher")).exists()
+    assert not MentorshipPeriod.objects.exclude(mentor__school=F("mentee__school")).exists()
+
+
+def test_registrations_are_in_the_audit_log_as_the_demo_system():
+    seed()
+    events = Event.objects.all()
+    assert 5 <= events.count() <= 30
+    assert set(events.values_list("actor_type", "actor_name").distinct()) == {(ActorType.SYSTEM, "Demo data")}
+    assert (
+        events.filter(event_type="ect_registered", teacher__isnull=False, school__isnull=False).count() >= 5
+    )
+    assert events.filter(event_type="ect_transferred").exists()
+
+
+def test_a_second_run_changes_nothing_and_is_quick_to_say_so():
+    first = seed()
+    counts = every_model_count()
+    second = seed()
+    assert every_model_count() == counts
+    assert "already present" in second
+    assert "created: nothing new" in second
+    assert "copy participants_teacher" in first and "copy participants_teacher" not in second
+
+
+def _fingerprint() -> str:
+    """A digest of the demo's content by natural keys (ids differ between databases)."""
+    rows = [
+        *School.objects.order_by("urn").values_list("urn", "name", "postcode", "closed_on"),
+        *Teacher.objects.order_by("trn").values_list(
+            "trn", "trs_first_name", "trs_last_name", "trs_induction_status"
+        ),
+        *ECTAtSchoolPeriod.objects.order_by("teacher__trn", "started_on").values_list(
+            "teacher__trn", "school__urn", "started_on", "finished_on"
+        ),
+        *MentorshipPeriod.objects.order_by("mentee__teacher__trn", "started_on").values_list(
+            "mentee__teacher__trn", "mentor__teacher__trn", "started_on", "finished_on"
+        ),
+        *TrainingPeriod.objects.order_by("id").values_list(
+            "started_on", "finished_on", "training_programme", "withdrawal_reason", "deferral_reason"
+        ),
+        *InductionPeriod.objects.order_by("teacher__trn", "started_on").values_list(
+            "teacher__trn", "appropriate_body__name", "finished_on", "number_of_terms", "outcome"
+        ),
+    ]
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+def test_the_same_data_set_every_time():
+    seed()
+    before = _fingerprint()
+    out = seed("--reset")
+    assert "truncate" in out
+    assert _fingerprint() == before
+
+
+def test_fraction_is_only_for_england():
+    with pytest.raises(CommandError, match="--fraction"):
+        seed("--fraction", "0.5")
+    with pytest.raises(CommandError, match="--fraction"):
+        seed("--scale", "england", "--fraction", "0")
+    assert not School.objects.exists()
