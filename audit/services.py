@@ -1,6 +1,8 @@
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import models
+from django.utils import timezone
 
 from audit.models import ActorType, Event
 
@@ -43,9 +45,15 @@ def record_event(
     appropriate_body=None,
     changes: dict | None = None,
     reason: str = "",
+    happened_at: datetime | None = None,
 ) -> Event:
-    """Append one event. Call it inside the transaction that makes the change it describes."""
+    """Append one event. Call it inside the transaction that makes the change it describes.
+
+    `happened_at` defaults to now; give it only when recording something that happened earlier
+    (an import or backfill of history).
+    """
     return Event.objects.create(
+        happened_at=happened_at or timezone.now(),
         event_type=event_type,
         heading=heading,
         actor_type=actor.actor_type,

@@ -40,16 +40,18 @@ class InductionStatus(models.TextChoices):
 class Teacher(models.Model):
     """One person. We keep no date of birth or National Insurance number once TRS has checked them."""
 
-    api_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    api_id = models.UUIDField("API ID", default=uuid.uuid4, unique=True, editable=False)
     trn = models.CharField("TRN", max_length=7, unique=True)
-    trs_first_name = models.CharField(max_length=100)
-    trs_last_name = models.CharField(max_length=100)
+    trs_first_name = models.CharField("TRS first name", max_length=100)
+    trs_last_name = models.CharField("TRS last name", max_length=100)
     corrected_name = models.CharField(
         max_length=200, blank=True, help_text="The name the school knows them by, when it differs from TRS."
     )
     trs_qts_awarded_on = models.DateField("QTS awarded on", null=True, blank=True)
-    trs_induction_status = models.CharField(max_length=30, choices=InductionStatus.choices, blank=True)
-    trs_data_refreshed_at = models.DateTimeField(null=True, blank=True)
+    trs_induction_status = models.CharField(
+        "TRS induction status", max_length=30, choices=InductionStatus.choices, blank=True
+    )
+    trs_data_refreshed_at = models.DateTimeField("TRS data refreshed at", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

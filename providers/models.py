@@ -40,7 +40,7 @@ class ContractPeriod(models.Model):
 
 
 class LeadProvider(models.Model):
-    api_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    api_id = models.UUIDField("API ID", default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=120, unique=True)
 
     class Meta:
@@ -71,7 +71,7 @@ class ActiveLeadProvider(models.Model):
 
 
 class DeliveryPartner(models.Model):
-    api_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    api_id = models.UUIDField("API ID", default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=200, unique=True)
 
     class Meta:
@@ -107,7 +107,7 @@ class LeadProviderDeliveryPartnership(models.Model):
 class SchoolPartnership(models.Model):
     """A school trained by a lead provider and delivery partner in a contract period (confirmed by the LP)."""
 
-    api_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    api_id = models.UUIDField("API ID", default=uuid.uuid4, unique=True, editable=False)
     school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="partnerships")
     lead_provider_delivery_partnership = models.ForeignKey(
         LeadProviderDeliveryPartnership, on_delete=models.PROTECT, related_name="school_partnerships"

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db.models import Value
+from django.db.models.functions import Replace, Upper
 
 from schools.models import School
 
@@ -25,6 +27,18 @@ class SchoolAdmin(admin.ModelAdmin):
     # `urn__exact` matches the whole URN (compared as text, so a name typed in the box is no error).
     search_fields = ("urn__exact", "name", "postcode")
     readonly_fields = ("created_at", "updated_at")
+
+    def get_search_results(self, request, queryset, search_term):
+        """Also find a postcode however it was spaced or cased ("ha33wx" finds "HA3 3WX")."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        compact = search_term.replace(" ", "").upper()
+        if compact:
+            by_postcode = queryset.alias(
+                compact_postcode=Replace(Upper("postcode"), Value(" "), Value(""))
+            ).filter(compact_postcode__startswith=compact)
+            results = results | queryset.filter(pk__in=by_postcode.values("pk"))
+        return results, may_have_duplicates
+
     fieldsets = (
         (None, {"fields": ("urn", "name", "contact_email")}),
         (

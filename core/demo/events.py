@@ -9,7 +9,7 @@ from audit.models import ActorType, Event
 from audit.services import Actor, record_event
 from core.demo.loader import Loader
 from core.demo.people import ECTStint, MentorStint, People
-from core.demo.timeline import ONE_DAY
+from core.demo.timeline import DEMO_TODAY, ONE_DAY, at
 from participants.models import ECTAtSchoolPeriod, MentorAtSchoolPeriod, TrainingPeriod
 from providers.models import SchoolPartnership
 
@@ -25,6 +25,7 @@ def record_demo_events() -> int:
         record_event(
             actor=DEMO_ACTOR,
             event_type="ect_registered",
+            happened_at=at(min(period.started_on, DEMO_TODAY)),
             heading=f"{period.teacher.full_name} was registered as an ECT at {period.school.name}",
             subject=period,
             teacher=period.teacher,
@@ -39,6 +40,7 @@ def record_demo_events() -> int:
         record_event(
             actor=DEMO_ACTOR,
             event_type="mentor_registered",
+            happened_at=at(min(period.started_on, DEMO_TODAY)),
             heading=f"{period.teacher.full_name} was registered as a mentor at {period.school.name}",
             subject=period,
             teacher=period.teacher,
@@ -60,6 +62,7 @@ def record_demo_events() -> int:
         record_event(
             actor=DEMO_ACTOR,
             event_type="ect_transferred",
+            happened_at=at(min(new.started_on, DEMO_TODAY)),
             heading=f"{old.teacher.full_name} moved from {old.school.name} to {new.school.name}",
             subject=new,
             teacher=old.teacher,
@@ -78,6 +81,7 @@ def record_demo_events() -> int:
         record_event(
             actor=DEMO_ACTOR,
             event_type="training_withdrawn",
+            happened_at=withdrawn.withdrawn_at,
             heading=f"{ect.teacher.full_name}'s training was withdrawn",
             subject=withdrawn,
             teacher=ect.teacher,
@@ -100,6 +104,7 @@ def record_demo_events() -> int:
         record_event(
             actor=DEMO_ACTOR,
             event_type="partnership_confirmed",
+            happened_at=partnership.created_at,
             heading=f"{lead_provider} confirmed a partnership with {partnership.school.name}",
             subject=partnership,
             school=partnership.school,

@@ -119,10 +119,13 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("api_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "api_id",
+                    models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name="API ID"),
+                ),
                 ("trn", models.CharField(max_length=7, unique=True, verbose_name="TRN")),
-                ("trs_first_name", models.CharField(max_length=100)),
-                ("trs_last_name", models.CharField(max_length=100)),
+                ("trs_first_name", models.CharField(max_length=100, verbose_name="TRS first name")),
+                ("trs_last_name", models.CharField(max_length=100, verbose_name="TRS last name")),
                 (
                     "corrected_name",
                     models.CharField(
@@ -148,9 +151,13 @@ class Migration(migrations.Migration):
                             ("exempt", "Exempt"),
                         ],
                         max_length=30,
+                        verbose_name="TRS induction status",
                     ),
                 ),
-                ("trs_data_refreshed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "trs_data_refreshed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="TRS data refreshed at"),
+                ),
                 ("created_at", models.DateTimeField(auto_now_add=True)),
                 ("updated_at", models.DateTimeField(auto_now=True)),
             ],

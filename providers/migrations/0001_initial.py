@@ -52,7 +52,10 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("api_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "api_id",
+                    models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name="API ID"),
+                ),
                 ("name", models.CharField(max_length=200, unique=True)),
             ],
             options={
@@ -68,7 +71,10 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("api_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "api_id",
+                    models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name="API ID"),
+                ),
                 ("name", models.CharField(max_length=120, unique=True)),
             ],
             options={
@@ -172,7 +178,10 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("api_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "api_id",
+                    models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name="API ID"),
+                ),
                 ("created_at", models.DateTimeField(auto_now_add=True)),
                 ("updated_at", models.DateTimeField(auto_now=True)),
                 (

@@ -73,6 +73,8 @@ SEARCHES = [
     (School, "URN", lambda g: str(g[School].urn)),
     (School, "name", lambda g: "quillfeather"),
     (School, "postcode", lambda g: "QQ1 1QQ"),
+    (School, "postcode typed without its space", lambda g: "qq11qq"),
+    (School, "start of a postcode typed without its space", lambda g: "qq11"),
     (Teacher, "TRN", lambda g: g[Teacher].trn),
     (Teacher, "TRS first name", lambda g: "Zebedee"),
     (Teacher, "TRS last name", lambda g: "Featherstone"),

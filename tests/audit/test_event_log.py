@@ -1,4 +1,7 @@
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from audit.models import Event
 from audit.services import Actor, record_event
@@ -58,3 +61,17 @@ def test_a_lead_provider_actor_names_the_lead_provider():
 def test_subject_type_and_id_go_together():
     with rejected_by_database("event_subject_type_and_id_together"):
         Event.objects.create(actor_type="system", event_type="test", heading="Half a subject", subject_id=1)
+
+
+def test_an_event_recorded_later_keeps_when_it_happened():
+    when = datetime.datetime(2025, 9, 1, 10, tzinfo=datetime.UTC)
+    event = record_event(
+        actor=Actor.system("GIAS import"), event_type="t", heading="Backfilled", happened_at=when
+    )
+    assert Event.objects.get(pk=event.pk).happened_at == when
+
+
+def test_an_event_happens_now_by_default():
+    before = timezone.now()
+    event = record_event(actor=Actor.system(), event_type="t", heading="Now")
+    assert before <= event.happened_at <= timezone.now()

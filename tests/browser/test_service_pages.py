@@ -9,7 +9,7 @@ SERVICE = "Manage training for early career teachers"
 
 def test_start_page_shows_the_service_with_gov_uk_styles(page):
     page.goto("/")
-    assert page.title() == f"{SERVICE} - {SERVICE} - GOV.UK"
+    assert page.title() == f"{SERVICE} - GOV.UK"
     assert page.locator("h1").inner_text() == SERVICE
     assert page.locator(".govuk-service-navigation__service-name").inner_text().strip() == SERVICE
     assert page.locator(".govuk-phase-banner__content__tag").inner_text().strip() == "Beta"
@@ -42,6 +42,7 @@ def test_footer_pages_are_reachable_and_accessible(page, link_text, heading):
     page.goto("/")
     page.locator("footer").get_by_role("link", name=link_text, exact=True).click()
     assert page.locator("h1").inner_text() == heading
+    assert page.title() == f"{heading.removesuffix(' for ' + SERVICE)} - {SERVICE} - GOV.UK"
     assert_accessible(page)
 
 

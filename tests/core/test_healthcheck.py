@@ -48,3 +48,8 @@ def unused_tcp_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@pytest.mark.django_db
+def test_uptime_checkers_may_ask_with_head(client):
+    assert client.head("/healthcheck").status_code == 200
