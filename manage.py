@@ -3,12 +3,12 @@ import os
 import sys
 
 if __name__ == "__main__":
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ecf.settings.development")
-    missing = [name for name in ("DATABASE_URL", "REDIS_URL") if not os.environ.get(name)]
-    if missing:
+    # No default settings: production must say so, and development goes through bin/dev,
+    # which also starts embedded PostgreSQL and Redis when DATABASE_URL / REDIS_URL are unset.
+    if not os.environ.get("DJANGO_SETTINGS_MODULE"):
         sys.exit(
-            f"{' and '.join(missing)} not set. Use `bin/dev manage {' '.join(sys.argv[1:])}`, which starts an "
-            "embedded PostgreSQL and Redis when they are not set, or set them yourself."
+            f"DJANGO_SETTINGS_MODULE is not set. For development run `bin/dev manage {' '.join(sys.argv[1:])}`; "
+            "elsewhere set it (ecf.settings.production needs SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and REDIS_URL)."
         )
     from django.core.management import execute_from_command_line
 

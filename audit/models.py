@@ -9,7 +9,7 @@ the events about it must stay.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.db.models.functions import Now
 
 
 class ActorType(models.TextChoices):
@@ -21,7 +21,10 @@ class ActorType(models.TextChoices):
 
 
 class Event(models.Model):
-    happened_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # When the change took effect (now, unless an import records history), and when the row
+    # was written: the database sets recorded_at, so no caller can backdate it.
+    happened_at = models.DateTimeField(db_default=Now(), db_index=True)
+    recorded_at = models.DateTimeField(db_default=Now(), editable=False)
     event_type = models.CharField(max_length=80, db_index=True)
     heading = models.CharField(max_length=300, help_text="One line a person reads on a timeline.")
 

@@ -2,7 +2,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import models
-from django.utils import timezone
 
 from audit.models import ActorType, Event
 
@@ -49,11 +48,12 @@ def record_event(
 ) -> Event:
     """Append one event. Call it inside the transaction that makes the change it describes.
 
-    `happened_at` defaults to now; give it only when recording something that happened earlier
-    (an import or backfill of history).
+    `happened_at` defaults to the transaction's now(); give it only when recording something that
+    happened earlier (an import or backfill of history). `recorded_at` is always the database's.
     """
+    when = {"happened_at": happened_at} if happened_at else {}  # else the database's now()
     return Event.objects.create(
-        happened_at=happened_at or timezone.now(),
+        **when,
         event_type=event_type,
         heading=heading,
         actor_type=actor.actor_type,

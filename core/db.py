@@ -3,11 +3,15 @@
 Exclusion constraints compare an id for equality and date ranges for overlap. The usual
 `id WITH =` needs the btree_gist extension, which the embedded PostgreSQL (pgserver) does
 not ship and managed databases do not always allow; a one-point range `[id, id]` compared
-WITH && means the same and needs only core GiST (docs/decisions/0004-periods.md).
+WITH && means the same and needs only core GiST
+(docs/decisions/0004-periods-with-invariants-in-postgres.md).
+
+Each constraint carries a plain-English message: Django's own validation (model forms,
+admin, full_clean) shows it when a row would break the constraint.
 """
 
 from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import RangeOperators
+from django.contrib.postgres.fields import BigIntegerRangeField, DateRangeField, RangeOperators
 from django.db import models
 from django.db.models import F, Func, Q, Value
 
@@ -16,7 +20,7 @@ class DateRangeInclusive(Func):
     """daterange(start, end, '[]'): both days included; a NULL end means "ongoing"."""
 
     function = "DATERANGE"
-    output_field = models.DateField()  # only used inside constraints; never selected
+    output_field = DateRangeField()
 
     def __init__(self, start, end):
         super().__init__(start, end, Value("[]"))
@@ -26,11 +30,11 @@ class SameId(Func):
     """int8range(id, id, '[]'): overlaps another such range exactly when the ids are equal.
 
     Give the field's name ("teacher", not "teacher_id"): Django's own constraint validation
-    (model forms, admin, full_clean) substitutes the row's values by field name.
+    substitutes the row's values by field name.
     """
 
     function = "INT8RANGE"
-    output_field = models.BigIntegerField()  # only used inside constraints; never selected
+    output_field = BigIntegerRangeField()
 
     def __init__(self, field):
         super().__init__(F(field), F(field), Value("[]"))
@@ -39,7 +43,9 @@ class SameId(Func):
 PERIOD = DateRangeInclusive("started_on", "finished_on")
 
 
-def no_overlapping_periods(name: str, *same: str, condition: Q | None = None) -> ExclusionConstraint:
+def no_overlapping_periods(
+    name: str, *same: str, message: str, condition: Q | None = None
+) -> ExclusionConstraint:
     """Rows that agree on every field in `same` may not have overlapping [started_on, finished_on]."""
     return ExclusionConstraint(
         name=name,
@@ -48,15 +54,13 @@ def no_overlapping_periods(name: str, *same: str, condition: Q | None = None) ->
             (PERIOD, RangeOperators.OVERLAPS),
         ],
         condition=condition,
+        violation_error_message=message,
     )
 
 
 def finishes_on_or_after_start(name: str) -> models.CheckConstraint:
     return models.CheckConstraint(
-        condition=Q(finished_on__isnull=True) | Q(finished_on__gte=F("started_on")), name=name
+        condition=Q(finished_on__isnull=True) | Q(finished_on__gte=F("started_on")),
+        name=name,
+        violation_error_message="The finish date must be the same as or after the start date.",
     )
-
-
-def one_ongoing(name: str, *fields: str) -> models.UniqueConstraint:
-    """A partial unique index: at most one row with no finish date per combination of fields."""
-    return models.UniqueConstraint(fields=list(fields), condition=Q(finished_on__isnull=True), name=name)

@@ -2,7 +2,7 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ecf.settings.development")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ecf.settings.production")
 
 app = Celery("ecf")
 app.config_from_object("django.conf:settings", namespace="CELERY")

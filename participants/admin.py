@@ -1,16 +1,20 @@
 """Teachers and their periods in admin.
 
-A teacher's page shows their periods and their event timeline as read-only inlines; each period's
-own page shows its training and mentorship periods. With a quarter of a million teachers and
+A teacher's page shows their periods and their newest events as read-only inlines (with a link
+to all their events); each period's own page shows its training and mentorship periods. With a quarter of a million teachers and
 25,000 schools, every foreign key to a teacher, school, period or partnership is an autocomplete
 field (small lookup tables stay selects, see providers/admin.py), and every list joins the rows
-it shows (`list_select_related`).
+it shows (`select_related`, see core/admin.py).
 """
 
 from django.contrib import admin
 from django.db.models import Q
+from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
+from django.utils.html import format_html
 
 from audit.models import Event
+from core.admin import RelatedRowsAdmin, RelatedRowsMixin
 from participants.models import (
     ECTAtSchoolPeriod,
     InductionPeriod,
@@ -19,7 +23,6 @@ from participants.models import (
     Teacher,
     TrainingPeriod,
 )
-from providers.admin import RelatedRowsAdmin
 from providers.models import ContractPeriod
 
 
@@ -113,7 +116,7 @@ class TrainingContractPeriodFilter(admin.SimpleListFilter):
         )
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(RelatedRowsMixin, admin.TabularInline):
     """Shows related rows on a parent's page; they are changed on their own pages.
 
     `select_related` must include what each row's `__str__` reads (shown by its change link),
@@ -123,7 +126,6 @@ class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
-    select_related: tuple[str, ...] = ()
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -133,9 +135,6 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related(*self.select_related)
 
 
 class ECTAtSchoolPeriodInline(ReadOnlyInline):
@@ -170,13 +169,25 @@ class InductionPeriodInline(ReadOnlyInline):
     select_related = ("teacher", "appropriate_body")
 
 
+# A teacher's page shows this many of their newest events; the rest are in the event list.
+TIMELINE_LENGTH = 50
+
+
+class NewestEventsFormSet(BaseInlineFormSet):
+    def get_queryset(self):
+        if not hasattr(self, "_queryset"):
+            self._queryset = super().get_queryset().order_by("-happened_at", "-id")[:TIMELINE_LENGTH]
+        return self._queryset
+
+
 class EventInline(ReadOnlyInline):
-    """The teacher's timeline, newest first (Event's default ordering)."""
+    """The teacher's timeline: their newest TIMELINE_LENGTH events, newest first."""
 
     model = Event
+    formset = NewestEventsFormSet
     fk_name = "teacher"
     fields = ("happened_at", "heading", "actor_name", "reason")
-    verbose_name_plural = "timeline"
+    verbose_name_plural = f"timeline (the {TIMELINE_LENGTH} newest events)"
 
 
 class TrainingPeriodInline(ReadOnlyInline):
@@ -221,7 +232,7 @@ class TeacherAdmin(admin.ModelAdmin):
         "ect_at_school_periods__email",
         "mentor_at_school_periods__email",
     )
-    readonly_fields = ("api_id", "trs_data_refreshed_at", "created_at", "updated_at")
+    readonly_fields = ("api_id", "trs_data_refreshed_at", "created_at", "updated_at", "all_events")
     inlines = (ECTAtSchoolPeriodInline, MentorAtSchoolPeriodInline, InductionPeriodInline, EventInline)
     show_full_result_count = False  # a second COUNT over 250,000 rows on every search
 
@@ -230,12 +241,36 @@ class TeacherAdmin(admin.ModelAdmin):
         readonly = super().get_readonly_fields(request, obj)
         return (*readonly, "trn") if obj is not None else readonly
 
+    @admin.display(description="events")
+    def all_events(self, obj):
+        """The timeline below stops at TIMELINE_LENGTH events; this links to all of them."""
+        if obj is None or obj.pk is None:
+            return "-"
+        url = reverse(f"admin:{Event._meta.app_label}_{Event._meta.model_name}_changelist")
+        return format_html(
+            '<a href="{}?teacher__id__exact={}">All events for this teacher</a> '
+            "(the timeline below shows the {} newest)",
+            url,
+            obj.pk,
+            TIMELINE_LENGTH,
+        )
+
+
+class AtSchoolPeriodAdmin(RelatedRowsAdmin):
+    """An ECT's or a mentor's period at a school: chosen on the add form, fixed after that."""
+
+    def get_readonly_fields(self, request, obj=None):
+        # A period never moves to another teacher or school (the database refuses it too):
+        # a teacher who moves school gets a new period.
+        readonly = super().get_readonly_fields(request, obj)
+        return (*readonly, "teacher", "school") if obj is not None else readonly
+
 
 @admin.register(ECTAtSchoolPeriod)
-class ECTAtSchoolPeriodAdmin(RelatedRowsAdmin):
+class ECTAtSchoolPeriodAdmin(AtSchoolPeriodAdmin):
     list_display = ("teacher", "school", "started_on", "finished_on", "email", "working_pattern")
     list_filter = (OngoingFilter, "working_pattern")
-    list_select_related = ("teacher", "school")
+    select_related = ("teacher", "school")
     search_fields = (*teacher_search_fields("teacher"), "email", *school_search_fields("school"))
     autocomplete_fields = ("teacher", "school")
     readonly_fields = ("created_at", "updated_at")
@@ -243,10 +278,10 @@ class ECTAtSchoolPeriodAdmin(RelatedRowsAdmin):
 
 
 @admin.register(MentorAtSchoolPeriod)
-class MentorAtSchoolPeriodAdmin(RelatedRowsAdmin):
+class MentorAtSchoolPeriodAdmin(AtSchoolPeriodAdmin):
     list_display = ("teacher", "school", "started_on", "finished_on", "email")
     list_filter = (OngoingFilter,)
-    list_select_related = ("teacher", "school")
+    select_related = ("teacher", "school")
     search_fields = (*teacher_search_fields("teacher"), "email", *school_search_fields("school"))
     autocomplete_fields = ("teacher", "school")
     readonly_fields = ("created_at", "updated_at")
@@ -257,7 +292,7 @@ class MentorAtSchoolPeriodAdmin(RelatedRowsAdmin):
 class MentorshipPeriodAdmin(RelatedRowsAdmin):
     list_display = ("mentee_teacher", "mentor_teacher", "school", "started_on", "finished_on")
     list_filter = (OngoingFilter,)
-    list_select_related = ("mentee__teacher", "mentee__school", "mentor__teacher")
+    select_related = ("mentee__teacher", "mentee__school", "mentor__teacher")
     search_fields = (
         *teacher_search_fields("mentee__teacher"),
         *teacher_search_fields("mentor__teacher"),
@@ -299,7 +334,7 @@ class TrainingPeriodAdmin(RelatedRowsAdmin):
         TrainingContractPeriodFilter,
         RoleFilter,
     )
-    list_select_related = (
+    select_related = (
         "ect_at_school_period__teacher",
         "ect_at_school_period__school",
         "mentor_at_school_period__teacher",
@@ -350,7 +385,7 @@ class TrainingPeriodAdmin(RelatedRowsAdmin):
 class InductionPeriodAdmin(RelatedRowsAdmin):
     list_display = ("teacher", "appropriate_body", "started_on", "finished_on", "number_of_terms", "outcome")
     list_filter = (OngoingFilter, "outcome", "induction_programme", "appropriate_body__body_type")
-    list_select_related = ("teacher", "appropriate_body")
+    select_related = ("teacher", "appropriate_body")
     search_fields = (*teacher_search_fields("teacher"), "appropriate_body__name")
     autocomplete_fields = ("teacher",)
     readonly_fields = ("created_at", "updated_at")

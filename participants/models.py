@@ -3,7 +3,7 @@
 A period is a row with `started_on` and `finished_on` (NULL while ongoing); both days are
 included. What is true on a date is the set of periods whose range contains it. Postgres
 enforces the invariants: check and exclusion constraints here, and the triggers in
-migration 0003 for rules that span two tables (a child period lies inside its parent; a
+migration 0002 for rules that span two tables (a child period lies inside its parent; a
 mentor and mentee share a school; nobody mentors themself).
 """
 
@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from core.db import finishes_on_or_after_start, no_overlapping_periods, one_ongoing
+from core.db import finishes_on_or_after_start, no_overlapping_periods
 from schools.models import TrainingProgramme
 
 
@@ -24,6 +24,18 @@ def lies_within(inner, outer) -> bool:
     return outer.started_on <= inner.started_on and (inner.finished_on or never) <= (
         outer.finished_on or never
     )
+
+
+def check_children_stay_inside(period, *, mentorships) -> None:
+    """Refuse, in words, dates for an ECT or mentor period that its mentorships or training would outlast."""
+    if not period.pk or not period.started_on:
+        return
+    if any(not lies_within(mentorship, period) for mentorship in mentorships):
+        raise ValidationError("A mentorship in this period would fall outside these dates: change it first.")
+    if any(not lies_within(training, period) for training in period.training_periods.all()):
+        raise ValidationError(
+            "A training period in this period would fall outside these dates: change it first."
+        )
 
 
 class InductionStatus(models.TextChoices):
@@ -97,12 +109,19 @@ class ECTAtSchoolPeriod(models.Model):
         ordering = ["-started_on"]
         constraints = [
             finishes_on_or_after_start("ect_at_school_period_finishes_after_start"),
-            no_overlapping_periods("ect_at_one_school_at_a_time", "teacher"),
-            one_ongoing("ect_one_ongoing_period_per_school", "teacher", "school"),
+            # Also means at most one ongoing ECT period, at any school.
+            no_overlapping_periods(
+                "ect_at_one_school_at_a_time",
+                "teacher",
+                message="This ECT is already at a school on these dates.",
+            ),
         ]
 
     def __str__(self):
         return f"ECT {self.teacher} at {self.school} from {self.started_on}"
+
+    def clean(self):
+        check_children_stay_inside(self, mentorships=self.mentorship_periods.all() if self.pk else [])
 
 
 class MentorAtSchoolPeriod(models.Model):
@@ -122,12 +141,20 @@ class MentorAtSchoolPeriod(models.Model):
         ordering = ["-started_on"]
         constraints = [
             finishes_on_or_after_start("mentor_at_school_period_finishes_after_start"),
-            no_overlapping_periods("mentor_once_per_school_at_a_time", "teacher", "school"),
-            one_ongoing("mentor_one_ongoing_period_per_school", "teacher", "school"),
+            # Also means at most one ongoing mentor period per school.
+            no_overlapping_periods(
+                "mentor_once_per_school_at_a_time",
+                "teacher",
+                "school",
+                message="This mentor is already at this school on these dates.",
+            ),
         ]
 
     def __str__(self):
         return f"Mentor {self.teacher} at {self.school} from {self.started_on}"
+
+    def clean(self):
+        check_children_stay_inside(self, mentorships=self.mentorship_periods.all() if self.pk else [])
 
 
 class MentorshipPeriod(models.Model):
@@ -145,7 +172,11 @@ class MentorshipPeriod(models.Model):
         ordering = ["-started_on"]
         constraints = [
             finishes_on_or_after_start("mentorship_period_finishes_after_start"),
-            no_overlapping_periods("ect_has_one_mentor_at_a_time", "mentee"),
+            no_overlapping_periods(
+                "ect_has_one_mentor_at_a_time",
+                "mentee",
+                message="This ECT already has a mentor on these dates.",
+            ),
         ]
 
     def __str__(self):
@@ -239,11 +270,13 @@ class TrainingPeriod(models.Model):
             no_overlapping_periods(
                 "ect_training_periods_do_not_overlap",
                 "ect_at_school_period",
+                message="This ECT already has training on these dates.",
                 condition=Q(ect_at_school_period__isnull=False),
             ),
             no_overlapping_periods(
                 "mentor_training_periods_do_not_overlap",
                 "mentor_at_school_period",
+                message="This mentor already has training on these dates.",
                 condition=Q(mentor_at_school_period__isnull=False),
             ),
         ]
@@ -254,8 +287,26 @@ class TrainingPeriod(models.Model):
     def clean(self):
         """Say in words what the database trigger would refuse (for admin and model forms)."""
         parent = self.ect_at_school_period if self.ect_at_school_period_id else self.mentor_at_school_period
-        if parent is not None and self.started_on and not lies_within(self, parent):
+        if parent is None or not self.started_on:
+            return
+        if not lies_within(self, parent):
             raise ValidationError("The training period must fall within the teacher's time at the school.")
+        if self.school_partnership_id is None:
+            return
+        if self.school_partnership.school_id != parent.school_id:
+            raise ValidationError({"school_partnership": "This partnership is with another school."})
+        partnership_lead_provider = (
+            self.school_partnership.lead_provider_delivery_partnership.active_lead_provider
+        )
+        if (
+            self.expression_of_interest_id
+            and self.expression_of_interest.lead_provider_id != partnership_lead_provider.lead_provider_id
+        ):
+            raise ValidationError(
+                {
+                    "expression_of_interest": "The partnership and the expression of interest name different lead providers."
+                }
+            )
 
 
 class InductionOutcome(models.TextChoices):
@@ -282,7 +333,11 @@ class InductionPeriod(models.Model):
         ordering = ["-started_on"]
         constraints = [
             finishes_on_or_after_start("induction_period_finishes_after_start"),
-            no_overlapping_periods("induction_periods_do_not_overlap", "teacher"),
+            no_overlapping_periods(
+                "induction_periods_do_not_overlap",
+                "teacher",
+                message="This teacher already has an induction period on these dates.",
+            ),
             models.CheckConstraint(
                 condition=Q(finished_on__isnull=True, number_of_terms__isnull=True)
                 | Q(finished_on__isnull=False, number_of_terms__isnull=False),

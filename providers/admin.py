@@ -8,6 +8,7 @@ autocomplete fields, so a form never renders thousands of options or a query per
 
 from django.contrib import admin
 
+from core.admin import RelatedRowsAdmin
 from providers.models import (
     ActiveLeadProvider,
     AppropriateBody,
@@ -17,16 +18,6 @@ from providers.models import (
     LeadProviderDeliveryPartnership,
     SchoolPartnership,
 )
-
-
-class RelatedRowsAdmin(admin.ModelAdmin):
-    """Joins `list_select_related` into every query of the admin: changelist, change form and the
-    autocomplete results other admins ask for, whose labels (`__str__`) read those rows."""
-
-    list_select_related = ()
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related(*self.list_select_related)
 
 
 @admin.register(ContractPeriod)
@@ -60,7 +51,7 @@ class AppropriateBodyAdmin(admin.ModelAdmin):
 class ActiveLeadProviderAdmin(RelatedRowsAdmin):
     list_display = ("lead_provider", "contract_period")
     list_filter = ("contract_period", "lead_provider")
-    list_select_related = ("lead_provider", "contract_period")
+    select_related = ("lead_provider", "contract_period")
     search_fields = ("lead_provider__name", "contract_period__year__exact")
 
 
@@ -68,7 +59,7 @@ class ActiveLeadProviderAdmin(RelatedRowsAdmin):
 class LeadProviderDeliveryPartnershipAdmin(RelatedRowsAdmin):
     list_display = ("delivery_partner", "lead_provider", "contract_period")
     list_filter = ("active_lead_provider__contract_period", "active_lead_provider__lead_provider")
-    list_select_related = (
+    select_related = (
         "active_lead_provider__lead_provider",
         "active_lead_provider__contract_period",
         "delivery_partner",
@@ -97,7 +88,7 @@ class SchoolPartnershipAdmin(RelatedRowsAdmin):
         "lead_provider_delivery_partnership__active_lead_provider__contract_period",
         "lead_provider_delivery_partnership__active_lead_provider__lead_provider",
     )
-    list_select_related = (
+    select_related = (
         "school",
         "lead_provider_delivery_partnership__active_lead_provider__lead_provider",
         "lead_provider_delivery_partnership__active_lead_provider__contract_period",

@@ -32,6 +32,7 @@ class ContractPeriod(models.Model):
             ExclusionConstraint(
                 name="contract_periods_do_not_overlap",
                 expressions=[(PERIOD, RangeOperators.OVERLAPS)],
+                violation_error_message="Contract periods cannot overlap.",
             ),
         ]
 

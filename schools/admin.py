@@ -13,11 +13,12 @@ class SchoolAdmin(admin.ModelAdmin):
         "postcode",
         "local_authority",
         "establishment_type",
-        "is_open",
+        "open_now",
         "eligible_for_funding",
     )
     list_filter = (
-        "is_open",
+        # is_open is generated from the status: name the filter, which Django picks by field class.
+        ("is_open", admin.BooleanFieldListFilter),
         "eligible_for_funding",
         "section_41_approved",
         "region",
@@ -26,7 +27,19 @@ class SchoolAdmin(admin.ModelAdmin):
     )
     # `urn__exact` matches the whole URN (compared as text, so a name typed in the box is no error).
     search_fields = ("urn__exact", "name", "postcode")
-    readonly_fields = ("created_at", "updated_at")
+    # is_open follows the GIAS status (the database computes it). Funding eligibility is decided
+    # by the GIAS import and only changed with an event (docs/decisions/0006), not edited here.
+    readonly_fields = (
+        "open_now",
+        "eligible_for_funding",
+        "eligibility_decided_on",
+        "created_at",
+        "updated_at",
+    )
+
+    @admin.display(description="open", boolean=True, ordering="is_open")
+    def open_now(self, obj):
+        return obj.is_open
 
     def get_search_results(self, request, queryset, search_term):
         """Also find a postcode however it was spaced or cased ("ha33wx" finds "HA3 3WX")."""
@@ -46,7 +59,7 @@ class SchoolAdmin(admin.ModelAdmin):
             {
                 "fields": (
                     ("establishment_type", "phase"),
-                    ("status", "is_open"),
+                    ("status", "open_now"),
                     ("local_authority", "region"),
                     ("address_line", "town", "postcode"),
                     "section_41_approved",

@@ -3,11 +3,26 @@
 A school is eligible when it is open, in England, and either a state-funded type of establishment
 or approved under section 41 of the Children and Families Act 2014 (independent special schools
 and special post-16 institutions that may be named in an education, health and care plan).
+Names are GIAS's `TypeOfEstablishment (name)` and `EstablishmentStatus (name)` values, spelt
+exactly as GIAS spells them.
 
-The type lists follow the DfE's own services: `GIAS::Types` in ECF2
-(DFE-Digital/register-early-career-teachers-public, app/services/gias/types.rb) and the matching
-`ELIGIBLE_TYPE_CODES` in ECF1 (DFE-Digital/early-careers-framework). The names are GIAS's
-`TypeOfEstablishment (name)` values, spelt exactly as GIAS spells them.
+The rule follows the DfE's own services, ECF1 (DFE-Digital/early-careers-framework:
+`GiasTypes` in app/models/concerns/gias_types.rb, `School#eligible?`) and ECF2
+(DFE-Digital/register-early-career-teachers-public: `GIAS::Types` in app/services/gias/types.rb,
+`GIAS::SchoolRow#eligible`), as their main branches stood in March and August 2026. The open
+statuses and the eligible types below are those both services accept, children's centres
+included. Where the two services differ, or this module differs from both, it is listed here:
+- "Secure units": ECF1 does not count it as an eligible type; ECF2 has since May 2026. It is not
+  in STATE_FUNDED_TYPES here (as ECF1) until that policy is confirmed for this service.
+- Section 41: ECF1 accepts a section 41 approval on any type of establishment, ECF2 only on the
+  two independent types ("Other independent school", "Other independent special school"). Here
+  any type counts (as ECF1), so an approved "Miscellaneous" or "Online provider" establishment
+  is eligible here and in ECF1 but not in ECF2.
+- In England: ECF1 decides it from `DistrictAdministrative (code)` (a code starting with "E", or
+  "9999"); ECF2 from the type alone (not NOT_IN_ENGLAND_TYPES). Here it is the type as ECF2
+  does, and also not in the `GOR (name)` region "Wales (pseudo)"; the district code is not read,
+  so an English type whose district is outside England (which ECF1 would refuse) counts as in
+  England.
 
 This module only derives eligibility. Recording it (with the date it was decided, and an event
 whenever it changes) is the job of `schools.services`.
@@ -34,7 +49,8 @@ NOT_IN_ENGLAND_TYPES = frozenset(
     }
 )
 
-# State-funded establishment types whose schools can have funded training (ECF1 and ECF2).
+# State-funded establishment types whose schools can have funded training: the types ECF1 and
+# ECF2 both treat as eligible (see the module docstring for "Secure units").
 STATE_FUNDED_TYPES = frozenset(
     {
         # Local authority maintained schools
@@ -69,6 +85,10 @@ STATE_FUNDED_TYPES = frozenset(
         "Further education",
         "Sixth form centres",
         "Special post 16 institution",
+        # Children's centres: ECF1 and ECF2 both count them as eligible types (ECF1 leaves them
+        # out of its emails to schools).
+        "Children's centre",
+        "Children's centre linked site",
     }
 )
 

@@ -16,8 +16,9 @@ from typing import BinaryIO
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import models
 
-from schools.eligibility import FundingEligibility, decide_funding_eligibility
+from schools.eligibility import SECTION_41_APPROVED, FundingEligibility, decide_funding_eligibility
 from schools.eligibility import is_open as is_open_status
 from schools.models import School
 
@@ -33,8 +34,8 @@ SECTION_41 = "Section41Approved (name)"
 REQUIRED_COLUMNS = (URN, NAME, TYPE, STATUS, REGION, SECTION_41)
 
 # School fields filled from columns that not every extract has (MainEmail, for one, is only in
-# some). When a file lacks a field's columns, new schools get the field empty and existing
-# schools keep what they have.
+# some), each with the columns it is read from. When a file lacks a field's columns, new schools
+# get the field empty and existing schools keep what they have.
 OPTIONAL_COLUMNS = {
     "phase": ("PhaseOfEducation (name)",),
     "local_authority": ("LA (name)",),
@@ -46,8 +47,9 @@ OPTIONAL_COLUMNS = {
     "closed_on": ("CloseDate",),
 }
 
-# Fields every row sets (from the required columns).
-ALWAYS_PROVIDED = ("urn", "name", "establishment_type", "status", "is_open", "region", "section_41_approved")
+# Fields every row sets (from the required columns). `is_open` is not one: the database derives
+# it from `status`.
+ALWAYS_PROVIDED = ("urn", "name", "establishment_type", "status", "region", "section_41_approved")
 
 DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y")  # GIAS writes dd-mm-yyyy; a file resaved by Excel may have dd/mm/yyyy
 MAX_URN = 2_147_483_647  # the largest value a PositiveIntegerField holds in PostgreSQL
@@ -108,59 +110,48 @@ class GiasSchool:
 def parse_row(row: Mapping[str | None, object]) -> GiasSchool:
     """Check one CSV row (column name -> value) and return its GiasSchool, or raise GiasRowError.
 
-    Rows from `read_csv` have None under the key None for values beyond the header's columns and
-    None as the value of columns the row is too short to reach, as csv.DictReader does.
+    The row comes from `read_csv`, so it has every required column. As csv.DictReader does, a row
+    longer than the header has its extra values in a list under the key None, and a row shorter
+    than the header has None as the value of the columns it does not reach.
     """
     columns = sum(1 for key in row if key is not None)
-    if row.get(None):
-        values = columns + len(row[None])
+    values = sum(1 for key, value in row.items() if key is not None and value is not None)
+    values += len(row.get(None) or ())
+    if values != columns:
         raise GiasRowError(f"has {values} values but the header has {columns} columns")
-    if any(value is None for key, value in row.items() if key is not None):
-        values = sum(1 for key, value in row.items() if key is not None and value is not None)
-        raise GiasRowError(f"has {values} values but the header has {columns} columns")
-    for column in REQUIRED_COLUMNS:
-        if column not in row:
-            raise GiasRowError(f"has no {column} column")
 
     urn = _urn(row[URN])
-    name = _text(row, NAME, "name")
+    name = _text(row, (NAME,), "name")
     if not name:
         raise GiasRowError(f"{NAME} is missing")
-    values: dict[str, object] = {
+    school: dict[str, object] = {
         "urn": urn,
         "name": name,
-        "establishment_type": _text(row, TYPE, "establishment_type"),
-        "status": _text(row, STATUS, "status"),
-        "region": _text(row, REGION, "region"),
-        "section_41_approved": _clean(row[SECTION_41]) == "Approved",
+        "establishment_type": _text(row, (TYPE,), "establishment_type"),
+        "status": _text(row, (STATUS,), "status"),
+        "region": _text(row, (REGION,), "region"),
+        "section_41_approved": _clean(row[SECTION_41]) == SECTION_41_APPROVED,
     }
     provided = set(ALWAYS_PROVIDED)
-    for field_name, columns in OPTIONAL_COLUMNS.items():
-        if any(column in row for column in columns):
+    for field_name, field_columns in OPTIONAL_COLUMNS.items():
+        if any(column in row for column in field_columns):
             provided.add(field_name)
-
-    if "phase" in provided:
-        values["phase"] = _text(row, "PhaseOfEducation (name)", "phase")
-    if "local_authority" in provided:
-        values["local_authority"] = _text(row, "LA (name)", "local_authority")
-    if "address_line" in provided:
-        parts = [_clean(row.get(column)) for column in OPTIONAL_COLUMNS["address_line"]]
-        values["address_line"] = _limit(", ".join(part for part in parts if part), "address_line", "Address")
-    if "town" in provided:
-        values["town"] = _text(row, "Town", "town")
-    if "postcode" in provided:
-        values["postcode"] = _text(row, "Postcode", "postcode")
-    if "contact_email" in provided:
-        values["contact_email"] = _email(row["MainEmail"])
-    if "opened_on" in provided:
-        values["opened_on"] = _date(row, "OpenDate")
-    if "closed_on" in provided:
-        values["closed_on"] = _date(row, "CloseDate")
-    opened_on, closed_on = values.get("opened_on"), values.get("closed_on")
+            school[field_name] = _read_optional(row, field_columns, field_name)
+    opened_on, closed_on = school.get("opened_on"), school.get("closed_on")
     if opened_on and closed_on and closed_on < opened_on:
         raise GiasRowError(f"CloseDate {closed_on:%d-%m-%Y} is before OpenDate {opened_on:%d-%m-%Y}")
 
-    return GiasSchool(**values, provided=frozenset(provided))
+    return GiasSchool(**school, provided=frozenset(provided))
+
+
+def _read_optional(row: Mapping, columns: tuple[str, ...], field_name: str) -> object:
+    """One optional field's value, read from its columns (see OPTIONAL_COLUMNS)."""
+    model_field = School._meta.get_field(field_name)
+    if isinstance(model_field, models.DateField):
+        return _date(row, columns[0])
+    if isinstance(model_field, models.EmailField):
+        return _email(row, columns[0])
+    return _text(row, columns, field_name)
 
 
 def _clean(value: object) -> str:
@@ -174,8 +165,10 @@ def _limit(value: str, field_name: str, column: str) -> str:
     return value
 
 
-def _text(row: Mapping, column: str, field_name: str) -> str:
-    return _limit(_clean(row[column]), field_name, column)
+def _text(row: Mapping, columns: tuple[str, ...], field_name: str) -> str:
+    """The columns' cleaned values, joined with commas (an address is several columns)."""
+    value = ", ".join(part for column in columns if (part := _clean(row.get(column))))
+    return _limit(value, field_name, columns[0] if len(columns) == 1 else "Address")
 
 
 def _urn(value: object) -> int:
@@ -190,14 +183,14 @@ def _urn(value: object) -> int:
     return urn
 
 
-def _email(value: object) -> str:
-    email = _clean(value)
+def _email(row: Mapping, column: str) -> str:
+    email = _clean(row[column])
     if email:
         try:
             validate_email(email)
         except ValidationError:
-            raise GiasRowError(f"MainEmail {email!r} is not a valid email address") from None
-        _limit(email, "contact_email", "MainEmail")
+            raise GiasRowError(f"{column} {email!r} is not a valid email address") from None
+        _limit(email, "contact_email", column)
     return email
 
 

@@ -1,6 +1,8 @@
 from django.db import models
 from django.db.models import Q
 
+from schools.eligibility import OPEN_STATUSES
+
 
 class TrainingProgramme(models.TextChoices):
     """How a school runs a year's training (ECF1: FIP, CIP/DIY; "no ECTs" is a school's answer)."""
@@ -16,7 +18,12 @@ class School(models.Model):
     name = models.CharField(max_length=255)
     establishment_type = models.CharField(max_length=120, blank=True)
     status = models.CharField(max_length=60, blank=True, help_text="GIAS EstablishmentStatus")
-    is_open = models.BooleanField(default=True)
+    # Derived from `status` by the database, so the two cannot disagree (nobody sets it).
+    is_open = models.GeneratedField(
+        expression=Q(status__in=sorted(OPEN_STATUSES)),
+        output_field=models.BooleanField(),
+        db_persist=True,
+    )
     phase = models.CharField(max_length=60, blank=True)
     local_authority = models.CharField(max_length=120, blank=True)
     region = models.CharField(max_length=120, blank=True)

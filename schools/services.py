@@ -16,6 +16,10 @@ ELIGIBILITY_CHANGED_EVENT = "school_funding_eligibility_changed"
 DEFAULT_BATCH_SIZE = 1000
 
 
+class BadBatchSize(ValueError):
+    pass
+
+
 @dataclass
 class ImportResult:
     created: int = 0
@@ -52,7 +56,7 @@ def import_schools(
     interrupted import keeps the batches already written. Importing the file again completes it.
     """
     if batch_size < 1:
-        raise ValueError("batch_size must be at least 1")
+        raise BadBatchSize(f"the batch size must be at least 1, not {batch_size}")
     today = today or timezone.localdate()
     result = ImportResult()
     first_line_of_urn: dict[int, int] = {}

@@ -45,7 +45,6 @@ class SchoolFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Fictional Primary School {n}")
     establishment_type = "Community school"
     status = "Open"
-    is_open = True
     phase = "Primary"
     local_authority = "Fictionshire"
     region = "South East"
@@ -160,7 +159,17 @@ class TrainingPeriodFactory(DjangoModelFactory):
     class Meta:
         model = TrainingPeriod
 
-    ect_at_school_period = factory.SubFactory(ECTAtSchoolPeriodFactory)
+    # At the partnership's school when one is given, so the training is valid by default.
+    ect_at_school_period = factory.SubFactory(
+        ECTAtSchoolPeriodFactory,
+        school=factory.LazyAttribute(
+            lambda ect: (
+                ect.factory_parent.school_partnership.school
+                if ect.factory_parent.school_partnership
+                else SchoolFactory()
+            )
+        ),
+    )
     mentor_at_school_period = None
     started_on = factory.LazyAttribute(
         lambda t: (t.ect_at_school_period or t.mentor_at_school_period).started_on

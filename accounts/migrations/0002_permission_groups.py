@@ -86,7 +86,7 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
         ("schools", "0001_initial"),
         ("providers", "0002_initial"),
-        ("participants", "0003_cross_table_invariants"),
+        ("participants", "0002_cross_table_invariants"),
         ("audit", "0003_events_are_append_only"),
     ]
 

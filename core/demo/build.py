@@ -24,7 +24,7 @@ from audit.models import Event
 from core.demo import events, people, reference, schools
 from core.demo.loader import Loader, truncate
 from core.demo.reference import ensure_reference_data
-from core.demo.timeline import DEMO_TODAY, at, contract_year_of
+from core.demo.timeline import DEMO_TODAY, at, contract_period_dates, contract_year_of
 from participants.models import (
     ECTAtSchoolPeriod,
     InductionPeriod,
@@ -210,4 +210,5 @@ def seed_england(*, fraction: float = 1.0, reset: bool = False, log: Log = print
 
 def current_contract_period_start():
     """The first day of the contract period the demo's today falls in."""
-    return DEMO_TODAY.replace(year=contract_year_of(DEMO_TODAY), month=6, day=1)
+    started_on, _ = contract_period_dates(contract_year_of(DEMO_TODAY))
+    return started_on

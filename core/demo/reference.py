@@ -1,8 +1,9 @@
 """Reference data: contract periods, lead providers, delivery partners and their pairings,
 appropriate bodies.
 
-Written with update_or_create / get_or_create on natural keys (year, name, pairs of those),
-so it is safe to run at every start of the dev server and converges on the same rows.
+Written with get_or_create on natural keys (year, name, pairs of those), so it is safe to run
+at every start of the dev server: missing rows are created, and rows that exist are left as
+they are, however a developer changed them in admin (a contract period opened or frozen, say).
 Delivery partner i and appropriate body i are "hub i": the same made-up place name and
 the same region, whichever count a run asks for, so a 20-hub demo is the start of a
 100-hub England run rather than a different world.
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from core.demo.names import hub_region, place_names
-from core.demo.timeline import LONDON, YEARS
+from core.demo.timeline import LONDON, YEARS, contract_period_dates
 from providers.models import (
     ActiveLeadProvider,
     AppropriateBody,
@@ -133,11 +134,13 @@ def ensure_reference_data(*, delivery_partners: int, hub_appropriate_bodies: int
     )
 
     for year in YEARS:
-        _, new = ContractPeriod.objects.update_or_create(
+        # get_or_create: a period a developer opened, closed or froze in admin stays as they left it.
+        started_on, finished_on = contract_period_dates(year)
+        _, new = ContractPeriod.objects.get_or_create(
             year=year,
             defaults={
-                "started_on": datetime.date(year, 6, 1),
-                "finished_on": datetime.date(year + 1, 5, 31),
+                "started_on": started_on,
+                "finished_on": finished_on,
                 "enabled": year in ENABLED_YEARS,
                 "payments_frozen_at": PAYMENTS_FROZEN_AT.get(year),
             },
@@ -173,7 +176,7 @@ def ensure_reference_data(*, delivery_partners: int, hub_appropriate_bodies: int
     ]
     national = [(ISTIP, AppropriateBody.BodyType.NATIONAL), (ESP, AppropriateBody.BodyType.NATIONAL)]
     for name, body_type in hubs + national:
-        body, new = AppropriateBody.objects.update_or_create(name=name, defaults={"body_type": body_type})
+        body, new = AppropriateBody.objects.get_or_create(name=name, defaults={"body_type": body_type})
         created["bodies"] += new
         if name == ISTIP:
             ref.istip_id = body.pk

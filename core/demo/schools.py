@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from core.demo.loader import Loader
 from core.demo.names import REGION_SHARES, REGIONS, SAINTS, STREET_KINDS, STREETS, hub_region, place_names
 from core.demo.reference import LEAD_PROVIDERS, Reference
-from core.demo.timeline import YEARS, at, days
+from core.demo.timeline import YEARS, at, contract_period_dates, days
 from providers.models import SchoolPartnership
+from schools.eligibility import decide_funding_eligibility
 from schools.models import School, TrainingProgramme
 
 # URNs from here up are the demo's; real GIAS URNs are six digits below 160000.
@@ -36,25 +37,24 @@ class Kind:
     establishment_type: str
     weight: float
     phases: tuple[tuple[str, float], ...]  # (phase, weight)
-    funded: bool  # state-funded: eligible for funded training while open
     ects_per_year: float  # mean new ECTs a year, for a school of middling size
 
 
 _MAINSTREAM = (("Primary", 0.80), ("Secondary", 0.18), ("All-through", 0.02))
 KINDS = [
-    Kind("Community school", 0.27, _MAINSTREAM, True, 1),
-    Kind("Academy converter", 0.23, _MAINSTREAM, True, 1),
-    Kind("Academy sponsor led", 0.08, _MAINSTREAM, True, 1),
-    Kind("Voluntary aided school", 0.09, _MAINSTREAM, True, 1),
-    Kind("Voluntary controlled school", 0.07, _MAINSTREAM, True, 1),
-    Kind("Foundation school", 0.03, _MAINSTREAM, True, 1),
-    Kind("Free schools", 0.03, _MAINSTREAM, True, 1),
-    Kind("Community special school", 0.02, (("Not applicable", 1),), True, 0.7),
-    Kind("Academy special converter", 0.015, (("Not applicable", 1),), True, 0.7),
-    Kind("Pupil referral unit", 0.01, (("Not applicable", 1),), True, 0.4),
-    Kind("Other independent school", 0.085, (("Not applicable", 0.7), ("All-through", 0.3)), False, 0.5),
-    Kind("Other independent special school", 0.02, (("Not applicable", 1),), False, 0.5),
-    Kind("British schools overseas", 0.002, (("Not applicable", 1),), False, 1),
+    Kind("Community school", 0.27, _MAINSTREAM, 1),
+    Kind("Academy converter", 0.23, _MAINSTREAM, 1),
+    Kind("Academy sponsor led", 0.08, _MAINSTREAM, 1),
+    Kind("Voluntary aided school", 0.09, _MAINSTREAM, 1),
+    Kind("Voluntary controlled school", 0.07, _MAINSTREAM, 1),
+    Kind("Foundation school", 0.03, _MAINSTREAM, 1),
+    Kind("Free schools", 0.03, _MAINSTREAM, 1),
+    Kind("Community special school", 0.02, (("Not applicable", 1),), 0.7),
+    Kind("Academy special converter", 0.015, (("Not applicable", 1),), 0.7),
+    Kind("Pupil referral unit", 0.01, (("Not applicable", 1),), 0.4),
+    Kind("Other independent school", 0.085, (("Not applicable", 0.7), ("All-through", 0.3)), 0.5),
+    Kind("Other independent special school", 0.02, (("Not applicable", 1),), 0.5),
+    Kind("British schools overseas", 0.002, (("Not applicable", 1),), 1),
 ]
 PHASE_ECT_FACTOR = {"Primary": 0.8, "Secondary": 3.6, "All-through": 3.6, "Not applicable": 1}
 
@@ -92,13 +92,24 @@ class SchoolPlan:
     choices: dict[int, Choice] = field(default_factory=dict)
 
     @property
+    def status(self) -> str:
+        """GIAS status on the demo's today (closures are all in the past, openings too)."""
+        return "Closed" if self.closed_on else "Open"
+
+    @property
     def funded(self) -> bool:
-        """State-funded or section 41: may take funded provider-led training while open."""
-        return self.kind.funded or self.section_41
+        """Eligible for funded training while open, by the rule the GIAS import applies."""
+        return eligible_when_open(self.kind, self.region, self.section_41)
 
     @property
     def eligible_now(self) -> bool:
-        return self.funded and self.closed_on is None
+        """Eligible for funded training today, as the GIAS import would decide it."""
+        return decide_funding_eligibility(
+            status=self.status,
+            establishment_type=self.kind.establishment_type,
+            region=self.region,
+            section_41_approved=self.section_41,
+        ).eligible
 
     def takes_cohort(self, year: int) -> bool:
         """Open at the start of the academic year and not closing within the term."""
@@ -109,6 +120,16 @@ class SchoolPlan:
 
     def open_on(self, day: datetime.date) -> bool:
         return self.opened_on <= day and (self.closed_on is None or self.closed_on >= day)
+
+
+def eligible_when_open(kind: Kind, region: str, section_41: bool) -> bool:
+    """Whether a school of this kind, region and section 41 approval is eligible while it is open."""
+    return decide_funding_eligibility(
+        status="Open",
+        establishment_type=kind.establishment_type,
+        region=region,
+        section_41_approved=section_41,
+    ).eligible
 
 
 def poisson(rng: random.Random, mean: float) -> int:
@@ -194,7 +215,7 @@ def plan_schools(rng: random.Random, count: int, ref: Reference, loader: Loader)
         if kind.establishment_type == "British schools overseas":
             region, authority, postcode_area = "Not applicable", "Does not apply", ""
             appropriate_body = ref.esp_id
-        elif not kind.funded and not section_41:
+        elif not eligible_when_open(kind, region, section_41):
             appropriate_body = ref.istip_id
         else:
             appropriate_body = rng.choice(ref.appropriate_bodies_in(region) or ref.hub_appropriate_body_ids)
@@ -319,7 +340,6 @@ SCHOOL_COLUMNS = [
     "name",
     "establishment_type",
     "status",
-    "is_open",
     "phase",
     "local_authority",
     "region",
@@ -341,9 +361,10 @@ SCHOOL_COLUMNS = [
 
 
 def school_rows(schools: list[SchoolPlan], ref: Reference):
+    first_contract_period_start, _ = contract_period_dates(YEARS[0])
     for s in schools:
         latest = s.choices[max(s.choices)] if s.choices else None
-        decided_on = max(s.opened_on, datetime.date(2021, 6, 1))
+        decided_on = max(s.opened_on, first_contract_period_start)
         if s.closed_on:
             decided_on = s.closed_on  # eligibility was withdrawn when it closed
         created = at(max(s.opened_on, datetime.date(2021, 5, 4)), 6)
@@ -355,8 +376,7 @@ def school_rows(schools: list[SchoolPlan], ref: Reference):
             s.urn,
             s.name,
             s.kind.establishment_type,
-            "Closed" if s.closed_on else "Open",
-            s.closed_on is None,
+            s.status,
             s.phase,
             s.local_authority,
             s.region,

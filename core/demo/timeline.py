@@ -18,9 +18,15 @@ def days(n: int) -> datetime.timedelta:
     return datetime.timedelta(days=n)
 
 
+def contract_period_dates(year: int) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of contract period `year`: 1 June that year to 31 May the next."""
+    return datetime.date(year, 6, 1), datetime.date(year + 1, 5, 31)
+
+
 def contract_year_of(day: datetime.date) -> int:
-    """Contract period Y runs from 1 June Y to 31 May Y+1."""
-    return day.year if day.month >= 6 else day.year - 1
+    """The contract period a day falls in."""
+    started_on, _ = contract_period_dates(day.year)
+    return day.year if day >= started_on else day.year - 1
 
 
 def add_years(day: datetime.date, years: int) -> datetime.date:

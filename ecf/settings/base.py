@@ -18,8 +18,8 @@ def required_env(name: str) -> str:
     value = os.environ.get(name)
     if not value:
         raise ImproperlyConfigured(
-            f"{name} is not set. Set it, or run the service through `bin/dev`, which starts an "
-            "embedded PostgreSQL and Redis when DATABASE_URL and REDIS_URL are not set."
+            f"{name} is not set. In development, run through `bin/dev`, which sets what is needed "
+            "(and starts an embedded PostgreSQL and Redis when DATABASE_URL and REDIS_URL are unset)."
         )
     return value
 
@@ -114,6 +114,9 @@ SESSION_COOKIE_AGE = 60 * 60 * 2
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+
+# seed_demo may build or wipe demo data only where this is True (development and test).
+DEMO_DATA_ALLOWED = False
 
 LOGGING = {
     "version": 1,

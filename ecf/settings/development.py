@@ -8,3 +8,4 @@ DEBUG = True
 SECRET_KEY = os.environ["SECRET_KEY"]
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 WHITENOISE_USE_FINDERS = True
+DEMO_DATA_ALLOWED = True

@@ -107,6 +107,7 @@ class Migration(migrations.Migration):
                     django.contrib.postgres.constraints.ExclusionConstraint(
                         expressions=[(core.db.DateRangeInclusive("started_on", "finished_on"), "&&")],
                         name="contract_periods_do_not_overlap",
+                        violation_error_message="Contract periods cannot overlap.",
                     ),
                 ],
             },

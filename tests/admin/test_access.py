@@ -1,12 +1,15 @@
 """Who reaches admin, and what the support and finance groups may do there."""
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.db import DatabaseError, transaction
 
 from accounts.models import User
 from audit.models import Event
-from participants.models import MentorAtSchoolPeriod, Teacher
+from audit.services import Actor, record_event
+from participants.models import ECTAtSchoolPeriod, MentorAtSchoolPeriod, Teacher
 from schools.models import School
 from tests.admin.helpers import admin_url
 from tests.factories import SchoolFactory, TeacherFactory, UserFactory
@@ -15,7 +18,7 @@ PASSWORD = "a long enough password 123"
 
 
 def form_data(response) -> dict:
-    """What the admin change form would post back unchanged."""
+    """What the admin change form would post back unchanged (its inlines' management forms too)."""
     form = response.context["adminform"].form
     data = {}
     for name in form.fields:
@@ -24,6 +27,9 @@ def form_data(response) -> dict:
             data[name] = "on"
         elif value not in (None, False):
             data[name] = value
+    for inline in response.context.get("inline_admin_formsets", []):
+        management = inline.formset.management_form
+        data.update({management.add_prefix(name): value for name, value in management.initial.items()})
     return data
 
 
@@ -112,6 +118,35 @@ def test_support_can_change_a_school(support_client, graph):
     assert school.name == "Renamed Academy"
 
 
+def test_support_cannot_change_funding_eligibility_or_whether_a_school_is_open(support_client, graph):
+    """Eligibility changes only through the import, with an event (decision 0006); is_open
+    follows the status."""
+    school = graph[School]
+    page = support_client.get(admin_url(School, "change", school.pk))
+    for field in ("eligible_for_funding", "eligibility_decided_on", "is_open"):
+        assert f'name="{field}"' not in page.content.decode()
+    data = form_data(page)
+
+    response = support_client.post(
+        admin_url(School, "change", school.pk),
+        {
+            **data,
+            "status": "Closed",
+            "eligible_for_funding": "",
+            "eligibility_decided_on": "2020-01-01",
+            "is_open": "on",
+        },
+    )
+
+    assert response.status_code == 302
+    school.refresh_from_db()
+    assert (school.status, school.is_open) == ("Closed", False)
+    assert (school.eligible_for_funding, school.eligibility_decided_on) == (
+        graph[School].eligible_for_funding,
+        graph[School].eligibility_decided_on,
+    )
+
+
 def add_mentor_period(client, teacher, school):
     no_inline_rows = {
         f"{prefix}-{n}": 0
@@ -130,13 +165,24 @@ def add_mentor_period(client, teacher, school):
     )
 
 
+def assert_mentor_period_added(teacher, school):
+    """The add form wrote one period with the values add_mentor_period posted."""
+    period = MentorAtSchoolPeriod.objects.get(teacher=teacher)
+    assert (period.school, period.started_on, period.finished_on, period.email) == (
+        school,
+        datetime.date(2025, 9, 1),
+        None,
+        "new.mentor@example.org",
+    )
+
+
 def test_support_adds_a_mentor_period_choosing_teacher_and_school_by_id(support_client, db):
     teacher, school = TeacherFactory(), SchoolFactory()
 
     response = add_mentor_period(support_client, teacher, school)
 
     assert response.status_code == 302
-    assert MentorAtSchoolPeriod.objects.get(teacher=teacher).school == school
+    assert_mentor_period_added(teacher, school)
 
 
 def test_support_adds_a_mentor_period_while_others_mentor_elsewhere(support_client, graph):
@@ -145,6 +191,55 @@ def test_support_adds_a_mentor_period_while_others_mentor_elsewhere(support_clie
     response = add_mentor_period(support_client, teacher, school)
 
     assert response.status_code == 302, response.context["errors"]
+    assert_mentor_period_added(teacher, school)
+    assert MentorAtSchoolPeriod.objects.filter(pk=graph[MentorAtSchoolPeriod].pk).exists()
+
+
+@pytest.mark.parametrize("model", [ECTAtSchoolPeriod, MentorAtSchoolPeriod])
+def test_a_period_keeps_its_teacher_and_school_on_the_change_form(support_client, graph, model):
+    """Chosen on the add form; after that the page shows them but does not post them."""
+    period = graph[model]
+    add_page = support_client.get(admin_url(model, "add")).content.decode()
+    assert 'name="teacher"' in add_page and 'name="school"' in add_page
+    page = support_client.get(admin_url(model, "change", period.pk))
+    assert 'name="teacher"' not in page.content.decode()
+    assert 'name="school"' not in page.content.decode()
+    assert {"teacher", "school"} <= set(page.context["adminform"].readonly_fields)
+    data = form_data(page)
+
+    response = support_client.post(
+        admin_url(model, "change", period.pk),
+        {
+            **data,
+            "teacher": TeacherFactory().pk,
+            "school": SchoolFactory().pk,
+            "email": "changed@example.org",
+        },
+    )
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    period.refresh_from_db()
+    assert (period.teacher, period.school, period.email) == (
+        graph[model].teacher,
+        graph[model].school,
+        "changed@example.org",
+    )
+
+
+def test_support_corrects_a_teachers_name_on_a_page_with_a_long_timeline(support_client, graph):
+    teacher = graph[Teacher]
+    for n in range(60):
+        record_event(actor=Actor.system(), event_type="note", heading=f"Note {n}", teacher=teacher)
+    page = support_client.get(admin_url(Teacher, "change", teacher.pk))
+
+    response = support_client.post(
+        admin_url(Teacher, "change", teacher.pk), {**form_data(page), "corrected_name": "Corrected Name"}
+    )
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    teacher.refresh_from_db()
+    assert teacher.corrected_name == "Corrected Name"
+    assert teacher.events.count() == 61
 
 
 def test_support_cannot_delete_an_event(support_client, graph):

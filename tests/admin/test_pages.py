@@ -182,6 +182,20 @@ def test_teacher_page_queries_do_not_grow_with_their_periods_and_events(admin_cl
     assert queries_for_four_years == queries_for_one_year
 
 
+def test_teacher_page_shows_their_50_newest_events_and_links_to_the_rest(admin_client, db):
+    teacher = TeacherFactory()
+    for day in range(55):  # one after another (the same moment in a test's transaction)
+        record_event(actor=Actor.system(), event_type="note", heading=f"Day {day}", teacher=teacher)
+
+    response = admin_client.get(admin_url(Teacher, "change", teacher.pk))
+
+    timeline = [form.instance.heading for form in _inline_formset(response, "events").forms]
+    assert timeline == [f"Day {day}" for day in range(54, 4, -1)]
+    all_events = f"{admin_url(Event, 'changelist')}?teacher__id__exact={teacher.pk}"
+    assert f'href="{all_events}"' in response.content.decode()
+    assert len(admin_client.get(all_events).context["cl"].result_list) == 55
+
+
 def _inline_formset(response, prefix):
     return next(
         inline.formset

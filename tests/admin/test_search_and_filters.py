@@ -104,7 +104,6 @@ SEARCHES = [
     (SchoolPartnership, "delivery partner", lambda g: "Dovecote"),
     (LeadProviderDeliveryPartnership, "delivery partner", lambda g: "Dovecote"),
     (LeadProviderDeliveryPartnership, "lead provider", lambda g: "Lantern"),
-    (Event, "heading", lambda g: "badger"),
     (Event, "teacher TRN", lambda g: g[Teacher].trn),
     (Event, "school URN", lambda g: str(g[School].urn)),
     (User, "email", lambda g: "wilhelmina@"),
@@ -124,6 +123,28 @@ def test_search_finds_the_row_and_not_another(admin_client, named, other, model,
 
     assert _row(named, model, by) in results
     assert _row(other, model, by) not in results
+
+
+def test_event_search_is_by_whole_trn_or_urn_not_by_heading(admin_client, named):
+    """A substring search over the headings of millions of events would scan the whole log."""
+    assert changelist(admin_client, Event, q="badger") == []
+    assert named[Event] in changelist(admin_client, Event, q=named[Teacher].trn)
+    assert changelist(admin_client, Event, q=named[Teacher].trn[:4]) == []
+
+
+def test_event_list_filtered_by_teacher_shows_only_their_events(admin_client, named, other):
+    results = changelist(admin_client, Event, teacher__id__exact=named[Teacher].pk)
+
+    assert named[Event] in results
+    assert {event.teacher_id for event in results} == {named[Teacher].pk}
+
+
+def test_school_list_filters_on_whether_the_school_is_open(admin_client, named, other):
+    School.objects.filter(pk=other[School].pk).update(status="Closed")
+
+    assert named[School] in changelist(admin_client, School, is_open__exact="1")
+    assert other[School] not in changelist(admin_client, School, is_open__exact="1")
+    assert changelist(admin_client, School, is_open__exact="0") == [other[School]]
 
 
 def test_a_urn_search_with_letters_is_a_name_search_not_an_error(admin_client, named):

@@ -12,8 +12,14 @@ import time
 import pytest
 from django.db import IntegrityError, connection, connections, transaction
 
-from participants.models import ECTAtSchoolPeriod, TrainingPeriod
-from tests.factories import ECTAtSchoolPeriodFactory, SchoolFactory, TeacherFactory
+from participants.models import ECTAtSchoolPeriod, MentorAtSchoolPeriod, MentorshipPeriod, TrainingPeriod
+from tests.factories import (
+    ECTAtSchoolPeriodFactory,
+    MentorAtSchoolPeriodFactory,
+    MentorshipPeriodFactory,
+    SchoolFactory,
+    TeacherFactory,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -115,3 +121,60 @@ def test_adding_training_while_the_period_is_shortened_exactly_one_wins():
 
     assert outcomes == {"first": "committed", "second": "training_period_within_school_period"}
     assert ECTAtSchoolPeriod.objects.get(pk=period.pk).finished_on is None
+
+
+def test_an_ect_and_their_mentor_leaving_at_once_do_not_wait_on_each_other():
+    """Each period's update checks only its own children, so neither waits for the other (no deadlock)."""
+    mentorship = MentorshipPeriodFactory(finished_on=D(2026, 3, 31))
+    ect_updated = threading.Event()
+    mentor_committed = threading.Event()
+    outcomes = {}
+
+    def finish_ect_and_hold_open():
+        try:
+            with transaction.atomic():
+                ECTAtSchoolPeriod.objects.filter(pk=mentorship.mentee_id).update(finished_on=D(2026, 3, 31))
+                ect_updated.set()
+                outcomes["mentor committed while the ECT's change was open"] = mentor_committed.wait(
+                    timeout=10
+                )
+        finally:
+            connections.close_all()
+
+    def finish_mentor():
+        try:
+            with transaction.atomic():
+                MentorAtSchoolPeriod.objects.filter(pk=mentorship.mentor_id).update(
+                    finished_on=D(2026, 3, 31)
+                )
+            mentor_committed.set()
+        finally:
+            connections.close_all()
+
+    ect_thread = threading.Thread(target=finish_ect_and_hold_open)
+    ect_thread.start()
+    assert ect_updated.wait(timeout=15)
+    mentor_thread = threading.Thread(target=finish_mentor)
+    mentor_thread.start()
+    mentor_thread.join(timeout=30)
+    ect_thread.join(timeout=30)
+
+    assert outcomes == {"mentor committed while the ECT's change was open": True}
+    assert ECTAtSchoolPeriod.objects.get(pk=mentorship.mentee_id).finished_on == D(2026, 3, 31)
+    assert MentorAtSchoolPeriod.objects.get(pk=mentorship.mentor_id).finished_on == D(2026, 3, 31)
+
+
+def test_finishing_a_mentor_period_while_a_mentorship_is_added_beyond_it_exactly_one_wins():
+    ect = ECTAtSchoolPeriodFactory(started_on=D(2025, 9, 1))
+    mentor = MentorAtSchoolPeriodFactory(school=ect.school, started_on=D(2025, 9, 1))
+
+    def finish_mentor_in_december():
+        MentorAtSchoolPeriod.objects.filter(pk=mentor.pk).update(finished_on=D(2025, 12, 31))
+
+    def pair_them_ongoing():
+        MentorshipPeriod.objects.create(mentee_id=ect.pk, mentor_id=mentor.pk, started_on=D(2025, 9, 1))
+
+    outcomes = race(finish_mentor_in_december, pair_them_ongoing)
+
+    assert outcomes == {"first": "committed", "second": "mentorship_within_mentor_period"}
+    assert not MentorshipPeriod.objects.filter(mentor=mentor).exists()

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import F
 
 from participants.models import ECTAtSchoolPeriod, MentorshipPeriod, Teacher, TrainingPeriod
+from providers.models import SchoolPartnership
 from tests.factories import (
     ActiveLeadProviderFactory,
     ECTAtSchoolPeriodFactory,
@@ -66,10 +67,17 @@ class TestECTAtSchoolPeriod:
         assert ECTAtSchoolPeriod.objects.filter(teacher=first.teacher).count() == 2
         assert second.school_id != first.school_id
 
-    def test_at_most_one_ongoing_period_per_school(self):
+    def test_at_most_one_ongoing_period(self):
         first = ECTAtSchoolPeriodFactory(started_on=D(2025, 9, 1))
-        with rejected_by_database("ect_one_ongoing_period_per_school", "ect_at_one_school_at_a_time"):
+        with rejected_by_database("ect_at_one_school_at_a_time"):
             ECTAtSchoolPeriodFactory(teacher=first.teacher, school=first.school, started_on=D(2026, 9, 1))
+
+    def test_keeps_its_teacher_and_school(self):
+        period = ECTAtSchoolPeriodFactory()
+        with rejected_by_database("period_keeps_its_teacher_and_school"):
+            ECTAtSchoolPeriod.objects.filter(pk=period.pk).update(school=SchoolFactory())
+        with rejected_by_database("period_keeps_its_teacher_and_school"):
+            ECTAtSchoolPeriod.objects.filter(pk=period.pk).update(teacher=TeacherFactory())
 
     def test_changing_dates_into_an_overlap_is_rejected(self):
         first = ECTAtSchoolPeriodFactory(started_on=D(2025, 9, 1), finished_on=D(2026, 1, 4))
@@ -95,8 +103,14 @@ class TestMentorAtSchoolPeriod:
 
     def test_at_most_one_ongoing_period_per_school(self):
         first = MentorAtSchoolPeriodFactory()
-        with rejected_by_database("mentor_one_ongoing_period_per_school", "mentor_once_per_school_at_a_time"):
+        with rejected_by_database("mentor_once_per_school_at_a_time"):
             MentorAtSchoolPeriodFactory(teacher=first.teacher, school=first.school, started_on=D(2027, 1, 1))
+
+    def test_keeps_its_teacher_and_school(self):
+        period = MentorAtSchoolPeriodFactory()
+        with rejected_by_database("period_keeps_its_teacher_and_school"):
+            period.school = SchoolFactory()
+            period.save()
 
 
 class TestMentorshipPeriod:
@@ -154,12 +168,6 @@ class TestMentorshipPeriod:
         mentorship = MentorshipPeriodFactory()
         with rejected_by_database("mentorship_within_mentor_period"):
             mentorship.mentor.finished_on = D(2026, 3, 31)
-            mentorship.mentor.save()
-
-    def test_moving_the_mentor_period_to_another_school_is_rejected(self):
-        mentorship = MentorshipPeriodFactory()
-        with rejected_by_database("mentorship_same_school"):
-            mentorship.mentor.school = SchoolFactory()
             mentorship.mentor.save()
 
     def test_finishing_mentorship_first_then_the_periods_is_allowed(self):
@@ -277,6 +285,39 @@ class TestTrainingPeriod:
         with rejected_by_database("training_period_finishes_after_start"):
             TrainingPeriod.objects.filter(pk=training.pk).update(finished_on=D(2025, 1, 1))
 
+    def test_a_partnership_it_names_is_with_its_school(self):
+        ect = ECTAtSchoolPeriodFactory()
+        with rejected_by_database("training_partnership_is_with_the_school"):
+            TrainingPeriodFactory(ect_at_school_period=ect, school_partnership=SchoolPartnershipFactory())
+
+    def test_partnership_and_expression_of_interest_name_the_same_lead_provider(self):
+        partnership = SchoolPartnershipFactory()
+        ect = ECTAtSchoolPeriodFactory(school=partnership.school)
+        with rejected_by_database("training_partnership_matches_interest"):
+            TrainingPeriodFactory(
+                ect_at_school_period=ect,
+                school_partnership=partnership,
+                expression_of_interest=ActiveLeadProviderFactory(),
+            )
+
+    def test_confirming_the_expression_of_interest_with_a_partnership_is_allowed(self):
+        partnership = SchoolPartnershipFactory()
+        interest = partnership.lead_provider_delivery_partnership.active_lead_provider
+        ect = ECTAtSchoolPeriodFactory(school=partnership.school)
+        training = TrainingPeriodFactory(ect_at_school_period=ect, expression_of_interest=interest)
+        training.school_partnership = partnership
+        training.save()
+        assert TrainingPeriod.objects.get(pk=training.pk).school_partnership == partnership
+
+    def test_moving_a_partnership_away_from_the_trainees_school_is_rejected(self):
+        partnership = SchoolPartnershipFactory()
+        TrainingPeriodFactory(
+            ect_at_school_period=ECTAtSchoolPeriodFactory(school=partnership.school),
+            school_partnership=partnership,
+        )
+        with rejected_by_database("training_partnership_is_with_the_school"):
+            SchoolPartnership.objects.filter(pk=partnership.pk).update(school=SchoolFactory())
+
 
 class TestInductionPeriod:
     def test_periods_of_one_teacher_do_not_overlap(self):
@@ -340,4 +381,47 @@ class TestValidationMessages:
 
     def test_a_valid_period_passes_validation_even_when_others_overlap_in_dates(self):
         MentorAtSchoolPeriodFactory()  # someone else, somewhere else, same dates
-        MentorAtSchoolPeriodFactory.build(teacher=TeacherFactory(), school=SchoolFactory()).full_clean()
+        candidate = MentorAtSchoolPeriodFactory.build(teacher=TeacherFactory(), school=SchoolFactory())
+        candidate.full_clean()  # raises if the exclusion constraint compared anything but this teacher
+        candidate.save()
+        assert candidate.pk
+
+    def test_an_overlap_is_explained_in_plain_english(self):
+        first = ECTAtSchoolPeriodFactory()
+        with pytest.raises(ValidationError) as error:
+            ECTAtSchoolPeriodFactory.build(
+                teacher=first.teacher, school=SchoolFactory(), started_on=D(2026, 1, 5)
+            ).full_clean()
+        assert error.value.messages == ["This ECT is already at a school on these dates."]
+
+    def test_shortening_a_period_under_its_mentorship_is_explained(self):
+        mentorship = MentorshipPeriodFactory()
+        ect = mentorship.mentee
+        ect.finished_on = D(2026, 3, 31)
+        with pytest.raises(ValidationError) as error:
+            ect.full_clean()
+        assert error.value.messages == [
+            "A mentorship in this period would fall outside these dates: change it first."
+        ]
+
+    def test_shortening_a_period_under_its_training_is_explained(self):
+        training = TrainingPeriodFactory()
+        ect = training.ect_at_school_period
+        ect.finished_on = D(2026, 3, 31)
+        with pytest.raises(ValidationError) as error:
+            ect.full_clean()
+        assert error.value.messages == [
+            "A training period in this period would fall outside these dates: change it first."
+        ]
+
+    def test_another_schools_partnership_is_explained(self):
+        ect = ECTAtSchoolPeriodFactory()
+        training = TrainingPeriod(
+            ect_at_school_period=ect,
+            started_on=ect.started_on,
+            training_programme="provider_led",
+            school_partnership=SchoolPartnershipFactory(),
+        )
+        with pytest.raises(ValidationError) as error:
+            training.full_clean()
+        assert error.value.message_dict["school_partnership"] == ["This partnership is with another school."]

@@ -58,10 +58,13 @@ OTHER_DFE_FUNDED_TYPES = [
     "Sixth form centres",
     "Special post 16 institution",
 ]
+# Children's centres: ECF1 and ECF2 both list them among the eligible types.
+CHILDRENS_CENTRE_TYPES = ["Children's centre", "Children's centre linked site"]
 
 
 @pytest.mark.parametrize(
-    "establishment_type", MAINTAINED_ACADEMY_AND_FREE_SCHOOL_TYPES + OTHER_DFE_FUNDED_TYPES
+    "establishment_type",
+    MAINTAINED_ACADEMY_AND_FREE_SCHOOL_TYPES + OTHER_DFE_FUNDED_TYPES + CHILDRENS_CENTRE_TYPES,
 )
 def test_an_open_state_funded_school_in_england_is_eligible(establishment_type):
     decision = decide(establishment_type=establishment_type)
@@ -71,7 +74,19 @@ def test_an_open_state_funded_school_in_england_is_eligible(establishment_type):
 
 
 def test_the_state_funded_list_is_exactly_those_types():
-    assert set(MAINTAINED_ACADEMY_AND_FREE_SCHOOL_TYPES + OTHER_DFE_FUNDED_TYPES) == STATE_FUNDED_TYPES
+    assert (
+        set(MAINTAINED_ACADEMY_AND_FREE_SCHOOL_TYPES + OTHER_DFE_FUNDED_TYPES + CHILDRENS_CENTRE_TYPES)
+        == STATE_FUNDED_TYPES
+    )
+
+
+@pytest.mark.parametrize("establishment_type", CHILDRENS_CENTRE_TYPES)
+def test_an_open_childrens_centre_in_england_is_eligible_without_section_41(establishment_type):
+    decision = decide(establishment_type=establishment_type, region="London", section_41_approved=False)
+
+    assert decision.eligible is True
+    assert decision.reason == f"Open, in England and state-funded ({establishment_type})"
+    assert decide(establishment_type=establishment_type, status="Closed").eligible is False
 
 
 @pytest.mark.parametrize("status", ["Open", "Open, but proposed to close"])
@@ -143,6 +158,7 @@ def test_a_school_in_an_english_region_is_in_england():
     assert is_in_england(region="", establishment_type="Academy converter")
 
 
+# "Secure units" is an eligible type in ECF2 since May 2026 but not in ECF1 or here (see schools/eligibility.py).
 @pytest.mark.parametrize("establishment_type", ["Miscellaneous", "Secure units", "Online provider", ""])
 def test_other_types_are_eligible_only_with_section_41_approval(establishment_type):
     assert decide(establishment_type=establishment_type).eligible is False

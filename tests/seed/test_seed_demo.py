@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, Exists, F, OuterRef
 
 from audit.models import ActorType, Event
-from core.demo.timeline import DEMO_TODAY
+from core.demo.timeline import DEMO_TODAY, contract_period_dates, contract_year_of
 from participants.models import (
     ECTAtSchoolPeriod,
     InductionPeriod,
@@ -28,6 +28,7 @@ from providers.models import (
     LeadProviderDeliveryPartnership,
     SchoolPartnership,
 )
+from schools.eligibility import decide_funding_eligibility
 from schools.models import School
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +66,28 @@ def test_contract_periods_2021_to_2026_open_the_last_two_and_freeze_the_first_th
     assert {y for y, p in periods.items() if p.enabled} == {2025, 2026}
     assert {y for y, p in periods.items() if p.payments_frozen_at} == {2021, 2022, 2023}
     assert all(periods[y].payments_frozen_at.date() < DEMO_TODAY for y in (2021, 2022, 2023))
+
+
+def test_contract_periods_run_from_1_june_to_31_may():
+    assert contract_period_dates(2025) == (datetime.date(2025, 6, 1), datetime.date(2026, 5, 31))
+    assert contract_year_of(datetime.date(2026, 5, 31)) == 2025
+    assert contract_year_of(datetime.date(2026, 6, 1)) == 2026
+
+
+def test_a_second_run_leaves_reference_rows_as_a_developer_changed_them():
+    seed()
+    ContractPeriod.objects.filter(year=2024).update(enabled=True)
+    ContractPeriod.objects.filter(year=2025).update(
+        payments_frozen_at=datetime.datetime(2026, 7, 31, 16, tzinfo=datetime.UTC)
+    )
+    istip = AppropriateBody.objects.get(name__startswith="Independent Schools Teacher Induction Panel")
+    AppropriateBody.objects.filter(pk=istip.pk).update(body_type="teaching_school_hub")
+
+    assert "created: nothing new" in seed()
+
+    assert ContractPeriod.objects.get(year=2024).enabled is True
+    assert ContractPeriod.objects.get(year=2025).payments_frozen_at is not None
+    assert AppropriateBody.objects.get(pk=istip.pk).body_type == "teaching_school_hub"
 
 
 def test_lead_providers_are_active_in_the_years_they_were_contracted_and_paired_with_partners():
@@ -120,6 +143,18 @@ def test_schools_are_fictional_and_shaped_like_gias():
     assert schools.filter(is_open=False, closed_on__isnull=False, status="Closed").exists()
     assert schools.exclude(last_chosen_training_programme="").count() > 0.9 * 300
     assert SchoolPartnership.objects.values("school").distinct().count() > 150
+
+
+def test_demo_schools_are_eligible_exactly_when_the_gias_import_would_decide_so():
+    seed()
+    for school in School.objects.all():
+        decision = decide_funding_eligibility(
+            status=school.status,
+            establishment_type=school.establishment_type,
+            region=school.region,
+            section_41_approved=school.section_41_approved,
+        )
+        assert school.eligible_for_funding is decision.eligible, (school, decision.reason)
 
 
 def test_teachers_cover_every_state_a_journey_can_be_in():
@@ -279,3 +314,26 @@ def test_fraction_is_only_for_england():
     with pytest.raises(CommandError, match="--fraction"):
         seed("--scale", "england", "--fraction", "0")
     assert not School.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "refused"),
+    [
+        (("--reset",), "--reset"),
+        (("--scale", "england", "--reset"), "--reset"),
+        (("--scale", "england", "--fraction", "0.004"), "--scale england"),
+    ],
+)
+@pytest.mark.parametrize("allowed", [False, "unset"])
+def test_reset_and_england_scale_are_refused_where_demo_data_is_not_allowed(settings, args, refused, allowed):
+    seed()
+    counts = every_model_count()
+    if allowed == "unset":
+        del settings.DEMO_DATA_ALLOWED
+    else:
+        settings.DEMO_DATA_ALLOWED = allowed
+
+    with pytest.raises(CommandError, match=f"^Refusing {refused}: .*DEMO_DATA_ALLOWED is not True"):
+        seed(*args)
+    assert every_model_count() == counts
+    assert "already present" in seed()  # the plain, idempotent seed still runs

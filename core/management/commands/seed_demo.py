@@ -1,5 +1,6 @@
 """manage.py seed_demo: demo data for the dev server, or England-scale data for benchmarks."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from core import demo
@@ -30,6 +31,15 @@ class Command(BaseCommand):
             raise CommandError("--fraction must be more than 0 and at most 1.")
         if scale == "demo" and fraction != 1.0:
             raise CommandError("--fraction only applies with --scale england.")
+        if (reset or scale == "england") and not getattr(settings, "DEMO_DATA_ALLOWED", False):
+            # --reset empties the school, provider, participant and audit tables; England scale
+            # fills them with made-up schools and teachers. Neither may ever touch real data.
+            what = "--reset" if reset else "--scale england"
+            raise CommandError(
+                f"Refusing {what}: it would {'empty' if reset else 'fill'} the school, provider, "
+                "participant and audit tables, and this environment does not allow demo data "
+                "(settings.DEMO_DATA_ALLOWED is not True). Use the development or test settings."
+            )
         log = self.stdout.write
         if scale == "england":
             try:

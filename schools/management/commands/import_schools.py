@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from schools import gias
-from schools.services import DEFAULT_BATCH_SIZE, import_schools
+from schools.services import DEFAULT_BATCH_SIZE, BadBatchSize, import_schools
 
 
 class Command(BaseCommand):
@@ -27,8 +27,6 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="rows per transaction")
 
     def handle(self, *args, file, no_progress, encoding, batch_size, **options):
-        if batch_size < 1:
-            raise CommandError("--batch-size must be at least 1")
         try:
             binary = open(file, "rb")  # noqa: SIM115 - closed below, and errors opening it are reported
         except OSError as error:
@@ -46,6 +44,8 @@ class Command(BaseCommand):
                     result = import_schools(rows=rows, batch_size=batch_size)
             except gias.GiasFileError as error:
                 raise CommandError(f"{file} {error}") from None
+            except BadBatchSize as error:
+                raise CommandError(f"--batch-size: {error}") from None
 
         for line, reason in result.problems:
             self.stdout.write(self.style.WARNING(f"Line {line}: {reason}"))
