@@ -21,6 +21,10 @@ TARGET_SECONDS = 600
 
 
 def main() -> int:
+    database = connection.settings_dict["NAME"]
+    if not database.endswith("_bench"):
+        print(f"Refusing to wipe {database!r}: benchmarks run on a database whose name ends in _bench.")
+        return 2
     started = time.perf_counter()
     call_command("seed_demo", scale="england", reset=True, verbosity=0)
     elapsed = time.perf_counter() - started
