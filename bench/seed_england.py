@@ -16,6 +16,7 @@ import django
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
 
 TARGET_SECONDS = 600
 
