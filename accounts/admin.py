@@ -1,5 +1,7 @@
 """Staff and school user accounts. Email is the identity (stored lower-case); there is no username."""
 
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django.contrib import admin
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -59,3 +61,10 @@ class UserAdmin(DjangoUserAdmin):
         if obj is not None and not request.user.is_superuser:
             return (*readonly, *self.PRIVILEGE_FIELDS)
         return readonly
+
+
+# allauth's own models stay out of admin: DfE Sign-in is configured from the environment (an app
+# added here would contradict it), we keep no OAuth tokens, and a user's email lives on the user.
+for model in (EmailAddress, SocialAccount, SocialApp, SocialToken):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)

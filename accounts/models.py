@@ -1,7 +1,7 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models import F, Q
+from django.db.models.functions import Lower, Now
 
 
 class UserManager(BaseUserManager):
@@ -27,6 +27,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False, help_text="DfE staff: may sign in to admin.")
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    privacy_notice_accepted_at = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 
@@ -42,3 +43,45 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return self.full_name or self.email
+
+
+class SignInRequest(models.Model):
+    """Someone asked for a sign-in link. Kept whether or not the address has an account, so requests
+    can be limited per address and per IP address without saying which addresses are known."""
+
+    email = models.EmailField()
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    requested_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["email", "requested_at"]),
+            models.Index(fields=["ip_address", "requested_at"]),
+        ]
+
+    def __str__(self):
+        return f"Sign-in request for {self.email} at {self.requested_at:%Y-%m-%d %H:%M}"
+
+
+class SignInLink(models.Model):
+    """A single-use, expiring sign-in link. Only a hash of its token is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sign_in_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(db_default=Now())
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("created_at")), name="sign_in_link_expires_after_creation"
+            ),
+            models.CheckConstraint(
+                condition=Q(used_at__isnull=True) | Q(used_at__gte=F("created_at")),
+                name="sign_in_link_used_after_creation",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Sign-in link for {self.user}, expires {self.expires_at:%Y-%m-%d %H:%M}"

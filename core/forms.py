@@ -71,11 +71,20 @@ class GovukBoundField(forms.BoundField):
         return attrs
 
 
-class GovukForm(forms.Form):
-    bound_field_class = GovukBoundField
+class PageTitleMixin:
+    """A page's title: the page-heading field's label, or the form's `title` when it asks several things."""
+
     page_heading_field: str | None = None
+    title: str = ""
+
+    @property
+    def page_title(self) -> str:
+        return str(self.fields[self.page_heading_field].label) if self.page_heading_field else self.title
 
 
-class GovukModelForm(forms.ModelForm):
+class GovukForm(PageTitleMixin, forms.Form):
     bound_field_class = GovukBoundField
-    page_heading_field: str | None = None
+
+
+class GovukModelForm(PageTitleMixin, forms.ModelForm):
+    bound_field_class = GovukBoundField

@@ -6,5 +6,9 @@ admin.site.site_title = "ECF support"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("auth/", include("allauth.urls")),
     path("", include("core.urls")),
+    path("", include("emails.urls")),
+    path("", include("accounts.urls")),
+    path("", include("schools.urls")),
 ]

@@ -1,6 +1,7 @@
 // Builds the front end into static/ (git-ignored; collectstatic and WhiteNoise serve it):
 //   static/app/application.css   GOV.UK Frontend + our styles, compiled from frontend/application.scss
 //   static/app/init.js           starts GOV.UK Frontend's components (frontend/init.mjs)
+//   static/app/accessible-autocomplete.min.{js,css}  GOV.UK's autocomplete, used by the school search
 //   static/govuk/govuk-frontend.min.js and static/govuk/assets/  (fonts, images, manifest)
 import { cpSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -19,6 +20,12 @@ const css = sass.compile(join(root, "frontend", "application.scss"), {
 mkdirSync(join(out, "app"), { recursive: true });
 writeFileSync(join(out, "app", "application.css"), css.css);
 cpSync(join(root, "frontend", "init.mjs"), join(out, "app", "init.js"));
+cpSync(join(root, "frontend", "school-search.mjs"), join(out, "app", "school-search.js"));
+
+// GOV.UK's accessible autocomplete, for the school search (a plain search without JavaScript).
+const autocomplete = join(root, "node_modules", "accessible-autocomplete", "dist");
+cpSync(join(autocomplete, "accessible-autocomplete.min.js"), join(out, "app", "accessible-autocomplete.min.js"));
+cpSync(join(autocomplete, "accessible-autocomplete.min.css"), join(out, "app", "accessible-autocomplete.min.css"));
 
 mkdirSync(join(out, "govuk"), { recursive: true });
 cpSync(join(govuk, "govuk-frontend.min.js"), join(out, "govuk", "govuk-frontend.min.js"));

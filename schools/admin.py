@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.db.models import Value
 from django.db.models.functions import Replace, Upper
 
-from schools.models import School
+from core.admin import RelatedRowsAdmin
+from schools.models import NominationLink, School, SchoolAccess, SchoolContractPeriodChoice
 
 
 @admin.register(School)
@@ -80,3 +81,41 @@ class SchoolAdmin(admin.ModelAdmin):
         ),
         ("Record", {"fields": ("created_at", "updated_at")}),
     )
+
+
+@admin.register(SchoolAccess)
+class SchoolAccessAdmin(RelatedRowsAdmin):
+    """Who may manage which school. Support can end someone's access by setting "ended at"."""
+
+    select_related = ("user", "school")
+    list_display = ("user", "school", "role", "started_at", "ended_at")
+    list_filter = ("role", ("ended_at", admin.EmptyFieldListFilter))
+    search_fields = ("user__email", "user__full_name", "school__urn__exact", "school__name")
+    autocomplete_fields = ("user", "school")
+    readonly_fields = ("started_at",)
+
+
+@admin.register(SchoolContractPeriodChoice)
+class SchoolContractPeriodChoiceAdmin(RelatedRowsAdmin):
+    select_related = ("school", "contract_period")
+    list_display = ("school", "contract_period", "expects_ects", "updated_at")
+    list_filter = ("contract_period", "expects_ects")
+    search_fields = ("school__urn__exact", "school__name")
+    autocomplete_fields = ("school",)
+
+
+@admin.register(NominationLink)
+class NominationLinkAdmin(RelatedRowsAdmin):
+    """Nomination links sent to schools, to answer "did the school get our email?". Read-only."""
+
+    select_related = ("school",)
+    list_display = ("school", "created_at", "expires_at", "used_at")
+    search_fields = ("school__urn__exact", "school__name")
+    fields = ("school", "created_at", "expires_at", "used_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

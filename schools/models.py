@@ -1,5 +1,6 @@
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Now
 
 from schools.eligibility import OPEN_STATUSES
 
@@ -75,3 +76,95 @@ class School(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.urn})"
+
+
+class SchoolRole(models.TextChoices):
+    INDUCTION_TUTOR = "induction_tutor", "Induction tutor"
+    COLLEAGUE = "colleague", "Colleague"
+
+
+class SchoolAccess(models.Model):
+    """A person who may manage a school's training: its induction tutor, nominated by the
+    headteacher, or a colleague the tutor added. Access ends by setting `ended_at`; the row stays
+    as history. One person may have access to several schools."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="school_access")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="access")
+    role = models.CharField(max_length=20, choices=SchoolRole.choices)
+    started_at = models.DateTimeField(db_default=Now())
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "school access"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "school"],
+                condition=Q(ended_at__isnull=True),
+                name="school_access_once_per_person",
+            ),
+            models.UniqueConstraint(
+                fields=["school"],
+                condition=Q(ended_at__isnull=True, role=SchoolRole.INDUCTION_TUTOR),
+                name="school_has_one_induction_tutor",
+                violation_error_message="This school already has an induction tutor.",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at")),
+                name="school_access_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()}) at {self.school}"
+
+
+class NominationLink(models.Model):
+    """The link emailed to a school's GIAS address so the headteacher can nominate an induction
+    tutor. Valid for 21 days and once; only a hash of its token is stored. Its rows also pace
+    requests per school."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="nomination_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(db_default=Now())
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["school", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("created_at")), name="nomination_link_expires_after_creation"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Nomination link for {self.school}, expires {self.expires_at:%Y-%m-%d}"
+
+
+class ExpectsECTs(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NOT_SURE = "not_sure", "We do not know yet"
+
+
+class SchoolContractPeriodChoice(models.Model):
+    """What a school told us about one contract period: whether it expects ECTs (and, from the
+    set-up journey, how it will run training)."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="contract_period_choices")
+    contract_period = models.ForeignKey(
+        "providers.ContractPeriod", on_delete=models.PROTECT, related_name="+"
+    )
+    expects_ects = models.CharField("Expects ECTs", max_length=10, choices=ExpectsECTs.choices)
+    created_at = models.DateTimeField(db_default=Now())
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "contract_period"], name="one_choice_per_school_and_contract_period"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.school} in {self.contract_period}: expects ECTs {self.get_expects_ects_display()}"

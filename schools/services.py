@@ -1,15 +1,32 @@
-"""Changes to schools. Each function makes its change and records its events in one transaction."""
+"""Changes to schools: the GIAS import, nominating an induction tutor, and who may manage a school.
+Each function makes its change and records its events in one transaction."""
 
 import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
 
+from accounts.models import User
+from accounts.services import create_sign_in_link
 from audit.services import Actor, record_event
-from schools import gias
-from schools.models import School
+from core.pacing import Limit, next_allowed_at
+from core.tokens import new_token
+from emails.services import queue_email
+from providers.queries import contract_period_for_registration
+from schools import eligibility, gias
+from schools.models import (
+    ExpectsECTs,
+    NominationLink,
+    School,
+    SchoolAccess,
+    SchoolContractPeriodChoice,
+    SchoolRole,
+)
+from schools.queries import current_access
 
 GIAS_IMPORT_ACTOR_NAME = "GIAS import"
 ELIGIBILITY_CHANGED_EVENT = "school_funding_eligibility_changed"
@@ -153,3 +170,214 @@ def _import_batch(batch: list[tuple[int, gias.GiasSchool]], *, result: ImportRes
     result.created += len(to_create)
     result.updated += len(to_update)
     result.eligibility_changed += len(eligibility_changes)
+
+
+# --- Nominating an induction tutor ---------------------------------------------------------------
+
+NOMINATION_LINK_LIFETIME = datetime.timedelta(days=21)
+# A headteacher who lost the email can ask again soon; nobody can fill a school's inbox.
+NOMINATION_LIMITS = (Limit(1, datetime.timedelta(minutes=5)), Limit(5, datetime.timedelta(days=1)))
+HEADTEACHER = Actor.system("Headteacher, by nomination link")
+
+
+class CannotNominate(Exception):
+    """Why a school cannot be sent a nomination link: "closed", "outside_england" or "no_contact_email"."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def nomination_refusal(school: School) -> str | None:
+    if not school.is_open:
+        return "closed"
+    if not eligibility.is_in_england(region=school.region, establishment_type=school.establishment_type):
+        return "outside_england"
+    if not school.contact_email:
+        return "no_contact_email"
+    return None
+
+
+@transaction.atomic
+def send_nomination_link(*, school: School) -> datetime.datetime | None:
+    """Email the school's GIAS address a link to nominate its induction tutor.
+
+    Raises CannotNominate for a school that cannot use the service. Returns when the school may
+    ask again if it has asked too often (nothing is sent), else None.
+    """
+    if reason := nomination_refusal(school):
+        raise CannotNominate(reason)
+    now = timezone.now()
+    # Lock the school's row so two requests at once cannot both slip under the limit.
+    School.objects.select_for_update().get(pk=school.pk)
+    earlier = school.nomination_links.filter(created_at__gt=now - datetime.timedelta(days=1))
+    if wait_until := next_allowed_at(
+        earlier.values_list("created_at", flat=True), NOMINATION_LIMITS, now=now
+    ):
+        return wait_until
+    token, token_hash = new_token()
+    link = NominationLink.objects.create(
+        school=school, token_hash=token_hash, created_at=now, expires_at=now + NOMINATION_LINK_LIFETIME
+    )
+    queue_email(
+        to=school.contact_email,
+        template="nomination_link",
+        personalisation={
+            "school_name": school.name,
+            "nomination_url": settings.SERVICE_URL + reverse("nomination_start", kwargs={"token": token}),
+            "expires_on": formats.date_format(timezone.localtime(link.expires_at), "j F Y"),
+        },
+    )
+    record_event(
+        actor=HEADTEACHER,
+        event_type="nomination_link_sent",
+        heading="Nomination link emailed to the school",
+        school=school,
+        subject=link,
+    )
+    return None
+
+
+class NominationLinkUnusable(Exception):
+    """The link has expired or been used (`reason`: "expired" or "used")."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def check_nomination_link(link: NominationLink) -> None:
+    if link.used_at:
+        raise NominationLinkUnusable("used")
+    if link.expires_at <= timezone.now():
+        raise NominationLinkUnusable("expired")
+
+
+@transaction.atomic
+def nominate_induction_tutor(
+    *, link: NominationLink, expects_ects: str, full_name: str = "", email: str = ""
+) -> User | None:
+    """Record the headteacher's answers from a nomination link, in one transaction.
+
+    Records whether the school expects ECTs in the contract period open for registration. Unless
+    the answer is "no", makes the named person the induction tutor: anyone who was tutor before
+    loses access at once and is told by email, and the new tutor is emailed a sign-in link.
+    Returns the new tutor (None when the school expects no ECTs).
+    """
+    now = timezone.now()
+    claimed = NominationLink.objects.filter(pk=link.pk, used_at__isnull=True, expires_at__gt=now).update(
+        used_at=now
+    )
+    if not claimed:
+        link.refresh_from_db()
+        check_nomination_link(link)
+    school = School.objects.select_for_update().get(pk=link.school_id)
+    record_expected_ects(school=school, expects_ects=expects_ects, actor=HEADTEACHER)
+    if expects_ects == ExpectsECTs.NO:
+        return None
+    tutor = _user_for(email=email, full_name=full_name)
+    previous = current_access(school).filter(role=SchoolRole.INDUCTION_TUTOR).first()
+    if previous and previous.user_id == tutor.pk:
+        return tutor
+    if previous:
+        _end_access(previous, now=now)
+        queue_email(
+            to=previous.user.email,
+            template="induction_tutor_replaced",
+            personalisation={"full_name": previous.user.full_name, "school_name": school.name},
+        )
+    # A colleague who becomes the tutor keeps one row of access: the tutor's.
+    for colleague_access in current_access(school).filter(user=tutor):
+        _end_access(colleague_access, now=now)
+    access = SchoolAccess.objects.create(
+        user=tutor, school=school, role=SchoolRole.INDUCTION_TUTOR, started_at=now
+    )
+    record_event(
+        actor=HEADTEACHER,
+        event_type="induction_tutor_nominated",
+        heading=f"{tutor.full_name} nominated as induction tutor"
+        + (f", replacing {previous.user.full_name}" if previous else ""),
+        school=school,
+        subject=access,
+        changes={"induction_tutor": [previous.user.email if previous else None, tutor.email]},
+    )
+    queue_email(
+        to=tutor.email,
+        template="induction_tutor_nominated",
+        personalisation={
+            "full_name": tutor.full_name,
+            "school_name": school.name,
+            "sign_in_url": create_sign_in_link(user=tutor, now=now),
+        },
+    )
+    return tutor
+
+
+def record_expected_ects(*, school: School, expects_ects: str, actor: Actor) -> None:
+    contract_period = contract_period_for_registration(timezone.localdate())
+    if contract_period is None:
+        return
+    choice, created = SchoolContractPeriodChoice.objects.get_or_create(
+        school=school, contract_period=contract_period, defaults={"expects_ects": expects_ects}
+    )
+    before = None if created else choice.expects_ects
+    if not created and before != expects_ects:
+        choice.expects_ects = expects_ects
+        choice.save(update_fields=["expects_ects", "updated_at"])
+    if created or before != expects_ects:
+        record_event(
+            actor=actor,
+            event_type="expected_ects_recorded",
+            heading=f"Expects ECTs in {contract_period}: {choice.get_expects_ects_display()}",
+            school=school,
+            subject=choice,
+            changes={"expects_ects": [before, expects_ects]},
+        )
+
+
+@transaction.atomic
+def add_colleague(*, school: School, added_by: User, full_name: str, email: str) -> User:
+    """Give a colleague access to the school and email them a sign-in link."""
+    now = timezone.now()
+    colleague = _user_for(email=email, full_name=full_name)
+    access, created = SchoolAccess.objects.get_or_create(
+        user=colleague,
+        school=school,
+        ended_at=None,
+        defaults={"role": SchoolRole.COLLEAGUE, "started_at": now},
+    )
+    if created:
+        record_event(
+            actor=Actor.school_user(added_by),
+            event_type="colleague_added",
+            heading=f"{colleague.full_name} given access by {added_by.full_name}",
+            school=school,
+            subject=access,
+        )
+        queue_email(
+            to=colleague.email,
+            template="colleague_added",
+            personalisation={
+                "full_name": colleague.full_name,
+                "school_name": school.name,
+                "added_by": added_by.full_name,
+                "sign_in_url": create_sign_in_link(user=colleague, now=now),
+            },
+        )
+    return colleague
+
+
+def _user_for(*, email: str, full_name: str) -> User:
+    """The account for this address, made if it does not exist yet (school users have no password)."""
+    user, created = User.objects.get_or_create(
+        email=email.strip().lower(), defaults={"full_name": full_name.strip()}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def _end_access(access: SchoolAccess, *, now: datetime.datetime) -> None:
+    access.ended_at = now
+    access.save(update_fields=["ended_at"])

@@ -9,6 +9,8 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 SERVICE_NAME = "Manage training for early career teachers"
+# The service's own address, for links in emails.
+SERVICE_URL = os.environ.get("SERVICE_URL", "http://127.0.0.1:8000").rstrip("/")
 SUPPORT_EMAIL = os.environ.get(
     "SUPPORT_EMAIL", "continuing-professional-development@digital.education.gov.uk"
 )
@@ -37,8 +39,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.forms",  # so the template renderer finds Django's own widget templates
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "core",
     "accounts",
+    "emails",
     "schools",
     "providers",
     "participants",
@@ -54,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
 ]
 
 ROOT_URLCONF = "ecf.urls"
@@ -124,3 +132,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+
+# Settings by concern, each in its own module.
+from ecf.settings.auth import *  # noqa: E402,F403
+from ecf.settings.emails import *  # noqa: E402,F403

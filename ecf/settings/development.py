@@ -9,3 +9,6 @@ SECRET_KEY = os.environ["SECRET_KEY"]
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 WHITENOISE_USE_FINDERS = True
 DEMO_DATA_ALLOWED = True
+
+# Email: nothing leaves the machine; /dev/emails shows every email the service sent.
+EMAIL_DELIVERY = "development"

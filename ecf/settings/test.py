@@ -11,3 +11,22 @@ WHITENOISE_AUTOREFRESH = True
 DEMO_DATA_ALLOWED = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+# Email: through the real GOV.UK Notify client, but only ever to the fake Notify
+# (tests/fakes/notify.py), whose fixture points NOTIFY_BASE_URL at itself. Without it nothing
+# listens at this address, so no test can reach the real Notify.
+EMAIL_DELIVERY = "notify"
+NOTIFY_BASE_URL = "http://127.0.0.1:9"
+NOTIFY_API_KEY = "test_key-137df033-714c-444f-b6da-afc01d6e4d14-b4c2eecf-fbcd-4e67-ab7c-f91ebcbbaa38"
+NOTIFY_TEMPLATE_IDS = {
+    "sign_in_link": "ab88b4bc-2567-4c46-a0c8-b0ea1076525a",
+    "nomination_link": "df1dc515-460d-49d9-af57-4e46274ea212",
+    "induction_tutor_nominated": "491683f6-c3f8-4c72-8a14-3cc5aa69dbce",
+    "induction_tutor_replaced": "6c3d43e4-dfda-4a88-b64e-0c3e5813fd11",
+    "colleague_added": "7eccf1b3-d37e-46f0-b6d9-fdebe5bc2542",
+}
+NOTIFY_TIMEOUT = 5
+# Tasks the tests queue go to their own queue, never to a `bin/dev serve` worker on the same Redis.
+CELERY_TASK_DEFAULT_QUEUE = "ecf-tests"
+# An embedded test worker must leave the root logger (and pytest's log capture) alone.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -1,13 +1,19 @@
 """Helpers for the admin tests: URLs of admin pages, and one row of every registered model."""
 
+import datetime
+
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from audit.models import Event
 from audit.services import Actor, record_event
+from core.tokens import new_token
+from emails.models import Email
+from emails.services import queue_email
 from participants.models import (
     ECTAtSchoolPeriod,
     InductionPeriod,
@@ -25,7 +31,7 @@ from providers.models import (
     LeadProviderDeliveryPartnership,
     SchoolPartnership,
 )
-from schools.models import School
+from schools.models import NominationLink, School, SchoolAccess, SchoolContractPeriodChoice
 from tests.factories import (
     ActiveLeadProviderFactory,
     InductionPeriodFactory,
@@ -68,6 +74,9 @@ def build_graph() -> dict:
         expression_of_interest=ActiveLeadProviderFactory(),
     )
     induction = InductionPeriodFactory(teacher=ect_period.teacher)
+    access = SchoolAccess.objects.create(
+        user=UserFactory(), school=partnership.school, role="induction_tutor"
+    )
     event = record_event(
         actor=Actor.system(),
         event_type="ect_registered",
@@ -94,4 +103,25 @@ def build_graph() -> dict:
         TrainingPeriod: training,
         InductionPeriod: induction,
         Event: event,
+        SchoolAccess: access,
+        SchoolContractPeriodChoice: SchoolContractPeriodChoice.objects.create(
+            school=partnership.school,
+            contract_period=pairing.active_lead_provider.contract_period,
+            expects_ects="yes",
+        ),
+        NominationLink: NominationLink.objects.create(
+            school=partnership.school,
+            token_hash=new_token()[1],
+            expires_at=timezone.now() + datetime.timedelta(days=21),
+        ),
+        Email: queue_email(
+            to=access.user.email,
+            template="colleague_added",
+            personalisation={
+                "full_name": access.user.full_name,
+                "school_name": partnership.school.name,
+                "added_by": "Jane Tutor",
+                "sign_in_url": "https://example.org/sign-in/link/token",
+            },
+        ),
     }

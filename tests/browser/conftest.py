@@ -52,5 +52,6 @@ def page(browser, live_server):
 
 def assert_accessible(page) -> None:
     """Fail with axe's own report when the page has any accessibility violation."""
+    page.wait_for_load_state("load")  # a click may have started a navigation that has not finished
     results = _axe.run(page)
     assert results.violations_count == 0, results.generate_report()

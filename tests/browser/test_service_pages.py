@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible
 
@@ -10,7 +11,7 @@ SERVICE = "Manage training for early career teachers"
 def test_start_page_shows_the_service_with_gov_uk_styles(page):
     page.goto("/")
     assert page.title() == f"{SERVICE} - GOV.UK"
-    assert page.locator("h1").inner_text() == SERVICE
+    expect(page.locator("h1")).to_have_text(SERVICE)
     assert page.locator(".govuk-service-navigation__service-name").inner_text().strip() == SERVICE
     assert page.locator(".govuk-phase-banner__content__tag").inner_text().strip() == "Beta"
     # The stylesheet and its GOV.UK font loaded from our own static files (no CDN).
@@ -41,7 +42,7 @@ def test_skip_link_moves_focus_to_main_content(page):
 def test_footer_pages_are_reachable_and_accessible(page, link_text, heading):
     page.goto("/")
     page.locator("footer").get_by_role("link", name=link_text, exact=True).click()
-    assert page.locator("h1").inner_text() == heading
+    expect(page.locator("h1")).to_have_text(heading)
     assert page.title() == f"{heading.removesuffix(' for ' + SERVICE)} - {SERVICE} - GOV.UK"
     assert_accessible(page)
 
@@ -56,7 +57,7 @@ def test_pages_work_without_javascript(browser, live_server):
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
     page.goto("/")
-    assert page.locator("h1").inner_text() == SERVICE
+    expect(page.locator("h1")).to_have_text(SERVICE)
     assert "js-enabled" not in (page.locator("body").get_attribute("class") or "")
     page.locator("footer").get_by_role("link", name="Cookies", exact=True).click()
     assert page.locator("h1").inner_text() == "Cookies"

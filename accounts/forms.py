@@ -1,0 +1,11 @@
+from core.forms import GovukForm
+from schools.forms import EmailAddressField
+
+
+class SignInForm(GovukForm):
+    page_heading_field = "email"
+    email = EmailAddressField(
+        label="Sign in to Manage training for early career teachers",
+        help_text="Enter the email address you use for this service. We'll email you a link to sign in.",
+        required_message="Enter your email address",
+    )

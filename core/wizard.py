@@ -1,0 +1,247 @@
+"""The one mechanism for multi-step journeys.
+
+A journey subclasses `Wizard` and declares its `steps` in order. Each `Step` has a form and,
+optionally, a rule saying whether it is on the path given the answers so far. The wizard keeps
+what the user typed in the session (the raw form data, so every page shows exactly what was
+typed) and re-validates it whenever it is read, so an answer that has become invalid sends the
+user back to that step rather than being saved.
+
+Which steps a user may open is computed, never stored: the steps on the path up to and
+including the first one without a valid answer. When every step on the path has a valid answer
+the check-answers page is reachable; its Change links open a step with `?change=1`, and saving
+a changed step returns to check answers when the path is still complete.
+
+`done()` is the journey's single write (a service call in one transaction); the answers are
+cleared afterwards, so refreshing or going back cannot submit twice.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from django import forms
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views import View
+
+CHECK_ANSWERS = "check-answers"
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str  # the step's URL slug
+    form_class: type[forms.Form]
+    # Whether the step is on the path, given the wizard (read its answers with wizard.cleaned()).
+    applies: Callable[["Wizard"], bool] = field(default=lambda wizard: True)
+    template_name: str = "wizard/step.html"
+
+
+class Wizard:
+    """A journey's steps and answers. Subclasses set `steps`, `url_name`, `check_answers_template`
+    and implement `url_kwargs()`, `done()` and, when forms need them, `form_kwargs()`."""
+
+    steps: ClassVar[list[Step]]
+    url_name: ClassVar[str]  # URL name of the journey's step view, taking `step` plus url_kwargs()
+    check_answers_template: ClassVar[str] = "wizard/check_answers.html"
+    caption: str = ""  # shown above each page's heading, e.g. the school's name
+
+    def __init__(self, request: HttpRequest, *, key: str):
+        self.request = request
+        self.session_key = f"wizard:{type(self).__name__}:{key}"
+
+    # --- answers ------------------------------------------------------------------------------
+
+    @property
+    def answers(self) -> dict[str, dict[str, Any]]:
+        return self.request.session.get(self.session_key, {})
+
+    def store(self, step: Step, data: dict[str, Any]) -> None:
+        self.request.session[self.session_key] = {**self.answers, step.name: data}
+
+    def clear(self) -> None:
+        self.request.session.pop(self.session_key, None)
+
+    def form_kwargs(self, step: Step) -> dict[str, Any]:
+        return {}
+
+    def bound_form(self, step: Step, data=None) -> forms.Form:
+        """The step's form with `data`, or else with what the user typed last time (if anything)."""
+        data = data if data is not None else self.answers.get(step.name)
+        return step.form_class(data=data, **self.form_kwargs(step))
+
+    def cleaned(self, step_name: str) -> dict[str, Any] | None:
+        """The step's answer, validated now; None when unanswered or no longer valid."""
+        step = self.step(step_name)
+        if step.name not in self.answers:
+            return None
+        form = self.bound_form(step)
+        return form.cleaned_data if form.is_valid() else None
+
+    # --- the path -----------------------------------------------------------------------------
+
+    def step(self, name: str) -> Step:
+        for step in self.steps:
+            if step.name == name:
+                return step
+        raise Http404("No such step")
+
+    def path(self) -> list[Step]:
+        """The steps on this user's path, in order, decided by the answers so far."""
+        return [step for step in self.steps if step.applies(self)]
+
+    def first_unanswered(self) -> Step | None:
+        return next((step for step in self.path() if self.cleaned(step.name) is None), None)
+
+    def reachable(self) -> list[str]:
+        """Names of the steps the user may open now (and check-answers when all are answered)."""
+        names = []
+        for step in self.path():
+            names.append(step.name)
+            if self.cleaned(step.name) is None:
+                return names
+        return [*names, CHECK_ANSWERS]
+
+    def step_after(self, step: Step) -> str:
+        """The next page in order (the path may have changed with this answer)."""
+        path = self.path()
+        index = path.index(step) if step in path else len(path)
+        return path[index + 1].name if index + 1 < len(path) else CHECK_ANSWERS
+
+    def step_before(self, step_name: str) -> str | None:
+        path = self.path()
+        if step_name == CHECK_ANSWERS:
+            return path[-1].name if path else None
+        names = [s.name for s in path]
+        index = names.index(step_name) if step_name in names else 0
+        return names[index - 1] if index > 0 else None
+
+    # --- URLs ---------------------------------------------------------------------------------
+
+    def url_kwargs(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def url(self, step_name: str, *, change: bool = False) -> str:
+        url = reverse(self.url_name, kwargs={**self.url_kwargs(), "step": step_name})
+        return f"{url}?change=1" if change else url
+
+    def start_url(self) -> str:
+        """Where a user returning to the journey should be: the first step still needing an answer."""
+        missing = self.first_unanswered()
+        return self.url(missing.name if missing else CHECK_ANSWERS)
+
+    def back_url_before_first_step(self) -> str:
+        """Where the back link of the first step goes (for example the journey's start page)."""
+        raise NotImplementedError
+
+    # --- check answers and finishing ----------------------------------------------------------
+
+    def summary_rows(self) -> list[dict[str, str]]:
+        """One row per field on the path: its label, what was answered, and a Change link."""
+        rows = []
+        for step in self.path():
+            form = self.bound_form(step)
+            form.is_valid()
+            for name, form_field in form.fields.items():
+                rows.append(
+                    {
+                        "key": form_field.label,
+                        "value": self.display_value(form_field, form.cleaned_data.get(name)),
+                        "change_url": self.url(step.name, change=True),
+                        "change_label": str(form_field.label).lower(),
+                    }
+                )
+        return rows
+
+    @staticmethod
+    def display_value(form_field: forms.Field, value: Any) -> str:
+        choices = dict(getattr(form_field, "choices", []) or [])
+        return str(choices.get(value, value) if value not in (None, "") else "")
+
+    def done(self) -> HttpResponse:
+        """Make the journey's one write from the cleaned answers and say where to go next."""
+        raise NotImplementedError
+
+    def all_cleaned(self) -> dict[str, Any]:
+        """Every answer on the path, merged (field names are unique across a journey's steps)."""
+        merged: dict[str, Any] = {}
+        for step in self.path():
+            merged.update(self.cleaned(step.name) or {})
+        return merged
+
+
+class WizardView(View):
+    """Serves every step and the check-answers page of one wizard. Subclasses set `wizard_class`
+    and implement `get_wizard()` (which may 404 for someone who may not use the journey)."""
+
+    wizard_class: ClassVar[type[Wizard]]
+
+    def get_wizard(self, request, **kwargs) -> Wizard:
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, step: str, **kwargs):
+        self.wizard = self.get_wizard(request, **kwargs)
+        if isinstance(self.wizard, HttpResponse):  # get_wizard may answer instead (e.g. expired link)
+            return self.wizard
+        if step not in self.wizard.reachable():
+            return HttpResponseRedirect(self.wizard.start_url())
+        self.step_name = step
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def changing(self) -> bool:
+        return self.request.GET.get("change") == "1"
+
+    def back_url(self) -> str:
+        if self.changing:
+            return self.wizard.url(CHECK_ANSWERS)
+        before = self.wizard.step_before(self.step_name)
+        return self.wizard.url(before) if before else self.wizard.back_url_before_first_step()
+
+    def get(self, request, *args, **kwargs):
+        if self.step_name == CHECK_ANSWERS:
+            return self.render_check_answers()
+        step = self.wizard.step(self.step_name)
+        if step.name in self.wizard.answers:
+            form = self.wizard.bound_form(step)
+            form.is_valid()  # a stored answer that is no longer valid shows why
+        else:
+            form = step.form_class(**self.wizard.form_kwargs(step))
+        return self.render_step(step, form)
+
+    def post(self, request, *args, **kwargs):
+        if self.step_name == CHECK_ANSWERS:
+            response = self.wizard.done()
+            self.wizard.clear()
+            return response
+        step = self.wizard.step(self.step_name)
+        submitted = {
+            name: request.POST.getlist(name) if self._is_multiple(step, name) else request.POST.get(name, "")
+            for name in step.form_class.base_fields
+        }
+        form = self.wizard.bound_form(step, data=submitted)
+        if not form.is_valid():
+            return self.render_step(step, form)
+        self.wizard.store(step, submitted)
+        if self.changing:
+            # Back to check answers, by way of any step the changed answer has newly put on the path.
+            missing = self.wizard.first_unanswered()
+            return HttpResponseRedirect(
+                self.wizard.url(missing.name, change=True) if missing else self.wizard.url(CHECK_ANSWERS)
+            )
+        return HttpResponseRedirect(self.wizard.url(self.wizard.step_after(step)))
+
+    @staticmethod
+    def _is_multiple(step: Step, name: str) -> bool:
+        return isinstance(step.form_class.base_fields[name], forms.MultipleChoiceField)
+
+    def context(self, **extra) -> dict[str, Any]:
+        return {"wizard": self.wizard, "back_url": self.back_url(), **extra}
+
+    def render_step(self, step: Step, form: forms.Form) -> HttpResponse:
+        return render(self.request, step.template_name, self.context(form=form, step=step))
+
+    def render_check_answers(self) -> HttpResponse:
+        return render(
+            self.request, self.wizard.check_answers_template, self.context(rows=self.wizard.summary_rows())
+        )

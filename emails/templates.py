@@ -1,0 +1,203 @@
+"""The emails the service sends, by name.
+
+Each template is written here in GOV.UK Notify's format, with "((placeholder))" for each piece of
+personalisation, and copied into Notify by hand: production maps each name to the Notify
+template's id (settings.NOTIFY_TEMPLATE_IDS). Here they are the reference copy, what the
+development inbox shows, and what a test can compare with what the fake Notify rendered.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+SERVICE_NAME = "Manage training for early career teachers"
+PLACEHOLDER = re.compile(r"\(\(([a-z_]+)\)\)")
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    body: str
+
+
+@dataclass(frozen=True)
+class EmailTemplate:
+    name: str
+    subject: str
+    body: str
+    # The personalisation a caller must give: exactly the placeholders in subject and body.
+    personalisation: frozenset[str]
+    # Personalisation that works as a credential (a sign-in or nomination link). It is removed
+    # from the outbox row once the email has gone to Notify, and admin never shows it.
+    secret: frozenset[str] = field(default_factory=frozenset)
+
+    def __post_init__(self):
+        used = frozenset(PLACEHOLDER.findall(self.subject + "\n" + self.body))
+        if used != self.personalisation or not self.secret <= used:
+            raise ValueError(
+                f"The {self.name!r} email declares {sorted(self.personalisation)} but uses {sorted(used)}"
+            )
+
+    def check(self, personalisation: dict) -> None:
+        """Raise ValueError unless `personalisation` gives exactly this template's keys, as strings."""
+        given = set(personalisation)
+        missing = sorted(self.personalisation - given)
+        extra = sorted(given - self.personalisation)
+        if missing or extra:
+            problems = []
+            if missing:
+                problems.append(f"missing {', '.join(missing)}")
+            if extra:
+                problems.append(f"unexpected {', '.join(extra)}")
+            raise ValueError(f"Personalisation for the {self.name!r} email: {'; '.join(problems)}")
+        not_text = sorted(key for key, value in personalisation.items() if not isinstance(value, str))
+        if not_text:
+            raise ValueError(
+                f"Personalisation for the {self.name!r} email must be text: {', '.join(not_text)}"
+            )
+
+    def render(self, personalisation: dict) -> RenderedEmail:
+        """Fill in the placeholders, as Notify does (lines left ending in a space are trimmed)."""
+
+        def fill(text: str) -> str:
+            filled = PLACEHOLDER.sub(lambda match: personalisation.get(match[1], match[0]), text)
+            return "\n".join(line.rstrip() for line in filled.splitlines())
+
+        return RenderedEmail(subject=fill(self.subject), body=fill(self.body))
+
+
+def _template(
+    name: str, *, personalisation: tuple[str, ...], subject: str, body: str, secret: tuple[str, ...] = ()
+) -> EmailTemplate:
+    return EmailTemplate(
+        name=name,
+        personalisation=frozenset(personalisation),
+        subject=subject,
+        body=body.strip("\n"),
+        secret=frozenset(secret),
+    )
+
+
+TEMPLATES: dict[str, EmailTemplate] = {
+    template.name: template
+    for template in (
+        _template(
+            "sign_in_link",
+            personalisation=("full_name", "sign_in_url", "expires_in"),
+            subject=f"Your link to sign in to {SERVICE_NAME}",
+            body=f"""
+Hello ((full_name))
+
+Use this link to sign in to {SERVICE_NAME}:
+
+((sign_in_url))
+
+The link stops working after ((expires_in)).
+
+If the link has stopped working, go back to the service and ask for a new one.
+
+If you did not ask to sign in, you can ignore this email. Someone may have typed your email address by mistake.
+
+{SERVICE_NAME}
+Department for Education
+""",
+            secret=("sign_in_url",),
+        ),
+        _template(
+            "nomination_link",
+            personalisation=("school_name", "nomination_url", "expires_on"),
+            subject="Nominate an induction tutor for ((school_name))",
+            body=f"""
+To the headteacher of ((school_name))
+
+Your school needs an induction tutor to register its early career teachers (ECTs) and their mentors for induction and training.
+
+The induction tutor should not be a mentor. You can nominate yourself.
+
+Use this link to tell us who your induction tutor is:
+
+((nomination_url))
+
+The link stops working at the end of ((expires_on)).
+
+You can also use the link to tell us that your school does not expect any ECTs this year.
+
+If you think this email was sent to you by mistake, you can ignore it.
+
+{SERVICE_NAME}
+Department for Education
+""",
+            secret=("nomination_url",),
+        ),
+        _template(
+            "induction_tutor_nominated",
+            personalisation=("full_name", "school_name", "sign_in_url"),
+            subject="You have been nominated as induction tutor for ((school_name))",
+            body=f"""
+Hello ((full_name))
+
+You have been nominated as the induction tutor for ((school_name)).
+
+As induction tutor you will use {SERVICE_NAME} to:
+
+* register your school's early career teachers (ECTs) and their mentors
+* choose how they will be trained
+* keep their details up to date
+
+Sign in to get started:
+
+((sign_in_url))
+
+If you did not expect this email, contact your headteacher.
+
+{SERVICE_NAME}
+Department for Education
+""",
+        ),
+        _template(
+            "induction_tutor_replaced",
+            personalisation=("full_name", "school_name"),
+            subject="You are no longer the induction tutor for ((school_name))",
+            body=f"""
+Hello ((full_name))
+
+Someone else has been nominated as the induction tutor for ((school_name)).
+
+You can no longer see or change the school's early career teachers and mentors in {SERVICE_NAME}.
+
+If you think this is a mistake, contact your headteacher.
+
+{SERVICE_NAME}
+Department for Education
+""",
+        ),
+        _template(
+            "colleague_added",
+            personalisation=("full_name", "school_name", "added_by", "sign_in_url"),
+            subject=f"You have been given access to ((school_name)) on {SERVICE_NAME}",
+            body=f"""
+Hello ((full_name))
+
+((added_by)) has given you access to ((school_name)) on {SERVICE_NAME}.
+
+You can now register the school's early career teachers (ECTs) and mentors, and keep their details up to date.
+
+Sign in to get started:
+
+((sign_in_url))
+
+If you did not expect this email, contact ((added_by)) or your headteacher.
+
+{SERVICE_NAME}
+Department for Education
+""",
+        ),
+    )
+}
+
+
+def get_template(name: str) -> EmailTemplate:
+    """The template called `name`; ValueError when there is none."""
+    try:
+        return TEMPLATES[name]
+    except KeyError:
+        raise ValueError(f"There is no email template called {name!r}") from None

@@ -1,0 +1,92 @@
+from django import forms
+from django.urls import reverse_lazy
+
+from core.forms import GovukForm
+from schools.models import ExpectsECTs
+
+FULL_NAME_MAX = 200
+EMAIL_MAX = 254
+
+
+class FindSchoolForm(GovukForm):
+    page_heading_field = "q"
+    q = forms.CharField(
+        widget=forms.TextInput(
+            attrs={"data-school-search": reverse_lazy("nominate_search_json"), "autocomplete": "off"}
+        ),
+        label="Find your school",
+        help_text="Search by name, URN or postcode",
+        max_length=100,
+        error_messages={
+            "required": "Enter your school's name, URN or postcode",
+            "max_length": "School name, URN or postcode must be 100 characters or fewer",
+        },
+    )
+
+
+class ExpectsECTsForm(GovukForm):
+    page_heading_field = "expects_ects"
+    expects_ects = forms.ChoiceField(
+        label="Do you expect any early career teachers to join your school this academic year?",
+        help_text="These are teachers who have finished their initial teacher training.",
+        choices=ExpectsECTs.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select whether you expect any early career teachers to join your school"
+        },
+    )
+
+
+class FullNameField(forms.CharField):
+    def __init__(self, *, label: str, required_message: str, **kwargs):
+        super().__init__(
+            label=label,
+            max_length=FULL_NAME_MAX,
+            error_messages={
+                "required": required_message,
+                "max_length": f"Full name must be {FULL_NAME_MAX} characters or fewer",
+            },
+            **kwargs,
+        )
+
+
+class EmailAddressField(forms.EmailField):
+    def __init__(self, *, label: str, required_message: str, **kwargs):
+        super().__init__(
+            label=label,
+            max_length=EMAIL_MAX,
+            error_messages={
+                "required": required_message,
+                "invalid": "Enter an email address in the correct format, like name@example.com",
+                "max_length": f"Email address must be {EMAIL_MAX} characters or fewer",
+            },
+            **kwargs,
+        )
+        self.widget.attrs.update(autocomplete="email", spellcheck="false")
+
+
+class InductionTutorNameForm(GovukForm):
+    page_heading_field = "full_name"
+    full_name = FullNameField(
+        label="What is the full name of your induction tutor?",
+        required_message="Enter the induction tutor's full name",
+    )
+
+
+class InductionTutorEmailForm(GovukForm):
+    page_heading_field = "email"
+    email = EmailAddressField(
+        label="What is your induction tutor's email address?",
+        help_text="We'll email them a link to sign in. Use their work email address.",
+        required_message="Enter the induction tutor's email address",
+    )
+
+
+class ColleagueForm(GovukForm):
+    title = "Give a colleague access"
+    colleague_name = FullNameField(label="Full name", required_message="Enter your colleague's full name")
+    colleague_email = EmailAddressField(
+        label="Email address",
+        help_text="We'll email them a link to sign in.",
+        required_message="Enter your colleague's email address",
+    )

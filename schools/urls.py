@@ -1,0 +1,16 @@
+from django.urls import path
+
+from schools import views
+
+urlpatterns = [
+    path("nominate", views.find_school, name="nominate"),
+    path("nominate/schools.json", views.find_school_json, name="nominate_search_json"),
+    path("nominate/school/<int:urn>", views.confirm_school, name="nomination_confirm_school"),
+    path("nominate/school/<int:urn>/sent", views.nomination_sent, name="nomination_sent"),
+    path("nominate/done", views.nomination_done, name="nomination_done"),
+    path("nominate/<str:token>", views.nomination_start, name="nomination_start"),
+    path("nominate/<str:token>/<str:step>", views.NominationStepView.as_view(), name="nomination_step"),
+    path("schools", views.choose_school, name="choose_school"),
+    path("schools/<int:urn>", views.school_home, name="school_home"),
+    path("schools/<int:urn>/colleagues/<str:step>", views.AddColleagueView.as_view(), name="add_colleague"),
+]

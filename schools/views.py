@@ -1,0 +1,243 @@
+"""Pages for headteachers (nominating an induction tutor) and for the people who manage a school."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_http_methods, require_safe
+
+from core.wizard import Step, Wizard, WizardView
+from schools import queries, services
+from schools.forms import (
+    ColleagueForm,
+    ExpectsECTsForm,
+    FindSchoolForm,
+    InductionTutorEmailForm,
+    InductionTutorNameForm,
+)
+from schools.models import ExpectsECTs, School
+
+NOMINATED_SESSION_KEY = "nomination_outcome"
+
+
+# --- Headteacher: ask for a nomination link ----------------------------------------------------
+
+
+@require_safe
+def find_school(request):
+    """Search by name, URN or postcode. Without JavaScript this is a plain search with results;
+    with it, the same field offers matches as you type (static/app/init.js)."""
+    form = FindSchoolForm(request.GET) if "q" in request.GET else FindSchoolForm()
+    results = queries.find_schools(form.cleaned_data["q"]) if form.is_bound and form.is_valid() else None
+    return render(request, "schools/nominate/find_school.html", {"form": form, "results": results})
+
+
+@require_safe
+def find_school_json(request):
+    """Matches for the autocomplete on the search page."""
+    schools = queries.find_schools(request.GET.get("q", "")[:100])
+    return JsonResponse(
+        {
+            "schools": [
+                {
+                    "name": school.name,
+                    "urn": school.urn,
+                    "town": school.town,
+                    "postcode": school.postcode,
+                    "url": reverse("nomination_confirm_school", kwargs={"urn": school.urn}),
+                }
+                for school in schools
+            ]
+        }
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def confirm_school(request, urn: int):
+    school = get_object_or_404(School, urn=urn)
+    if reason := services.nomination_refusal(school):
+        return render(request, "schools/nominate/cannot_nominate.html", {"school": school, "reason": reason})
+    if request.method == "POST":
+        if wait_until := services.send_nomination_link(school=school):
+            return render(
+                request,
+                "schools/nominate/try_later.html",
+                {"school": school, "wait_until": wait_until},
+                status=429,
+            )
+        return redirect("nomination_sent", urn=school.urn)
+    return render(
+        request,
+        "schools/nominate/confirm_school.html",
+        {"school": school, "tutor": queries.induction_tutor_of(school)},
+    )
+
+
+@require_safe
+def nomination_sent(request, urn: int):
+    school = get_object_or_404(School, urn=urn)
+    return render(request, "schools/nominate/sent.html", {"school": school})
+
+
+# --- Headteacher: the nomination link ----------------------------------------------------------
+
+
+def expects_ects(wizard: Wizard) -> bool:
+    answer = wizard.cleaned("expects-ects")
+    return answer is None or answer["expects_ects"] != ExpectsECTs.NO
+
+
+class NominationWizard(Wizard):
+    steps = [
+        Step("expects-ects", ExpectsECTsForm),
+        Step("tutor-name", InductionTutorNameForm, applies=expects_ects),
+        Step("tutor-email", InductionTutorEmailForm, applies=expects_ects),
+    ]
+    url_name = "nomination_step"
+    check_answers_template = "schools/nominate/check_answers.html"
+
+    def __init__(self, request, *, token: str, link):
+        super().__init__(request, key=str(link.pk))
+        self.token = token
+        self.link = link
+        self.school = link.school
+        self.caption = self.school.name
+
+    def url_kwargs(self):
+        return {"token": self.token}
+
+    def back_url_before_first_step(self):
+        return reverse("nomination_start", kwargs={"token": self.token})
+
+    def done(self):
+        answers = self.all_cleaned()
+        try:
+            tutor = services.nominate_induction_tutor(
+                link=self.link,
+                expects_ects=answers["expects_ects"],
+                full_name=answers.get("full_name", ""),
+                email=answers.get("email", ""),
+            )
+        except services.NominationLinkUnusable as problem:
+            return link_unusable(self.request, self.link, problem.reason)
+        self.request.session[NOMINATED_SESSION_KEY] = {
+            "school_name": self.school.name,
+            "tutor_name": tutor.full_name if tutor else None,
+            "tutor_email": tutor.email if tutor else None,
+        }
+        return redirect("nomination_done")
+
+
+def usable_link_or_problem_page(request, token: str):
+    link = queries.nomination_link(token)
+    if link is None:
+        raise Http404("No such nomination link")
+    try:
+        services.check_nomination_link(link)
+    except services.NominationLinkUnusable as problem:
+        return None, link_unusable(request, link, problem.reason)
+    return link, None
+
+
+def link_unusable(request, link, reason: str):
+    return render(
+        request, "schools/nominate/link_unusable.html", {"school": link.school, "reason": reason}, status=410
+    )
+
+
+@require_safe
+def nomination_start(request, token: str):
+    link, problem_page = usable_link_or_problem_page(request, token)
+    if problem_page:
+        return problem_page
+    wizard = NominationWizard(request, token=token, link=link)
+    return render(
+        request,
+        "schools/nominate/start.html",
+        {
+            "school": link.school,
+            "tutor": queries.induction_tutor_of(link.school),
+            "start_url": wizard.start_url(),
+        },
+    )
+
+
+class NominationStepView(WizardView):
+    wizard_class = NominationWizard
+
+    def get_wizard(self, request, *, token):
+        link, problem_page = usable_link_or_problem_page(request, token)
+        return problem_page or NominationWizard(request, token=token, link=link)
+
+
+@require_safe
+def nomination_done(request):
+    outcome = request.session.get(NOMINATED_SESSION_KEY)
+    if outcome is None:
+        raise Http404("Nothing nominated in this session")
+    return render(request, "schools/nominate/done.html", outcome)
+
+
+# --- People who manage a school ----------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def choose_school(request):
+    schools = list(queries.schools_for(request.user))
+    if len(schools) == 1:
+        return redirect("school_home", urn=schools[0].urn)
+    return render(request, "schools/choose_school.html", {"schools": schools})
+
+
+@login_required
+@require_safe
+def school_home(request, urn: int):
+    school = queries.school_for(request.user, urn)
+    return render(
+        request,
+        "schools/home.html",
+        {
+            "school": school,
+            "people": queries.current_access(school).order_by("role", "user__full_name"),
+            "several_schools": queries.schools_for(request.user).count() > 1,
+        },
+    )
+
+
+class ColleagueWizard(Wizard):
+    steps = [Step("details", ColleagueForm)]
+    url_name = "add_colleague"
+    check_answers_template = "schools/colleague_check_answers.html"
+
+    def __init__(self, request, *, school):
+        super().__init__(request, key=str(school.pk))
+        self.school = school
+        self.caption = school.name
+
+    def url_kwargs(self):
+        return {"urn": self.school.urn}
+
+    def back_url_before_first_step(self):
+        return reverse("school_home", kwargs={"urn": self.school.urn})
+
+    def done(self):
+        answers = self.all_cleaned()
+        colleague = services.add_colleague(
+            school=self.school,
+            added_by=self.request.user,
+            full_name=answers["colleague_name"],
+            email=answers["colleague_email"],
+        )
+        messages.success(self.request, f"We've emailed {colleague.full_name} a link to sign in")
+        return redirect("school_home", urn=self.school.urn)
+
+
+@method_decorator(login_required, name="dispatch")
+class AddColleagueView(WizardView):
+    wizard_class = ColleagueWizard
+
+    def get_wizard(self, request, *, urn):
+        return ColleagueWizard(request, school=queries.school_for(request.user, urn))
