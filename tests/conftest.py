@@ -1,1 +1,3 @@
 """Shared fixtures. Browser fixtures live in tests/browser/conftest.py."""
+
+from tests.fakes.notify import fake_notify  # noqa: F401 - a fixture for any test that sends email

@@ -23,7 +23,9 @@ def grant(apps, schema_editor):
     support = apps.get_model("auth", "Group").objects.using(using).get(name="support")
     support.permissions.add(
         *(
-            Permission.objects.using(using).get(content_type__app_label=app_label, codename=f"{action}_{model}")
+            Permission.objects.using(using).get(
+                content_type__app_label=app_label, codename=f"{action}_{model}"
+            )
             for app_label, models in ADDED.items()
             for model, actions in models.items()
             for action in actions

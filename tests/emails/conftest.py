@@ -9,7 +9,6 @@ from celery.contrib.testing.worker import start_worker
 
 from ecf.celery import app as celery_app
 from emails.tasks import send_email
-from tests.fakes.notify import fake_notify  # noqa: F401 - a fixture
 
 PERSONALISATION = {
     "sign_in_link": {
