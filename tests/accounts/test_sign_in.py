@@ -168,3 +168,32 @@ def test_a_tutor_gives_a_colleague_access_who_is_emailed(client):
     assert access.role == "colleague"
     email = Email.objects.get(template="colleague_added")
     assert email.personalisation["added_by"] == "Jane Tutor"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            {"colleague_name": "", "colleague_email": "sam@example.org"},
+            "Enter your colleague&#x27;s full name",
+        ),
+        (
+            {"colleague_name": "S" * 201, "colleague_email": "sam@example.org"},
+            "Full name must be 200 characters or fewer",
+        ),
+        (
+            {"colleague_name": "Sam", "colleague_email": "sam@"},
+            "Enter an email address in the correct format",
+        ),
+        ({"colleague_name": "Sam", "colleague_email": ""}, "Enter your colleague&#x27;s email address"),
+    ],
+)
+def test_giving_access_explains_bad_input_and_keeps_it(client, data, message):
+    school = SchoolFactory()
+    client.force_login(tutor_of(school, privacy_notice_accepted_at=timezone.now()))
+    response = client.post(reverse("add_colleague", kwargs={"urn": school.urn, "step": "details"}), data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.count(message) == 2
+    assert f'value="{data["colleague_email"]}"' in page or not data["colleague_email"]
+    assert not SchoolAccess.objects.filter(role="colleague").exists()

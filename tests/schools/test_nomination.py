@@ -248,3 +248,17 @@ class TestTheLink:
             ).count()
             == 2
         )
+
+
+def test_submitting_the_same_answers_twice_nominates_once(client):
+    school = SchoolFactory()
+    token = request_link(client, school)
+    for step, data in YES_JANE.items():
+        client.post(reverse("nomination_step", kwargs={"token": token, "step": step}), data)
+    check_answers = reverse("nomination_step", kwargs={"token": token, "step": "check-answers"})
+    first = client.post(check_answers)
+    second = client.post(check_answers)
+    assert first.status_code == 302
+    assert second.status_code == 410
+    assert SchoolAccess.objects.filter(school=school).count() == 1
+    assert Email.objects.filter(template="induction_tutor_nominated").count() == 1
