@@ -9,3 +9,7 @@ class SignInForm(GovukForm):
         help_text="Enter the email address you use for this service. We'll email you a link to sign in.",
         required_message="Enter your email address",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs["autocomplete"] = "email"  # your own address

@@ -15,18 +15,20 @@ from emails.services import queue_email
 
 SIGN_IN_LINK_LIFETIME = datetime.timedelta(minutes=60)
 SIGN_IN_LINK_LIFETIME_IN_WORDS = "60 minutes"
+# A newly nominated tutor or invited colleague may not open the email the same hour.
+INVITATION_LINK_LIFETIME = datetime.timedelta(days=7)
 # Per address: enough for a lost email or two; per IP address: a school office sharing one
 # connection, but not someone trying address after address.
 LIMITS_PER_EMAIL = (Limit(3, datetime.timedelta(minutes=15)), Limit(10, datetime.timedelta(days=1)))
 LIMITS_PER_IP_ADDRESS = (Limit(20, datetime.timedelta(minutes=15)), Limit(100, datetime.timedelta(days=1)))
 
 
-def create_sign_in_link(*, user: User, now: datetime.datetime) -> str:
+def create_sign_in_link(
+    *, user: User, now: datetime.datetime, lifetime: datetime.timedelta = SIGN_IN_LINK_LIFETIME
+) -> str:
     """A new single-use link for `user`; returns its full URL. Call inside the caller's transaction."""
     token, token_hash = new_token()
-    SignInLink.objects.create(
-        user=user, token_hash=token_hash, created_at=now, expires_at=now + SIGN_IN_LINK_LIFETIME
-    )
+    SignInLink.objects.create(user=user, token_hash=token_hash, created_at=now, expires_at=now + lifetime)
     return settings.SERVICE_URL + reverse("sign_in_link", kwargs={"token": token})
 
 
@@ -77,6 +79,16 @@ class LinkProblem(Exception):
     """Why a sign-in link cannot be used: "expired", "used" or "unknown"."""
 
     reason: str
+
+
+def sign_in_link_problem(*, token: str) -> str | None:
+    """Why this link cannot be used ("unknown", "used", "expired"), without spending it; None if it can."""
+    link = SignInLink.objects.select_related("user").filter(token_hash=hash_token(token)).first()
+    if link is None or not can_sign_in(link.user):
+        return "unknown"
+    if link.used_at:
+        return "used"
+    return "expired" if link.expires_at <= timezone.now() else None
 
 
 @transaction.atomic

@@ -50,6 +50,8 @@ def sign_in_link(request, token: str):
     """GET asks the person to press a button; only the POST spends the link. Email security
     scanners open links in emails, and must not use up someone's sign-in."""
     if request.method == "GET":
+        if problem := services.sign_in_link_problem(token=token):
+            return render(request, "accounts/link_unusable.html", {"reason": problem}, status=410)
         return render(request, "accounts/sign_in_link.html")
     try:
         user = services.use_sign_in_link(token=token)

@@ -147,6 +147,8 @@ Sign in to get started:
 
 ((sign_in_url))
 
+The link works once, for 7 days. After that, sign in to {SERVICE_NAME} with this email address and we'll send you a new link.
+
 If you did not expect this email, contact your headteacher.
 
 {SERVICE_NAME}
@@ -184,6 +186,8 @@ You can now register the school's early career teachers (ECTs) and mentors, and 
 Sign in to get started:
 
 ((sign_in_url))
+
+The link works once, for 7 days. After that, sign in to {SERVICE_NAME} with this email address and we'll send you a new link.
 
 If you did not expect this email, contact ((added_by)) or your headteacher.
 

@@ -36,4 +36,14 @@ if (input && window.accessibleAutocomplete) {
     },
   });
   if (describedBy) document.getElementById(id).setAttribute("aria-describedby", describedBy);
+
+  // Searching must still work while suggestions are showing. Pressing the button: the list closes
+  // as the box loses focus and the button moves up under the pointer, so act on mousedown.
+  // Pressing Enter with no suggestion highlighted: the autocomplete keeps the key for itself.
+  const form = wrapper.closest("form");
+  const box = document.getElementById(id);
+  form.querySelector("button[type=submit]").addEventListener("mousedown", () => form.requestSubmit());
+  box.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !box.getAttribute("aria-activedescendant")) form.requestSubmit();
+  });
 }

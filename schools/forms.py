@@ -62,7 +62,8 @@ class EmailAddressField(forms.EmailField):
             },
             **kwargs,
         )
-        self.widget.attrs.update(autocomplete="email", spellcheck="false")
+        # Off: these ask for someone else's address, which the browser must not fill with yours.
+        self.widget.attrs.update(autocomplete="off", spellcheck="false")
 
 
 class InductionTutorNameForm(GovukForm):
@@ -84,9 +85,20 @@ class InductionTutorEmailForm(GovukForm):
 
 class ColleagueForm(GovukForm):
     title = "Give a colleague access"
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.school = school
+
     colleague_name = FullNameField(label="Full name", required_message="Enter your colleague's full name")
     colleague_email = EmailAddressField(
         label="Email address",
         help_text="We'll email them a link to sign in.",
         required_message="Enter your colleague's email address",
     )
+
+    def clean_colleague_email(self):
+        email = self.cleaned_data["colleague_email"].strip().lower()
+        if self.school.access.filter(user__email=email, ended_at__isnull=True).exists():
+            raise forms.ValidationError(f"This person can already manage training at {self.school.name}")
+        return email

@@ -35,6 +35,13 @@ def current_access(school: School) -> QuerySet[SchoolAccess]:
     return SchoolAccess.objects.filter(school=school, ended_at__isnull=True).select_related("user")
 
 
+def people_who_manage(school: School) -> QuerySet[SchoolAccess]:
+    """The induction tutor first, then colleagues by name."""
+    return current_access(school).order_by(
+        Case(When(role=SchoolRole.INDUCTION_TUTOR, then=Value(0)), default=Value(1)), "user__full_name"
+    )
+
+
 def induction_tutor_of(school: School) -> User | None:
     access = current_access(school).filter(role=SchoolRole.INDUCTION_TUTOR).first()
     return access.user if access else None

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 
 from accounts.models import User
-from accounts.services import create_sign_in_link
+from accounts.services import INVITATION_LINK_LIFETIME, create_sign_in_link
 from audit.services import Actor, record_event
 from core.pacing import Limit, next_allowed_at
 from core.tokens import new_token
@@ -307,7 +307,7 @@ def nominate_induction_tutor(
         personalisation={
             "full_name": tutor.full_name,
             "school_name": school.name,
-            "sign_in_url": create_sign_in_link(user=tutor, now=now),
+            "sign_in_url": create_sign_in_link(user=tutor, now=now, lifetime=INVITATION_LINK_LIFETIME),
         },
     )
     return tutor
@@ -361,7 +361,9 @@ def add_colleague(*, school: School, added_by: User, full_name: str, email: str)
                 "full_name": colleague.full_name,
                 "school_name": school.name,
                 "added_by": added_by.full_name,
-                "sign_in_url": create_sign_in_link(user=colleague, now=now),
+                "sign_in_url": create_sign_in_link(
+                    user=colleague, now=now, lifetime=INVITATION_LINK_LIFETIME
+                ),
             },
         )
     return colleague

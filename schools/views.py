@@ -31,7 +31,11 @@ def find_school(request):
     with it, the same field offers matches as you type (static/app/init.js)."""
     form = FindSchoolForm(request.GET) if "q" in request.GET else FindSchoolForm()
     results = queries.find_schools(form.cleaned_data["q"]) if form.is_bound and form.is_valid() else None
-    return render(request, "schools/nominate/find_school.html", {"form": form, "results": results})
+    return render(
+        request,
+        "schools/nominate/find_school.html",
+        {"form": form, "results": results, "most_results": queries.SEARCH_RESULTS},
+    )
 
 
 @require_safe
@@ -71,7 +75,7 @@ def confirm_school(request, urn: int):
     return render(
         request,
         "schools/nominate/confirm_school.html",
-        {"school": school, "tutor": queries.induction_tutor_of(school)},
+        {"school": school, "search": request.GET.get("q", "")},
     )
 
 
@@ -201,7 +205,7 @@ def school_home(request, urn: int):
         "schools/home.html",
         {
             "school": school,
-            "people": queries.current_access(school).order_by("role", "user__full_name"),
+            "people": queries.people_who_manage(school),
             "several_schools": queries.schools_for(request.user).count() > 1,
         },
     )
@@ -219,6 +223,9 @@ class ColleagueWizard(Wizard):
 
     def url_kwargs(self):
         return {"urn": self.school.urn}
+
+    def form_kwargs(self, step):
+        return {"school": self.school}
 
     def back_url_before_first_step(self):
         return reverse("school_home", kwargs={"urn": self.school.urn})

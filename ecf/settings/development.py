@@ -4,7 +4,8 @@ os.environ.setdefault("SECRET_KEY", "development-only-not-secret")
 
 from ecf.settings.base import *  # noqa: F403
 
-DEBUG = True
+# GOV.UK error pages, as people see them; DEBUG=true for Django's technical pages instead.
+DEBUG = os.environ.get("DEBUG", "false").lower() == "true"
 SECRET_KEY = os.environ["SECRET_KEY"]
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 WHITENOISE_USE_FINDERS = True

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import SignInLink, SignInRequest
 from emails.models import Email
+from emails.templates import get_template
 from schools.models import SchoolAccess
 from tests.factories import SchoolFactory, UserFactory
 from tests.outbox import emails_sent, token_in
@@ -64,6 +65,33 @@ def test_the_emailed_link_signs_in_once(client):
     second = client.post(reverse("sign_in_link", kwargs={"token": token}))
     assert second.status_code == 410
     assert "This link has already been used" in second.content.decode()
+    opened_again = client.get(reverse("sign_in_link", kwargs={"token": token}))
+    assert opened_again.status_code == 410  # said at once, without a button to press
+
+
+def test_a_link_for_an_invitation_lasts_a_week_and_the_email_says_so(client):
+    school = SchoolFactory()
+    client.force_login(tutor_of(school, privacy_notice_accepted_at=timezone.now()))
+    with emails_sent() as sent:
+        client.post(
+            reverse("add_colleague", kwargs={"urn": school.urn, "step": "details"}),
+            {"colleague_name": "Sam Colleague", "colleague_email": "sam@school.example.org"},
+        )
+        client.post(reverse("add_colleague", kwargs={"urn": school.urn, "step": "check-answers"}))
+    link = SignInLink.objects.get(user__email="sam@school.example.org")
+    assert link.expires_at - link.created_at == datetime.timedelta(days=7)
+    assert "for 7 days" in get_template(sent[0].template).body
+
+
+def test_giving_access_to_someone_who_has_it_already_is_explained(client):
+    school = SchoolFactory(name="Badger Primary")
+    tutor = tutor_of(school, privacy_notice_accepted_at=timezone.now())
+    client.force_login(tutor)
+    response = client.post(
+        reverse("add_colleague", kwargs={"urn": school.urn, "step": "details"}),
+        {"colleague_name": "Me Again", "colleague_email": tutor.email.upper()},
+    )
+    assert response.content.decode().count("This person can already manage training at Badger Primary") == 2
 
 
 def test_an_expired_link_says_so(client):

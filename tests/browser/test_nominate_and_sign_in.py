@@ -108,8 +108,8 @@ def test_nominate_sign_in_and_stay_within_your_school(page, live_server, setting
     page.get_by_role("button", name="Sign out").click()
     expect(page.locator("h1")).to_have_text("You have signed out")
     assert_accessible(page)
-    page.goto(sign_in_link)
-    page.get_by_role("button", name="Sign in").click()
+    response = page.goto(sign_in_link)
+    assert response.status == 410
     expect(page.locator("h1")).to_have_text("This link has already been used")
     assert_accessible(page)
     assert SchoolAccess.objects.get(school=school).user.email == "jane@quillfeather.example.org"
@@ -151,3 +151,19 @@ def test_without_javascript_the_school_search_is_a_plain_search(browser, live_se
     page.get_by_role("link", name="Quillfeather Primary School").click()
     expect(page.locator("h1")).to_have_text("Is this your school?")
     context.close()
+
+
+def test_with_javascript_search_works_while_suggestions_show(page):
+    SchoolFactory(name="Quillfeather Primary School")
+    SchoolFactory(name="Quillfeather Academy")
+    page.goto("/nominate")
+    box = page.get_by_label("Find your school")
+    box.press_sequentially("quillf")
+    page.get_by_role("option", name=re.compile("Quillfeather Academy")).wait_for()
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("heading", name=re.compile("Schools that match"))).to_be_visible()
+    expect(page.get_by_role("link", name="Quillfeather Academy")).to_be_visible()
+    page.get_by_label("Find your school").press_sequentially("quillfeather a")
+    page.get_by_role("option", name=re.compile("Quillfeather Academy")).wait_for()
+    page.get_by_label("Find your school").press("Enter")
+    expect(page).to_have_url(re.compile(r"q=quillfeather"))
