@@ -13,7 +13,7 @@ COPY requirements.lock ./
 RUN pip install --no-cache-dir -r requirements.lock
 COPY . .
 COPY --from=assets /app/static/ static/
-RUN SECRET_KEY=build ALLOWED_HOSTS=build DATABASE_URL=postgres://build/build REDIS_URL=redis://build \
+RUN SECRET_KEY=build ALLOWED_HOSTS=build SERVICE_URL=https://build DATABASE_URL=postgres://build/build REDIS_URL=redis://build \
     python manage.py collectstatic --no-input \
     && useradd --create-home app
 USER app

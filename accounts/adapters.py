@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from accounts.models import User
+from accounts.services import can_sign_in
 
 NO_ACCOUNT_TEMPLATE = "socialaccount/dfe_sign_in_refused.html"
 
@@ -71,6 +72,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             refuse(request, email, reason="no_account")
         if user.is_staff or user.is_superuser:
             refuse(request, email, reason="staff")
+        if not can_sign_in(user):  # the same rule as emailed links: someone with a school to manage
+            refuse(request, email, reason="no_account")
         if sociallogin.is_existing:
             if sociallogin.user.pk != user.pk:
                 # The DfE Sign-in account is connected to a user whose email has since changed.

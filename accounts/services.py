@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -46,6 +46,11 @@ def request_sign_in_link(*, email: str, ip_address: str | None) -> datetime.date
     """
     now = timezone.now()
     email = email.strip().lower()
+    # Count and record one request at a time per address and per IP address (always in this
+    # order), so a burst of parallel requests cannot all slip under the limits.
+    with connection.cursor() as cursor:
+        for key in (f"sign-in:{email}", f"sign-in-ip:{ip_address}"):
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
     waits = [next_allowed_at(_request_times(email=email), LIMITS_PER_EMAIL, now=now)]
     if ip_address:
         waits.append(next_allowed_at(_request_times(ip_address=ip_address), LIMITS_PER_IP_ADDRESS, now=now))

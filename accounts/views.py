@@ -1,5 +1,8 @@
 """Signing in by emailed link, the privacy notice, signing out."""
 
+import ipaddress
+
+from django.conf import settings
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -12,9 +15,17 @@ BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def client_ip(request) -> str | None:
-    # Behind the production proxy the client is the first X-Forwarded-For address.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR")
+    """The client's address. X-Forwarded-For is the client's to write, except the entries our own
+    proxies appended: with TRUSTED_PROXY_HOPS proxies in front, the client is that many from the end."""
+    hops = settings.TRUSTED_PROXY_HOPS
+    forwarded = [
+        part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
+    ]
+    candidate = forwarded[-hops] if hops and len(forwarded) >= hops else request.META.get("REMOTE_ADDR")
+    try:
+        return str(ipaddress.ip_address(candidate or ""))
+    except ValueError:
+        return None
 
 
 @require_http_methods(["GET", "POST"])

@@ -171,10 +171,8 @@ class Wizard:
 
 
 class WizardView(View):
-    """Serves every step and the check-answers page of one wizard. Subclasses set `wizard_class`
-    and implement `get_wizard()` (which may 404 for someone who may not use the journey)."""
-
-    wizard_class: ClassVar[type[Wizard]]
+    """Serves every step and the check-answers page of one wizard. Subclasses implement
+    `get_wizard()`, which may 404 for someone who may not use the journey, or answer with a page."""
 
     def get_wizard(self, request, **kwargs) -> Wizard:
         raise NotImplementedError

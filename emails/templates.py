@@ -36,6 +36,9 @@ class EmailTemplate:
             raise ValueError(
                 f"The {self.name!r} email declares {sorted(self.personalisation)} but uses {sorted(used)}"
             )
+        # Every link we email signs someone in or lets them act for a school: a credential.
+        if links_not_secret := sorted(key for key in used if key.endswith("_url") and key not in self.secret):
+            raise ValueError(f"The {self.name!r} email must declare its links {links_not_secret} secret")
 
     def check(self, personalisation: dict) -> None:
         """Raise ValueError unless `personalisation` gives exactly this template's keys, as strings."""
@@ -154,6 +157,7 @@ If you did not expect this email, contact your headteacher.
 {SERVICE_NAME}
 Department for Education
 """,
+            secret=("sign_in_url",),
         ),
         _template(
             "induction_tutor_replaced",
@@ -194,6 +198,7 @@ If you did not expect this email, contact ((added_by)) or your headteacher.
 {SERVICE_NAME}
 Department for Education
 """,
+            secret=("sign_in_url",),
         ),
     )
 }

@@ -42,7 +42,11 @@ if (input && window.accessibleAutocomplete) {
   // Pressing Enter with no suggestion highlighted: the autocomplete keeps the key for itself.
   const form = wrapper.closest("form");
   const box = document.getElementById(id);
-  form.querySelector("button[type=submit]").addEventListener("mousedown", () => form.requestSubmit());
+  form.querySelector("button[type=submit]").addEventListener("mousedown", (event) => {
+    if (event.button !== 0) return;
+    event.preventDefault();
+    form.requestSubmit();
+  });
   box.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && !box.getAttribute("aria-activedescendant")) form.requestSubmit();
   });

@@ -91,8 +91,14 @@ class SchoolAccessAdmin(RelatedRowsAdmin):
     list_display = ("user", "school", "role", "started_at", "ended_at")
     list_filter = ("role", ("ended_at", admin.EmptyFieldListFilter))
     search_fields = ("user__email", "user__full_name", "school__urn__exact", "school__name")
-    autocomplete_fields = ("user", "school")
-    readonly_fields = ("started_at",)
+    fields = ("user", "school", "role", "started_at", "ended_at")
+    readonly_fields = ("user", "school", "role", "started_at")
+
+    def has_add_permission(self, request):
+        # Access is given by nomination or by a tutor adding a colleague, both of which email the
+        # person and record an event; here support may only end it (the admin work of issue 6 will
+        # make that an event with a reason too).
+        return False
 
 
 @admin.register(SchoolContractPeriodChoice)

@@ -20,7 +20,7 @@ def find_schools(text: str) -> QuerySet[School]:
     matches = Q(name__icontains=text) | Q(compact_postcode__startswith=compact)
     # An exact URN or postcode first, then names that start with what was typed.
     ranking = [When(compact_postcode=compact, then=Value(1)), When(name__istartswith=text, then=Value(2))]
-    if text.isdigit():
+    if text.isascii() and text.isdigit() and len(text) <= 7:
         matches |= Q(urn=int(text))
         ranking.insert(0, When(urn=int(text), then=Value(0)))
     return (

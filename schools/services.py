@@ -270,14 +270,17 @@ def nominate_induction_tutor(
     )
     if not claimed:
         link.refresh_from_db()
-        check_nomination_link(link)
+        raise NominationLinkUnusable("used" if link.used_at else "expired")
     school = School.objects.select_for_update().get(pk=link.school_id)
+    # Older emails to the same (often shared) inbox must not overturn this answer.
+    school.nomination_links.filter(used_at__isnull=True).update(used_at=now)
     record_expected_ects(school=school, expects_ects=expects_ects, actor=HEADTEACHER)
     if expects_ects == ExpectsECTs.NO:
         return None
     tutor = _user_for(email=email, full_name=full_name)
     previous = current_access(school).filter(role=SchoolRole.INDUCTION_TUTOR).first()
     if previous and previous.user_id == tutor.pk:
+        _email_tutor_a_sign_in_link(tutor=tutor, school=school, now=now)
         return tutor
     if previous:
         _end_access(previous, now=now)
@@ -301,6 +304,11 @@ def nominate_induction_tutor(
         subject=access,
         changes={"induction_tutor": [previous.user.email if previous else None, tutor.email]},
     )
+    _email_tutor_a_sign_in_link(tutor=tutor, school=school, now=now)
+    return tutor
+
+
+def _email_tutor_a_sign_in_link(*, tutor: User, school: School, now: datetime.datetime) -> None:
     queue_email(
         to=tutor.email,
         template="induction_tutor_nominated",
@@ -310,7 +318,6 @@ def nominate_induction_tutor(
             "sign_in_url": create_sign_in_link(user=tutor, now=now, lifetime=INVITATION_LINK_LIFETIME),
         },
     )
-    return tutor
 
 
 def record_expected_ects(*, school: School, expects_ects: str, actor: Actor) -> None:

@@ -28,7 +28,7 @@ NOMINATED_SESSION_KEY = "nomination_outcome"
 @require_safe
 def find_school(request):
     """Search by name, URN or postcode. Without JavaScript this is a plain search with results;
-    with it, the same field offers matches as you type (static/app/init.js)."""
+    with it, the same field offers matches as you type (frontend/school-search.mjs)."""
     form = FindSchoolForm(request.GET) if "q" in request.GET else FindSchoolForm()
     results = queries.find_schools(form.cleaned_data["q"]) if form.is_bound and form.is_valid() else None
     return render(
@@ -41,7 +41,8 @@ def find_school(request):
 @require_safe
 def find_school_json(request):
     """Matches for the autocomplete on the search page."""
-    schools = queries.find_schools(request.GET.get("q", "")[:100])
+    form = FindSchoolForm(request.GET)
+    schools = queries.find_schools(form.cleaned_data["q"]) if form.is_valid() else []
     return JsonResponse(
         {
             "schools": [
@@ -64,7 +65,13 @@ def confirm_school(request, urn: int):
     if reason := services.nomination_refusal(school):
         return render(request, "schools/nominate/cannot_nominate.html", {"school": school, "reason": reason})
     if request.method == "POST":
-        if wait_until := services.send_nomination_link(school=school):
+        try:
+            wait_until = services.send_nomination_link(school=school)
+        except services.CannotNominate as refusal:  # the school changed since the check above
+            return render(
+                request, "schools/nominate/cannot_nominate.html", {"school": school, "reason": refusal.reason}
+            )
+        if wait_until:
             return render(
                 request,
                 "schools/nominate/try_later.html",
@@ -126,9 +133,10 @@ class NominationWizard(Wizard):
             )
         except services.NominationLinkUnusable as problem:
             return link_unusable(self.request, self.link, problem.reason)
+        # What the headteacher typed, never the name an existing account may already have.
         self.request.session[NOMINATED_SESSION_KEY] = {
             "school_name": self.school.name,
-            "tutor_name": tutor.full_name if tutor else None,
+            "tutor_name": answers.get("full_name") if tutor else None,
             "tutor_email": tutor.email if tutor else None,
         }
         return redirect("nomination_done")
@@ -169,8 +177,6 @@ def nomination_start(request, token: str):
 
 
 class NominationStepView(WizardView):
-    wizard_class = NominationWizard
-
     def get_wizard(self, request, *, token):
         link, problem_page = usable_link_or_problem_page(request, token)
         return problem_page or NominationWizard(request, token=token, link=link)
@@ -238,13 +244,11 @@ class ColleagueWizard(Wizard):
             full_name=answers["colleague_name"],
             email=answers["colleague_email"],
         )
-        messages.success(self.request, f"We've emailed {colleague.full_name} a link to sign in")
+        messages.success(self.request, f"We've emailed {colleague.email} a link to sign in")
         return redirect("school_home", urn=self.school.urn)
 
 
 @method_decorator(login_required, name="dispatch")
 class AddColleagueView(WizardView):
-    wizard_class = ColleagueWizard
-
     def get_wizard(self, request, *, urn):
         return ColleagueWizard(request, school=queries.school_for(request.user, urn))

@@ -9,6 +9,10 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 SERVICE_NAME = "Manage training for early career teachers"
+# How many proxies of ours stand in front of the app and append to X-Forwarded-For (0: none,
+# so REMOTE_ADDR is the client). Rate limits per IP address rely on it.
+TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
+
 # The service's own address, for links in emails.
 SERVICE_URL = os.environ.get("SERVICE_URL", "http://127.0.0.1:8000").rstrip("/")
 SUPPORT_EMAIL = os.environ.get(

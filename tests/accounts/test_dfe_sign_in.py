@@ -11,10 +11,12 @@ from allauth.socialaccount.models import SocialAccount
 from django.template import RequestContext, Template
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from ecf.settings.auth import socialaccount_providers
-from tests.factories import UserFactory
+from schools.models import SchoolAccess
+from tests.factories import SchoolFactory, UserFactory
 
 pytest_plugins = ["tests.fakes.oidc"]
 pytestmark = pytest.mark.django_db
@@ -22,6 +24,13 @@ pytestmark = pytest.mark.django_db
 LOGIN_URL = "/auth/oidc/dfe-sign-in/login/"
 CALLBACK_URL = "/auth/oidc/dfe-sign-in/login/callback/"
 NO_ACCOUNT = "We could not find an account for this email address"
+
+
+def a_tutor(email: str):
+    """A school user: someone with a school to manage, as DfE Sign-in and emailed links both require."""
+    user = UserFactory(email=email)
+    SchoolAccess.objects.create(user=user, school=SchoolFactory(), role="induction_tutor")
+    return user
 
 
 def start(client, **data):
@@ -49,7 +58,7 @@ def signed_in_user_id(client):
 
 class TestSigningIn:
     def test_an_existing_user_signs_in_and_goes_on_to_the_post_sign_in_page(self, client, fake_dfe_sign_in):
-        user = UserFactory(email="tutor@school.example.org")
+        user = a_tutor("tutor@school.example.org")
 
         # DfE Sign-in may send the address in another case; ours are stored lower-case.
         response = sign_in_with_dfe(client, fake_dfe_sign_in, "Tutor@School.example.org")
@@ -65,7 +74,7 @@ class TestSigningIn:
         assert ("GET", "/me") in fake_dfe_sign_in.requests
 
     def test_signing_in_again_uses_the_same_connected_account(self, client, fake_dfe_sign_in):
-        user = UserFactory(email="tutor@school.example.org")
+        user = a_tutor("tutor@school.example.org")
         sign_in_with_dfe(client, fake_dfe_sign_in, user.email)
         client.logout()
 
@@ -76,7 +85,7 @@ class TestSigningIn:
         assert SocialAccount.objects.filter(user=user).count() == 1
 
     def test_a_safe_next_page_is_kept(self, client, fake_dfe_sign_in):
-        UserFactory(email="tutor@school.example.org")
+        a_tutor("tutor@school.example.org")
         fake_dfe_sign_in.sign_in_as("tutor@school.example.org")
 
         response = come_back(client, fake_dfe_sign_in.authorize(start(client, next="/privacy")))
@@ -138,7 +147,7 @@ class TestRefusing:
         assert signed_in_user_id(client) is None
 
     def test_a_user_deactivated_after_connecting_is_refused(self, client, fake_dfe_sign_in):
-        user = UserFactory(email="tutor@school.example.org")
+        user = a_tutor("tutor@school.example.org")
         sign_in_with_dfe(client, fake_dfe_sign_in, user.email)
         client.logout()
         User.objects.filter(pk=user.pk).update(is_active=False)
@@ -149,7 +158,7 @@ class TestRefusing:
         assert signed_in_user_id(client) is None
 
     def test_a_connected_account_whose_user_now_has_another_email_is_refused(self, client, fake_dfe_sign_in):
-        user = UserFactory(email="tutor@school.example.org")
+        user = a_tutor("tutor@school.example.org")
         sign_in_with_dfe(client, fake_dfe_sign_in, user.email)
         client.logout()
         User.objects.filter(pk=user.pk).update(email="tutor@another.example.org")
@@ -162,7 +171,7 @@ class TestRefusing:
         assert signed_in_user_id(client) is None
 
     def test_an_email_dfe_sign_in_says_is_unverified_is_refused(self, client, fake_dfe_sign_in):
-        UserFactory(email="tutor@school.example.org")
+        a_tutor("tutor@school.example.org")
 
         response = sign_in_with_dfe(
             client, fake_dfe_sign_in, "tutor@school.example.org", email_verified=False
@@ -173,7 +182,7 @@ class TestRefusing:
         assert not SocialAccount.objects.exists()
 
     def test_cancelling_at_dfe_sign_in_signs_nobody_in(self, client, fake_dfe_sign_in):
-        UserFactory(email="tutor@school.example.org")
+        a_tutor("tutor@school.example.org")
         fake_dfe_sign_in.sign_in_as("tutor@school.example.org")
         fake_dfe_sign_in.cancel = True
 
@@ -184,7 +193,7 @@ class TestRefusing:
         assert signed_in_user_id(client) is None
 
     def test_a_callback_cannot_be_replayed(self, client, fake_dfe_sign_in):
-        user = UserFactory(email="tutor@school.example.org")
+        user = a_tutor("tutor@school.example.org")
         fake_dfe_sign_in.sign_in_as(user.email)
         callback = fake_dfe_sign_in.authorize(start(client))
         come_back(client, callback)
@@ -197,7 +206,7 @@ class TestRefusing:
         assert signed_in_user_id(client) is None
 
     def test_connecting_dfe_sign_in_to_whoever_is_signed_in_is_refused(self, client, fake_dfe_sign_in):
-        signed_in = UserFactory(email="tutor@school.example.org")
+        signed_in = a_tutor("tutor@school.example.org")
         client.force_login(signed_in)
         fake_dfe_sign_in.sign_in_as("someone-else@example.org")
 
@@ -308,3 +317,13 @@ class TestAllauthsOwnPagesAreNoWayIn:
         request = rf.get("/")
         assert AccountAdapter(request).is_open_for_signup(request) is False
         assert SocialAccountAdapter(request).is_open_for_signup(request, sociallogin=None) is False
+
+
+def test_someone_whose_school_access_has_ended_is_refused(client, fake_dfe_sign_in):
+    user = a_tutor("replaced@school.example.org")
+    SchoolAccess.objects.filter(user=user).update(ended_at=timezone.now())
+
+    response = sign_in_with_dfe(client, fake_dfe_sign_in, "replaced@school.example.org")
+
+    assert response.status_code == 403
+    assert signed_in_user_id(client) is None

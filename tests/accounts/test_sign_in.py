@@ -225,3 +225,27 @@ def test_giving_access_explains_bad_input_and_keeps_it(client, data, message):
     assert page.count(message) == 2
     assert f'value="{data["colleague_email"]}"' in page or not data["colleague_email"]
     assert not SchoolAccess.objects.filter(role="colleague").exists()
+
+
+def test_a_forged_forwarded_for_header_does_not_dodge_the_per_ip_limit(client):
+    for n in range(20):
+        ask_for_link(
+            client, f"person{n}@example.org", REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR=f"10.0.0.{n}"
+        )
+    response = ask_for_link(
+        client, "another@example.org", REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="10.9.9.9"
+    )
+    assert response.status_code == 429
+
+
+def test_a_malformed_forwarded_for_header_is_ignored(client, settings):
+    settings.TRUSTED_PROXY_HOPS = 1
+    response = ask_for_link(client, "someone@example.org", HTTP_X_FORWARDED_FOR="nonsense")
+    assert response.status_code == 302
+    assert SignInRequest.objects.get().ip_address is None
+
+
+def test_behind_our_proxy_the_address_it_appended_is_the_clients(client, settings):
+    settings.TRUSTED_PROXY_HOPS = 1
+    ask_for_link(client, "someone@example.org", HTTP_X_FORWARDED_FOR="10.0.0.1, 198.51.100.7")
+    assert SignInRequest.objects.get().ip_address == "198.51.100.7"

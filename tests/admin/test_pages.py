@@ -19,7 +19,7 @@ from participants.models import (
     TrainingPeriod,
 )
 from providers.models import ContractPeriod
-from schools.models import NominationLink
+from schools.models import NominationLink, SchoolAccess
 from tests.admin.helpers import admin_url, build_graph, queries_to_get
 from tests.factories import (
     ECTAtSchoolPeriodFactory,
@@ -69,7 +69,7 @@ def test_changelist_add_and_change_pages_load_for_a_superuser(admin_client, grap
 
     add = admin_client.get(admin_url(model, "add"))
     # Records only the service writes (the event log, the outbox, nomination links) have no add page.
-    written_by_the_service_only = {Event, Email, NominationLink}
+    written_by_the_service_only = {Event, Email, NominationLink, SchoolAccess}
     assert add.status_code == (403 if model in written_by_the_service_only else 200)
 
 

@@ -48,3 +48,11 @@ def test_a_template_must_declare_exactly_the_placeholders_it_uses():
         EmailTemplate(
             name="x", subject="Hello ((name))", body="((link))", personalisation=frozenset({"name"})
         )
+
+
+def test_every_link_in_every_email_is_kept_secret():
+    from emails.templates import TEMPLATES
+
+    for template in TEMPLATES.values():
+        links = {key for key in template.personalisation if key.endswith("_url")}
+        assert links <= template.secret, template.name

@@ -262,3 +262,21 @@ def test_submitting_the_same_answers_twice_nominates_once(client):
     assert second.status_code == 410
     assert SchoolAccess.objects.filter(school=school).count() == 1
     assert Email.objects.filter(template="induction_tutor_nominated").count() == 1
+
+
+def test_nominating_spends_every_other_link_the_school_was_sent(client):
+    school = SchoolFactory()
+    older = request_link(client, school)
+    NominationLink.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=6))
+    walk(client, request_link(client, school), YES_JANE)
+    response = client.get(reverse("nomination_start", kwargs={"token": older}))
+    assert response.status_code == 410
+    assert not NominationLink.objects.filter(school=school, used_at__isnull=True).exists()
+
+
+@pytest.mark.parametrize("text", ["²", "a\x00b", "9" * 30, "%"])
+def test_odd_searches_are_answered_not_crashed(client, text):
+    assert client.get(reverse("nominate"), {"q": text}).status_code == 200
+    response = client.get(reverse("nominate_search_json"), {"q": text})
+    assert response.status_code == 200
+    assert isinstance(response.json()["schools"], list)
