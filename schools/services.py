@@ -238,6 +238,10 @@ def send_nomination_link(*, school: School) -> datetime.datetime | None:
     return None
 
 
+class NoContractPeriodOpen(Exception):
+    """Registration is closed for every contract period, so a "no ECTs" answer has nothing to go on."""
+
+
 class NominationLinkUnusable(Exception):
     """The link has expired or been used (`reason`: "expired" or "used")."""
 
@@ -274,7 +278,11 @@ def nominate_induction_tutor(
     school = School.objects.select_for_update().get(pk=link.school_id)
     # Older emails to the same (often shared) inbox must not overturn this answer.
     school.nomination_links.filter(used_at__isnull=True).update(used_at=now)
-    record_expected_ects(school=school, expects_ects=expects_ects, actor=HEADTEACHER)
+    if (
+        not record_expected_ects(school=school, expects_ects=expects_ects, actor=HEADTEACHER)
+        and expects_ects == ExpectsECTs.NO
+    ):
+        raise NoContractPeriodOpen
     if expects_ects == ExpectsECTs.NO:
         return None
     tutor = _user_for(email=email, full_name=full_name)
@@ -320,10 +328,12 @@ def _email_tutor_a_sign_in_link(*, tutor: User, school: School, now: datetime.da
     )
 
 
-def record_expected_ects(*, school: School, expects_ects: str, actor: Actor) -> None:
+def record_expected_ects(*, school: School, expects_ects: str, actor: Actor) -> bool:
+    """Record the school's answer for the contract period open for registration. False when no
+    period is open, so there is nothing to record it against (callers must not claim otherwise)."""
     contract_period = contract_period_for_registration(timezone.localdate())
     if contract_period is None:
-        return
+        return False
     choice, created = SchoolContractPeriodChoice.objects.get_or_create(
         school=school, contract_period=contract_period, defaults={"expects_ects": expects_ects}
     )
@@ -340,6 +350,7 @@ def record_expected_ects(*, school: School, expects_ects: str, actor: Actor) -> 
             subject=choice,
             changes={"expects_ects": [before, expects_ects]},
         )
+    return True
 
 
 @transaction.atomic

@@ -133,8 +133,11 @@ class NominationWizard(Wizard):
             )
         except services.NominationLinkUnusable as problem:
             return link_unusable(self.request, self.link, problem.reason)
+        except services.NoContractPeriodOpen:
+            return render(self.request, "schools/nominate/registration_closed.html", {"school": self.school})
         # What the headteacher typed, never the name an existing account may already have.
         self.request.session[NOMINATED_SESSION_KEY] = {
+            "link_id": self.link.pk,
             "school_name": self.school.name,
             "tutor_name": answers.get("full_name") if tutor else None,
             "tutor_email": tutor.email if tutor else None,
@@ -143,12 +146,15 @@ class NominationWizard(Wizard):
 
 
 def usable_link_or_problem_page(request, token: str):
+    """(link, None) when the nomination link can be used; otherwise (None, the page to show)."""
     link = queries.nomination_link(token)
     if link is None:
         raise Http404("No such nomination link")
     try:
         services.check_nomination_link(link)
     except services.NominationLinkUnusable as problem:
+        if request.session.get(NOMINATED_SESSION_KEY, {}).get("link_id") == link.pk:
+            return None, redirect("nomination_done")  # this browser just used it: a second press of Confirm
         return None, link_unusable(request, link, problem.reason)
     return link, None
 
