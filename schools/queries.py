@@ -64,3 +64,7 @@ def school_for(user: User, urn: int) -> School:
 
 def nomination_link(token: str) -> NominationLink | None:
     return NominationLink.objects.select_related("school").filter(token_hash=hash_token(token)).first()
+
+
+def nomination_link_by_id(link_id: int | None) -> NominationLink | None:
+    return NominationLink.objects.select_related("school").filter(pk=link_id).first() if link_id else None

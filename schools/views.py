@@ -20,6 +20,7 @@ from schools.forms import (
 from schools.models import ExpectsECTs, School
 
 NOMINATED_SESSION_KEY = "nomination_outcome"
+NOMINATION_LINK_SESSION_KEY = "nomination_link_id"
 
 
 # --- Headteacher: ask for a nomination link ----------------------------------------------------
@@ -109,18 +110,17 @@ class NominationWizard(Wizard):
     url_name = "nomination_step"
     check_answers_template = "schools/nominate/check_answers.html"
 
-    def __init__(self, request, *, token: str, link):
+    def __init__(self, request, *, link):
         super().__init__(request, key=str(link.pk))
-        self.token = token
         self.link = link
         self.school = link.school
         self.caption = self.school.name
 
     def url_kwargs(self):
-        return {"token": self.token}
+        return {}
 
     def back_url_before_first_step(self):
-        return reverse("nomination_start", kwargs={"token": self.token})
+        return reverse("nomination_intro")
 
     def done(self):
         answers = self.all_cleaned()
@@ -145,11 +145,8 @@ class NominationWizard(Wizard):
         return redirect("nomination_done")
 
 
-def usable_link_or_problem_page(request, token: str):
+def usable_link_or_problem_page(request, link):
     """(link, None) when the nomination link can be used; otherwise (None, the page to show)."""
-    link = queries.nomination_link(token)
-    if link is None:
-        raise Http404("No such nomination link")
     try:
         services.check_nomination_link(link)
     except services.NominationLinkUnusable as problem:
@@ -166,11 +163,33 @@ def link_unusable(request, link, reason: str):
 
 
 @require_safe
-def nomination_start(request, token: str):
-    link, problem_page = usable_link_or_problem_page(request, token)
+def open_nomination_link(request, token: str):
+    """The link in the email. Its token goes into the session, so it is not in the address of every
+    page that follows (browser history on a shared school computer, logs, Referer headers)."""
+    link = queries.nomination_link(token)
+    if link is None:
+        raise Http404("No such nomination link")
+    link, problem_page = usable_link_or_problem_page(request, link)
     if problem_page:
         return problem_page
-    wizard = NominationWizard(request, token=token, link=link)
+    request.session[NOMINATION_LINK_SESSION_KEY] = link.pk
+    return redirect("nomination_intro")
+
+
+def link_from_session(request):
+    """(link, None) for the nomination link opened in this browser; otherwise (None, the page to show)."""
+    link = queries.nomination_link_by_id(request.session.get(NOMINATION_LINK_SESSION_KEY))
+    if link is None:
+        return None, render(request, "schools/nominate/open_the_link.html", status=403)
+    return usable_link_or_problem_page(request, link)
+
+
+@require_safe
+def nomination_intro(request):
+    link, problem_page = link_from_session(request)
+    if problem_page:
+        return problem_page
+    wizard = NominationWizard(request, link=link)
     return render(
         request,
         "schools/nominate/start.html",
@@ -183,9 +202,9 @@ def nomination_start(request, token: str):
 
 
 class NominationStepView(WizardView):
-    def get_wizard(self, request, *, token):
-        link, problem_page = usable_link_or_problem_page(request, token)
-        return problem_page or NominationWizard(request, token=token, link=link)
+    def get_wizard(self, request):
+        link, problem_page = link_from_session(request)
+        return problem_page or NominationWizard(request, link=link)
 
 
 @require_safe

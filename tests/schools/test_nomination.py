@@ -28,14 +28,18 @@ def request_link(client, school) -> str:
     assert response.status_code == 302, response.content
     [email] = sent
     assert (email.template, email.recipient) == ("nomination_link", school.contact_email)
-    return token_in(email, "nomination_url")
+    token = token_in(email, "nomination_url")
+    opened = client.get(reverse("nomination_start", kwargs={"token": token}))  # as the headteacher would
+    assert opened["Location"] == reverse("nomination_intro")
+    return token
 
 
-def walk(client, token, answers: dict[str, dict]):
+def walk(client, answers: dict[str, dict]):
+    """Answer each step in turn (the link must be open in this client), then confirm."""
     for step, data in answers.items():
-        response = client.post(reverse("nomination_step", kwargs={"token": token, "step": step}), data)
+        response = client.post(reverse("nomination_step", kwargs={"step": step}), data)
         assert response.status_code == 302, response.content.decode()[:3000]
-    return client.post(reverse("nomination_step", kwargs={"token": token, "step": "check-answers"}))
+    return client.post(reverse("nomination_step", kwargs={"step": "check-answers"}))
 
 
 YES_JANE = {
@@ -107,8 +111,8 @@ class TestAskingForALink:
 class TestTheLink:
     def test_nominating_a_tutor_emails_them_a_sign_in_link_and_records_events(self, client):
         school = SchoolFactory()
-        token = request_link(client, school)
-        response = walk(client, token, YES_JANE)
+        request_link(client, school)
+        response = walk(client, YES_JANE)
         assert response.status_code == 302
         access = SchoolAccess.objects.get(school=school, ended_at__isnull=True)
         assert (access.user.email, access.user.full_name, access.role) == (
@@ -128,8 +132,8 @@ class TestTheLink:
         self, client, open_contract_period
     ):
         school = SchoolFactory()
-        token = request_link(client, school)
-        response = walk(client, token, {"expects-ects": {"expects_ects": "no"}})
+        request_link(client, school)
+        response = walk(client, {"expects-ects": {"expects_ects": "no"}})
         choice = SchoolContractPeriodChoice.objects.get(school=school)
         assert (choice.contract_period, choice.expects_ects) == (open_contract_period, "no")
         assert not SchoolAccess.objects.filter(school=school).exists()
@@ -138,27 +142,27 @@ class TestTheLink:
         )
 
     def test_answering_no_skips_the_name_and_email_questions(self, client):
-        token = request_link(client, SchoolFactory())
+        request_link(client, SchoolFactory())
         client.post(
-            reverse("nomination_step", kwargs={"token": token, "step": "expects-ects"}),
+            reverse("nomination_step", kwargs={"step": "expects-ects"}),
             {"expects_ects": "no"},
         )
-        response = client.get(reverse("nomination_step", kwargs={"token": token, "step": "tutor-name"}))
+        response = client.get(reverse("nomination_step", kwargs={"step": "tutor-name"}))
         assert response.status_code == 302
         assert response["Location"].endswith("/check-answers")
 
     def test_a_step_cannot_be_reached_before_the_ones_before_it(self, client):
-        token = request_link(client, SchoolFactory())
-        response = client.get(reverse("nomination_step", kwargs={"token": token, "step": "tutor-email"}))
+        request_link(client, SchoolFactory())
+        response = client.get(reverse("nomination_step", kwargs={"step": "tutor-email"}))
         assert response["Location"].endswith("/expects-ects")
 
     def test_changing_an_answer_from_check_answers_returns_there(self, client):
-        token = request_link(client, SchoolFactory())
+        request_link(client, SchoolFactory())
         for step, data in YES_JANE.items():
-            client.post(reverse("nomination_step", kwargs={"token": token, "step": step}), data)
-        check = client.get(reverse("nomination_step", kwargs={"token": token, "step": "check-answers"}))
+            client.post(reverse("nomination_step", kwargs={"step": step}), data)
+        check = client.get(reverse("nomination_step", kwargs={"step": "check-answers"}))
         assert "Jane Tutor" in check.content.decode()
-        change_url = reverse("nomination_step", kwargs={"token": token, "step": "tutor-name"}) + "?change=1"
+        change_url = reverse("nomination_step", kwargs={"step": "tutor-name"}) + "?change=1"
         assert change_url in check.content.decode()
         response = client.post(change_url, {"full_name": "Janet Tutor"})
         assert response["Location"].endswith("/check-answers")
@@ -177,12 +181,12 @@ class TestTheLink:
     def test_bad_answers_are_explained_by_the_field_and_keep_what_was_typed(
         self, client, step, data, message
     ):
-        token = request_link(client, SchoolFactory())
+        request_link(client, SchoolFactory())
         for earlier, answer in YES_JANE.items():
             if earlier == step:
                 break
-            client.post(reverse("nomination_step", kwargs={"token": token, "step": earlier}), answer)
-        response = client.post(reverse("nomination_step", kwargs={"token": token, "step": step}), data)
+            client.post(reverse("nomination_step", kwargs={"step": earlier}), answer)
+        response = client.post(reverse("nomination_step", kwargs={"step": step}), data)
         page = response.content.decode()
         assert response.status_code == 200
         assert '<h2 class="govuk-error-summary__title">There is a problem</h2>' in page
@@ -195,7 +199,7 @@ class TestTheLink:
     def test_a_used_link_says_so_and_offers_a_new_one(self, client):
         school = SchoolFactory()
         token = request_link(client, school)
-        walk(client, token, YES_JANE)
+        walk(client, YES_JANE)
         someone_else = Client()  # the browser that used it is shown what it did instead
         response = someone_else.get(reverse("nomination_start", kwargs={"token": token}))
         assert response.status_code == 410
@@ -204,12 +208,12 @@ class TestTheLink:
 
     def test_an_expired_link_says_so(self, client):
         school = SchoolFactory()
-        token = request_link(client, school)
+        request_link(client, school)
         long_ago = timezone.now() - datetime.timedelta(days=22)
         NominationLink.objects.filter(school=school).update(
             created_at=long_ago, expires_at=long_ago + datetime.timedelta(days=21)
         )
-        response = client.get(reverse("nomination_step", kwargs={"token": token, "step": "expects-ects"}))
+        response = client.get(reverse("nomination_step", kwargs={"step": "expects-ects"}))
         assert response.status_code == 410
         assert "This link has expired" in response.content.decode()
 
@@ -218,14 +222,14 @@ class TestTheLink:
 
     def test_replacing_the_tutor_ends_their_access_at_once_and_tells_them(self, client):
         school = SchoolFactory()
-        walk(client, request_link(client, school), YES_JANE)
+        request_link(client, school)
+        walk(client, YES_JANE)
         NominationLink.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=6))
         token = request_link(client, school)
-        start = client.get(reverse("nomination_start", kwargs={"token": token}))
+        start = client.get(reverse("nomination_start", kwargs={"token": token}), follow=True)
         assert "Your school's induction tutor is <strong>Jane Tutor</strong>" in start.content.decode()
         walk(
             client,
-            token,
             {
                 **YES_JANE,
                 "tutor-name": {"full_name": "Raj Newtutor"},
@@ -242,8 +246,10 @@ class TestTheLink:
 
     def test_one_person_can_be_tutor_for_several_schools(self, client):
         first, second = SchoolFactory(), SchoolFactory()
-        walk(client, request_link(client, first), YES_JANE)
-        walk(client, request_link(client, second), YES_JANE)
+        request_link(client, first)
+        walk(client, YES_JANE)
+        request_link(client, second)
+        walk(client, YES_JANE)
         assert (
             SchoolAccess.objects.filter(
                 user__email="jane.tutor@school.example.org", ended_at__isnull=True
@@ -254,10 +260,10 @@ class TestTheLink:
 
 def test_submitting_the_same_answers_twice_nominates_once(client):
     school = SchoolFactory()
-    token = request_link(client, school)
+    request_link(client, school)
     for step, data in YES_JANE.items():
-        client.post(reverse("nomination_step", kwargs={"token": token, "step": step}), data)
-    check_answers = reverse("nomination_step", kwargs={"token": token, "step": "check-answers"})
+        client.post(reverse("nomination_step", kwargs={"step": step}), data)
+    check_answers = reverse("nomination_step", kwargs={"step": "check-answers"})
     first = client.post(check_answers)
     second = client.post(check_answers)  # a double click on Confirm
     assert first["Location"] == second["Location"] == reverse("nomination_done")
@@ -269,7 +275,8 @@ def test_nominating_spends_every_other_link_the_school_was_sent(client):
     school = SchoolFactory()
     older = request_link(client, school)
     NominationLink.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=6))
-    walk(client, request_link(client, school), YES_JANE)
+    request_link(client, school)
+    walk(client, YES_JANE)
     response = Client().get(reverse("nomination_start", kwargs={"token": older}))
     assert response.status_code == 410
     assert not NominationLink.objects.filter(school=school, used_at__isnull=True).exists()
@@ -290,7 +297,22 @@ def test_with_registration_closed_a_no_is_not_claimed_as_recorded_and_the_link_s
     open_contract_period.save()
     school = SchoolFactory()
     token = request_link(client, school)
-    response = walk(client, token, {"expects-ects": {"expects_ects": "no"}})
+    response = walk(client, {"expects-ects": {"expects_ects": "no"}})
     assert "Registration is closed at the moment" in response.content.decode()
     assert not SchoolContractPeriodChoice.objects.exists()
-    assert client.get(reverse("nomination_start", kwargs={"token": token})).status_code == 200
+    assert client.get(reverse("nomination_start", kwargs={"token": token}), follow=True).status_code == 200
+
+
+def test_the_token_stays_out_of_the_pages_after_the_emailed_link(client):
+    token = request_link(client, SchoolFactory())
+    response = walk(client, YES_JANE)
+    assert token not in response["Location"]
+    for step in YES_JANE:
+        assert token not in reverse("nomination_step", kwargs={"step": step})
+
+
+def test_the_questions_need_the_link_opened_in_this_browser(client):
+    request_link(client, SchoolFactory())
+    response = Client().get(reverse("nomination_step", kwargs={"step": "expects-ects"}))
+    assert response.status_code == 403
+    assert "Open the link from your email" in response.content.decode()
