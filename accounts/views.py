@@ -1,8 +1,5 @@
 """Signing in by emailed link, the privacy notice, signing out."""
 
-import ipaddress
-
-from django.conf import settings
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -10,22 +7,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts import services
 from accounts.forms import SignInForm
+from core.http import client_ip
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
-def client_ip(request) -> str | None:
-    """The client's address. X-Forwarded-For is the client's to write, except the entries our own
-    proxies appended: with TRUSTED_PROXY_HOPS proxies in front, the client is that many from the end."""
-    hops = settings.TRUSTED_PROXY_HOPS
-    forwarded = [
-        part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
-    ]
-    candidate = forwarded[-hops] if hops and len(forwarded) >= hops else request.META.get("REMOTE_ADDR")
-    try:
-        return str(ipaddress.ip_address(candidate or ""))
-    except ValueError:
-        return None
 
 
 @require_http_methods(["GET", "POST"])

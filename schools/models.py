@@ -124,13 +124,17 @@ class NominationLink(models.Model):
     requests per school."""
 
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="nomination_links")
+    requested_from = models.GenericIPAddressField(null=True, blank=True)
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(db_default=Now())
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["school", "created_at"])]
+        indexes = [
+            models.Index(fields=["school", "created_at"]),
+            models.Index(fields=["requested_from", "created_at"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(expires_at__gt=F("created_at")), name="nomination_link_expires_after_creation"

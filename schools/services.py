@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import formats, timezone
 
@@ -177,6 +177,11 @@ def _import_batch(batch: list[tuple[int, gias.GiasSchool]], *, result: ImportRes
 NOMINATION_LINK_LIFETIME = datetime.timedelta(days=21)
 # A headteacher who lost the email can ask again soon; nobody can fill a school's inbox.
 NOMINATION_LIMITS = (Limit(1, datetime.timedelta(minutes=5)), Limit(5, datetime.timedelta(days=1)))
+# Per IP address: a local authority officer may ask for many schools, a script for every school may not.
+NOMINATION_LIMITS_PER_IP_ADDRESS = (
+    Limit(30, datetime.timedelta(hours=1)),
+    Limit(100, datetime.timedelta(days=1)),
+)
 HEADTEACHER = Actor.system("Headteacher, by nomination link")
 
 
@@ -199,7 +204,7 @@ def nomination_refusal(school: School) -> str | None:
 
 
 @transaction.atomic
-def send_nomination_link(*, school: School) -> datetime.datetime | None:
+def send_nomination_link(*, school: School, ip_address: str | None = None) -> datetime.datetime | None:
     """Email the school's GIAS address a link to nominate its induction tutor.
 
     Raises CannotNominate for a school that cannot use the service. Returns when the school may
@@ -210,14 +215,28 @@ def send_nomination_link(*, school: School) -> datetime.datetime | None:
     now = timezone.now()
     # Lock the school's row so two requests at once cannot both slip under the limit.
     School.objects.select_for_update().get(pk=school.pk)
-    earlier = school.nomination_links.filter(created_at__gt=now - datetime.timedelta(days=1))
+    a_day_ago = now - datetime.timedelta(days=1)
+    earlier = school.nomination_links.filter(created_at__gt=a_day_ago)
     if wait_until := next_allowed_at(
         earlier.values_list("created_at", flat=True), NOMINATION_LIMITS, now=now
     ):
         return wait_until
+    if ip_address:
+        with connection.cursor() as cursor:  # one request at a time per IP address, as for the school
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"nominate-ip:{ip_address}"]
+            )
+        from_here = NominationLink.objects.filter(requested_from=ip_address, created_at__gt=a_day_ago)
+        limits = NOMINATION_LIMITS_PER_IP_ADDRESS
+        if wait_until := next_allowed_at(from_here.values_list("created_at", flat=True), limits, now=now):
+            return wait_until
     token, token_hash = new_token()
     link = NominationLink.objects.create(
-        school=school, token_hash=token_hash, created_at=now, expires_at=now + NOMINATION_LINK_LIFETIME
+        school=school,
+        requested_from=ip_address,
+        token_hash=token_hash,
+        created_at=now,
+        expires_at=now + NOMINATION_LINK_LIFETIME,
     )
     queue_email(
         to=school.contact_email,

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core.http import client_ip
 from core.wizard import Step, Wizard, WizardView
 from schools import queries, services
 from schools.forms import (
@@ -67,7 +68,7 @@ def confirm_school(request, urn: int):
         return render(request, "schools/nominate/cannot_nominate.html", {"school": school, "reason": reason})
     if request.method == "POST":
         try:
-            wait_until = services.send_nomination_link(school=school)
+            wait_until = services.send_nomination_link(school=school, ip_address=client_ip(request))
         except services.CannotNominate as refusal:  # the school changed since the check above
             return render(
                 request, "schools/nominate/cannot_nominate.html", {"school": school, "reason": refusal.reason}

@@ -316,3 +316,21 @@ def test_the_questions_need_the_link_opened_in_this_browser(client):
     response = Client().get(reverse("nomination_step", kwargs={"step": "expects-ects"}))
     assert response.status_code == 403
     assert "Open the link from your email" in response.content.decode()
+
+
+def test_one_ip_address_cannot_email_every_school(client):
+    schools = [SchoolFactory() for _ in range(31)]
+    for school in schools[:30]:
+        response = client.post(
+            reverse("nomination_confirm_school", kwargs={"urn": school.urn}), REMOTE_ADDR="198.51.100.4"
+        )
+        assert response.status_code == 302
+    refused = client.post(
+        reverse("nomination_confirm_school", kwargs={"urn": schools[30].urn}), REMOTE_ADDR="198.51.100.4"
+    )
+    assert refused.status_code == 429
+    elsewhere = client.post(
+        reverse("nomination_confirm_school", kwargs={"urn": schools[30].urn}), REMOTE_ADDR="198.51.100.5"
+    )
+    assert elsewhere.status_code == 302
+    assert NominationLink.objects.filter(requested_from="198.51.100.4").count() == 30
