@@ -155,8 +155,13 @@ class Wizard:
 
     @staticmethod
     def display_value(form_field: forms.Field, value: Any) -> str:
-        choices = dict(getattr(form_field, "choices", []) or [])
-        return str(choices.get(value, value) if value not in (None, "") else "")
+        """What the user chose, as they saw it: a choice's label rather than its stored value."""
+        if value in (None, ""):
+            return ""
+        if isinstance(value, list | tuple):
+            return ", ".join(Wizard.display_value(form_field, item) for item in value)
+        choices = {str(key): label for key, label in (getattr(form_field, "choices", None) or [])}
+        return str(choices.get(str(value), value))
 
     def done(self) -> HttpResponse:
         """Make the journey's one write from the cleaned answers and say where to go next."""
@@ -231,7 +236,8 @@ class WizardView(View):
 
     @staticmethod
     def _is_multiple(step: Step, name: str) -> bool:
-        return isinstance(step.form_class.base_fields[name], forms.MultipleChoiceField)
+        """Whether the field takes several values (checkboxes, a multiple select, model or not)."""
+        return step.form_class.base_fields[name].widget.allow_multiple_selected
 
     def context(self, **extra) -> dict[str, Any]:
         return {"wizard": self.wizard, "back_url": self.back_url(), **extra}
