@@ -237,7 +237,7 @@ class WizardView(View):
     @staticmethod
     def _is_multiple(step: Step, name: str) -> bool:
         """Whether the field takes several values (checkboxes, a multiple select, model or not)."""
-        return step.form_class.base_fields[name].widget.allow_multiple_selected
+        return getattr(step.form_class.base_fields[name].widget, "allow_multiple_selected", False)
 
     def context(self, **extra) -> dict[str, Any]:
         return {"wizard": self.wizard, "back_url": self.back_url(), **extra}
