@@ -1,5 +1,4 @@
-from core.forms import GovukForm
-from schools.forms import EmailAddressField
+from core.forms import EmailAddressField, GovukForm
 
 
 class SignInForm(GovukForm):

@@ -1,11 +1,8 @@
 from django import forms
 from django.urls import reverse_lazy
 
-from core.forms import GovukForm
+from core.forms import EmailAddressField, FullNameField, GovukForm
 from schools.models import ExpectsECTs
-
-FULL_NAME_MAX = 200
-EMAIL_MAX = 254
 
 
 class FindSchoolForm(GovukForm):
@@ -35,35 +32,6 @@ class ExpectsECTsForm(GovukForm):
             "required": "Select whether you expect any early career teachers to join your school"
         },
     )
-
-
-class FullNameField(forms.CharField):
-    def __init__(self, *, label: str, required_message: str, **kwargs):
-        super().__init__(
-            label=label,
-            max_length=FULL_NAME_MAX,
-            error_messages={
-                "required": required_message,
-                "max_length": f"Full name must be {FULL_NAME_MAX} characters or fewer",
-            },
-            **kwargs,
-        )
-
-
-class EmailAddressField(forms.EmailField):
-    def __init__(self, *, label: str, required_message: str, **kwargs):
-        super().__init__(
-            label=label,
-            max_length=EMAIL_MAX,
-            error_messages={
-                "required": required_message,
-                "invalid": "Enter an email address in the correct format, like name@example.com",
-                "max_length": f"Email address must be {EMAIL_MAX} characters or fewer",
-            },
-            **kwargs,
-        )
-        # Off: these ask for someone else's address, which the browser must not fill with yours.
-        self.widget.attrs.update(autocomplete="off", spellcheck="false")
 
 
 class InductionTutorNameForm(GovukForm):
