@@ -49,6 +49,9 @@ class Wizard:
     def __init__(self, request: HttpRequest, *, key: str):
         self.request = request
         self.session_key = f"wizard:{type(self).__name__}:{key}"
+        # Answers validated this request, by step: the path is worked out many times a page.
+        self._cleaned: dict[str, dict[str, Any] | None] = {}
+        self.answers_kept = False
 
     # --- answers ------------------------------------------------------------------------------
 
@@ -58,9 +61,15 @@ class Wizard:
 
     def store(self, step: Step, data: dict[str, Any]) -> None:
         self.request.session[self.session_key] = {**self.answers, step.name: data}
+        self._cleaned.clear()
 
     def clear(self) -> None:
         self.request.session.pop(self.session_key, None)
+        self._cleaned.clear()
+
+    def keep_answers(self) -> None:
+        """Called by `done()` when it could not finish: the answers stay, to be checked again."""
+        self.answers_kept = True
 
     def form_kwargs(self, step: Step) -> dict[str, Any]:
         return {}
@@ -75,8 +84,10 @@ class Wizard:
         step = self.step(step_name)
         if step.name not in self.answers:
             return None
-        form = self.bound_form(step)
-        return form.cleaned_data if form.is_valid() else None
+        if step.name not in self._cleaned:
+            form = self.bound_form(step)
+            self._cleaned[step.name] = form.cleaned_data if form.is_valid() else None
+        return self._cleaned[step.name]
 
     # --- the path -----------------------------------------------------------------------------
 
@@ -164,7 +175,8 @@ class Wizard:
         return str(choices.get(str(value), value))
 
     def done(self) -> HttpResponse:
-        """Make the journey's one write from the cleaned answers and say where to go next."""
+        """Make the journey's one write from the cleaned answers and say where to go next (or,
+        when the write is refused, call keep_answers() and send the user back to them)."""
         raise NotImplementedError
 
     def all_cleaned(self) -> dict[str, Any]:
@@ -215,7 +227,8 @@ class WizardView(View):
     def post(self, request, *args, **kwargs):
         if self.step_name == CHECK_ANSWERS:
             response = self.wizard.done()
-            self.wizard.clear()
+            if not self.wizard.answers_kept:
+                self.wizard.clear()
             return response
         step = self.wizard.step(self.step_name)
         submitted = {

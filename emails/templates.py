@@ -200,6 +200,21 @@ Department for Education
 """,
             secret=("sign_in_url",),
         ),
+        _template(
+            "school_left_lead_provider",
+            personalisation=("lead_provider_name", "school_name", "urn", "academic_year", "now_runs"),
+            subject="((school_name)) (URN ((urn))) has changed its training for ((academic_year))",
+            body=f"""
+To ((lead_provider_name))
+
+((school_name)) (URN ((urn))) has told us it will no longer train its early career teachers with you in ((academic_year)). It will now ((now_runs)).
+
+If you had agreed a partnership with the school for ((academic_year)), contact the school to confirm what happens next. Do not make declarations for its new early career teachers and mentors.
+
+{SERVICE_NAME}
+Department for Education
+""",
+        ),
     )
 }
 

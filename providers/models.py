@@ -43,6 +43,10 @@ class ContractPeriod(models.Model):
 class LeadProvider(models.Model):
     api_id = models.UUIDField("API ID", default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=120, unique=True)
+    email = models.EmailField(
+        blank=True,
+        help_text="Where we tell the lead provider about schools' changes (for example a school leaving it).",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -131,7 +135,9 @@ class SchoolPartnership(models.Model):
 class AppropriateBody(models.Model):
     class BodyType(models.TextChoices):
         TEACHING_SCHOOL_HUB = "teaching_school_hub", "Teaching school hub"
-        NATIONAL = "national", "National body"
+        # The two national bodies, each for the schools no hub serves.
+        INDEPENDENT_SCHOOLS = "independent_schools", "National body for independent schools (ISTIP)"
+        SCHOOLS_OVERSEAS = "schools_overseas", "National body for British schools overseas (ESP)"
         LOCAL_AUTHORITY = "local_authority", "Local authority (legacy)"
 
     name = models.CharField(max_length=200, unique=True)
@@ -141,6 +147,14 @@ class AppropriateBody(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "appropriate bodies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["body_type"],
+                condition=Q(body_type__in=["independent_schools", "schools_overseas"]),
+                name="one_national_body_of_each_kind",
+                violation_error_message="There is already a national body of this kind.",
+            ),
+        ]
 
     def __str__(self):
         return self.name

@@ -130,3 +130,21 @@ def decide_funding_eligibility(
     return FundingEligibility(
         False, f"Neither state-funded nor section 41 approved (type: {establishment_type or 'none'})"
     )
+
+
+# Independent schools: their appropriate body may be ISTIP rather than a teaching school hub.
+INDEPENDENT_TYPES = frozenset({"Other independent school", "Other independent special school"})
+
+
+def is_independent(establishment_type: str) -> bool:
+    return establishment_type in INDEPENDENT_TYPES
+
+
+def why_not_funded(*, is_open: bool, region: str, establishment_type: str) -> str:
+    """Why a school that is not eligible for funded training is not, in words for the school
+    ("... because {reason}")."""
+    if not is_open:
+        return "it is closed"
+    if not is_in_england(region=region, establishment_type=establishment_type):
+        return "it is not in England"
+    return "it is not state-funded"

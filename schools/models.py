@@ -151,15 +151,40 @@ class ExpectsECTs(models.TextChoices):
     NOT_SURE = "not_sure", "We do not know yet"
 
 
+class YearProgramme(models.TextChoices):
+    """A school's answer to "How do you want to run your training?" for one contract period."""
+
+    PROVIDER_LED = "provider_led", "Training provider, funded by the DfE"
+    SCHOOL_LED = "school_led", "Your own programme"
+    NO_ECTS = "no_ects", "No early career teachers expected"
+
+
 class SchoolContractPeriodChoice(models.Model):
-    """What a school told us about one contract period: whether it expects ECTs (and, from the
-    set-up journey, how it will run training)."""
+    """What a school told us about one contract period: whether it expects ECTs and, once it has
+    set the year up, how it will run training, with which lead provider and appropriate body.
+
+    A headteacher's nomination records only `expects_ects`; `programme` stays blank until the
+    induction tutor sets the year up. The lead provider is the school's expression of interest:
+    the lead provider confirms it (with a delivery partner) as a school partnership.
+    """
 
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="contract_period_choices")
     contract_period = models.ForeignKey(
         "providers.ContractPeriod", on_delete=models.PROTECT, related_name="+"
     )
     expects_ects = models.CharField("Expects ECTs", max_length=10, choices=ExpectsECTs.choices)
+    programme = models.CharField(max_length=20, choices=YearProgramme.choices, blank=True)
+    lead_provider = models.ForeignKey(
+        "providers.ActiveLeadProvider",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="school_choices",
+        help_text="The lead provider the school chose (its expression of interest) in this contract period.",
+    )
+    appropriate_body = models.ForeignKey(
+        "providers.AppropriateBody", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(db_default=Now())
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -168,7 +193,36 @@ class SchoolContractPeriodChoice(models.Model):
             models.UniqueConstraint(
                 fields=["school", "contract_period"], name="one_choice_per_school_and_contract_period"
             ),
+            # "No ECTs expected" is one answer, whichever question gave it.
+            models.CheckConstraint(
+                condition=Q(expects_ects=ExpectsECTs.NO, programme=YearProgramme.NO_ECTS)
+                | (~Q(expects_ects=ExpectsECTs.NO) & ~Q(programme=YearProgramme.NO_ECTS)),
+                name="choice_no_ects_is_one_answer",
+                violation_error_message="A school that expects no ECTs runs no programme, and the reverse.",
+            ),
+            models.CheckConstraint(
+                condition=Q(programme=YearProgramme.PROVIDER_LED, lead_provider__isnull=False)
+                | (~Q(programme=YearProgramme.PROVIDER_LED) & Q(lead_provider__isnull=True)),
+                name="choice_provider_led_names_a_lead_provider",
+                violation_error_message="Provider-led training needs a lead provider; other programmes have none.",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    programme__in=[YearProgramme.PROVIDER_LED, YearProgramme.SCHOOL_LED],
+                    appropriate_body__isnull=False,
+                )
+                | (
+                    ~Q(programme__in=[YearProgramme.PROVIDER_LED, YearProgramme.SCHOOL_LED])
+                    & Q(appropriate_body__isnull=True)
+                ),
+                name="choice_training_has_an_appropriate_body",
+                violation_error_message="A school running training needs an appropriate body.",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.school} in {self.contract_period}: expects ECTs {self.get_expects_ects_display()}"
+        return f"{self.school} in {self.contract_period}: {self.get_programme_display() or 'not set up'}"
+
+    @property
+    def is_set_up(self) -> bool:
+        return bool(self.programme)

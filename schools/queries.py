@@ -1,12 +1,18 @@
-"""Reads about schools: finding one, and who may manage which."""
+"""Reads about schools: finding one, who may manage which, and what each set up for each year."""
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+import datetime
+
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Replace, Upper
 from django.http import Http404
 
 from accounts.models import User
 from core.tokens import hash_token
-from schools.models import NominationLink, School, SchoolAccess, SchoolRole
+from participants.models import ECTAtSchoolPeriod, MentorAtSchoolPeriod
+from providers.models import ContractPeriod, SchoolPartnership
+from providers.queries import contract_period_for_registration
+from schools import eligibility
+from schools.models import NominationLink, School, SchoolAccess, SchoolContractPeriodChoice, SchoolRole
 
 SEARCH_RESULTS = 20
 
@@ -68,3 +74,102 @@ def nomination_link(token: str) -> NominationLink | None:
 
 def nomination_link_by_id(link_id: int | None) -> NominationLink | None:
     return NominationLink.objects.select_related("school").filter(pk=link_id).first() if link_id else None
+
+
+# --- A school's years -------------------------------------------------------------------------
+
+
+def choice_for(school: School, contract_period: ContractPeriod) -> SchoolContractPeriodChoice | None:
+    """What the school told us about this year, with its lead provider and appropriate body."""
+    return (
+        SchoolContractPeriodChoice.objects.select_related(
+            "lead_provider__lead_provider", "appropriate_body", "contract_period"
+        )
+        .filter(school=school, contract_period=contract_period)
+        .first()
+    )
+
+
+def year_needing_set_up(school: School, today: datetime.date) -> ContractPeriod | None:
+    """The contract period open for registration when the school has not yet set it up."""
+    contract_period = contract_period_for_registration(today)
+    if contract_period is None:
+        return None
+    choice = choice_for(school, contract_period)
+    return None if choice and choice.is_set_up else contract_period
+
+
+def previous_partnership(school: School, contract_period: ContractPeriod) -> SchoolPartnership | None:
+    """The school's partnership in its latest earlier year that had one (what a returning school
+    may keep): the one with the lead provider it chose that year when it had several."""
+    chose_this_lead_provider = SchoolContractPeriodChoice.objects.filter(
+        school=school,
+        lead_provider=OuterRef("lead_provider_delivery_partnership__active_lead_provider"),
+    )
+    return (
+        SchoolPartnership.objects.select_related(
+            "lead_provider_delivery_partnership__active_lead_provider__lead_provider",
+            "lead_provider_delivery_partnership__active_lead_provider__contract_period",
+            "lead_provider_delivery_partnership__delivery_partner",
+        )
+        .filter(
+            school=school,
+            lead_provider_delivery_partnership__active_lead_provider__contract_period__year__lt=contract_period.year,
+        )
+        .annotate(chosen=Exists(chose_this_lead_provider))
+        .order_by(
+            "-lead_provider_delivery_partnership__active_lead_provider__contract_period__year",
+            "-chosen",
+            "-pk",
+        )
+        .first()
+    )
+
+
+def partnership_in(
+    school: School, contract_period: ContractPeriod, *, lead_provider_id: int
+) -> SchoolPartnership | None:
+    """The school's confirmed partnership with this lead provider in this year, if it has one."""
+    return (
+        SchoolPartnership.objects.select_related("lead_provider_delivery_partnership__delivery_partner")
+        .filter(
+            school=school,
+            lead_provider_delivery_partnership__active_lead_provider__contract_period=contract_period,
+            lead_provider_delivery_partnership__active_lead_provider__lead_provider_id=lead_provider_id,
+        )
+        .order_by("-pk")
+        .first()
+    )
+
+
+def years_for(school: School) -> list[ContractPeriod]:
+    """The academic years the school has data for, newest first: years it answered for, had a
+    partnership in, or had an ECT or mentor in."""
+
+    def during_year(model):
+        return model.objects.filter(school=school, started_on__lte=OuterRef("finished_on")).filter(
+            Q(finished_on__isnull=True) | Q(finished_on__gte=OuterRef("started_on"))
+        )
+
+    return list(
+        ContractPeriod.objects.filter(
+            Exists(SchoolContractPeriodChoice.objects.filter(school=school, contract_period=OuterRef("pk")))
+            | Exists(
+                SchoolPartnership.objects.filter(
+                    school=school,
+                    lead_provider_delivery_partnership__active_lead_provider__contract_period=OuterRef("pk"),
+                )
+            )
+            | Exists(during_year(ECTAtSchoolPeriod))
+            | Exists(during_year(MentorAtSchoolPeriod))
+        ).order_by("-year")
+    )
+
+
+def funding_refusal(school: School) -> str | None:
+    """Why the school cannot have funded training, as recorded; None when it can."""
+    if school.eligible_for_funding:
+        return None
+    return eligibility.why_not_funded(
+        is_open=school.is_open, region=school.region, establishment_type=school.establishment_type
+    )

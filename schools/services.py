@@ -1,4 +1,5 @@
-"""Changes to schools: the GIAS import, nominating an induction tutor, and who may manage a school.
+"""Changes to schools: the GIAS import, nominating an induction tutor, who may manage a school,
+and how it runs training each year.
 Each function makes its change and records its events in one transaction."""
 
 import datetime
@@ -16,7 +17,14 @@ from audit.services import Actor, record_event
 from core.pacing import Limit, next_allowed_at
 from core.tokens import new_token
 from emails.services import queue_email
-from providers.queries import contract_period_for_registration
+from providers.models import (
+    ActiveLeadProvider,
+    AppropriateBody,
+    ContractPeriod,
+    LeadProvider,
+    SchoolPartnership,
+)
+from providers.queries import contract_period_for_registration, pairing_in
 from schools import eligibility, gias
 from schools.models import (
     ExpectsECTs,
@@ -25,6 +33,7 @@ from schools.models import (
     SchoolAccess,
     SchoolContractPeriodChoice,
     SchoolRole,
+    YearProgramme,
 )
 from schools.queries import current_access
 
@@ -304,7 +313,14 @@ def nominate_induction_tutor(
         raise NoContractPeriodOpen
     if expects_ects == ExpectsECTs.NO:
         return None
-    tutor = _user_for(email=email, full_name=full_name)
+    return _appoint_induction_tutor(
+        school=school, tutor=_user_for(email=email, full_name=full_name), actor=HEADTEACHER, now=now
+    )
+
+
+def _appoint_induction_tutor(*, school: School, tutor: User, actor: Actor, now: datetime.datetime) -> User:
+    """Make `tutor` the induction tutor: anyone who was tutor before loses access at once and is
+    told by email, and the new tutor is emailed a sign-in link."""
     previous = current_access(school).filter(role=SchoolRole.INDUCTION_TUTOR).first()
     if previous and previous.user_id == tutor.pk:
         _email_tutor_a_sign_in_link(tutor=tutor, school=school, now=now)
@@ -323,7 +339,7 @@ def nominate_induction_tutor(
         user=tutor, school=school, role=SchoolRole.INDUCTION_TUTOR, started_at=now
     )
     record_event(
-        actor=HEADTEACHER,
+        actor=actor,
         event_type="induction_tutor_nominated",
         heading=f"{tutor.full_name} nominated as induction tutor"
         + (f", replacing {previous.user.full_name}" if previous else ""),
@@ -348,28 +364,238 @@ def _email_tutor_a_sign_in_link(*, tutor: User, school: School, now: datetime.da
 
 
 def record_expected_ects(*, school: School, expects_ects: str, actor: Actor) -> bool:
-    """Record the school's answer for the contract period open for registration. False when no
-    period is open, so there is nothing to record it against (callers must not claim otherwise)."""
+    """Record the headteacher's answer for the contract period open for registration. False when no
+    period is open, so there is nothing to record it against (callers must not claim otherwise).
+
+    "No" is the whole answer for the year. Otherwise the tutor's set-up stands, except that a year
+    set up as "no ECTs" needs setting up again."""
     contract_period = contract_period_for_registration(timezone.localdate())
     if contract_period is None:
         return False
-    choice, created = SchoolContractPeriodChoice.objects.get_or_create(
-        school=school, contract_period=contract_period, defaults={"expects_ects": expects_ects}
+    choice = _locked_choice(school, contract_period)
+    if expects_ects == ExpectsECTs.NO:
+        answer = YearAnswer(ExpectsECTs.NO, YearProgramme.NO_ECTS)
+    elif choice is None or choice.programme in ("", YearProgramme.NO_ECTS):
+        answer = YearAnswer(expects_ects, "")
+    else:
+        answer = YearAnswer(expects_ects, choice.programme, choice.lead_provider, choice.appropriate_body)
+    _save_year_answer(
+        school=school, contract_period=contract_period, choice=choice, answer=answer, actor=actor
     )
-    before = None if created else choice.expects_ects
-    if not created and before != expects_ects:
-        choice.expects_ects = expects_ects
-        choice.save(update_fields=["expects_ects", "updated_at"])
-    if created or before != expects_ects:
+    return True
+
+
+# --- Setting up a year's training --------------------------------------------------------------
+
+
+class NotEligibleForFunding(Exception):
+    """Provider-led training asked for by a school that cannot have funded training."""
+
+
+class LeadProviderNotActive(Exception):
+    """A lead provider that is not contracted in the year asked for."""
+
+
+class PairingEnded(Exception):
+    """Last year's lead provider and delivery partner no longer work together this year."""
+
+
+@dataclass(frozen=True)
+class YearAnswer:
+    expects_ects: str
+    programme: str
+    lead_provider: ActiveLeadProvider | None = None
+    appropriate_body: AppropriateBody | None = None
+
+
+@transaction.atomic
+def set_up_training(
+    *,
+    school: School,
+    contract_period: ContractPeriod,
+    set_up_by: User,
+    expects_ects: str,
+    programme: str = "",
+    lead_provider: LeadProvider | None = None,
+    appropriate_body: AppropriateBody | None = None,
+    keep_partnership: SchoolPartnership | None = None,
+) -> SchoolContractPeriodChoice:
+    """Record how the school runs training in a contract period (first time, or a change).
+
+    "No ECTs" from either question is one answer. `keep_partnership` is last year's partnership,
+    kept: its lead provider and delivery partner carry over into this year as a partnership, when
+    they still work together (else PairingEnded). A lead provider the school leaves is told by
+    email. Also remembers the choices as the school's defaults for next time.
+    """
+    school = School.objects.select_for_update().get(pk=school.pk)
+    actor = Actor.school_user(set_up_by)
+    if expects_ects == ExpectsECTs.NO or programme == YearProgramme.NO_ECTS:
+        answer = YearAnswer(ExpectsECTs.NO, YearProgramme.NO_ECTS)
+    else:
+        if keep_partnership is not None:
+            programme = YearProgramme.PROVIDER_LED
+            lead_provider = (
+                keep_partnership.lead_provider_delivery_partnership.active_lead_provider.lead_provider
+            )
+        active = None
+        if programme == YearProgramme.PROVIDER_LED:
+            if not school.eligible_for_funding:
+                raise NotEligibleForFunding
+            active = ActiveLeadProvider.objects.filter(
+                lead_provider=lead_provider, contract_period=contract_period
+            ).first()
+            if active is None:
+                raise LeadProviderNotActive
+        answer = YearAnswer(expects_ects, programme, active, appropriate_body)
+    if keep_partnership is not None and answer.programme == YearProgramme.PROVIDER_LED:
+        _carry_over_partnership(
+            school=school, contract_period=contract_period, kept=keep_partnership, actor=actor
+        )
+    choice = _save_year_answer(
+        school=school,
+        contract_period=contract_period,
+        choice=_locked_choice(school, contract_period),
+        answer=answer,
+        actor=actor,
+    )
+    if answer.programme != YearProgramme.NO_ECTS:
+        school.last_chosen_training_programme = answer.programme
+        school.last_chosen_appropriate_body = answer.appropriate_body
+        if answer.lead_provider is not None:
+            school.last_chosen_lead_provider = answer.lead_provider.lead_provider
+        school.save(
+            update_fields=[
+                "last_chosen_training_programme",
+                "last_chosen_appropriate_body",
+                "last_chosen_lead_provider",
+                "updated_at",
+            ]
+        )
+    return choice
+
+
+def _locked_choice(school: School, contract_period: ContractPeriod) -> SchoolContractPeriodChoice | None:
+    return (
+        SchoolContractPeriodChoice.objects.select_for_update(of=("self",))
+        .select_related("lead_provider__lead_provider", "appropriate_body")
+        .filter(school=school, contract_period=contract_period)
+        .first()
+    )
+
+
+def _carry_over_partnership(
+    *, school: School, contract_period: ContractPeriod, kept: SchoolPartnership, actor: Actor
+) -> SchoolPartnership:
+    last_year = kept.lead_provider_delivery_partnership
+    pairing = pairing_in(
+        contract_period,
+        lead_provider_id=last_year.active_lead_provider.lead_provider_id,
+        delivery_partner_id=last_year.delivery_partner_id,
+    )
+    if pairing is None:
+        raise PairingEnded
+    partnership, created = SchoolPartnership.objects.get_or_create(
+        school=school, lead_provider_delivery_partnership=pairing
+    )
+    if created:
         record_event(
             actor=actor,
-            event_type="expected_ects_recorded",
-            heading=f"Expects ECTs in {contract_period}: {choice.get_expects_ects_display()}",
+            event_type="school_partnership_carried_over",
+            heading=f"Kept {pairing.active_lead_provider.lead_provider} with {pairing.delivery_partner} "
+            f"for {contract_period}",
+            school=school,
+            subject=partnership,
+        )
+    return partnership
+
+
+def _describe(answer: YearAnswer | SchoolContractPeriodChoice | None) -> dict[str, str | None]:
+    if answer is None:
+        return {"expects_ects": None, "programme": None, "lead_provider": None, "appropriate_body": None}
+    return {
+        "expects_ects": answer.expects_ects,
+        "programme": answer.programme or None,
+        "lead_provider": answer.lead_provider.lead_provider.name if answer.lead_provider else None,
+        "appropriate_body": answer.appropriate_body.name if answer.appropriate_body else None,
+    }
+
+
+def _save_year_answer(
+    *,
+    school: School,
+    contract_period: ContractPeriod,
+    choice: SchoolContractPeriodChoice | None,
+    answer: YearAnswer,
+    actor: Actor,
+) -> SchoolContractPeriodChoice:
+    """Write the year's answer with an event of what changed; tell a lead provider the school left."""
+    before, after = _describe(choice), _describe(answer)
+    if choice is None:
+        choice = SchoolContractPeriodChoice(school=school, contract_period=contract_period)
+    left = choice.lead_provider if choice.lead_provider_id else None
+    choice.expects_ects = answer.expects_ects
+    choice.programme = answer.programme
+    choice.lead_provider = answer.lead_provider
+    choice.appropriate_body = answer.appropriate_body
+    choice.save()
+    changes = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
+    if changes:
+        record_event(
+            actor=actor,
+            event_type="training_set_up" if before["programme"] is None else "training_changed",
+            heading=f"Training for {contract_period}: {choice.get_programme_display() or 'not set up yet'}"
+            + (f" with {answer.lead_provider.lead_provider}" if answer.lead_provider else ""),
             school=school,
             subject=choice,
-            changes={"expects_ects": [before, expects_ects]},
+            changes=changes,
         )
-    return True
+    if left is not None and (answer.lead_provider is None or answer.lead_provider.pk != left.pk):
+        _tell_lead_provider_school_left(
+            left.lead_provider, school=school, contract_period=contract_period, choice=choice
+        )
+    return choice
+
+
+def _tell_lead_provider_school_left(
+    lead_provider: LeadProvider,
+    *,
+    school: School,
+    contract_period: ContractPeriod,
+    choice: SchoolContractPeriodChoice,
+) -> None:
+    if not lead_provider.email:
+        return  # support see the change in the school's timeline; the API shows it too
+    if choice.programme == YearProgramme.PROVIDER_LED:
+        now_runs = f"work with {choice.lead_provider.lead_provider}"
+    elif choice.programme == YearProgramme.SCHOOL_LED:
+        now_runs = "deliver its own programme"
+    elif choice.programme == YearProgramme.NO_ECTS:
+        now_runs = "have no early career teachers"
+    else:
+        now_runs = "decide again how to run its training"
+    queue_email(
+        to=lead_provider.email,
+        template="school_left_lead_provider",
+        personalisation={
+            "lead_provider_name": lead_provider.name,
+            "school_name": school.name,
+            "urn": str(school.urn),
+            "academic_year": str(contract_period),
+            "now_runs": now_runs,
+        },
+    )
+
+
+@transaction.atomic
+def change_induction_tutor(*, school: School, changed_by: User, full_name: str, email: str) -> User:
+    """Make someone else the school's induction tutor, from the school's own dashboard."""
+    school = School.objects.select_for_update().get(pk=school.pk)
+    return _appoint_induction_tutor(
+        school=school,
+        tutor=_user_for(email=email, full_name=full_name),
+        actor=Actor.school_user(changed_by),
+        now=timezone.now(),
+    )
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from schools import views
+from schools import training_views, views
 
 urlpatterns = [
     path("nominate", views.find_school, name="nominate"),
@@ -12,6 +12,29 @@ urlpatterns = [
     path("nominate/your-school/<str:step>", views.NominationStepView.as_view(), name="nomination_step"),
     path("nominate/<str:token>", views.open_nomination_link, name="nomination_start"),
     path("schools", views.choose_school, name="choose_school"),
-    path("schools/<int:urn>", views.school_home, name="school_home"),
+    path("schools/<int:urn>", training_views.school_home, name="school_home"),
+    path("schools/<int:urn>/years/<int:year>", training_views.school_year, name="school_year"),
+    path(
+        "schools/<int:urn>/years/<int:year>/mentors",
+        training_views.school_year_mentors,
+        name="school_year_mentors",
+    ),
+    path("schools/<int:urn>/years/<int:year>/set-up", training_views.set_up_start, name="set_up_start"),
+    path("schools/<int:urn>/years/<int:year>/change", training_views.change_training, name="change_training"),
+    path(
+        "schools/<int:urn>/years/<int:year>/set-up/submitted",
+        training_views.set_up_submitted,
+        name="set_up_submitted",
+    ),
+    path(
+        "schools/<int:urn>/years/<int:year>/set-up/<str:step>",
+        training_views.SetUpTrainingView.as_view(),
+        name="set_up_training",
+    ),
+    path(
+        "schools/<int:urn>/induction-tutor/<str:step>",
+        training_views.ChangeInductionTutorView.as_view(),
+        name="change_induction_tutor",
+    ),
     path("schools/<int:urn>/colleagues/<str:step>", views.AddColleagueView.as_view(), name="add_colleague"),
 ]

@@ -228,21 +228,6 @@ def choose_school(request):
     return render(request, "schools/choose_school.html", {"schools": schools})
 
 
-@login_required
-@require_safe
-def school_home(request, urn: int):
-    school = queries.school_for(request.user, urn)
-    return render(
-        request,
-        "schools/home.html",
-        {
-            "school": school,
-            "people": queries.people_who_manage(school),
-            "several_schools": queries.schools_for(request.user).count() > 1,
-        },
-    )
-
-
 class ColleagueWizard(Wizard):
     steps = [Step("details", ColleagueForm)]
     url_name = "add_colleague"

@@ -174,7 +174,10 @@ def ensure_reference_data(*, delivery_partners: int, hub_appropriate_bodies: int
         (appropriate_body_name(i), AppropriateBody.BodyType.TEACHING_SCHOOL_HUB)
         for i in range(hub_appropriate_bodies)
     ]
-    national = [(ISTIP, AppropriateBody.BodyType.NATIONAL), (ESP, AppropriateBody.BodyType.NATIONAL)]
+    national = [
+        (ISTIP, AppropriateBody.BodyType.INDEPENDENT_SCHOOLS),
+        (ESP, AppropriateBody.BodyType.SCHOOLS_OVERSEAS),
+    ]
     for name, body_type in hubs + national:
         body, new = AppropriateBody.objects.get_or_create(name=name, defaults={"body_type": body_type})
         created["bodies"] += new

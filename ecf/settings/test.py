@@ -24,6 +24,7 @@ NOTIFY_TEMPLATE_IDS = {
     "induction_tutor_nominated": "491683f6-c3f8-4c72-8a14-3cc5aa69dbce",
     "induction_tutor_replaced": "6c3d43e4-dfda-4a88-b64e-0c3e5813fd11",
     "colleague_added": "7eccf1b3-d37e-46f0-b6d9-fdebe5bc2542",
+    "school_left_lead_provider": "0b6f4e3a-5a2d-4f0e-9a57-3c1d2e8b7f41",
 }
 NOTIFY_TIMEOUT = 5
 # Tasks the tests queue go to their own queue, never to a `bin/dev serve` worker on the same Redis.

@@ -36,6 +36,13 @@ PERSONALISATION = {
         "added_by": "Ada Lovelace",
         "sign_in_url": "http://127.0.0.1:8000/sign-in",
     },
+    "school_left_lead_provider": {
+        "lead_provider_name": "Ambition Institute",
+        "school_name": "Analytical Engine Primary School",
+        "urn": "100000",
+        "academic_year": "2026 to 2027",
+        "now_runs": "deliver its own programme",
+    },
 }
 
 

@@ -125,10 +125,12 @@ def test_lead_providers_are_active_in_the_years_they_were_contracted_and_paired_
 
 def test_appropriate_bodies_are_hubs_plus_the_two_national_bodies():
     seed()
-    national = set(AppropriateBody.objects.filter(body_type="national").values_list("name", flat=True))
+    national = dict(
+        AppropriateBody.objects.exclude(body_type="teaching_school_hub").values_list("body_type", "name")
+    )
     assert national == {
-        "Independent Schools Teacher Induction Panel (ISTIP)",
-        "Educational Success Partners (ESP)",
+        "independent_schools": "Independent Schools Teacher Induction Panel (ISTIP)",
+        "schools_overseas": "Educational Success Partners (ESP)",
     }
     assert AppropriateBody.objects.filter(body_type="teaching_school_hub").count() == 20
 
@@ -203,7 +205,7 @@ def test_teachers_cover_every_state_a_journey_can_be_in():
     passed = InductionPeriod.objects.filter(outcome="pass", teacher__trs_induction_status="passed")
     assert passed.count() > 300
     assert InductionPeriod.objects.filter(outcome="fail", teacher__trs_induction_status="failed").exists()
-    assert InductionPeriod.objects.filter(appropriate_body__body_type="national").exists()
+    assert InductionPeriod.objects.filter(appropriate_body__body_type="independent_schools").exists()
     assert InductionPeriod.objects.filter(
         finished_on__isnull=False, outcome="", number_of_terms__lt=6
     ).exists()

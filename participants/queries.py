@@ -1,0 +1,202 @@
+"""Reads about a school's ECTs and mentors: who was at the school in a year, and how each is doing.
+
+Statuses are worked out by the database (one query for a page, however many people), as of a day:
+- an ECT has completed induction when TRS or an appropriate body says they passed;
+- an ECT is no longer training when they have left the school, failed induction, or their
+  training is withdrawn or deferred;
+- any other ECT is training. A mentor is mentoring until they leave the school.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Concat, Least, NullIf
+
+from participants.models import (
+    ECTAtSchoolPeriod,
+    InductionOutcome,
+    InductionPeriod,
+    InductionStatus,
+    MentorAtSchoolPeriod,
+    MentorshipPeriod,
+    TrainingPeriod,
+)
+from providers.models import ContractPeriod
+from schools.models import School
+
+
+class Status:
+    """The groups the lists can be filtered by (the `status` a row is annotated with)."""
+
+    TRAINING = "training"
+    COMPLETED_INDUCTION = "completed_induction"
+    NO_LONGER_TRAINING = "no_longer_training"
+
+
+ECT_STATUSES = [
+    (Status.TRAINING, "Training"),
+    (Status.COMPLETED_INDUCTION, "Completed induction"),
+    (Status.NO_LONGER_TRAINING, "No longer training"),
+]
+MENTOR_STATUSES = [
+    (Status.TRAINING, "Mentoring"),
+    (Status.NO_LONGER_TRAINING, "No longer mentoring"),
+]
+
+
+def teacher_name(prefix: str = "") -> Coalesce:
+    """A teacher's name as the school knows it, in SQL (`prefix` leads to the teacher)."""
+    return Coalesce(
+        NullIf(F(f"{prefix}corrected_name"), Value("")),
+        Concat(F(f"{prefix}trs_first_name"), Value(" "), F(f"{prefix}trs_last_name")),
+        output_field=CharField(),
+    )
+
+
+def during(contract_period: ContractPeriod) -> Q:
+    """Periods that overlap the contract period's academic year."""
+    return Q(started_on__lte=contract_period.finished_on) & (
+        Q(finished_on__isnull=True) | Q(finished_on__gte=contract_period.started_on)
+    )
+
+
+def matching(search: str) -> Q:
+    """People whose name contains `search`, or whose TRN starts with it."""
+    search = " ".join(search.split())
+    if not search:
+        return Q()
+    return Q(name__icontains=search) | Q(teacher__trn__startswith=search.replace(" ", ""))
+
+
+@dataclass(frozen=True)
+class Counts:
+    ects: int
+    mentors: int
+
+
+def counts_in_year(school: School, contract_period: ContractPeriod) -> Counts:
+    return Counts(
+        ects=ECTAtSchoolPeriod.objects.filter(during(contract_period), school=school).count(),
+        mentors=MentorAtSchoolPeriod.objects.filter(during(contract_period), school=school).count(),
+    )
+
+
+def ects_in_year(
+    school: School,
+    contract_period: ContractPeriod,
+    *,
+    today: datetime.date,
+    status: str = "",
+    search: str = "",
+) -> QuerySet[ECTAtSchoolPeriod]:
+    """The school's ECTs during the year, by name, each annotated with `name`, `status`, `tag`
+    (what the status tag says) and `mentor_name` (their mentor now, or their last one if they left)."""
+    latest_training = TrainingPeriod.objects.filter(ect_at_school_period=OuterRef("pk")).order_by(
+        "-started_on"
+    )
+    induction = InductionPeriod.objects.filter(teacher=OuterRef("teacher"))
+    left = Q(finished_on__lt=today)
+    passed = Q(teacher__trs_induction_status=InductionStatus.PASSED) | Exists(
+        induction.filter(outcome=InductionOutcome.PASS)
+    )
+    failed = Q(teacher__trs_induction_status=InductionStatus.FAILED) | Exists(
+        induction.filter(outcome=InductionOutcome.FAIL)
+    )
+    withdrawn = Q(training_withdrawn_at__isnull=False)
+    deferred = Q(training_deferred_at__isnull=False)
+    mentor = (
+        MentorshipPeriod.objects.filter(mentee=OuterRef("pk"), started_on__lte=today)
+        .filter(
+            Q(finished_on__isnull=True)
+            | Q(finished_on__gte=Least(Value(today), Coalesce(OuterRef("finished_on"), Value(today))))
+        )
+        .order_by("-started_on")
+        .annotate(mentor_name=teacher_name("mentor__teacher__"))
+        .values("mentor_name")[:1]
+    )
+    ects = (
+        ECTAtSchoolPeriod.objects.filter(during(contract_period), school=school)
+        .select_related("teacher")
+        .annotate(
+            name=teacher_name("teacher__"),
+            training_withdrawn_at=Subquery(latest_training.values("withdrawn_at")[:1]),
+            training_deferred_at=Subquery(latest_training.values("deferred_at")[:1]),
+        )
+        .annotate(
+            status=Case(
+                When(passed, then=Value(Status.COMPLETED_INDUCTION)),
+                When(left | failed | withdrawn | deferred, then=Value(Status.NO_LONGER_TRAINING)),
+                default=Value(Status.TRAINING),
+            ),
+            tag=Case(
+                When(passed, then=Value("Completed induction")),
+                When(failed, then=Value("Failed induction")),
+                When(left, then=Value("Left your school")),
+                When(withdrawn, then=Value("Withdrawn")),
+                When(deferred, then=Value("Deferred")),
+                default=Value("Training"),
+            ),
+            mentor_name=Subquery(mentor),
+        )
+        .order_by("teacher__trs_last_name", "teacher__trs_first_name", "pk")
+    )
+    if status:
+        ects = ects.filter(status=status)
+    return ects.filter(matching(search))
+
+
+def mentors_in_year(
+    school: School,
+    contract_period: ContractPeriod,
+    *,
+    today: datetime.date,
+    status: str = "",
+    search: str = "",
+) -> QuerySet[MentorAtSchoolPeriod]:
+    """The school's mentors during the year, by name, annotated like `ects_in_year`; each has
+    `mentees`, the ECTs they mentor now (or last mentored, if they left), fetched in one query."""
+    left = Q(finished_on__lt=today)
+    mentors = (
+        MentorAtSchoolPeriod.objects.filter(during(contract_period), school=school)
+        .select_related("teacher")
+        .annotate(
+            name=teacher_name("teacher__"),
+            status=Case(When(left, then=Value(Status.NO_LONGER_TRAINING)), default=Value(Status.TRAINING)),
+            tag=Case(When(left, then=Value("Left your school")), default=Value("Mentoring")),
+        )
+        .order_by("teacher__trs_last_name", "teacher__trs_first_name", "pk")
+    )
+    if status:
+        mentors = mentors.filter(status=status)
+    return mentors.filter(matching(search))
+
+
+def mentees_of(mentors: list[MentorAtSchoolPeriod], *, today: datetime.date) -> None:
+    """Set `mentees` (names) on each mentor of a page: those they mentor on `today`, or at the end
+    of their time at the school if they have left. One query for the whole page."""
+    by_mentor: dict[int, list[str]] = {mentor.pk: [] for mentor in mentors}
+    finished = {mentor.pk: mentor.finished_on for mentor in mentors}
+    mentorships = (
+        MentorshipPeriod.objects.filter(mentor__in=list(by_mentor), started_on__lte=today)
+        .annotate(mentee_name=teacher_name("mentee__teacher__"))
+        .order_by("mentee__teacher__trs_last_name", "mentee__teacher__trs_first_name")
+        .values_list("mentor_id", "mentee_name", "finished_on")
+    )
+    for mentor_id, mentee_name, mentorship_finished_on in mentorships:
+        day = min(today, finished[mentor_id] or today)
+        if mentorship_finished_on is None or mentorship_finished_on >= day:
+            by_mentor[mentor_id].append(mentee_name)
+    for mentor in mentors:
+        mentor.mentees = by_mentor[mentor.pk]

@@ -1,0 +1,420 @@
+"""Pages for the people who manage a school: setting up each year's training, the "Manage your
+training" dashboard, and changing the induction tutor."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_safe
+
+from core.wizard import Step, Wizard, WizardView
+from participants import queries as participant_queries
+from providers.models import ContractPeriod
+from providers.queries import contract_period_for_registration, pairing_in
+from schools import eligibility, queries, services
+from schools.forms import (
+    AppropriateBodyForm,
+    ChangeProviderForm,
+    ExpectsECTsForm,
+    LeadProviderForm,
+    NewInductionTutorForm,
+    ParticipantFilterForm,
+    ProgrammeForm,
+)
+from schools.models import ExpectsECTs, School, SchoolContractPeriodChoice, YearProgramme
+
+PAGE_SIZE = 50
+
+
+def open_contract_period(year: int) -> ContractPeriod:
+    """A contract period schools may set up or change: one open for registration."""
+    return get_object_or_404(ContractPeriod, year=year, enabled=True)
+
+
+# --- Setting up a year ------------------------------------------------------------------------
+
+
+def expects_ects(wizard: "SetUpTrainingWizard") -> bool:
+    answer = wizard.cleaned("expects-ects")
+    return answer is None or answer["expects_ects"] != ExpectsECTs.NO
+
+
+def chosen_programme(wizard: "SetUpTrainingWizard") -> str | None:
+    answer = wizard.cleaned("programme")
+    return answer["programme"] if answer else None
+
+
+class SetUpTrainingWizard(Wizard):
+    """How the school runs training in one contract period. A school that had a partnership in an
+    earlier year is first asked whether it keeps that provider; a year already set up is changed
+    with the same questions, starting from the answers it gave."""
+
+    steps = [
+        Step("expects-ects", ExpectsECTsForm),
+        Step("change-provider", ChangeProviderForm, applies=lambda wizard: wizard.offers_to_keep_provider()),
+        Step("programme", ProgrammeForm, applies=lambda wizard: wizard.asks_programme()),
+        Step(
+            "lead-provider",
+            LeadProviderForm,
+            applies=lambda wizard: (
+                wizard.asks_programme() and chosen_programme(wizard) == YearProgramme.PROVIDER_LED
+            ),
+        ),
+        Step("appropriate-body", AppropriateBodyForm, applies=lambda wizard: wizard.asks_appropriate_body()),
+    ]
+    url_name = "set_up_training"
+    check_answers_template = "schools/set_up/check_answers.html"
+
+    def __init__(self, request, *, school: School, contract_period: ContractPeriod):
+        super().__init__(request, key=f"{school.pk}:{contract_period.year}")
+        self.school = school
+        self.contract_period = contract_period
+        self.caption = school.name
+        self.existing = queries.choice_for(school, contract_period)
+        self.funding_refusal = queries.funding_refusal(school)
+        # Only a first set-up offers to keep last year's provider; a change asks the questions.
+        self.previous = (
+            queries.previous_partnership(school, contract_period)
+            if not self.is_change and self.funding_refusal is None
+            else None
+        )
+        self.pairing_this_year = (
+            pairing_in(
+                contract_period,
+                lead_provider_id=self.previous.lead_provider_delivery_partnership.active_lead_provider.lead_provider_id,
+                delivery_partner_id=self.previous.lead_provider_delivery_partnership.delivery_partner_id,
+            )
+            if self.previous
+            else None
+        )
+
+    @property
+    def is_change(self) -> bool:
+        return self.existing is not None and self.existing.is_set_up
+
+    # --- the path -----------------------------------------------------------------------------
+
+    def offers_to_keep_provider(self) -> bool:
+        return self.previous is not None and expects_ects(self)
+
+    def keeps_provider(self) -> bool:
+        answer = self.cleaned("change-provider") if self.offers_to_keep_provider() else None
+        return answer is not None and answer["change_provider"] == "no" and self.pairing_this_year is not None
+
+    def asks_programme(self) -> bool:
+        return expects_ects(self) and not self.keeps_provider()
+
+    def asks_appropriate_body(self) -> bool:
+        if not expects_ects(self):
+            return False
+        return self.keeps_provider() or chosen_programme(self) in (
+            YearProgramme.PROVIDER_LED,
+            YearProgramme.SCHOOL_LED,
+        )
+
+    # --- forms --------------------------------------------------------------------------------
+
+    def form_kwargs(self, step):
+        if step.name == "change-provider":
+            pairing = self.previous.lead_provider_delivery_partnership
+            return {
+                "lead_provider": pairing.active_lead_provider.lead_provider,
+                "delivery_partner": pairing.delivery_partner,
+            }
+        if step.name == "programme":
+            return {
+                "academic_year": str(self.contract_period),
+                "funding_refusal": self.funding_refusal,
+                "explanation": self.why_asked_again(),
+            }
+        if step.name == "lead-provider":
+            return {
+                "contract_period": self.contract_period,
+                "initial": {"lead_provider": self.school.last_chosen_lead_provider_id},
+            }
+        if step.name == "appropriate-body":
+            return {
+                "independent_school": eligibility.is_independent(self.school.establishment_type),
+                "initial": {"appropriate_body": self.school.last_chosen_appropriate_body_id},
+            }
+        return {}
+
+    def why_asked_again(self) -> str:
+        """Why a school that wanted to keep its provider is asked how to run training after all."""
+        answer = self.cleaned("change-provider") if self.offers_to_keep_provider() else None
+        if answer is None or answer["change_provider"] != "no" or self.pairing_this_year is not None:
+            return ""
+        pairing = self.previous.lead_provider_delivery_partnership
+        return (
+            f"{pairing.active_lead_provider.lead_provider} and {pairing.delivery_partner} are not working "
+            f"together in {self.contract_period}, so you need to choose again."
+        )
+
+    def load(self, choice: SchoolContractPeriodChoice) -> None:
+        """Start a change from the answers the school gave."""
+        answers = {"expects-ects": {"expects_ects": choice.expects_ects}}
+        if choice.programme != YearProgramme.NO_ECTS:
+            answers["programme"] = {"programme": choice.programme}
+        if choice.lead_provider_id:
+            answers["lead-provider"] = {"lead_provider": str(choice.lead_provider.lead_provider_id)}
+        if choice.appropriate_body_id:
+            answers["appropriate-body"] = {"appropriate_body": str(choice.appropriate_body_id)}
+        self.request.session[self.session_key] = answers
+        self._cleaned.clear()
+
+    # --- URLs and finishing -------------------------------------------------------------------
+
+    def url_kwargs(self):
+        return {"urn": self.school.urn, "year": self.contract_period.year}
+
+    def back_url_before_first_step(self):
+        if self.is_change:
+            return reverse("school_year", kwargs={"urn": self.school.urn, "year": self.contract_period.year})
+        return reverse("set_up_start", kwargs=self.url_kwargs())
+
+    def summary_rows(self):
+        rows = super().summary_rows()
+        if self.keeps_provider():  # what "No" keeps, after the question
+            pairing = self.pairing_this_year
+            rows[2:2] = [
+                {"key": "Training provider", "value": str(pairing.active_lead_provider.lead_provider)},
+                {"key": "Delivery partner", "value": str(pairing.delivery_partner)},
+            ]
+        return rows
+
+    def done(self):
+        answers = self.all_cleaned()
+        was_change = self.is_change
+        try:
+            services.set_up_training(
+                school=self.school,
+                contract_period=self.contract_period,
+                set_up_by=self.request.user,
+                expects_ects=answers["expects_ects"],
+                programme=answers.get("programme", ""),
+                lead_provider=answers.get("lead_provider"),
+                appropriate_body=answers.get("appropriate_body"),
+                keep_partnership=self.previous if self.keeps_provider() else None,
+            )
+        except (services.NotEligibleForFunding, services.LeadProviderNotActive, services.PairingEnded):
+            # Something changed since the questions were answered (a provider's contract, the
+            # school's funding): the answers are kept, and the school is asked again.
+            messages.error(
+                self.request, "Some of your answers are no longer possible. Check them and try again."
+            )
+            self.keep_answers()
+            return redirect(self.start_url())
+        if was_change:
+            messages.success(self.request, f"Your training for {self.contract_period} has been updated")
+            return redirect("school_year", urn=self.school.urn, year=self.contract_period.year)
+        return redirect("set_up_submitted", urn=self.school.urn, year=self.contract_period.year)
+
+
+@method_decorator(login_required, name="dispatch")
+class SetUpTrainingView(WizardView):
+    def get_wizard(self, request, *, urn, year):
+        return SetUpTrainingWizard(
+            request, school=queries.school_for(request.user, urn), contract_period=open_contract_period(year)
+        )
+
+
+@login_required
+@require_safe
+def set_up_start(request, urn: int, year: int):
+    """What the school will be asked, and what it needs to hand."""
+    school = queries.school_for(request.user, urn)
+    wizard = SetUpTrainingWizard(request, school=school, contract_period=open_contract_period(year))
+    if wizard.is_change:
+        return redirect("school_year", urn=urn, year=year)
+    return render(
+        request,
+        "schools/set_up/start.html",
+        {
+            "school": school,
+            "contract_period": wizard.contract_period,
+            "returning": wizard.previous is not None,
+            "start_url": wizard.start_url(),
+            "several_schools": queries.schools_for(request.user).count() > 1,
+        },
+    )
+
+
+@login_required
+@require_safe
+def change_training(request, urn: int, year: int):
+    """The dashboard's Change link: the set-up questions, starting from the school's answers."""
+    school = queries.school_for(request.user, urn)
+    wizard = SetUpTrainingWizard(request, school=school, contract_period=open_contract_period(year))
+    if not wizard.is_change:
+        return redirect("set_up_start", urn=urn, year=year)
+    wizard.load(wizard.existing)
+    first = "programme" if wizard.asks_programme() else "expects-ects"
+    return redirect(wizard.url(first, change=True))
+
+
+@login_required
+@require_safe
+def set_up_submitted(request, urn: int, year: int):
+    school = queries.school_for(request.user, urn)
+    choice = queries.choice_for(school, get_object_or_404(ContractPeriod, year=year))
+    if choice is None or not choice.is_set_up:
+        raise Http404("This year is not set up")
+    return render(request, "schools/set_up/submitted.html", {"school": school, "choice": choice})
+
+
+# --- The dashboard ----------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def school_home(request, urn: int):
+    """A school's dashboard: set-up first when the year open for registration needs it, else the
+    year being registered for (or the newest year the school has)."""
+    school = queries.school_for(request.user, urn)
+    today = timezone.localdate()
+    if year_to_set_up := queries.year_needing_set_up(school, today):
+        return redirect("set_up_start", urn=urn, year=year_to_set_up.year)
+    years = queries.years_for(school)
+    if not years:
+        return render(request, "schools/dashboard/no_years.html", dashboard_context(request, school))
+    registering = contract_period_for_registration(today)
+    default = registering if registering in years else years[0]
+    return redirect("school_year", urn=urn, year=default.year)
+
+
+def dashboard_context(request, school: School) -> dict:
+    return {
+        "school": school,
+        "people": queries.people_who_manage(school),
+        "several_schools": queries.schools_for(request.user).count() > 1,
+    }
+
+
+def year_page(request, urn: int, year: int, *, showing: str):
+    school = queries.school_for(request.user, urn)
+    years = queries.years_for(school)
+    contract_period = next((period for period in years if period.year == year), None)
+    if contract_period is None:
+        raise Http404("This school has nothing in that year")
+    today = timezone.localdate()
+    choice = queries.choice_for(school, contract_period)
+    partnership = (
+        queries.partnership_in(
+            school, contract_period, lead_provider_id=choice.lead_provider.lead_provider_id
+        )
+        if choice and choice.lead_provider_id
+        else None
+    )
+    filters = ParticipantFilterForm(request.GET, showing=showing)
+    status, search = filters.chosen()
+    if showing == "mentors":
+        people = participant_queries.mentors_in_year(
+            school, contract_period, today=today, status=status, search=search
+        )
+    else:
+        people = participant_queries.ects_in_year(
+            school, contract_period, today=today, status=status, search=search
+        )
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    if showing == "mentors":
+        participant_queries.mentees_of(list(page.object_list), today=today)
+    counts = participant_queries.counts_in_year(school, contract_period)
+    return render(
+        request,
+        "schools/dashboard/year.html",
+        {
+            **dashboard_context(request, school),
+            "years": years,
+            "contract_period": contract_period,
+            "choice": choice,
+            "partnership": partnership,
+            "can_change": contract_period.enabled,
+            "tutor": queries.induction_tutor_of(school),
+            "counts": counts,
+            "showing": showing,
+            "filters": filters,
+            "show_search": (counts.mentors if showing == "mentors" else counts.ects) > PAGE_SIZE // 2,
+            "page": page,
+            "page_links": page_links(request, page),
+        },
+    )
+
+
+def page_links(request, page) -> list[dict]:
+    """The numbered links of GOV.UK pagination: first, last, and the pages either side of this one,
+    with gaps between (None)."""
+    paginator = page.paginator
+    if paginator.num_pages <= 1:
+        return []
+    wanted = {1, paginator.num_pages, page.number - 1, page.number, page.number + 1}
+    links, previous = [], 0
+    for number in sorted(n for n in wanted if 1 <= n <= paginator.num_pages):
+        if number - previous > 1:
+            links.append(None)
+        query = request.GET.copy()
+        query["page"] = number
+        links.append({"number": number, "url": f"?{query.urlencode()}", "current": number == page.number})
+        previous = number
+    return links
+
+
+@login_required
+@require_safe
+def school_year(request, urn: int, year: int):
+    return year_page(request, urn, year, showing="ects")
+
+
+@login_required
+@require_safe
+def school_year_mentors(request, urn: int, year: int):
+    return year_page(request, urn, year, showing="mentors")
+
+
+# --- Changing the induction tutor ---------------------------------------------------------------
+
+
+class ChangeInductionTutorWizard(Wizard):
+    steps = [Step("details", NewInductionTutorForm)]
+    url_name = "change_induction_tutor"
+    check_answers_template = "schools/change_tutor_check_answers.html"
+
+    def __init__(self, request, *, school):
+        super().__init__(request, key=str(school.pk))
+        self.school = school
+        self.caption = school.name
+        self.current_tutor = queries.induction_tutor_of(school)
+
+    def url_kwargs(self):
+        return {"urn": self.school.urn}
+
+    def form_kwargs(self, step):
+        return {"current_tutor": self.current_tutor}
+
+    def back_url_before_first_step(self):
+        return reverse("school_home", kwargs={"urn": self.school.urn})
+
+    def done(self):
+        answers = self.all_cleaned()
+        tutor = services.change_induction_tutor(
+            school=self.school,
+            changed_by=self.request.user,
+            full_name=answers["new_tutor_name"],
+            email=answers["new_tutor_email"],
+        )
+        messages.success(
+            self.request,
+            f"{tutor.full_name} is now your induction tutor. We've emailed them a link to sign in",
+        )
+        if queries.schools_for(self.request.user).filter(pk=self.school.pk).exists():
+            return redirect("school_home", urn=self.school.urn)
+        return redirect("choose_school")
+
+
+@method_decorator(login_required, name="dispatch")
+class ChangeInductionTutorView(WizardView):
+    def get_wizard(self, request, *, urn):
+        return ChangeInductionTutorWizard(request, school=queries.school_for(request.user, urn))
