@@ -28,7 +28,7 @@ class ContractPeriodAdmin(admin.ModelAdmin):
 
 @admin.register(LeadProvider)
 class LeadProviderAdmin(admin.ModelAdmin):
-    list_display = ("name", "api_id")
+    list_display = ("name", "email", "api_id")
     search_fields = ("name",)
     readonly_fields = ("api_id",)
 
@@ -83,6 +83,10 @@ class LeadProviderDeliveryPartnershipAdmin(RelatedRowsAdmin):
 
 @admin.register(SchoolPartnership)
 class SchoolPartnershipAdmin(RelatedRowsAdmin):
+    """A partnership exists once the lead provider confirms it; until lead providers can do that
+    through the API, support staff confirm one here by adding it (the school's dashboard then
+    shows the delivery partner instead of "waiting for the lead provider to confirm")."""
+
     list_display = ("school", "lead_provider", "delivery_partner", "contract_period", "created_at")
     list_filter = (
         "lead_provider_delivery_partnership__active_lead_provider__contract_period",

@@ -103,11 +103,21 @@ class SchoolAccessAdmin(RelatedRowsAdmin):
 
 @admin.register(SchoolContractPeriodChoice)
 class SchoolContractPeriodChoiceAdmin(RelatedRowsAdmin):
-    select_related = ("school", "contract_period")
-    list_display = ("school", "contract_period", "expects_ects", "updated_at")
-    list_filter = ("contract_period", "expects_ects")
+    """How each school runs training each year, as it told us (set-up journey or nomination)."""
+
+    select_related = ("school", "contract_period", "lead_provider__lead_provider", "appropriate_body")
+    list_display = (
+        "school",
+        "contract_period",
+        "expects_ects",
+        "programme",
+        "lead_provider",
+        "appropriate_body",
+        "updated_at",
+    )
+    list_filter = ("contract_period", "expects_ects", "programme")
     search_fields = ("school__urn__exact", "school__name")
-    autocomplete_fields = ("school",)
+    autocomplete_fields = ("school", "lead_provider", "appropriate_body")
 
 
 @admin.register(NominationLink)

@@ -33,7 +33,8 @@ class ExpectsECTsForm(GovukForm):
         choices=ExpectsECTs.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select whether you expect any early career teachers to join your school"
+            "required": "Select whether you expect any early career teachers to join your school",
+            "invalid_choice": "Select whether you expect any early career teachers to join your school",
         },
     )
 
@@ -85,7 +86,10 @@ class ChangeProviderForm(GovukForm):
         label="Are you planning to change your current training provider?",
         choices=[("yes", "Yes"), ("no", "No")],
         widget=forms.RadioSelect,
-        error_messages={"required": "Select whether you're planning to change your training provider"},
+        error_messages={
+            "required": "Select whether you're planning to change your training provider",
+            "invalid_choice": "Select whether you're planning to change your training provider",
+        },
     )
 
     def __init__(self, *args, lead_provider, delivery_partner, **kwargs):
@@ -108,7 +112,10 @@ class ProgrammeForm(GovukForm):
     page_heading_field = "programme"
     programme = forms.ChoiceField(
         widget=forms.RadioSelect,
-        error_messages={"required": "Select how you want to run your training"},
+        error_messages={
+            "required": "Select how you want to run your training",
+            "invalid_choice": "Select one of the ways of running training listed",
+        },
     )
 
     def __init__(self, *args, academic_year, funding_refusal: str | None, explanation: str = "", **kwargs):

@@ -1,0 +1,233 @@
+"""The "Manage your training" dashboard: one page per academic year, its summary and its lists."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from participants.models import InductionStatus
+from schools import services
+from schools.models import SchoolAccess, SchoolRole
+from tests.factories import (
+    ActiveLeadProviderFactory,
+    AppropriateBodyFactory,
+    ContractPeriodFactory,
+    ECTAtSchoolPeriodFactory,
+    InductionPeriodFactory,
+    LeadProviderDeliveryPartnershipFactory,
+    MentorAtSchoolPeriodFactory,
+    MentorshipPeriodFactory,
+    SchoolFactory,
+    SchoolPartnershipFactory,
+    TeacherFactory,
+    TrainingPeriodFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+SEPTEMBER_2026 = datetime.date(2026, 9, 1)
+
+
+@pytest.fixture
+def this_year():
+    ContractPeriodFactory(year=2025, enabled=False)
+    return ContractPeriodFactory(
+        year=2026, started_on=datetime.date(2026, 6, 1), finished_on=datetime.date(2027, 5, 31), enabled=True
+    )
+
+
+@pytest.fixture
+def tutor():
+    return UserFactory(privacy_notice_accepted_at=timezone.now())
+
+
+@pytest.fixture
+def school(tutor, this_year):
+    school = SchoolFactory(name="Quillfeather Primary School")
+    SchoolAccess.objects.create(user=tutor, school=school, role=SchoolRole.INDUCTION_TUTOR)
+    services.set_up_training(
+        school=school,
+        contract_period=this_year,
+        set_up_by=tutor,
+        expects_ects="yes",
+        programme="school_led",
+        appropriate_body=AppropriateBodyFactory(name="Riverside Teaching School Hub"),
+    )
+    return school
+
+
+def year_url(school, year=2026, *, mentors=False):
+    return reverse(
+        "school_year_mentors" if mentors else "school_year", kwargs={"urn": school.urn, "year": year}
+    )
+
+
+def ect(school, first, last, *, started_on=SEPTEMBER_2026, **kwargs):
+    teacher = TeacherFactory(trs_first_name=first, trs_last_name=last)
+    return ECTAtSchoolPeriodFactory(teacher=teacher, school=school, started_on=started_on, **kwargs)
+
+
+def names_in(page: str, names: list[str]) -> list[str]:
+    return [name for name in names if name in page]
+
+
+def test_home_shows_the_year_being_registered_for(client, school, tutor):
+    client.force_login(tutor)
+    assert client.get(reverse("school_home", kwargs={"urn": school.urn}))["Location"] == year_url(school)
+
+
+def test_the_summary_shows_the_years_answers(client, school, tutor, this_year):
+    client.force_login(tutor)
+    page = client.get(year_url(school)).content.decode()
+    for shown in ("Length of induction", "2 years", "Your own programme", "Riverside Teaching School Hub"):
+        assert shown in page
+    assert tutor.full_name in page
+    assert "Training provider" not in page  # school-led
+
+
+def test_provider_led_waits_for_the_lead_provider_until_a_partnership_exists(
+    client, school, tutor, this_year
+):
+    active = ActiveLeadProviderFactory(contract_period=this_year)
+    services.set_up_training(
+        school=school,
+        contract_period=this_year,
+        set_up_by=tutor,
+        expects_ects="yes",
+        programme="provider_led",
+        lead_provider=active.lead_provider,
+        appropriate_body=AppropriateBodyFactory(),
+    )
+    client.force_login(tutor)
+    assert (
+        f"Waiting for {active.lead_provider.name} to confirm" in client.get(year_url(school)).content.decode()
+    )
+    # Confirmed (by the lead provider's API, or by support staff in admin).
+    pairing = LeadProviderDeliveryPartnershipFactory(active_lead_provider=active)
+    SchoolPartnershipFactory(school=school, lead_provider_delivery_partnership=pairing)
+    page = client.get(year_url(school)).content.decode()
+    assert "Waiting for" not in page
+    assert pairing.delivery_partner.name in page
+
+
+def test_one_tab_per_year_with_data_newest_first(client, school, tutor, this_year):
+    ContractPeriodFactory(year=2024, enabled=False)  # nothing at the school that year
+    ect(
+        school,
+        "Ada",
+        "Lovelace",
+        started_on=datetime.date(2025, 9, 1),
+        finished_on=datetime.date(2026, 3, 31),
+    )
+    client.force_login(tutor)
+    page = client.get(year_url(school)).content.decode()
+    assert page.index(">2026 to 2027<") < page.index(">2025 to 2026<")
+    assert "2024 to 2025" not in page
+    assert "Ada Lovelace" not in page  # left before 2026's year began
+    assert "Ada Lovelace" in client.get(year_url(school, 2025)).content.decode()
+    assert client.get(year_url(school, 2024)).status_code == 404
+
+
+def test_statuses_and_filters(client, school, tutor, this_year):
+    hub = AppropriateBodyFactory()
+    training = ect(school, "Tara", "Training")
+    ect(school, "Lee", "Left", finished_on=datetime.date(2026, 10, 31))
+    passed = ect(school, "Pat", "Passed")
+    passed.teacher.trs_induction_status = InductionStatus.PASSED
+    passed.teacher.save()
+    failed = ect(school, "Fay", "Failed")
+    InductionPeriodFactory(
+        teacher=failed.teacher,
+        appropriate_body=hub,
+        started_on=SEPTEMBER_2026,
+        finished_on=datetime.date(2026, 11, 1),
+        number_of_terms=1,
+        outcome="fail",
+    )
+    withdrawn = ect(school, "Wes", "Withdrawn")
+    TrainingPeriodFactory(
+        ect_at_school_period=withdrawn, withdrawn_at=timezone.now(), withdrawal_reason="moved"
+    )
+    mentor = MentorAtSchoolPeriodFactory(
+        school=school,
+        started_on=SEPTEMBER_2026,
+        teacher=TeacherFactory(trs_first_name="Mo", trs_last_name="Mentor"),
+    )
+    MentorshipPeriodFactory(mentee=training, mentor=mentor)
+    client.force_login(tutor)
+    names = ["Tara Training", "Lee Left", "Pat Passed", "Fay Failed", "Wes Withdrawn"]
+
+    page = client.get(year_url(school)).content.decode()
+    assert names_in(page, names) == names
+    for tag in ("Training", "Left your school", "Completed induction", "Failed induction", "Withdrawn"):
+        assert f">{tag}</strong>" in page
+    assert "Mo Mentor" in page
+
+    def shown(**params):
+        return names_in(client.get(year_url(school), params).content.decode(), names)
+
+    assert shown(status="training") == ["Tara Training"]
+    assert shown(status="completed_induction") == ["Pat Passed"]
+    assert shown(status="no_longer_training") == ["Lee Left", "Fay Failed", "Wes Withdrawn"]
+    assert shown(status="nonsense") == names  # a bad filter is ignored, not an error
+    assert shown(q="lee") == ["Lee Left"]
+    assert shown(q=withdrawn.teacher.trn) == ["Wes Withdrawn"]
+
+    mentors_page = client.get(year_url(school, mentors=True)).content.decode()
+    assert "Mo Mentor" in mentors_page and "Tara Training" in mentors_page  # the mentee
+
+
+def test_long_lists_are_paged_and_searchable(client, school, tutor):
+    for number in range(60):
+        ect(school, f"Person{number:02d}", "Example")
+    client.force_login(tutor)
+    first = client.get(year_url(school)).content.decode()
+    assert "Person00 Example" in first and "Person59 Example" not in first
+    assert "Search by name or TRN" in first
+    second = client.get(year_url(school), {"page": 2}).content.decode()
+    assert "Person59 Example" in second and "Person00 Example" not in second
+    assert 'aria-current="page">2</a>' in second
+    assert client.get(year_url(school), {"page": "999"}).status_code == 200  # the last page, not an error
+
+
+@pytest.mark.parametrize("mentors", [False, True])
+def test_queries_do_not_grow_with_the_number_of_participants(client, school, tutor, this_year, mentors):
+    def queries_for_page() -> int:
+        client.get(year_url(school, mentors=mentors))  # warm caches
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(year_url(school, mentors=mentors))
+        assert response.status_code == 200
+        return len(queries)
+
+    def add_pairs(count: int):
+        for _ in range(count):
+            mentee = ECTAtSchoolPeriodFactory(school=school, started_on=SEPTEMBER_2026)
+            TrainingPeriodFactory(ect_at_school_period=mentee)
+            mentor = MentorAtSchoolPeriodFactory(school=school, started_on=SEPTEMBER_2026)
+            MentorshipPeriodFactory(mentee=mentee, mentor=mentor)
+
+    client.force_login(tutor)
+    add_pairs(1)
+    with_two = queries_for_page()
+    add_pairs(99)  # 200 participants
+    assert queries_for_page() == with_two
+
+
+def test_a_tutor_never_sees_another_schools_year(client, school, tutor, this_year):
+    other = SchoolFactory()
+    ect(other, "Secret", "Person")
+    client.force_login(tutor)
+    for url in (
+        year_url(other),
+        year_url(other, mentors=True),
+        reverse("school_home", kwargs={"urn": other.urn}),
+    ):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "Secret Person" not in response.content.decode()
+    # Nor another school's people inside their own year.
+    assert "Secret Person" not in client.get(year_url(school)).content.decode()
