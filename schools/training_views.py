@@ -64,7 +64,12 @@ class SetUpTrainingWizard(Wizard):
                 wizard.asks_programme() and chosen_programme(wizard) == YearProgramme.PROVIDER_LED
             ),
         ),
-        Step("appropriate-body", AppropriateBodyForm, applies=lambda wizard: wizard.asks_appropriate_body()),
+        Step(
+            "appropriate-body",
+            AppropriateBodyForm,
+            applies=lambda wizard: wizard.asks_appropriate_body(),
+            template_name="schools/set_up/appropriate_body.html",  # a long list, searchable with JavaScript
+        ),
     ]
     url_name = "set_up_training"
     check_answers_template = "schools/set_up/check_answers.html"

@@ -1,0 +1,13 @@
+// Turns a long <select data-autocomplete-select> (such as the list of appropriate bodies) into a
+// box that offers matching options as you type. Without JavaScript it stays a plain select.
+for (const select of document.querySelectorAll("select[data-autocomplete-select]")) {
+  if (window.accessibleAutocomplete) {
+    window.accessibleAutocomplete.enhanceSelectElement({
+      selectElement: select,
+      defaultValue: "",
+      showAllValues: true,
+      dropdownArrow: () => "",
+      tNoResults: () => "No matches: check the spelling, or clear the box to see them all",
+    });
+  }
+}
