@@ -124,6 +124,9 @@ class SetUpTrainingWizard(Wizard):
     # --- forms --------------------------------------------------------------------------------
 
     def form_kwargs(self, step):
+        if step.name == "expects-ects" and self.existing is not None:
+            # The headteacher may have answered when nominating the tutor.
+            return {"initial": {"expects_ects": self.existing.expects_ects}}
         if step.name == "change-provider":
             pairing = self.previous.lead_provider_delivery_partnership
             return {

@@ -545,3 +545,10 @@ class TestChangingTheInductionTutor:
         assert client.get(reverse("school_home", kwargs={"urn": school.urn})).status_code == 404
         event = Event.objects.get(event_type="induction_tutor_nominated")
         assert event.actor_user == tutor
+
+
+def test_the_headteachers_answer_is_offered_as_the_first_answer(client, school, tutor, this_year):
+    services.record_expected_ects(school=school, expects_ects="not_sure", actor=services.HEADTEACHER)
+    client.force_login(tutor)
+    page = client.get(step_url(school, 2026, "expects-ects")).content.decode()
+    assert 'value="not_sure" checked' in page
