@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Now
@@ -226,3 +227,14 @@ class SchoolContractPeriodChoice(models.Model):
     @property
     def is_set_up(self) -> bool:
         return bool(self.programme)
+
+    def clean(self):
+        """Say in words what the database trigger would refuse (for admin)."""
+        if (
+            self.lead_provider_id
+            and self.contract_period_id
+            and self.lead_provider.contract_period_id != self.contract_period_id
+        ):
+            raise ValidationError(
+                {"lead_provider": "Choose a lead provider active in this choice's contract period."}
+            )

@@ -4,6 +4,7 @@ through the Django test client (the browser tests walk it in Chromium)."""
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from audit.models import Event
@@ -552,3 +553,16 @@ def test_the_headteachers_answer_is_offered_as_the_first_answer(client, school, 
     client.force_login(tutor)
     page = client.get(step_url(school, 2026, "expects-ects")).content.decode()
     assert 'value="not_sure" checked' in page
+
+
+def test_admin_refuses_a_lead_provider_from_another_year_in_words(school, last_year, this_year, hub):
+    choice = SchoolContractPeriodChoice(
+        school=school,
+        contract_period=this_year,
+        expects_ects="yes",
+        programme="provider_led",
+        lead_provider=ActiveLeadProviderFactory(contract_period=last_year),
+        appropriate_body=hub,
+    )
+    with pytest.raises(ValidationError, match="active in this choice's contract period"):
+        choice.full_clean()
