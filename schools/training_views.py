@@ -25,7 +25,7 @@ from schools.forms import (
     ParticipantFilterForm,
     ProgrammeForm,
 )
-from schools.models import ExpectsECTs, School, SchoolContractPeriodChoice, YearProgramme
+from schools.models import ExpectsECTs, School, SchoolContractPeriodChoice, SchoolRole, YearProgramme
 
 PAGE_SIZE = 50
 
@@ -295,9 +295,11 @@ def school_home(request, urn: int):
 
 
 def dashboard_context(request, school: School) -> dict:
+    people = list(queries.people_who_manage(school))
     return {
         "school": school,
-        "people": queries.people_who_manage(school),
+        "people": people,
+        "tutor": next((access.user for access in people if access.role == SchoolRole.INDUCTION_TUTOR), None),
         "several_schools": queries.schools_for(request.user).count() > 1,
     }
 
@@ -341,7 +343,6 @@ def year_page(request, urn: int, year: int, *, showing: str):
             "choice": choice,
             "partnership": partnership,
             "can_change": contract_period.enabled,
-            "tutor": queries.induction_tutor_of(school),
             "counts": counts,
             "showing": showing,
             "filters": filters,

@@ -5,7 +5,9 @@ Both run the same stages at different sizes:
   1. reference data (contract periods, lead providers, delivery partners, pairings,
      appropriate bodies), idempotent through the ORM;
   2. schools and their yearly choices, planned in Python;
-  3. ECT journeys, then mentors school by school, with training and induction periods;
+  3. ECT journeys, then mentors school by school, with training and induction periods; then
+     what each school told the service about each year (SchoolContractPeriodChoice), which
+     depends on who was there;
   4. one COPY per table, in foreign-key order;
   5. audit events.
 Everything happens in one transaction, so a failed run leaves nothing behind, and the small
@@ -42,7 +44,7 @@ from providers.models import (
     LeadProviderDeliveryPartnership,
     SchoolPartnership,
 )
-from schools.models import School
+from schools.models import School, SchoolContractPeriodChoice
 
 Log = Callable[[str], None]
 
@@ -50,6 +52,7 @@ Log = Callable[[str], None]
 LOADED_MODELS = [
     School,
     SchoolPartnership,
+    SchoolContractPeriodChoice,
     Teacher,
     ECTAtSchoolPeriod,
     MentorAtSchoolPeriod,
@@ -133,6 +136,12 @@ def _build_people(log: Log, scale: Scale, ref: reference.Reference, loader: Load
         planner.plan_mentors()
         plan = planner.people
         s["detail"] = f"{len(plan.teachers):,} teachers"
+    with stage(log, "plan what schools said about each year") as s:
+        present, arrived = plan.school_years_with_people()
+        schools.plan_answers(
+            random.Random("demo-answers"), planned_schools, present, arrived, loader, partnerships
+        )
+        s["detail"] = f"{sum(len(school.answers) for school in planned_schools):,} school years"
 
     def load(model, columns, rows):
         with stage(log, f"copy {model._meta.db_table}") as s:
@@ -140,6 +149,7 @@ def _build_people(log: Log, scale: Scale, ref: reference.Reference, loader: Load
 
     load(School, schools.SCHOOL_COLUMNS, schools.school_rows(planned_schools, ref))
     load(SchoolPartnership, schools.PARTNERSHIP_COLUMNS, partnerships)
+    load(SchoolContractPeriodChoice, schools.CHOICE_COLUMNS, schools.choice_rows(planned_schools, ref))
     load(Teacher, people.TEACHER_COLUMNS, people.teacher_rows(plan.teachers))
     load(ECTAtSchoolPeriod, people.ECT_PERIOD_COLUMNS, people.ect_period_rows(plan.ect_stints))
     load(MentorAtSchoolPeriod, people.MENTOR_PERIOD_COLUMNS, people.mentor_period_rows(plan.mentor_stints))

@@ -131,6 +131,20 @@ class People:
     training: list[tuple] = field(default_factory=list)
     inductions: list[tuple] = field(default_factory=list)
 
+    def school_years_with_people(self) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+        """(school id, contract year)s where an ECT or mentor was at the school during the year
+        (their at-school period overlaps the contract period, as the dashboard counts them), and
+        those where one was registered to start (their period starts in that year)."""
+        present, arrived = set(), set()
+        last_year = YEARS[-1]
+        for stint in [*self.ect_stints, *self.mentor_stints]:
+            first = contract_year_of(stint.started_on)
+            last = contract_year_of(stint.finished_on) if stint.finished_on else last_year
+            arrived.add((stint.school.id, first))
+            for year in range(max(first, YEARS[0]), min(last, last_year) + 1):
+                present.add((stint.school.id, year))
+        return present, arrived
+
 
 class PeoplePlanner:
     def __init__(

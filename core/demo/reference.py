@@ -4,6 +4,7 @@ appropriate bodies.
 Written with get_or_create on natural keys (year, name, pairs of those), so it is safe to run
 at every start of the dev server: missing rows are created, and rows that exist are left as
 they are, however a developer changed them in admin (a contract period opened or frozen, say).
+The one exception: a lead provider made before lead providers had an email is given one.
 Delivery partner i and appropriate body i are "hub i": the same made-up place name and
 the same region, whichever count a run asks for, so a 20-hub demo is the start of a
 100-hub England run rather than a different world.
@@ -14,6 +15,7 @@ import random
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.text import slugify
 
 from core.demo.names import hub_region, place_names
 from core.demo.timeline import LONDON, YEARS, contract_period_dates
@@ -48,6 +50,9 @@ LEAD_PROVIDERS = [
 # Registration is open for the current and the coming year; the three oldest are closed for
 # payments (ECF1 froze 2021 and 2022 in the July three years after they opened).
 ENABLED_YEARS = {2025, 2026}
+# The year schools are registering for on the demo's today (the newest open one): the year some
+# schools have not set up yet.
+REGISTRATION_YEAR = max(ENABLED_YEARS)
 PAYMENTS_FROZEN_AT = {
     2021: datetime.datetime(2024, 7, 31, 17, 0, tzinfo=LONDON),
     2022: datetime.datetime(2025, 7, 31, 17, 0, tzinfo=LONDON),
@@ -58,6 +63,11 @@ ISTIP = "Independent Schools Teacher Induction Panel (ISTIP)"
 ESP = "Educational Success Partners (ESP)"
 
 _PARTNER_KINDS = ["Teaching School Hub"] * 8 + ["Learning Partnership", "Teaching Partnership"]
+
+
+def lead_provider_email(name: str) -> str:
+    """A made-up address where the service tells a lead provider about schools' changes."""
+    return f"contracts@{slugify(name)}.example.com"
 
 
 def active_in(provider: LeadProviderFacts, year: int) -> bool:
@@ -130,7 +140,15 @@ class Reference:
 def ensure_reference_data(*, delivery_partners: int, hub_appropriate_bodies: int) -> Reference:
     ref = Reference()
     created = dict.fromkeys(
-        ["contract periods", "lead providers", "delivery partners", "pairings", "bodies"], 0
+        [
+            "contract periods",
+            "lead providers",
+            "lead provider emails",
+            "delivery partners",
+            "pairings",
+            "bodies",
+        ],
+        0,
     )
 
     for year in YEARS:
@@ -148,8 +166,13 @@ def ensure_reference_data(*, delivery_partners: int, hub_appropriate_bodies: int
         created["contract periods"] += new
 
     for index, facts in enumerate(LEAD_PROVIDERS):
-        lead_provider, new = LeadProvider.objects.get_or_create(name=facts.name)
+        email = lead_provider_email(facts.name)
+        lead_provider, new = LeadProvider.objects.get_or_create(name=facts.name, defaults={"email": email})
         created["lead providers"] += new
+        if not lead_provider.email:  # made before lead providers had an email: fill it in, once
+            lead_provider.email = email
+            lead_provider.save(update_fields=["email"])
+            created["lead provider emails"] += 1
         ref.lead_provider_ids.append(lead_provider.pk)
         for year in YEARS:
             if active_in(facts, year):

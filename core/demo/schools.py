@@ -1,4 +1,5 @@
-"""Schools, their yearly training choices, and their partnerships with lead providers.
+"""Schools, their yearly training choices, what they told the service about each year, and
+their partnerships with lead providers.
 
 Schools are made up (names from made-up places, URNs from a range GIAS does not use) but
 shaped like GIAS: mostly state-funded primaries, ~10% independent (not eligible for funded
@@ -13,11 +14,11 @@ from dataclasses import dataclass, field
 
 from core.demo.loader import Loader
 from core.demo.names import REGION_SHARES, REGIONS, SAINTS, STREET_KINDS, STREETS, hub_region, place_names
-from core.demo.reference import LEAD_PROVIDERS, Reference
-from core.demo.timeline import YEARS, at, contract_period_dates, days
+from core.demo.reference import LEAD_PROVIDERS, REGISTRATION_YEAR, Reference
+from core.demo.timeline import DEMO_TODAY, YEARS, at, contract_period_dates, days
 from providers.models import SchoolPartnership
 from schools.eligibility import decide_funding_eligibility
-from schools.models import School, TrainingProgramme
+from schools.models import ExpectsECTs, School, SchoolContractPeriodChoice, TrainingProgramme, YearProgramme
 
 # URNs from here up are the demo's; real GIAS URNs are six digits below 160000.
 DEMO_FIRST_URN = 700001
@@ -30,6 +31,14 @@ SCHOOL_LED = TrainingProgramme.SCHOOL_LED.value
 PROVIDER_LED_SHARE = {2021: 0.70, 2022: 0.78, 2023: 0.84, 2024: 0.88, 2025: 0.90, 2026: 0.92}
 # Share of provider-led choices the lead provider has confirmed (the current year is still filling in).
 CONFIRMED_SHARE = {2026: 0.72}
+# What schools told the service about a year (SchoolContractPeriodChoice). Only a year with no
+# ECT, no mentor and no partnership at the school is answered "no ECTs".
+NO_ECTS_SHARE = 0.25  # of those quiet years: the school said it expected no ECTs
+NOT_SURE_SHARE = 0.06  # of the years set up without ECTs in them: "we do not know yet"
+# In the year being registered for, some open schools have not set it up (so see the set-up
+# journey): ~10% gave no answer at all, a few more only the headteacher's "expects ECTs".
+NOT_ANSWERED_SHARE = 0.10
+NOT_SET_UP_SHARE = 0.03
 
 
 @dataclass(frozen=True)
@@ -72,6 +81,22 @@ class Choice:
 
 
 @dataclass(slots=True)
+class Answer:
+    """What the school told the service about a year: a SchoolContractPeriodChoice row."""
+
+    id: int
+    expects_ects: str
+    programme: str  # a YearProgramme, or "" when the year is not set up
+    lead_provider: int | None  # index into LEAD_PROVIDERS, for provider-led
+    appropriate_body_id: int | None
+    answered_at: datetime.datetime
+
+    @property
+    def runs_training(self) -> bool:
+        return self.programme in (YearProgramme.PROVIDER_LED, YearProgramme.SCHOOL_LED)
+
+
+@dataclass(slots=True)
 class SchoolPlan:
     id: int
     urn: int
@@ -90,6 +115,7 @@ class SchoolPlan:
     ect_rate: float
     cohort_sizes: dict[int, int] = field(default_factory=dict)
     choices: dict[int, Choice] = field(default_factory=dict)
+    answers: dict[int, Answer] = field(default_factory=dict)
 
     @property
     def status(self) -> str:
@@ -325,6 +351,110 @@ def ensure_partnership(
     )
 
 
+def plan_answers(
+    rng: random.Random,
+    schools: list[SchoolPlan],
+    present: set[tuple[int, int]],
+    arrived: set[tuple[int, int]],
+    loader: Loader,
+    partnerships: list[tuple],
+) -> None:
+    """What each school told the service about each year it was open, from its planned choices,
+    once its people are planned: `present` and `arrived` are the (school id, year)s with an ECT
+    or mentor at the school during the year, and with one starting there that year.
+
+    A year is set up as planned, except that a quiet year (nobody there, no partnership) is
+    sometimes answered "no ECTs", and that in the year being registered for, some open schools
+    that have registered nobody for it yet have not answered, or not set it up. A confirmed
+    provider-led choice that is set up has its partnership (planned here when nobody needed it
+    before); an unconfirmed one is still waiting for the lead provider.
+    """
+
+    def partnered(school: SchoolPlan, year: int) -> bool:
+        return school.choices[year].partnership_id is not None
+
+    # The year being registered for: which open schools that registered nobody for it yet (their
+    # ECTs and mentors, if any, carry on from earlier years) have not answered, or not set it up.
+    year = REGISTRATION_YEAR
+    open_schools = [s for s in schools if s.closed_on is None and year in s.choices]
+    candidates = [s for s in open_schools if (s.id, year) not in arrived and not partnered(s, year)]
+    unanswered = rng.sample(candidates, min(len(candidates), round(NOT_ANSWERED_SHARE * len(open_schools))))
+    skipped = {s.id for s in unanswered}
+    rest = [s for s in candidates if s.id not in skipped]
+    not_set_up = {s.id for s in rng.sample(rest, min(len(rest), round(NOT_SET_UP_SHARE * len(open_schools))))}
+
+    for school in schools:
+        first_day = max(school.opened_on, datetime.date(2021, 5, 4))
+        for year, choice in school.choices.items():
+            if year == REGISTRATION_YEAR and school.id in skipped:
+                continue
+            answered_on = min(
+                max(datetime.date(year, 3, 15), first_day) + days(rng.randint(0, 60)), DEMO_TODAY
+            )
+            answered_at = at(answered_on, rng.randint(8, 17), rng.randint(0, 59))
+            quiet = (school.id, year) not in present and not partnered(school, year)
+            if year == REGISTRATION_YEAR and school.id in not_set_up:
+                expects = ExpectsECTs.YES if rng.random() < 0.7 else ExpectsECTs.NOT_SURE
+                answer = Answer(
+                    loader.next_id(SchoolContractPeriodChoice), expects, "", None, None, answered_at
+                )
+            elif quiet and rng.random() < NO_ECTS_SHARE:
+                answer = Answer(
+                    loader.next_id(SchoolContractPeriodChoice),
+                    ExpectsECTs.NO,
+                    YearProgramme.NO_ECTS,
+                    None,
+                    None,
+                    answered_at,
+                )
+            else:
+                expects = ExpectsECTs.NOT_SURE if quiet and rng.random() < NOT_SURE_SHARE else ExpectsECTs.YES
+                answer = Answer(
+                    loader.next_id(SchoolContractPeriodChoice),
+                    expects,
+                    choice.programme,
+                    choice.lead_provider,
+                    school.appropriate_body_id,
+                    answered_at,
+                )
+                ensure_partnership(rng, school, year, loader, partnerships)
+            school.answers[year] = answer
+
+
+CHOICE_COLUMNS = [
+    "id",
+    "school_id",
+    "contract_period_id",
+    "expects_ects",
+    "programme",
+    "lead_provider_id",
+    "appropriate_body_id",
+    "created_at",
+    "updated_at",
+]
+
+
+def choice_rows(schools: list[SchoolPlan], ref: Reference):
+    for school in schools:
+        for year, answer in school.answers.items():
+            lead_provider = (
+                ref.active_lead_provider_ids[(answer.lead_provider, year)]
+                if answer.lead_provider is not None
+                else None
+            )
+            yield (
+                answer.id,
+                school.id,
+                year,
+                str(answer.expects_ects),
+                str(answer.programme),
+                lead_provider,
+                answer.appropriate_body_id,
+                answer.answered_at,
+                answer.answered_at,
+            )
+
+
 PARTNERSHIP_COLUMNS = [
     "id",
     "api_id",
@@ -363,7 +493,9 @@ SCHOOL_COLUMNS = [
 def school_rows(schools: list[SchoolPlan], ref: Reference):
     first_contract_period_start, _ = contract_period_dates(YEARS[0])
     for s in schools:
-        latest = s.choices[max(s.choices)] if s.choices else None
+        # The last answers it gave about training (not "no ECTs"), offered as its defaults.
+        trained = [year for year, answer in s.answers.items() if answer.runs_training]
+        latest = s.answers[max(trained)] if trained else None
         decided_on = max(s.opened_on, first_contract_period_start)
         if s.closed_on:
             decided_on = s.closed_on  # eligibility was withdrawn when it closed
@@ -389,9 +521,9 @@ def school_rows(schools: list[SchoolPlan], ref: Reference):
             s.closed_on,
             s.eligible_now,
             decided_on,
-            latest.programme if latest else "",
+            str(latest.programme) if latest else "",
             lead_provider_id,
-            s.appropriate_body_id if latest else None,
+            latest.appropriate_body_id if latest else None,
             created,
             created,
         )

@@ -11,7 +11,7 @@ from core.demo import AlreadySeeded, seed_england
 from core.demo.timeline import DEMO_TODAY
 from participants.models import ECTAtSchoolPeriod, MentorAtSchoolPeriod, Teacher, TrainingPeriod
 from providers.models import AppropriateBody, DeliveryPartner, SchoolPartnership
-from schools.models import School
+from schools.models import School, SchoolContractPeriodChoice
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +49,14 @@ def test_one_percent_of_england_is_in_proportion_and_keeps_every_invariant():
     september_2025 = ECTAtSchoolPeriod.objects.filter(started_on__range=("2025-06-01", "2026-05-31")).count()
     assert about(september_2025, ENGLAND["ects_a_year"] / 100)
     assert SchoolPartnership.objects.count() > 250
+    # What schools said about each year: one answer a year they were open, bar some this year.
+    choices = SchoolContractPeriodChoice.objects
+    assert 5.5 * 250 <= choices.count() <= 6 * 250
+    open_schools = School.objects.filter(is_open=True).count()
+    this_year = choices.filter(contract_period_id=2026, school__is_open=True).count()
+    assert 0.85 * open_schools <= this_year <= 0.95 * open_schools
+    assert choices.filter(programme="no_ects").exists()
+    assert choices.filter(contract_period_id=2026, programme="").exists()
     assert TrainingPeriod.objects.filter(withdrawn_at__isnull=False).exists()
     assert Event.objects.filter(event_type="ect_registered").count() > 100
 
@@ -65,6 +73,12 @@ def test_one_percent_of_england_is_in_proportion_and_keeps_every_invariant():
         """SELECT count(*) FROM participants_ectatschoolperiod a JOIN participants_ectatschoolperiod b
            ON a.teacher_id = b.teacher_id AND a.id < b.id
            AND daterange(a.started_on, a.finished_on, '[]') && daterange(b.started_on, b.finished_on, '[]')"""
+    )
+    assert not violations(
+        """SELECT count(*) FROM schools_schoolcontractperiodchoice c
+           LEFT JOIN providers_activeleadprovider a ON a.id = c.lead_provider_id
+           WHERE (c.programme = 'provider_led') <> (a.contract_period_id IS NOT DISTINCT FROM c.contract_period_id)
+              OR (c.programme IN ('provider_led', 'school_led')) <> (c.appropriate_body_id IS NOT NULL)"""
     )
     # Ids handed out in Python: the sequences moved past them, so ordinary inserts still work.
     teacher = Teacher.objects.create(trn="0000001", trs_first_name="New", trs_last_name="Teacher")

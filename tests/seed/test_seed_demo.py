@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef
 
 from audit.models import ActorType, Event
@@ -29,7 +30,7 @@ from providers.models import (
     SchoolPartnership,
 )
 from schools.eligibility import decide_funding_eligibility
-from schools.models import School
+from schools.models import School, SchoolContractPeriodChoice
 
 pytestmark = pytest.mark.django_db
 
@@ -133,6 +134,138 @@ def test_appropriate_bodies_are_hubs_plus_the_two_national_bodies():
         "schools_overseas": "Educational Success Partners (ESP)",
     }
     assert AppropriateBody.objects.filter(body_type="teaching_school_hub").count() == 20
+
+
+def test_lead_providers_have_a_made_up_email_given_once_even_to_those_made_before_emails():
+    seed()
+    emails = dict(LeadProvider.objects.values_list("name", "email"))
+    assert emails["Ambition Institute"] == "contracts@ambition-institute.example.com"
+    assert all(email.startswith("contracts@") and email.endswith(".example.com") for email in emails.values())
+    assert len(set(emails.values())) == len(emails)
+
+    LeadProvider.objects.filter(name="Capita").update(email="")
+    assert "created: 1 lead provider emails" in seed()
+    assert LeadProvider.objects.get(name="Capita").email == "contracts@capita.example.com"
+    LeadProvider.objects.filter(name="Teach First").update(email="partnerships@teachfirst.example.org")
+    assert "created: nothing new" in seed()
+    assert LeadProvider.objects.get(name="Teach First").email == "partnerships@teachfirst.example.org"
+
+
+def _school_years(sql: str) -> set[tuple[int, int]]:
+    """(school id, contract year) pairs a query names."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return set(cursor.fetchall())
+
+
+# Where an ECT or mentor was at a school during a contract year, or one started there that year.
+PRESENT = """
+    SELECT p.school_id, c.year FROM {table} p JOIN providers_contractperiod c
+    ON p.started_on <= c.finished_on AND (p.finished_on IS NULL OR p.finished_on >= c.started_on)"""
+ARRIVED = """
+    SELECT p.school_id, c.year FROM {table} p JOIN providers_contractperiod c
+    ON p.started_on BETWEEN c.started_on AND c.finished_on"""
+PARTNERED = """
+    SELECT p.school_id, a.contract_period_id FROM providers_schoolpartnership p
+    JOIN providers_leadproviderdeliverypartnership l ON l.id = p.lead_provider_delivery_partnership_id
+    JOIN providers_activeleadprovider a ON a.id = l.active_lead_provider_id"""
+
+
+def _people(query: str) -> set[tuple[int, int]]:
+    return _school_years(query.format(table="participants_ectatschoolperiod")) | _school_years(
+        query.format(table="participants_mentoratschoolperiod")
+    )
+
+
+def test_schools_answered_for_every_year_they_were_open_by_the_rules_of_a_choice():
+    seed()
+    choices = SchoolContractPeriodChoice.objects
+    answered = set(choices.values_list("school_id", "contract_period_id"))
+    # Every school open on 1 September of a past year told us about it.
+    for school in School.objects.all():
+        for year in range(2021, 2026):
+            september = datetime.date(year, 9, 1)
+            if school.opened_on <= september and (school.closed_on is None or school.closed_on >= september):
+                assert (school.pk, year) in answered, (school, year)
+            else:
+                assert (school.pk, year) not in answered, (school, year)
+
+    # Provider-led names a lead provider active that year; every set-up year an appropriate body.
+    provider_led = choices.filter(programme="provider_led")
+    assert provider_led.count() > 800
+    assert not provider_led.exclude(lead_provider__contract_period=F("contract_period")).exists()
+    assert not choices.exclude(programme="provider_led").filter(lead_provider__isnull=False).exists()
+    set_up = choices.filter(programme__in=["provider_led", "school_led"])
+    assert not set_up.filter(appropriate_body__isnull=True).exists()
+    # ... the school's own (ISTIP for independent schools, ESP overseas), and only funded schools
+    # have provider-led training.
+    assert not provider_led.filter(school__eligible_for_funding=False, school__is_open=True).exists()
+    independent = set_up.filter(school__establishment_type__startswith="Other independent")
+    assert independent.filter(appropriate_body__body_type="independent_schools").exists()
+    assert (
+        not independent.filter(school__eligible_for_funding=False, school__is_open=True)
+        .exclude(appropriate_body__body_type="independent_schools")
+        .exists()
+    )
+    overseas = set_up.filter(school__establishment_type="British schools overseas")
+    assert not overseas.exclude(appropriate_body__body_type="schools_overseas").exists()
+    assert set_up.filter(expects_ects="yes").exists() and set_up.filter(expects_ects="not_sure").exists()
+
+    # Some answered "no ECTs" (one answer to either question), in years with nobody there.
+    no_ects = choices.filter(programme="no_ects")
+    assert no_ects.count() >= 20
+    assert no_ects.count() == choices.filter(expects_ects="no").count()
+    assert not no_ects.filter(appropriate_body__isnull=False).exists()
+    quiet = answered - _people(PRESENT) - _school_years(PARTNERED)
+    assert set(no_ects.values_list("school_id", "contract_period_id")) <= quiet
+
+    # The school's defaults are its latest set-up answers.
+    for school in School.objects.exclude(last_chosen_training_programme=""):
+        latest = set_up.filter(school=school).order_by("-contract_period_id").first()
+        assert school.last_chosen_training_programme == latest.programme
+        assert school.last_chosen_appropriate_body_id == latest.appropriate_body_id
+        assert school.last_chosen_lead_provider_id == (
+            latest.lead_provider.lead_provider_id if latest.lead_provider_id else None
+        )
+
+
+def test_some_provider_led_choices_wait_for_the_lead_provider_to_confirm():
+    seed()
+    confirmed = SchoolPartnership.objects.filter(
+        school=OuterRef("school"),
+        lead_provider_delivery_partnership__active_lead_provider=OuterRef("lead_provider"),
+    )
+    provider_led = SchoolContractPeriodChoice.objects.filter(programme="provider_led").annotate(
+        confirmed=Exists(confirmed)
+    )
+    this_year = provider_led.filter(contract_period_id=2026)
+    waiting = this_year.filter(confirmed=False).count()
+    assert 0.15 * this_year.count() <= waiting <= 0.4 * this_year.count()
+    earlier = provider_led.filter(contract_period_id__lt=2026)
+    assert 0 < earlier.filter(confirmed=False).count() <= 0.1 * earlier.count()
+    # Every partnership is with a lead provider the school chose that year.
+    chosen = SchoolContractPeriodChoice.objects.filter(
+        school=OuterRef("school"),
+        lead_provider=OuterRef("lead_provider_delivery_partnership__active_lead_provider"),
+    )
+    assert not SchoolPartnership.objects.exclude(Exists(chosen)).exists()
+
+
+def test_some_open_schools_have_not_set_up_the_year_being_registered_for():
+    seed()
+    open_schools = School.objects.filter(is_open=True)
+    this_year = SchoolContractPeriodChoice.objects.filter(contract_period_id=2026)
+    unanswered = open_schools.exclude(Exists(this_year.filter(school=OuterRef("pk"))))
+    assert 0.08 * open_schools.count() <= unanswered.count() <= 0.12 * open_schools.count()
+    # They registered nobody for it, and no lead provider confirmed them for it.
+    busy = _people(ARRIVED) | _school_years(PARTNERED)
+    assert not {(pk, 2026) for pk in unanswered.values_list("pk", flat=True)} & busy
+    # A few more only have the headteacher's answer from nominating: not set up yet.
+    not_set_up = this_year.filter(programme="")
+    assert not_set_up.count() >= 3
+    assert set(not_set_up.values_list("expects_ects", flat=True)) <= {"yes", "not_sure"}
+    # Closed schools answered nothing for a year after they closed.
+    assert not this_year.filter(school__is_open=False).exists()
 
 
 def test_schools_are_fictional_and_shaped_like_gias():
@@ -297,6 +430,15 @@ def _fingerprint() -> str:
         ),
         *InductionPeriod.objects.order_by("teacher__trn", "started_on").values_list(
             "teacher__trn", "appropriate_body__name", "finished_on", "number_of_terms", "outcome"
+        ),
+        *SchoolContractPeriodChoice.objects.order_by("school__urn", "contract_period_id").values_list(
+            "school__urn",
+            "contract_period_id",
+            "expects_ects",
+            "programme",
+            "lead_provider__lead_provider__name",
+            "appropriate_body__name",
+            "created_at",
         ),
     ]
     return hashlib.sha256(repr(rows).encode()).hexdigest()
