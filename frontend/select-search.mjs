@@ -6,6 +6,8 @@ for (const select of document.querySelectorAll("select[data-autocomplete-select]
       selectElement: select,
       defaultValue: "",
       showAllValues: true,
+      // Off: with it on, the widget adds an unlabelled type-ahead box that screen readers announce.
+      autoselect: false,
       dropdownArrow: () => "",
       tNoResults: () => "No matches: check the spelling, or clear the box to see them all",
     });

@@ -211,7 +211,7 @@ class SetUpTrainingWizard(Wizard):
         except (services.NotEligibleForFunding, services.LeadProviderNotActive, services.PairingEnded):
             # Something changed since the questions were answered (a provider's contract, the
             # school's funding): the answers are kept, and the school is asked again.
-            messages.error(
+            messages.info(
                 self.request, "Some of your answers are no longer possible. Check them and try again."
             )
             self.keep_answers()
