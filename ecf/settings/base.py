@@ -141,3 +141,4 @@ LOGGING = {
 # Settings by concern, each in its own module.
 from ecf.settings.auth import *  # noqa: E402,F403
 from ecf.settings.emails import *  # noqa: E402,F403
+from ecf.settings.trs import *  # noqa: E402,F403

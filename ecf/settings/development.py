@@ -13,3 +13,8 @@ DEMO_DATA_ALLOWED = True
 
 # Email: nothing leaves the machine; /dev/emails shows every email the service sent.
 EMAIL_DELIVERY = "development"
+
+# Teachers: the fake TRS that `bin/dev serve` starts (participants/trs/fake.py, fictional teachers
+# in participants/trs/fake_teachers.json). Export TRS_API_URL and TRS_API_KEY to use another.
+TRS_API_URL = os.environ.get("TRS_API_URL", "http://127.0.0.1:8010").rstrip("/")
+TRS_API_KEY = os.environ.get("TRS_API_KEY", "development-only-fake-trs-api-key")

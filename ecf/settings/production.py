@@ -6,6 +6,9 @@ from ecf.settings.base import required_env
 SECRET_KEY = required_env("SECRET_KEY")
 ALLOWED_HOSTS = required_env("ALLOWED_HOSTS").split(",")
 SERVICE_URL = required_env("SERVICE_URL").rstrip("/")
+# Teachers are checked against the real TRS (pre-production: its preprod address).
+TRS_API_URL = required_env("TRS_API_URL").rstrip("/")
+TRS_API_KEY = required_env("TRS_API_KEY")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

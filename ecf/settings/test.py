@@ -27,6 +27,10 @@ NOTIFY_TEMPLATE_IDS = {
     "school_left_lead_provider": "0b6f4e3a-5a2d-4f0e-9a57-3c1d2e8b7f41",
 }
 NOTIFY_TIMEOUT = 5
+# Teachers: only the fake TRS (tests/fakes/trs.py) answers; its fixture points TRS_API_URL at it.
+TRS_API_URL = "http://127.0.0.1:9"
+TRS_API_KEY = "test-only-not-a-trs-key"
+TRS_API_TIMEOUT_SECONDS = 5
 # Tasks the tests queue go to their own queue, never to a `bin/dev serve` worker on the same Redis.
 CELERY_TASK_DEFAULT_QUEUE = "ecf-tests"
 # An embedded test worker must leave the root logger (and pytest's log capture) alone.

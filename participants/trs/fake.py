@@ -1,0 +1,390 @@
+"""A fake Teaching Record System (TRS): a real HTTP server on 127.0.0.1 speaking TRS's API for
+looking a teacher up by TRN, for tests and for development.
+
+It answers `GET /v3/persons/{trn}` as TRS does at API version 20260120 (and the later versions that
+behave the same), with the fictional teachers in `fake_teachers.json`:
+
+- `Authorization: Bearer <key>`: missing or another key is 401, with no body.
+- `X-Api-Version`: without it, TRS falls back to its oldest version, where this path does not
+  exist, so the answer is a bare 404 with no `errorCode`. A version this fake does not speak is 400.
+- `include`: a comma-separated list (any case) of `Induction`, `Alerts`, `PreviousNames`,
+  `RoutesToProfessionalStatuses`, `MandatoryQualifications`, `PendingDetailChanges` or `All`;
+  anything else is 400. Sections not asked for are left out of the answer altogether.
+- `dateOfBirth` (YYYY-MM-DD) and `nationalInsuranceNumber` are optional checks against the
+  record. Both at once is 400, as TRS does not support that. The NI number is compared
+  ignoring spaces, hyphens and case.
+- Answers: 200 with the record; 404 ProblemDetails with `errorCode` 10001 for an unknown TRN and for a
+  date of birth or NI number that does not match; 410 with `errorCode` 10058 for a deactivated
+  record; 308 with `Location: /v3/persons/<retained TRN>` for a merged one. Errors are
+  `application/problem+json`.
+
+Tests can make it fail the next requests (`fail_next(2, status=503)`), wait before answering
+(`delay_next(3)`, to provoke a client's timeout) or send a body of their choosing
+(`send_raw_next(body=b"{")`), and read what it received (`requests`).
+
+It imports nothing from Django, so it runs on its own for development:
+
+    python -m participants.trs.fake --port 8010
+
+Tests use the `fake_trs` fixture (tests/fakes/trs.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import signal
+import sys
+import threading
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+FAKE_TEACHERS_FILE = Path(__file__).with_name("fake_teachers.json")
+DEVELOPMENT_API_KEY = "development-only-fake-trs-api-key"
+
+# Versions at which GET /v3/persons/{trn} behaves as this fake does (it was last changed in 20260120).
+VERSIONS_SPOKEN = {"20260120", "20260224", "20260416", "20260515", "20260612"}
+# Every other version TRS knows; asked for one of these, the real TRS answers in an older shape.
+OLDER_VERSIONS = {
+    "20240101", "20240307", "20240412", "20240416", "20240606", "20240814", "20240912",
+    "20240920", "20250203", "20250327", "20250425", "20250627", "20250804", "20250905",
+}  # fmt: skip
+
+# `include` flags (lower-cased) and the section of the answer each one adds.
+SECTIONS_BY_INCLUDE = {
+    "induction": "induction",
+    "alerts": "alerts",
+    "previousnames": "previousNames",
+    "routestoprofessionalstatuses": "routesToProfessionalStatuses",
+    "mandatoryqualifications": "mandatoryQualifications",
+    "pendingdetailchanges": "pendingDetailChanges",
+}
+ALL_SECTIONS = set(SECTIONS_BY_INCLUDE.values())
+# Sections that are lists: asked for but absent from a record, they are answered empty.
+LIST_SECTIONS = ALL_SECTIONS - {"induction"}
+NO_INDUCTION = {"status": "None", "startDate": None, "completedDate": None, "exemptionReasons": []}
+
+PERSON_NOT_FOUND = 10001
+RECORD_IS_NOT_ACTIVE = 10058
+
+
+@dataclass
+class ReceivedRequest:
+    method: str
+    path: str
+    # Query parameters as TRS would bind them: the first value of each.
+    query: dict[str, str]
+    # Header names lower-cased.
+    headers: dict[str, str]
+    status: int = 0  # what the fake answered
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    body: bytes = b""
+    content_type: str | None = None
+    location: str | None = None
+
+
+@dataclass(frozen=True)
+class FakeTeacher:
+    record: dict
+    deactivated: bool = False
+    merged_into: str | None = None
+
+    @property
+    def trn(self) -> str:
+        return self.record["trn"]
+
+
+def load_fake_teachers(path: Path = FAKE_TEACHERS_FILE) -> list[FakeTeacher]:
+    data = json.loads(path.read_text())
+    return [
+        FakeTeacher(
+            record=entry["record"],
+            deactivated=entry.get("deactivated", False),
+            merged_into=entry.get("mergedInto"),
+        )
+        for entry in data["teachers"]
+    ]
+
+
+def normalise_national_insurance_number(value: str) -> str:
+    """As TRS compares them: without whitespace or hyphens, upper-case."""
+    return "".join(character for character in value if not character.isspace() and character != "-").upper()
+
+
+class FakeTRS:
+    def __init__(
+        self,
+        *,
+        api_key: str = DEVELOPMENT_API_KEY,
+        teachers: list[FakeTeacher] | None = None,
+        port: int = 0,
+        log_requests: bool = False,
+    ):
+        self.api_key = api_key
+        self.teachers = {teacher.trn: teacher for teacher in (teachers or load_fake_teachers())}
+        self.port = port
+        self.log_requests = log_requests
+        self.requests: list[ReceivedRequest] = []
+        self._answers_to_give: list[Answer] = []
+        self._delays_to_give: list[float] = []
+        self._lock = threading.Lock()
+        # Set when stopping, so that a request kept waiting by delay_next() ends at once.
+        self._stopping = threading.Event()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # Set up by tests
+
+    def fail_next(self, count: int, status: int = 503) -> None:
+        """Answer the next `count` requests with `status` and a plain-text body, checking nothing, as
+        an outage in front of TRS would."""
+        body = f"{status} (the fake TRS was told to fail)".encode()
+        with self._lock:
+            self._answers_to_give.extend([Answer(status, body, "text/plain")] * count)
+
+    def send_raw_next(
+        self,
+        *,
+        body: bytes,
+        status: int = 200,
+        content_type: str = "application/json",
+        location: str | None = None,
+    ) -> None:
+        """Answer the next request with exactly this, checking nothing (a malformed body, say)."""
+        with self._lock:
+            self._answers_to_give.append(Answer(status, body, content_type, location))
+
+    def delay_next(self, seconds: float) -> None:
+        """Wait `seconds` before answering the next request (it is answered as usual afterwards)."""
+        with self._lock:
+            self._delays_to_give.append(seconds)
+
+    def requests_for(self, trn: str) -> list[ReceivedRequest]:
+        with self._lock:
+            return [request for request in self.requests if request.path == f"/v3/persons/{trn}"]
+
+    @property
+    def url(self) -> str:
+        assert self._server, "the fake TRS is not running"
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    # Lifecycle
+
+    def start(self) -> FakeTRS:
+        fake = self
+
+        class Handler(_Handler):
+            trs = fake
+
+        self._stopping.clear()
+        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self._server.daemon_threads = True
+        # stop() must not wait for a connection a client keeps open.
+        self._server.block_on_close = False
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-trs", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+            self._thread.join(timeout=5)
+            self._server = None
+
+    def __enter__(self) -> FakeTRS:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    # The API
+
+    def handle(self, method: str, target: str, headers: dict[str, str]) -> Answer:
+        parts = urlsplit(target)
+        query = {name: values[0] for name, values in parse_qs(parts.query, keep_blank_values=True).items()}
+        request = ReceivedRequest(method=method, path=parts.path, query=query, headers=headers)
+        with self._lock:
+            self.requests.append(request)
+            delay = self._delays_to_give.pop(0) if self._delays_to_give else 0
+            forced = self._answers_to_give.pop(0) if self._answers_to_give else None
+        if delay:
+            self._stopping.wait(delay)
+        answer = forced or self._answer(method, parts.path, query, headers)
+        request.status = answer.status
+        if self.log_requests:
+            # The path only: the query may hold a National Insurance number.
+            print(f"[fake TRS] {method} {parts.path} -> {answer.status}", flush=True)
+        return answer
+
+    def _answer(self, method: str, path: str, query: dict[str, str], headers: dict[str, str]) -> Answer:
+        if headers.get("authorization", "") != f"Bearer {self.api_key}":
+            return Answer(401)
+        version = headers.get("x-api-version")
+        if version is None:
+            # TRS falls back to its first version, in which /v3/persons/{trn} did not exist yet.
+            return Answer(404)
+        if version not in VERSIONS_SPOKEN:
+            detail = (
+                f"This fake speaks only versions {', '.join(sorted(VERSIONS_SPOKEN))}."
+                if version in OLDER_VERSIONS
+                else f"Unknown API version '{version}'."
+            )
+            return _problem(400, "Invalid X-Api-Version.", detail)
+        segments = path.split("/")
+        if len(segments) != 4 or segments[:3] != ["", "v3", "persons"] or not segments[3]:
+            return Answer(404)
+        if method != "GET":
+            return Answer(405)
+        trn = segments[3]
+
+        sections = _sections(query.get("include", ""))
+        if sections is None:
+            return _problem(400, "One or more validation errors occurred.", "Invalid 'include' value.")
+        date_of_birth = query.get("dateOfBirth")
+        national_insurance_number = query.get("nationalInsuranceNumber")
+        if date_of_birth and national_insurance_number:
+            return _problem(400, "Bad Request.", None)
+        if date_of_birth:
+            try:
+                datetime.date.fromisoformat(date_of_birth)
+            except ValueError:
+                return _problem(400, "One or more validation errors occurred.", "Invalid 'dateOfBirth'.")
+
+        teacher = self.teachers.get(trn)
+        not_found = _problem(404, "Person not found.", f"TRN: '{trn}'", error_code=PERSON_NOT_FOUND)
+        if teacher is None:
+            return not_found
+        if teacher.deactivated:
+            return _problem(410, f"Record {trn} is not active.", None, error_code=RECORD_IS_NOT_ACTIVE)
+        if teacher.merged_into:
+            return Answer(308, location=f"/v3/persons/{teacher.merged_into}")
+        record = teacher.record
+        if date_of_birth and date_of_birth != record["dateOfBirth"]:
+            return _problem(
+                404,
+                "Person not found.",
+                f"TRN: '{trn}'\nDate of birth: '{date_of_birth}'",
+                error_code=PERSON_NOT_FOUND,
+            )
+        if national_insurance_number and normalise_national_insurance_number(
+            national_insurance_number
+        ) != normalise_national_insurance_number(record.get("nationalInsuranceNumber") or ""):
+            return _problem(
+                404,
+                "Person not found.",
+                f"TRN: '{trn}'\nNational insurance number: '{national_insurance_number}'",
+                error_code=PERSON_NOT_FOUND,
+            )
+        return _json(200, _person(record, sections))
+
+
+def _sections(include: str) -> set[str] | None:
+    """The sections an `include` value asks for, or None when it names something TRS does not know."""
+    sections = set()
+    for flag in (part.strip().lower() for part in include.split(",")):
+        if not flag:
+            continue
+        if flag == "all":
+            sections |= ALL_SECTIONS
+        elif flag in SECTIONS_BY_INCLUDE:
+            sections.add(SECTIONS_BY_INCLUDE[flag])
+        else:
+            return None
+    return sections
+
+
+def _person(record: dict, sections: set[str]) -> dict:
+    person = {name: value for name, value in record.items() if name not in ALL_SECTIONS}
+    for section in sorted(sections):
+        person[section] = record.get(section, [] if section in LIST_SECTIONS else NO_INDUCTION)
+    return person
+
+
+def _json(status: int, body: dict, content_type: str = "application/json; charset=utf-8") -> Answer:
+    return Answer(status, json.dumps(body).encode(), content_type)
+
+
+def _problem(status: int, title: str, detail: str | None, *, error_code: int | None = None) -> Answer:
+    """An ASP.NET ProblemDetails body, as TRS sends for its errors."""
+    body: dict = {"title": title, "status": status}
+    if detail is not None:
+        body["detail"] = detail
+    if error_code is not None:
+        body["errorCode"] = error_code
+    return _json(status, body, "application/problem+json; charset=utf-8")
+
+
+class _Handler(BaseHTTPRequestHandler):
+    trs: FakeTRS
+    protocol_version = "HTTP/1.1"  # keep-alive, as TRS: a client may follow a merge on one connection
+    timeout = 30  # seconds an idle kept-alive connection may stay open
+
+    def _respond(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(length)
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        answer = self.trs.handle(self.command, self.path, headers)
+        try:
+            self.send_response(answer.status)
+            if answer.content_type:
+                self.send_header("Content-Type", answer.content_type)
+            if answer.location:
+                self.send_header("Location", answer.location)
+            if answer.status == 401:
+                self.send_header("WWW-Authenticate", "Bearer")
+            self.send_header("Content-Length", str(len(answer.body)))
+            self.end_headers()
+            self.wfile.write(answer.body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client stopped waiting (a test's timeout, say): nobody to answer
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _respond
+
+    def log_message(self, format, *args):  # quiet: FakeTRS(log_requests=True) logs without the query
+        pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m participants.trs.fake",
+        description="Serve the fictional teachers of participants/trs/fake_teachers.json as TRS would.",
+    )
+    parser.add_argument("--port", type=int, default=8010, help="port on 127.0.0.1 (0: any free one)")
+    parser.add_argument("--api-key", default=DEVELOPMENT_API_KEY, help="the Bearer key to accept")
+    arguments = parser.parse_args(argv)
+    # Belt and braces: nothing in production should ever talk to a fake teaching record.
+    if os.environ.get("DJANGO_SETTINGS_MODULE", "").endswith(".production"):
+        print("The fake TRS does not run beside production settings.", file=sys.stderr)
+        return 1
+    # Stop cleanly on Ctrl-C, even when started in the background with SIGINT ignored, and on the
+    # SIGTERM `bin/dev serve` sends its children.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    fake = FakeTRS(api_key=arguments.api_key, port=arguments.port, log_requests=True)
+    fake.start()
+    print(f"Fake TRS serving {fake.url} (API key {fake.api_key!r}); Ctrl-C stops it", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        fake.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
