@@ -6,6 +6,8 @@ field as its GOV.UK component, and base.html shows the error summary whenever th
 label or legend the page's <h1>, as the Design System asks.
 """
 
+import datetime
+
 from django import forms
 from django.forms.renderers import TemplatesSetting
 
@@ -15,6 +17,7 @@ INPUT_CLASSES = {
     "checkbox": "govuk-checkboxes__input",
 }
 CHOICE_WIDGETS = {"radioselect", "checkboxselectmultiple"}
+FIELDSET_WIDGETS = CHOICE_WIDGETS | {"govukdate"}  # a group of inputs under one legend
 
 
 class GovukFormRenderer(TemplatesSetting):
@@ -42,8 +45,25 @@ class GovukBoundField(forms.BoundField):
         return self.name == getattr(self.form, "page_heading_field", None)
 
     @property
+    def is_date(self) -> bool:
+        return self.widget_type == "govukdate"
+
+    @property
+    def date_boxes(self) -> list[dict]:
+        """The day, month and year boxes of a date: each with its name, id and what was typed."""
+        value = self.value()
+        widget = self.field.widget
+        boxes = widget.get_context(self.html_name, value, {"id": self.auto_id})["widget"]["subwidgets"]
+        for box, suffix in zip(boxes, widget.widgets_names, strict=True):
+            box["attrs"]["id"] = f"{self.auto_id}{suffix}"  # id_started_on_day, as the name, not _0
+        return boxes
+
+    @property
     def error_anchor(self) -> str:
-        """Where the error summary links to: the first radio or checkbox of a group, else the field."""
+        """Where the error summary links to: the first radio or checkbox of a group, the day box of
+        a date, else the field."""
+        if self.is_date:
+            return f"{self.auto_id}_day"
         return f"{self.auto_id}_0" if self.is_choice_group else self.auto_id
 
     @property
@@ -57,9 +77,9 @@ class GovukBoundField(forms.BoundField):
 
     def build_widget_attrs(self, attrs, widget=None):
         attrs = super().build_widget_attrs(attrs, widget)
-        if self.is_choice_group:
+        if self.widget_type in FIELDSET_WIDGETS:
             return (
-                attrs  # the group's fieldset carries aria-describedby; each option is styled by the template
+                attrs  # the group's fieldset carries aria-describedby; each input is styled by the template
             )
         attrs.pop("aria-describedby", None)
         if self.described_by:
@@ -121,3 +141,65 @@ class EmailAddressField(forms.EmailField):
         )
         # Off: these ask for someone else's address, which the browser must not fill with yours.
         self.widget.attrs.update(autocomplete="off", spellcheck="false")
+
+
+class GovukDateWidget(forms.MultiWidget):
+    """GOV.UK's date input: day, month and year boxes, posted as `<name>_day`, `_month`, `_year`."""
+
+    def __init__(self, attrs=None):
+        box = {"inputmode": "numeric", "autocomplete": "off"}
+        super().__init__(
+            widgets={
+                "day": forms.TextInput(attrs={**box, "maxlength": 2}),
+                "month": forms.TextInput(attrs={**box, "maxlength": 2}),
+                "year": forms.TextInput(attrs={**box, "maxlength": 4}),
+            },
+            attrs=attrs,
+        )
+
+    def decompress(self, value):
+        return [value.day, value.month, value.year] if value else [None, None, None]
+
+
+class GovukDateField(forms.Field):
+    """A date typed in three boxes, with the Design System's messages for what is missing or wrong.
+    `name` is how the messages refer to it ("Date of birth must include a month")."""
+
+    widget = GovukDateWidget
+
+    def __init__(self, *, label: str, name: str, **kwargs):
+        super().__init__(label=label, **kwargs)
+        self.name_in_messages = name
+
+    def clean(self, value):
+        day, month, year = (str(part or "").strip() for part in (value or ["", "", ""]))
+        if not (day or month or year):
+            if self.required:
+                raise forms.ValidationError(f"Enter {self.name_in_messages.lower()}", code="required")
+            return None
+        missing = [part for part, typed in (("day", day), ("month", month), ("year", year)) if not typed]
+        if missing:
+            raise forms.ValidationError(
+                f"{self.name_in_messages} must include a {' and a '.join(missing)}", code="incomplete"
+            )
+        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
+            raise forms.ValidationError(f"{self.name_in_messages} must be a real date", code="invalid")
+        try:
+            value = datetime.date(int(year), int(month), int(day))
+        except ValueError:
+            raise forms.ValidationError(
+                f"{self.name_in_messages} must be a real date", code="invalid"
+            ) from None
+        self.run_validators(value)
+        return value
+
+    def bound_data(self, data, initial):
+        return data
+
+
+def posted_keys(field_name: str, field: forms.Field) -> list[str]:
+    """The request keys a field's widget reads: its name, or one per box of a multi-box widget."""
+    widget = field.widget
+    if isinstance(widget, forms.MultiWidget):
+        return [field_name + suffix for suffix in widget.widgets_names]
+    return [field_name]

@@ -11,10 +11,15 @@ including the first one without a valid answer. When every step on the path has 
 the check-answers page is reachable; its Change links open a step with `?change=1`, and saving
 a changed step returns to check answers when the path is still complete.
 
+A step's form may define `answer_to_keep()`, returning what to keep instead of what was typed: for
+example the outcome of a check rather than the date of birth it was checked with. Reading that
+answer back must then validate without the forgotten fields.
+
 `done()` is the journey's single write (a service call in one transaction); the answers are
 cleared afterwards, so refreshing or going back cannot submit twice.
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -24,6 +29,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
+
+from core.forms import posted_keys
 
 CHECK_ANSWERS = "check-answers"
 
@@ -169,6 +176,8 @@ class Wizard:
         """What the user chose, as they saw it: a choice's label rather than its stored value."""
         if value in (None, ""):
             return ""
+        if isinstance(value, datetime.date):
+            return f"{value.day} {value:%B %Y}"
         if isinstance(value, list | tuple):
             return ", ".join(Wizard.display_value(form_field, item) for item in value)
         choices = {str(key): label for key, label in (getattr(form_field, "choices", None) or [])}
@@ -232,13 +241,15 @@ class WizardView(View):
             return response
         step = self.wizard.step(self.step_name)
         submitted = {
-            name: request.POST.getlist(name) if self._is_multiple(step, name) else request.POST.get(name, "")
-            for name in step.form_class.base_fields
+            key: request.POST.getlist(key) if self._is_multiple(step, name) else request.POST.get(key, "")
+            for name, form_field in step.form_class.base_fields.items()
+            for key in posted_keys(name, form_field)
         }
         form = self.wizard.bound_form(step, data=submitted)
         if not form.is_valid():
             return self.render_step(step, form)
-        self.wizard.store(step, submitted)
+        # A form may keep less than was typed (a date of birth, once it has been checked).
+        self.wizard.store(step, form.answer_to_keep() if hasattr(form, "answer_to_keep") else submitted)
         if self.changing:
             # Back to check answers, by way of any step the changed answer has newly put on the path.
             missing = self.wizard.first_unanswered()

@@ -1,7 +1,10 @@
+import datetime
+
+import pytest
 from django import forms
 from django.template import Context, Template
 
-from core.forms import GovukForm
+from core.forms import GovukDateField, GovukForm
 
 
 class ExpectForm(GovukForm):
@@ -79,3 +82,47 @@ def test_error_summary_links_each_error_to_its_field():
     html = Template('{% include "forms/govuk/error_summary.html" %}').render(Context({"form": form}))
     assert '<h2 class="govuk-error-summary__title">There is a problem</h2>' in html
     assert '<a href="#id_expect_ects_0">Select whether you expect any early career teachers</a>' in html
+
+
+class StartForm(GovukForm):
+    page_heading_field = "started_on"
+    started_on = GovukDateField(
+        label="When did they start?", name="Start date", help_text="For example, 1 9 2026"
+    )
+
+
+def start(day="", month="", year=""):
+    return StartForm(data={"started_on_day": day, "started_on_month": month, "started_on_year": year})
+
+
+def test_a_date_is_typed_in_three_boxes_under_one_legend():
+    form = start("1", "9", "2026")
+    assert form.is_valid()
+    assert form.cleaned_data["started_on"] == datetime.date(2026, 9, 1)
+    html = render(start("31", "2", "2026"))
+    assert (
+        '<fieldset class="govuk-fieldset" role="group" aria-describedby="id_started_on-hint id_started_on-error">'
+        in html
+    )
+    for box, width in (("day", 2), ("month", 2), ("year", 4)):
+        assert f'id="id_started_on_{box}" name="started_on_{box}"' in html
+        assert f"govuk-input--width-{width}" in html
+    assert 'value="31"' in html  # what was typed stays
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        (("", "", ""), "Enter start date"),
+        (("1", "", "2026"), "Start date must include a month"),
+        (("", "", "2026"), "Start date must include a day and a month"),
+        (("31", "2", "2026"), "Start date must be a real date"),
+        (("1", "9", "26"), "Start date must be a real date"),
+        (("a", "9", "2026"), "Start date must be a real date"),
+    ],
+)
+def test_a_date_says_what_is_missing_or_wrong(typed, message):
+    form = start(*typed)
+    assert not form.is_valid()
+    assert form.errors["started_on"] == [message]
+    assert form["started_on"].error_anchor == "id_started_on_day"
