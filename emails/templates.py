@@ -215,6 +215,23 @@ If you had agreed a partnership with the school for ((academic_year)), contact t
 Department for Education
 """,
         ),
+        _template(
+            "ect_registered",
+            personalisation=("full_name", "school_name", "start_date", "training"),
+            subject="((school_name)) has registered you as an early career teacher",
+            body=f"""
+Hello ((full_name))
+
+((school_name)) has registered you for induction and training as an early career teacher (ECT), starting on ((start_date)).
+
+((training))
+
+Your school's induction tutor will tell you what happens next. If any of this is wrong, or you did not expect this email, contact your school.
+
+{SERVICE_NAME}
+Department for Education
+""",
+        ),
     )
 }
 

@@ -200,3 +200,46 @@ def mentees_of(mentors: list[MentorAtSchoolPeriod], *, today: datetime.date) -> 
             by_mentor[mentor_id].append(mentee_name)
     for mentor in mentors:
         mentor.mentees = by_mentor[mentor.pk]
+
+
+# --- Registering an ECT: what the journey can check before the end -------------------------------
+# `participants.services.register_ect` checks all of these again, under a lock, when it writes.
+
+
+def current_or_future(today: datetime.date) -> Q:
+    """Periods not over by `today`: ongoing, finishing later, or not started yet."""
+    return Q(finished_on__isnull=True) | Q(finished_on__gte=today)
+
+
+def is_registered_at(school: School, trn: str, *, today: datetime.date) -> bool:
+    """Whether the teacher with this TRN is an ECT at this school now or from a later date
+    (registering them there again is refused with `AlreadyRegisteredAtThisSchool`)."""
+    return ECTAtSchoolPeriod.objects.filter(
+        current_or_future(today), school=school, teacher__trn=trn
+    ).exists()
+
+
+def ongoing_ect_period_elsewhere(
+    trn: str, school: School, *, today: datetime.date
+) -> ECTAtSchoolPeriod | None:
+    """The teacher's ECT period at another school that is not over by `today` (with its school), if
+    any: registering them here moves them from it. A journey that shows this to the school passes its
+    id to `register_ect(transfer_from=…)`, which refuses to move them from any other period."""
+    return (
+        ECTAtSchoolPeriod.objects.filter(current_or_future(today), teacher__trn=trn)
+        .exclude(school=school)
+        .select_related("school")
+        .order_by("started_on")
+        .first()
+    )
+
+
+def email_in_use(email: str, *, today: datetime.date, except_trn: str | None = None) -> bool:
+    """Whether another teacher (any but `except_trn`) uses this email address, in any case, on an ECT
+    or mentor period not over by `today` (registering with it is refused with `EmailInUse`)."""
+    email = email.strip()
+    others = {"teacher__trn": except_trn} if except_trn else {}
+    return any(
+        model.objects.filter(current_or_future(today), email__iexact=email).exclude(**others).exists()
+        for model in (ECTAtSchoolPeriod, MentorAtSchoolPeriod)
+    )

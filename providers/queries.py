@@ -1,6 +1,9 @@
 import datetime
+import enum
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from providers.models import (
     AppropriateBody,
@@ -45,3 +48,71 @@ def pairing_in(
         active_lead_provider__lead_provider_id=lead_provider_id,
         delivery_partner_id=delivery_partner_id,
     ).first()
+
+
+# --- The contract period of an ECT's start date --------------------------------------------------
+
+
+def contract_period_for_start(
+    started_on: datetime.date, *, today: datetime.date | None = None
+) -> ContractPeriod | None:
+    """The contract period an ECT starting on `started_on` belongs to, open for registration or not.
+
+    That is the period whose [started_on, finished_on] contains the date; but once that period's
+    payments are frozen, the ECT counts in the period open for registration `today`
+    (`contract_period_for_registration`) instead. None when no period contains the date, or it is
+    frozen and no period (with payments not frozen) is open.
+
+    The period returned may not be open (`enabled` False): to know whether a school may register
+    the ECT now, and when it may if not, use `registration_for_start`.
+    """
+    containing = ContractPeriod.objects.filter(
+        started_on__lte=started_on, finished_on__gte=started_on
+    ).first()
+    if containing is None or containing.payments_frozen_at is None:
+        return containing
+    instead = contract_period_for_registration(today or timezone.localdate())
+    return instead if instead is not None and instead.payments_frozen_at is None else None
+
+
+class StartDateRegistration(enum.StrEnum):
+    OPEN = "open"  # register the ECT in `contract_period`
+    NOT_OPEN = "not_open"  # `contract_period` contains the date but is not open for registration
+    NO_CONTRACT_PERIOD = "no_contract_period"  # no period to register the ECT in
+
+
+@dataclass(frozen=True)
+class RegistrationForStart:
+    """Whether an ECT starting on a date can be registered now, and in which contract period.
+
+    - OPEN: `contract_period` is the one to register them in.
+    - NOT_OPEN: `contract_period` contains the date but is not open for registration (its
+      `enabled` is off). `opens_on` is when it is expected to open, which we take to be the day the
+      period starts (there is no separate registration date); None when that day has passed, so
+      "opens on …" would be untrue (the period is closed, or opening late).
+    - NO_CONTRACT_PERIOD: no period contains the date (too early or too late for any we know), or
+      the one that does has its payments frozen and no period is open to move the ECT into.
+    """
+
+    status: StartDateRegistration
+    contract_period: ContractPeriod | None = None
+    opens_on: datetime.date | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == StartDateRegistration.OPEN
+
+
+def registration_for_start(
+    started_on: datetime.date, *, today: datetime.date | None = None
+) -> RegistrationForStart:
+    """Whether an ECT starting on `started_on` can be registered `today`, and in which contract
+    period (see `contract_period_for_start` and `RegistrationForStart`). Never raises."""
+    today = today or timezone.localdate()
+    contract_period = contract_period_for_start(started_on, today=today)
+    if contract_period is None:
+        return RegistrationForStart(StartDateRegistration.NO_CONTRACT_PERIOD)
+    if not contract_period.enabled:
+        opens_on = contract_period.started_on if contract_period.started_on > today else None
+        return RegistrationForStart(StartDateRegistration.NOT_OPEN, contract_period, opens_on)
+    return RegistrationForStart(StartDateRegistration.OPEN, contract_period)

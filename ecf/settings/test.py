@@ -25,6 +25,7 @@ NOTIFY_TEMPLATE_IDS = {
     "induction_tutor_replaced": "6c3d43e4-dfda-4a88-b64e-0c3e5813fd11",
     "colleague_added": "7eccf1b3-d37e-46f0-b6d9-fdebe5bc2542",
     "school_left_lead_provider": "0b6f4e3a-5a2d-4f0e-9a57-3c1d2e8b7f41",
+    "ect_registered": "38de8b10-7940-48f3-98a3-c1e955449563",
 }
 NOTIFY_TIMEOUT = 5
 # Teachers: only the fake TRS (tests/fakes/trs.py) answers; its fixture points TRS_API_URL at it.

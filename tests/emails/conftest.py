@@ -43,6 +43,12 @@ PERSONALISATION = {
         "academic_year": "2026 to 2027",
         "now_runs": "deliver its own programme",
     },
+    "ect_registered": {
+        "full_name": "Mary Anning",
+        "school_name": "Analytical Engine Primary School",
+        "start_date": "1 September 2026",
+        "training": "Your school has chosen Ambition Institute to provide your training.",
+    },
 }
 
 

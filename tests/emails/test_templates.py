@@ -16,6 +16,7 @@ def test_the_templates_the_service_sends():
         "induction_tutor_replaced",
         "colleague_added",
         "school_left_lead_provider",
+        "ect_registered",
     }
     assert {name: set(template.personalisation) for name, template in TEMPLATES.items()} == {
         name: set(keys) for name, keys in PERSONALISATION.items()
