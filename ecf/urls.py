@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("emails.urls")),
     path("", include("accounts.urls")),
     path("", include("schools.urls")),
+    path("", include("participants.urls")),
 ]

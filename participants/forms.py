@@ -1,0 +1,285 @@
+"""The questions of registering a teacher. The teacher-record questions check TRS as they validate
+and keep only the outcome: the date of birth and National Insurance number are forgotten once
+checked (see `answer_to_keep`)."""
+
+import dataclasses
+import datetime
+
+from django import forms
+
+from core.forms import EmailAddressField, FullNameField, GovukDateField, GovukForm
+from participants import trs
+from participants.models import WorkingPattern
+
+TRS_UNAVAILABLE = (
+    "We could not check the Teaching Record System just now. Wait a few minutes and try again: "
+    "your answers are kept."
+)
+CHECKED = "checked"  # the key under which a checked answer keeps its outcome
+
+
+def record_to_keep(record: trs.TeacherRecord) -> dict:
+    """What we keep of a teacher's record while registering them: no date of birth or NI number."""
+    return {
+        "trn": record.trn,
+        "first_name": record.first_name,
+        "middle_name": record.middle_name,
+        "last_name": record.last_name,
+        "qts_awarded_on": record.qts_awarded_on.isoformat() if record.qts_awarded_on else None,
+        "induction_status": str(record.induction_status),
+        "prohibited_from_teaching": record.prohibited_from_teaching,
+    }
+
+
+def kept_record(kept: dict) -> trs.TeacherRecord:
+    """A TeacherRecord rebuilt from what we kept (its date of birth and NI number are unknown)."""
+    fields = {field.name for field in dataclasses.fields(trs.TeacherRecord)}
+    values = {name: value for name, value in kept.items() if name in fields}
+    if values.get("qts_awarded_on"):
+        values["qts_awarded_on"] = datetime.date.fromisoformat(values["qts_awarded_on"])
+    defaults = {"date_of_birth": None, "national_insurance_number": None, "has_other_alerts": False}
+    return trs.TeacherRecord(**{name: values.get(name, defaults.get(name)) for name in fields})
+
+
+class CheckedAnswerForm(GovukForm):
+    """A question answered by a check against TRS. Bound to what the user typed, it checks; bound to
+    a kept answer (which has `CHECKED`), it is valid as it stands and checks nothing again."""
+
+    def __init__(self, data=None, **kwargs):
+        self.kept = data.get(CHECKED) if data is not None and CHECKED in data else None
+        super().__init__(data=None if self.kept is not None else data, **kwargs)
+        if self.kept is not None:
+            self.initial.update({name: data.get(name, "") for name in self.fields if name in data})
+
+    def is_valid(self):
+        if self.kept is not None:
+            self.cleaned_data = {**{name: self.initial.get(name) for name in self.fields}, CHECKED: self.kept}
+            return True
+        return super().is_valid()
+
+    def answer_to_keep(self) -> dict:
+        return {**self.visible_answer(), CHECKED: self.cleaned_data[CHECKED]}
+
+    def visible_answer(self) -> dict:
+        return {}
+
+
+class FindTeacherForm(CheckedAnswerForm):
+    title = "Find the teacher's record"
+    trn = forms.CharField(
+        label="Teacher reference number (TRN)",
+        help_text="Must be 7 digits long",
+        max_length=20,
+        error_messages={"required": "Enter the teacher reference number (TRN)"},
+    )
+    date_of_birth = GovukDateField(
+        label="Date of birth", name="Date of birth", help_text="For example, 31 3 1995"
+    )
+
+    def clean_trn(self):
+        try:
+            return trs.normalise_trn(self.cleaned_data["trn"])
+        except trs.InvalidTRN:
+            raise forms.ValidationError("Enter a TRN in the correct format: 7 digits, like 1234567") from None
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        today = datetime.date.today()
+        if born.year < 1900 or born > today.replace(year=today.year - 16):
+            raise forms.ValidationError("Enter a date of birth for someone old enough to teach")
+        return born
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        try:
+            record = trs.find_teacher(trn=cleaned["trn"])
+        except (trs.TeacherNotFound, trs.TeacherDeactivated, trs.TeacherMerged):
+            cleaned[CHECKED] = {"found": False}
+            return cleaned
+        except trs.TRSUnavailable:
+            raise forms.ValidationError(TRS_UNAVAILABLE) from None
+        cleaned[CHECKED] = {
+            "found": True,
+            "date_of_birth_matches": record.matches_date_of_birth(cleaned["date_of_birth"]),
+            "record": record_to_keep(record),
+        }
+        return cleaned
+
+    def visible_answer(self):
+        return {"trn": self.cleaned_data["trn"]}
+
+
+class NationalInsuranceNumberForm(CheckedAnswerForm):
+    page_heading_field = "national_insurance_number"
+    national_insurance_number = forms.CharField(
+        label="What is their National Insurance number?",
+        help_text="We could not match the date of birth with their teacher record. "
+        "It's on their payslip or P60, for example QQ 12 34 56 C.",
+        max_length=20,
+        error_messages={"required": "Enter their National Insurance number"},
+    )
+
+    def __init__(self, *args, trn: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.trn = trn
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        try:
+            number = trs.normalise_national_insurance_number(cleaned["national_insurance_number"])
+        except ValueError:
+            self.add_error(
+                "national_insurance_number", "Enter a National Insurance number, like QQ 12 34 56 C"
+            )
+            return cleaned
+        try:
+            record = trs.find_teacher(trn=self.trn, national_insurance_number=number)
+        except (trs.TeacherNotFound, trs.TeacherDeactivated, trs.TeacherMerged):
+            cleaned[CHECKED] = {"found": False}
+            return cleaned
+        except trs.TRSUnavailable:
+            raise forms.ValidationError(TRS_UNAVAILABLE) from None
+        cleaned[CHECKED] = {"found": True, "record": record_to_keep(record)}
+        return cleaned
+
+
+class CannotContinueForm(GovukForm):
+    """The form of a page that stops the journey: it has no answer, so the path ends there."""
+
+    def is_valid(self):
+        return False
+
+
+class ConfirmNameForm(GovukForm):
+    title = "Check the teacher's name"
+    name_is_right = forms.ChoiceField(
+        label="Is this the name they use?",
+        choices=[("yes", "Yes"), ("no", "No, they use a different name")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether this is the name they use"},
+    )
+    corrected_name = FullNameField(
+        label="If not, what name do they use?",
+        help_text="For example, a shorter first name or a married name. Do not use this to register someone else.",
+        required_message="Enter the name they use",
+        required=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("name_is_right") == "no" and not cleaned.get("corrected_name", "").strip():
+            self.add_error("corrected_name", "Enter the name they use")
+        if cleaned.get("name_is_right") == "yes":
+            cleaned["corrected_name"] = ""
+        return cleaned
+
+
+class TeacherEmailForm(GovukForm):
+    page_heading_field = "email"
+    email = EmailAddressField(
+        label="What is their email address?",
+        help_text="We'll use this to tell them they've been registered. Their training provider uses it too.",
+        required_message="Enter their email address",
+    )
+
+    def __init__(self, *args, email_in_use, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email_in_use = email_in_use
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if self.email_in_use(email):
+            raise forms.ValidationError("This email address is already used by another teacher. Enter theirs")
+        return email
+
+
+class StartDateForm(GovukForm):
+    page_heading_field = "started_on"
+    started_on = GovukDateField(
+        label="When did or will they start as an ECT at your school?",
+        name="Start date",
+        help_text="For example, 2 9 2026",
+    )
+
+    def __init__(self, *args, contract_period_problem, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.contract_period_problem = contract_period_problem
+
+    def clean_started_on(self):
+        started_on = self.cleaned_data["started_on"]
+        if problem := self.contract_period_problem(started_on):
+            raise forms.ValidationError(problem)
+        return started_on
+
+
+class WorkingPatternForm(GovukForm):
+    page_heading_field = "working_pattern"
+    working_pattern = forms.ChoiceField(
+        label="Do they work full time or part time?",
+        choices=WorkingPattern.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether they work full time or part time"},
+    )
+
+
+class UseSchoolChoicesForm(GovukForm):
+    page_heading_field = "use_school_choices"
+    use_school_choices = forms.ChoiceField(
+        label="Will they train the way your school set up for this year?",
+        choices=[("yes", "Yes"), ("no", "No, choose for this ECT")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether they'll train the way your school set up"},
+    )
+
+    def __init__(self, *args, summary: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["use_school_choices"].help_text = summary
+
+
+class ECTProgrammeForm(GovukForm):
+    page_heading_field = "training_programme"
+    training_programme = forms.ChoiceField(
+        label="How will they be trained?",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select how they will be trained",
+            "invalid_choice": "Select one of the ways of training listed",
+        },
+    )
+
+    def __init__(self, *args, funding_refusal: str | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        options = [
+            ("provider_led", "By a training provider, funded by the DfE"),
+            ("school_led", "By your school, with its own programme"),
+        ]
+        field = self.fields["training_programme"]
+        field.choices = [
+            option for option in options if not (funding_refusal and option[0] == "provider_led")
+        ]
+        if funding_refusal:
+            field.help_text = (
+                f"Your school cannot use a DfE-funded training provider because {funding_refusal}."
+            )
+
+
+class MovingSchoolForm(GovukForm):
+    page_heading_field = "moving_school"
+    moving_school = forms.ChoiceField(
+        choices=[("yes", "Yes"), ("no", "No")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether they're moving to your school"},
+    )
+
+    def __init__(self, *args, teacher_name: str, school_name: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["moving_school"]
+        field.label = f"Is {teacher_name} moving to your school from {school_name}?"
+        field.help_text = (
+            f"They're registered as an ECT at {school_name}. If they're moving to you, their time there "
+            "ends the day before they start with you, and both schools will see it."
+        )

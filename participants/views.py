@@ -1,0 +1,358 @@
+"""Registering ECTs (and, later, mentors) from a school's dashboard."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_safe
+
+from core.wizard import CHECK_ANSWERS, Step, Wizard, WizardView
+from participants import queries, services
+from participants.forms import (
+    CHECKED,
+    CannotContinueForm,
+    ConfirmNameForm,
+    ECTProgrammeForm,
+    FindTeacherForm,
+    MovingSchoolForm,
+    NationalInsuranceNumberForm,
+    StartDateForm,
+    TeacherEmailForm,
+    UseSchoolChoicesForm,
+    WorkingPatternForm,
+    kept_record,
+)
+from participants.models import ECTAtSchoolPeriod, InductionStatus
+from providers import queries as provider_queries
+from schools import eligibility
+from schools import queries as school_queries
+from schools.forms import AppropriateBodyForm, LeadProviderForm
+from schools.models import YearProgramme
+
+# Why a teacher cannot be registered, in the order they are checked.
+STOP_REASONS = {
+    "not_found": "We cannot find their teacher record",
+    "already_registered": "is already registered at your school",
+    "induction_passed": "has already passed their induction",
+    "induction_failed": "has failed their induction",
+    "induction_exempt": "is exempt from induction",
+    "prohibited": "cannot be registered",
+    "registered_elsewhere": "is registered at another school",
+}
+
+
+def registration_problem(started_on) -> str | None:
+    """Why an ECT starting on this date cannot be registered now, in words; None when they can."""
+    registration = provider_queries.registration_for_start(started_on)
+    if registration.is_open:
+        return None
+    if registration.contract_period is not None:
+        return str(services.ContractPeriodNotOpen(registration.contract_period, registration.opens_on))
+    return str(services.NoContractPeriod(started_on))
+
+
+def checked(wizard: Wizard, step_name: str) -> dict | None:
+    answer = wizard.cleaned(step_name)
+    return answer[CHECKED] if answer else None
+
+
+class RegisterECTWizard(Wizard):
+    """Register an ECT: find their teacher record (by TRN and date of birth, else National Insurance
+    number), stop when they cannot be registered, then their details and training."""
+
+    steps = [
+        Step("find-ect", FindTeacherForm),
+        Step(
+            "national-insurance-number",
+            NationalInsuranceNumberForm,
+            applies=lambda wizard: wizard.asks_national_insurance_number(),
+        ),
+        Step(
+            "cannot-register",
+            CannotContinueForm,
+            applies=lambda wizard: wizard.stop_reason() is not None,
+            template_name="participants/register/cannot_register.html",
+        ),
+        Step(
+            "moving-school",
+            MovingSchoolForm,
+            applies=lambda wizard: wizard.stop_reason() is None and wizard.moving_from() is not None,
+        ),
+        Step("confirm-name", ConfirmNameForm, template_name="participants/register/confirm_name.html"),
+        Step("email", TeacherEmailForm),
+        Step("start-date", StartDateForm),
+        Step("working-pattern", WorkingPatternForm),
+        Step(
+            "use-school-choices", UseSchoolChoicesForm, applies=lambda wizard: wizard.offers_school_choices()
+        ),
+        Step(
+            "appropriate-body",
+            AppropriateBodyForm,
+            applies=lambda wizard: not wizard.uses_school_choices(),
+            template_name="schools/set_up/appropriate_body.html",
+        ),
+        Step("training-programme", ECTProgrammeForm, applies=lambda wizard: not wizard.uses_school_choices()),
+        Step(
+            "lead-provider",
+            LeadProviderForm,
+            applies=lambda wizard: not wizard.uses_school_choices() and wizard.programme() == "provider_led",
+        ),
+    ]
+    url_name = "register_ect"
+    check_answers_template = "participants/register/check_answers.html"
+
+    def __init__(self, request, *, school):
+        super().__init__(request, key=str(school.pk))
+        self.school = school
+        self.caption = school.name
+        self.funding_refusal = school_queries.funding_refusal(school)
+
+    # --- the teacher's record ----------------------------------------------------------------
+
+    def asks_national_insurance_number(self) -> bool:
+        found = checked(self, "find-ect")
+        return bool(found and found["found"] and not found["date_of_birth_matches"])
+
+    def record_found(self) -> dict | None:
+        """The kept teacher record, once found by date of birth or by NI number; else None."""
+        found = checked(self, "find-ect")
+        if found and found["found"] and found["date_of_birth_matches"]:
+            return found["record"]
+        by_number = (
+            checked(self, "national-insurance-number") if self.asks_national_insurance_number() else None
+        )
+        return by_number["record"] if by_number and by_number["found"] else None
+
+    def stop_reason(self) -> str | None:
+        found = checked(self, "find-ect")
+        if found is None:
+            return None
+        if not found["found"]:
+            return "not_found"
+        if self.asks_national_insurance_number():
+            by_number = checked(self, "national-insurance-number")
+            if by_number is None:
+                return None
+            if not by_number["found"]:
+                return "not_found"
+        record = self.record_found()
+        if queries.is_registered_at(self.school, record["trn"], today=timezone.localdate()):
+            return "already_registered"
+        status = record["induction_status"]
+        if status == InductionStatus.PASSED:
+            return "induction_passed"
+        if status == InductionStatus.FAILED:
+            return "induction_failed"
+        if status == InductionStatus.EXEMPT:
+            return "induction_exempt"
+        if record["prohibited_from_teaching"]:
+            return "prohibited"
+        moving = self.cleaned("moving-school") if self.moving_from() is not None else None
+        if moving and moving["moving_school"] == "no":
+            return "registered_elsewhere"
+        return None
+
+    def trs_name(self) -> str:
+        record = self.record_found()
+        return " ".join(
+            part for part in (record["first_name"], record["middle_name"], record["last_name"]) if part
+        )
+
+    def name_to_use(self) -> str:
+        answer = self.cleaned("confirm-name")
+        return (answer or {}).get("corrected_name") or self.trs_name()
+
+    # --- the year and its choices --------------------------------------------------------------
+
+    def contract_period(self):
+        answer = self.cleaned("start-date")
+        return provider_queries.contract_period_for_start(answer["started_on"]) if answer else None
+
+    def moving_from(self):
+        """The ECT period at another school they would move from, when registered here."""
+        record = self.record_found()
+        if record is None:
+            return None
+        return queries.ongoing_ect_period_elsewhere(record["trn"], self.school, today=timezone.localdate())
+
+    def school_choice(self):
+        contract_period = self.contract_period()
+        choice = school_queries.choice_for(self.school, contract_period) if contract_period else None
+        return (
+            choice
+            if choice and choice.programme in (YearProgramme.PROVIDER_LED, YearProgramme.SCHOOL_LED)
+            else None
+        )
+
+    def offers_school_choices(self) -> bool:
+        return self.school_choice() is not None
+
+    def uses_school_choices(self) -> bool:
+        answer = self.cleaned("use-school-choices") if self.offers_school_choices() else None
+        return bool(answer and answer["use_school_choices"] == "yes")
+
+    def programme(self) -> str | None:
+        answer = self.cleaned("training-programme")
+        return answer["training_programme"] if answer else None
+
+    def form_kwargs(self, step):
+        if step.name == "national-insurance-number":
+            return {"trn": checked(self, "find-ect")["record"]["trn"]}
+        if step.name == "moving-school":
+            moving_from = self.moving_from()
+            return {"teacher_name": self.trs_name(), "school_name": moving_from.school.name}
+        if step.name == "email":
+            trn = (self.record_found() or {}).get("trn")
+            today = timezone.localdate()
+            return {"email_in_use": lambda email: queries.email_in_use(email, today=today, except_trn=trn)}
+        if step.name == "start-date":
+            return {"contract_period_problem": registration_problem}
+        if step.name == "use-school-choices":
+            return {"summary": self.school_choices_summary()}
+        if step.name == "appropriate-body":
+            return {
+                "independent_school": eligibility.is_independent(self.school.establishment_type),
+                "initial": {"appropriate_body": self.school.last_chosen_appropriate_body_id},
+            }
+        if step.name == "training-programme":
+            return {"funding_refusal": self.funding_refusal}
+        if step.name == "lead-provider":
+            return {
+                "contract_period": self.contract_period(),
+                "initial": {"lead_provider": self.school.last_chosen_lead_provider_id},
+            }
+        return {}
+
+    def school_choices_summary(self) -> str:
+        choice = self.school_choice()
+        parts = [f"Appropriate body: {choice.appropriate_body}."]
+        if choice.programme == YearProgramme.PROVIDER_LED:
+            parts.append(f"Training provider: {choice.lead_provider.lead_provider}.")
+        else:
+            parts.append("Your school's own programme.")
+        return " ".join(parts)
+
+    # --- check answers and saving ------------------------------------------------------------
+
+    def url_kwargs(self):
+        return {"urn": self.school.urn}
+
+    def back_url_before_first_step(self):
+        return reverse("school_home", kwargs={"urn": self.school.urn})
+
+    def summary_rows(self):
+        answers = self.all_cleaned()
+        rows = [
+            {"key": "TRN", "value": self.record_found()["trn"]},
+            self.row("Name", self.name_to_use(), "confirm-name"),
+            self.row("Email address", answers["email"], "email"),
+            self.row("Start date", self.display_value(None, answers["started_on"]), "start-date"),
+            self.row(
+                "Working pattern",
+                dict(WorkingPatternForm.base_fields["working_pattern"].choices)[answers["working_pattern"]],
+                "working-pattern",
+            ),
+        ]
+        training = self.training()
+        rows += [
+            self.row("Appropriate body", str(training["appropriate_body"]), "appropriate-body"),
+            self.row(
+                "Training",
+                "Training provider, funded by the DfE"
+                if training["training_programme"] == "provider_led"
+                else "Your school's own programme",
+                "training-programme",
+            ),
+        ]
+        if training["lead_provider"]:
+            rows.append(self.row("Training provider", str(training["lead_provider"]), "lead-provider"))
+        if self.offers_school_choices():
+            for row in rows[-3:]:
+                row["change_url"] = self.url("use-school-choices", change=True)
+        return rows
+
+    def row(self, key: str, value: str, step_name: str) -> dict:
+        return {
+            "key": key,
+            "value": value,
+            "change_url": self.url(step_name, change=True),
+            "change_label": key.lower(),
+        }
+
+    def training(self) -> dict:
+        """The appropriate body, programme and lead provider: the school's for the year, or chosen."""
+        if self.uses_school_choices():
+            choice = self.school_choice()
+            return {
+                "appropriate_body": choice.appropriate_body,
+                "training_programme": "provider_led"
+                if choice.programme == YearProgramme.PROVIDER_LED
+                else "school_led",
+                "lead_provider": choice.lead_provider.lead_provider if choice.lead_provider_id else None,
+            }
+        answers = self.all_cleaned()
+        return {
+            "appropriate_body": answers["appropriate_body"],
+            "training_programme": answers["training_programme"],
+            "lead_provider": answers.get("lead_provider")
+            if answers["training_programme"] == "provider_led"
+            else None,
+        }
+
+    def done(self):
+        answers = self.all_cleaned()
+        try:
+            period = services.register_ect(
+                school=self.school,
+                registered_by=self.request.user,
+                teacher_record=kept_record(self.record_found()),
+                corrected_name=answers.get("corrected_name", ""),
+                email=answers["email"],
+                started_on=answers["started_on"],
+                working_pattern=answers["working_pattern"],
+                transfer_from=moving_from.pk if (moving_from := self.moving_from()) else None,
+                **self.training(),
+            )
+        except services.RegistrationRefused as refusal:
+            self.keep_answers()
+            return render(
+                self.request,
+                "participants/register/refused.html",
+                {"school": self.school, "reason": str(refusal), "check_answers_url": self.url(CHECK_ANSWERS)},
+                status=409,
+            )
+        self.request.session["registered_ect"] = period.pk
+        return redirect("ect_registered", urn=self.school.urn)
+
+
+@method_decorator(login_required, name="dispatch")
+class RegisterECTView(WizardView):
+    def get_wizard(self, request, *, urn):
+        return RegisterECTWizard(request, school=school_queries.school_for(request.user, urn))
+
+    def context(self, **extra):
+        context = super().context(**extra)
+        if self.step_name != CHECK_ANSWERS and self.wizard.stop_reason():
+            context["stop_reason"] = self.wizard.stop_reason()
+            record = self.wizard.record_found()
+            context["teacher_name"] = self.wizard.trs_name() if record else ""
+        if self.step_name == "confirm-name":
+            context["trs_name"] = self.wizard.trs_name()
+        return context
+
+
+@login_required
+@require_safe
+def ect_registered(request, urn: int):
+    school = school_queries.school_for(request.user, urn)
+    period = get_object_or_404(
+        ECTAtSchoolPeriod.objects.select_related("teacher"),
+        pk=request.session.get("registered_ect"),
+        school=school,
+    )
+    return render(
+        request,
+        "participants/register/registered.html",
+        {"school": school, "period": period},
+    )

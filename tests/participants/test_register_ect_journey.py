@@ -1,0 +1,249 @@
+"""Registering an ECT from the dashboard, through the Django test client, with the real TRS client
+talking to the fake TRS over HTTP."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from participants.models import ECTAtSchoolPeriod, Teacher
+from schools import services as school_services
+from schools.models import SchoolAccess, SchoolRole
+from tests.factories import (
+    ActiveLeadProviderFactory,
+    AppropriateBodyFactory,
+    ContractPeriodFactory,
+    ECTAtSchoolPeriodFactory,
+    SchoolFactory,
+    TeacherFactory,
+    UserFactory,
+)
+from tests.outbox import emails_sent
+
+pytestmark = pytest.mark.django_db
+
+FOUND = {"trn": "9990001", "born": ("21", "4", "1996"), "name": "Amara Okafor"}
+FOUND_BY_NUMBER = {
+    "trn": "9990005",
+    "born": ("1", "1", "1990"),
+    "number": "qq 12 34 56 c",
+    "name": "Priya Raman",
+}
+
+
+@pytest.fixture
+def this_year():
+    return ContractPeriodFactory(
+        year=2026, started_on=datetime.date(2026, 6, 1), finished_on=datetime.date(2027, 5, 31), enabled=True
+    )
+
+
+@pytest.fixture
+def hub():
+    return AppropriateBodyFactory(name="Riverside Teaching School Hub")
+
+
+@pytest.fixture
+def tutor():
+    return UserFactory(privacy_notice_accepted_at=timezone.now())
+
+
+@pytest.fixture
+def school(tutor, this_year, hub):
+    school = SchoolFactory(name="Quillfeather Primary School")
+    SchoolAccess.objects.create(user=tutor, school=school, role=SchoolRole.INDUCTION_TUTOR)
+    active = ActiveLeadProviderFactory(contract_period=this_year)
+    school_services.set_up_training(
+        school=school,
+        contract_period=this_year,
+        set_up_by=tutor,
+        expects_ects="yes",
+        programme="provider_led",
+        lead_provider=active.lead_provider,
+        appropriate_body=hub,
+    )
+    return school
+
+
+@pytest.fixture
+def signed_in(client, tutor, fake_trs):
+    client.force_login(tutor)
+    return client
+
+
+def url(school, step):
+    return reverse("register_ect", kwargs={"urn": school.urn, "step": step})
+
+
+def post(client, school, step, data):
+    response = client.post(url(school, step), data)
+    assert response.status_code == 302, (step, response.content.decode()[:3000])
+    return response["Location"]
+
+
+def find(client, school, teacher):
+    day, month, year = teacher["born"]
+    data = {
+        "trn": teacher["trn"],
+        "date_of_birth_day": day,
+        "date_of_birth_month": month,
+        "date_of_birth_year": year,
+    }
+    return post(client, school, "find-ect", data)
+
+
+def details(client, school, *, email="amara@example.org"):
+    post(client, school, "confirm-name", {"name_is_right": "yes"})
+    post(client, school, "email", {"email": email})
+    post(
+        client,
+        school,
+        "start-date",
+        {"started_on_day": "1", "started_on_month": "9", "started_on_year": "2026"},
+    )
+    return post(client, school, "working-pattern", {"working_pattern": "full_time"})
+
+
+def test_an_ect_found_first_time_is_registered_with_the_schools_choices(signed_in, school, fake_trs):
+    assert find(signed_in, school, FOUND) == url(school, "confirm-name")
+    assert "Amara Okafor" in signed_in.get(url(school, "confirm-name")).content.decode()
+    assert details(signed_in, school) == url(school, "use-school-choices")
+    assert post(signed_in, school, "use-school-choices", {"use_school_choices": "yes"}) == url(
+        school, "check-answers"
+    )
+    check = signed_in.get(url(school, "check-answers")).content.decode()
+    for shown in (
+        "9990001",
+        "Amara Okafor",
+        "amara@example.org",
+        "1 September 2026",
+        "Full time",
+        "Riverside",
+    ):
+        assert shown in check
+    with emails_sent() as sent:
+        done = signed_in.post(url(school, "check-answers"))
+    assert done["Location"] == reverse("ect_registered", kwargs={"urn": school.urn})
+    assert "Amara Okafor has been registered" in signed_in.get(done["Location"]).content.decode()
+    period = ECTAtSchoolPeriod.objects.get(school=school)
+    assert (period.teacher.trn, period.email, period.started_on) == (
+        "9990001",
+        "amara@example.org",
+        datetime.date(2026, 9, 1),
+    )
+    assert period.training_periods.get().expression_of_interest is not None
+    assert [email.template for email in sent] == ["ect_registered"]
+
+
+def test_the_date_of_birth_is_forgotten_once_checked(signed_in, school):
+    find(signed_in, school, FOUND)
+    session = signed_in.session
+    stored = {key: value for key, value in session.items() if key.startswith("wizard:RegisterECTWizard")}
+    assert stored and "1996" not in str(stored)
+    # Going back shows the TRN they typed, and the date boxes empty.
+    page = signed_in.get(url(school, "find-ect")).content.decode()
+    assert 'value="9990001"' in page and 'value="1996"' not in page
+
+
+def test_a_wrong_date_of_birth_asks_for_the_national_insurance_number(signed_in, school):
+    assert find(signed_in, school, FOUND_BY_NUMBER) == url(school, "national-insurance-number")
+    wrong = signed_in.post(
+        url(school, "national-insurance-number"), {"national_insurance_number": "QQ 99 99 99 A"}
+    )
+    assert wrong["Location"] == url(school, "cannot-register")
+    assert "We cannot find their teacher record" in signed_in.get(wrong["Location"]).content.decode()
+    right = post(
+        signed_in,
+        school,
+        "national-insurance-number",
+        {"national_insurance_number": FOUND_BY_NUMBER["number"]},
+    )
+    assert right == url(school, "confirm-name")
+    assert "QQ123456C" not in str(dict(signed_in.session.items()))
+
+
+@pytest.mark.parametrize(
+    ("trn", "born", "says"),
+    [
+        ("9990004", ("1", "1", "1990"), "We cannot find their teacher record"),
+        ("9990006", ("14", "6", "1990"), "already passed their induction"),
+        ("9990007", ("9", "9", "1992"), "failed their induction"),
+        ("9990008", ("27", "2", "1991"), "failed their induction"),
+        ("9990009", ("1", "12", "1985"), "exempt from induction"),
+        ("9990011", ("8", "8", "1988"), "cannot be registered for training or mentoring"),
+    ],
+)
+def test_stop_pages(signed_in, school, trn, born, says):
+    assert find(signed_in, school, {"trn": trn, "born": born}) == url(school, "cannot-register")
+    page = signed_in.get(url(school, "cannot-register"))
+    assert page.status_code == 200
+    assert says in page.content.decode()
+    # There is no way past a stop page.
+    assert signed_in.get(url(school, "confirm-name"))["Location"] == url(school, "cannot-register")
+
+
+def test_someone_already_registered_here_stops(signed_in, school):
+    ECTAtSchoolPeriodFactory(
+        teacher=TeacherFactory(trn="9990001"), school=school, started_on=datetime.date(2026, 9, 1)
+    )
+    find(signed_in, school, FOUND)
+    assert (
+        "already registered as an early career teacher"
+        in signed_in.get(url(school, "cannot-register")).content.decode()
+    )
+
+
+def test_an_ect_at_another_school_is_moved_when_the_school_says_so(signed_in, school):
+    elsewhere = ECTAtSchoolPeriodFactory(
+        teacher=TeacherFactory(trn="9990001"),
+        school=SchoolFactory(name="Inkwell Academy"),
+        started_on=datetime.date(2025, 9, 1),
+    )
+    assert find(signed_in, school, FOUND) == url(school, "moving-school")
+    assert "from Inkwell Academy" in signed_in.get(url(school, "moving-school")).content.decode()
+    post(signed_in, school, "moving-school", {"moving_school": "yes"})
+    details(signed_in, school)
+    post(signed_in, school, "use-school-choices", {"use_school_choices": "yes"})
+    signed_in.post(url(school, "check-answers"))
+    elsewhere.refresh_from_db()
+    assert elsewhere.finished_on == datetime.date(2026, 8, 31)
+    assert ECTAtSchoolPeriod.objects.filter(school=school, teacher__trn="9990001").exists()
+
+
+def test_a_start_date_in_a_year_not_open_says_when_it_opens(signed_in, school):
+    ContractPeriodFactory(
+        year=2027, started_on=datetime.date(2027, 6, 1), finished_on=datetime.date(2028, 5, 31), enabled=False
+    )
+    find(signed_in, school, FOUND)
+    post(signed_in, school, "confirm-name", {"name_is_right": "yes"})
+    post(signed_in, school, "email", {"email": "amara@example.org"})
+    response = signed_in.post(
+        url(school, "start-date"), {"started_on_day": "1", "started_on_month": "9", "started_on_year": "2027"}
+    )
+    assert response.status_code == 200
+    assert "opens on 1 June 2027" in response.content.decode()
+
+
+def test_trs_being_down_keeps_what_was_typed(signed_in, school, fake_trs):
+    fake_trs.fail_next(1, status=503)
+    response = signed_in.post(
+        url(school, "find-ect"),
+        {
+            "trn": "9990001",
+            "date_of_birth_day": "21",
+            "date_of_birth_month": "4",
+            "date_of_birth_year": "1996",
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "We could not check the Teaching Record System just now" in page
+    assert 'value="9990001"' in page and 'value="1996"' in page
+    assert not Teacher.objects.exists()
+
+
+def test_another_schools_registration_is_not_found(signed_in, school):
+    other = SchoolFactory()
+    assert signed_in.get(url(other, "find-ect")).status_code == 404
+    assert signed_in.get(reverse("ect_registered", kwargs={"urn": other.urn})).status_code == 404
