@@ -58,6 +58,7 @@ class Wizard:
         self.session_key = f"wizard:{type(self).__name__}:{key}"
         # Answers validated this request, by step: the path is worked out many times a page.
         self._cleaned: dict[str, dict[str, Any] | None] = {}
+        self._remembered: dict[str, Any] = {}
         self.answers_kept = False
 
     # --- answers ------------------------------------------------------------------------------
@@ -69,10 +70,19 @@ class Wizard:
     def store(self, step: Step, data: dict[str, Any]) -> None:
         self.request.session[self.session_key] = {**self.answers, step.name: data}
         self._cleaned.clear()
+        self._remembered.clear()
 
     def clear(self) -> None:
         self.request.session.pop(self.session_key, None)
         self._cleaned.clear()
+        self._remembered.clear()
+
+    def remember(self, key: str, compute: Callable[[], Any]) -> Any:
+        """`compute()`, worked out once until the answers change: for facts the path depends on
+        that cost a query (the path is worked out many times a page)."""
+        if key not in self._remembered:
+            self._remembered[key] = compute()
+        return self._remembered[key]
 
     def keep_answers(self) -> None:
         """Called by `done()` when it could not finish: the answers stay, to be checked again."""

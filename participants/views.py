@@ -137,7 +137,10 @@ class RegisterECTWizard(Wizard):
             if not by_number["found"]:
                 return "not_found"
         record = self.record_found()
-        if queries.is_registered_at(self.school, record["trn"], today=timezone.localdate()):
+        if self.remember(
+            "registered_here",
+            lambda: queries.is_registered_at(self.school, record["trn"], today=timezone.localdate()),
+        ):
             return "already_registered"
         status = record["induction_status"]
         if status == InductionStatus.PASSED:
@@ -167,18 +170,31 @@ class RegisterECTWizard(Wizard):
 
     def contract_period(self):
         answer = self.cleaned("start-date")
-        return provider_queries.contract_period_for_start(answer["started_on"]) if answer else None
+        if not answer:
+            return None
+        return self.remember(
+            "contract_period", lambda: provider_queries.contract_period_for_start(answer["started_on"])
+        )
 
     def moving_from(self):
         """The ECT period at another school they would move from, when registered here."""
         record = self.record_found()
         if record is None:
             return None
-        return queries.ongoing_ect_period_elsewhere(record["trn"], self.school, today=timezone.localdate())
+        return self.remember(
+            "moving_from",
+            lambda: queries.ongoing_ect_period_elsewhere(
+                record["trn"], self.school, today=timezone.localdate()
+            ),
+        )
 
     def school_choice(self):
         contract_period = self.contract_period()
-        choice = school_queries.choice_for(self.school, contract_period) if contract_period else None
+        choice = (
+            self.remember("school_choice", lambda: school_queries.choice_for(self.school, contract_period))
+            if contract_period
+            else None
+        )
         return (
             choice
             if choice and choice.programme in (YearProgramme.PROVIDER_LED, YearProgramme.SCHOOL_LED)
