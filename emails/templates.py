@@ -232,6 +232,23 @@ Your school's induction tutor will tell you what happens next. If any of this is
 Department for Education
 """,
         ),
+        _template(
+            "mentor_registered",
+            personalisation=("full_name", "school_name", "start_date", "training"),
+            subject="((school_name)) has registered you as a mentor",
+            body=f"""
+Hello ((full_name))
+
+((school_name)) has registered you as a mentor for early career teachers (ECTs), starting on ((start_date)).
+
+((training))
+
+Your school's induction tutor will tell you which ECTs you will mentor and what happens next. If any of this is wrong, or you did not expect this email, contact your school.
+
+{SERVICE_NAME}
+Department for Education
+""",
+        ),
     )
 }
 

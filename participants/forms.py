@@ -4,6 +4,7 @@ checked (see `answer_to_keep`)."""
 
 import dataclasses
 import datetime
+import re
 
 from django import forms
 
@@ -16,6 +17,8 @@ TRS_UNAVAILABLE = (
     "your answers are kept."
 )
 CHECKED = "checked"  # the key under which a checked answer keeps its outcome
+# Two letters, six digits and a final letter A to D (spaces and hyphens removed first).
+NATIONAL_INSURANCE_NUMBER = re.compile(r"[A-Z]{2}[0-9]{6}[A-D]")
 
 
 def record_to_keep(record: trs.TeacherRecord) -> dict:
@@ -132,6 +135,8 @@ class NationalInsuranceNumberForm(CheckedAnswerForm):
         try:
             number = trs.normalise_national_insurance_number(cleaned["national_insurance_number"])
         except ValueError:
+            number = ""
+        if not NATIONAL_INSURANCE_NUMBER.fullmatch(number):
             self.add_error(
                 "national_insurance_number", "Enter a National Insurance number, like QQ 12 34 56 C"
             )
@@ -283,3 +288,24 @@ class MovingSchoolForm(GovukForm):
             f"They're registered as an ECT at {school_name}. If they're moving to you, their time there "
             "ends the day before they start with you, and both schools will see it."
         )
+
+
+class ChooseMentorForm(GovukForm):
+    page_heading_field = "mentor"
+    mentor = forms.ModelChoiceField(
+        queryset=None,
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": "Select a mentor",
+            "invalid_choice": "Select one of your school's mentors",
+        },
+    )
+
+    def __init__(self, *args, mentee_name: str, mentors, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["mentor"]
+        field.queryset = mentors
+        field.label = f"Who will mentor {mentee_name}?"
+        field.label_from_instance = lambda mentor: mentor.name
+        field.help_text = "Mentors registered at your school. A mentor can mentor several ECTs."

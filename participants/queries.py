@@ -16,6 +16,7 @@ from django.db.models import (
     Exists,
     F,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -23,6 +24,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Concat, Least, NullIf
+from django.utils import formats, timezone
 
 from participants.models import (
     ECTAtSchoolPeriod,
@@ -31,6 +33,7 @@ from participants.models import (
     InductionStatus,
     MentorAtSchoolPeriod,
     MentorshipPeriod,
+    Teacher,
     TrainingPeriod,
 )
 from providers.models import ContractPeriod
@@ -242,4 +245,91 @@ def email_in_use(email: str, *, today: datetime.date, except_trn: str | None = N
     return any(
         model.objects.filter(current_or_future(today), email__iexact=email).exclude(**others).exists()
         for model in (ECTAtSchoolPeriod, MentorAtSchoolPeriod)
+    )
+
+
+# --- Registering a mentor: what the journey can check before the end -----------------------------
+# `participants.services.register_mentor` checks these again, under a lock, when it writes.
+
+
+def is_mentor_at(school: School, trn: str, *, today: datetime.date) -> bool:
+    """Whether the teacher with this TRN is a mentor at this school now or from a later date
+    (registering them there again is refused with `AlreadyMentorAtThisSchool`)."""
+    return MentorAtSchoolPeriod.objects.filter(
+        current_or_future(today), school=school, teacher__trn=trn
+    ).exists()
+
+
+def completed_mentor_training(
+    teacher: Teacher | None, *, today: datetime.date | None = None
+) -> TrainingPeriod | None:
+    """The teacher's last mentor training that finished, by `today` (default: today), as completed,
+    at any school, if any.
+
+    Our models have no record of completion itself (ECF2 keeps a date the mentor became ineligible
+    for funding, set from the lead provider's completion declaration; we receive no declarations
+    yet), so a finished mentor training period counts as completed unless it was withdrawn or
+    deferred: those end training without completing it. A training finished because the mentor left
+    a school part way through cannot be told apart from one they completed, and counts as completed.
+    """
+    if teacher is None or teacher.pk is None:
+        return None
+    return (
+        TrainingPeriod.objects.filter(
+            mentor_at_school_period__teacher=teacher,
+            finished_on__lte=today or timezone.localdate(),
+            withdrawn_at__isnull=True,
+            deferred_at__isnull=True,
+        )
+        .order_by("-finished_on")
+        .first()
+    )
+
+
+def mentor_training_eligibility(
+    teacher: Teacher | None, *, today: datetime.date | None = None
+) -> tuple[bool, str | None]:
+    """Whether a mentor may have DfE-funded mentor training, and if not, why (a sentence).
+
+    A mentor is funded for mentor training once: not when they have completed it before (see
+    `completed_mentor_training`). A teacher we do not know yet (None) is eligible."""
+    completed = completed_mentor_training(teacher, today=today)
+    if completed is None:
+        return True, None
+    return False, (
+        f"They completed mentor training on {formats.date_format(completed.finished_on, 'j F Y')}, "
+        "so they cannot have funded mentor training again."
+    )
+
+
+def ect_at_school(school: School, period_id: int, *, today: datetime.date) -> ECTAtSchoolPeriod | None:
+    """One of the school's ECT periods with what its page shows: the teacher, status and mentor (as
+    the list does), their appropriate body and latest training with its provider and partner. None
+    for another school's period, as if it did not exist."""
+    latest_training = Prefetch(
+        "training_periods",
+        queryset=TrainingPeriod.objects.select_related(
+            "expression_of_interest__lead_provider",
+            "school_partnership__lead_provider_delivery_partnership__active_lead_provider__lead_provider",
+            "school_partnership__lead_provider_delivery_partnership__delivery_partner",
+        ).order_by("-started_on"),
+        to_attr="trainings",
+    )
+    contract_period = ContractPeriod(started_on=datetime.date.min, finished_on=datetime.date.max)
+    return (
+        ects_in_year(school, contract_period, today=today)
+        .select_related("school_reported_appropriate_body")
+        .prefetch_related(latest_training)
+        .filter(pk=period_id)
+        .first()
+    )
+
+
+def mentors_to_choose_from(school: School, *, today: datetime.date) -> QuerySet[MentorAtSchoolPeriod]:
+    """The school's mentors with an ongoing period, by name: those an ECT there may be given."""
+    return (
+        MentorAtSchoolPeriod.objects.filter(current_or_future(today), school=school)
+        .select_related("teacher")
+        .annotate(name=teacher_name("teacher__"))
+        .order_by("teacher__trs_last_name", "teacher__trs_first_name", "pk")
     )

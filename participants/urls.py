@@ -4,5 +4,11 @@ from participants import views
 
 urlpatterns = [
     path("schools/<int:urn>/ects/registered", views.ect_registered, name="ect_registered"),
+    path("schools/<int:urn>/ects/<int:period_id>", views.ect_page, name="ect_page"),
+    path(
+        "schools/<int:urn>/ects/<int:period_id>/mentor/<str:step>",
+        views.AssignMentorView.as_view(),
+        name="assign_mentor",
+    ),
     path("schools/<int:urn>/ects/register/<str:step>", views.RegisterECTView.as_view(), name="register_ect"),
 ]

@@ -1,6 +1,8 @@
 """Registering ECTs (and, later, mentors) from a school's dashboard."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +14,7 @@ from participants import queries, services
 from participants.forms import (
     CHECKED,
     CannotContinueForm,
+    ChooseMentorForm,
     ConfirmNameForm,
     ECTProgrammeForm,
     FindTeacherForm,
@@ -353,6 +356,10 @@ class RegisterECTView(WizardView):
             context["stop_reason"] = self.wizard.stop_reason()
             record = self.wizard.record_found()
             context["teacher_name"] = self.wizard.trs_name() if record else ""
+            # Where the details that found nobody were typed: the NI number, or the TRN and date of birth.
+            context["change_details_url"] = self.wizard.url(
+                "national-insurance-number" if self.wizard.asks_national_insurance_number() else "find-ect"
+            )
         if self.step_name == "confirm-name":
             context["trs_name"] = self.wizard.trs_name()
         return context
@@ -372,3 +379,77 @@ def ect_registered(request, urn: int):
         "participants/register/registered.html",
         {"school": school, "period": period},
     )
+
+
+@login_required
+@require_safe
+def ect_page(request, urn: int, period_id: int):
+    """One ECT at the school: who they are, their status, mentor and training."""
+    school = school_queries.school_for(request.user, urn)
+    period = queries.ect_at_school(school, period_id, today=timezone.localdate())
+    if period is None:
+        raise Http404("No such ECT at this school")
+    return render(
+        request,
+        "participants/ect.html",
+        {
+            "school": school,
+            "period": period,
+            "training": period.trainings[0] if period.trainings else None,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+class AssignMentorWizard(Wizard):
+    """Give an ECT a mentor, or change their mentor (the previous one stops the day before)."""
+
+    steps = [Step("mentor", ChooseMentorForm)]
+    url_name = "assign_mentor"
+    check_answers_template = "participants/assign_mentor_check_answers.html"
+
+    def __init__(self, request, *, school, mentee):
+        super().__init__(request, key=f"{school.pk}:{mentee.pk}")
+        self.school = school
+        self.mentee = mentee
+        self.caption = school.name
+
+    def url_kwargs(self):
+        return {"urn": self.school.urn, "period_id": self.mentee.pk}
+
+    def form_kwargs(self, step):
+        return {
+            "mentee_name": self.mentee.name,
+            "mentors": queries.mentors_to_choose_from(self.school, today=timezone.localdate()).exclude(
+                teacher=self.mentee.teacher_id
+            ),
+        }
+
+    def back_url_before_first_step(self):
+        return reverse("ect_page", kwargs=self.url_kwargs())
+
+    def done(self):
+        mentor = self.all_cleaned()["mentor"]
+        try:
+            services.assign_mentor(mentee=self.mentee, mentor=mentor, assigned_by=self.request.user)
+        except services.RegistrationRefused as refusal:
+            self.keep_answers()
+            return render(
+                self.request,
+                "participants/register/refused.html",
+                {"school": self.school, "reason": str(refusal), "check_answers_url": self.url(CHECK_ANSWERS)},
+                status=409,
+            )
+        messages.success(self.request, f"{mentor.name} is now {self.mentee.name}'s mentor")
+        return redirect("ect_page", urn=self.school.urn, period_id=self.mentee.pk)
+
+
+@method_decorator(login_required, name="dispatch")
+class AssignMentorView(WizardView):
+    def get_wizard(self, request, *, urn, period_id):
+        school = school_queries.school_for(request.user, urn)
+        today = timezone.localdate()
+        mentee = queries.ect_at_school(school, period_id, today=today)
+        if mentee is None or (mentee.finished_on is not None and mentee.finished_on < today):
+            raise Http404("No such ECT at this school, or they have left")
+        return AssignMentorWizard(request, school=school, mentee=mentee)

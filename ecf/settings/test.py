@@ -26,6 +26,7 @@ NOTIFY_TEMPLATE_IDS = {
     "colleague_added": "7eccf1b3-d37e-46f0-b6d9-fdebe5bc2542",
     "school_left_lead_provider": "0b6f4e3a-5a2d-4f0e-9a57-3c1d2e8b7f41",
     "ect_registered": "38de8b10-7940-48f3-98a3-c1e955449563",
+    "mentor_registered": "5c1a7e2d-93b4-4f6e-8d2a-6b0f4c3e9a17",
 }
 NOTIFY_TIMEOUT = 5
 # Teachers: only the fake TRS (tests/fakes/trs.py) answers; its fixture points TRS_API_URL at it.

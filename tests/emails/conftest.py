@@ -49,6 +49,12 @@ PERSONALISATION = {
         "start_date": "1 September 2026",
         "training": "Your school has chosen Ambition Institute to provide your training.",
     },
+    "mentor_registered": {
+        "full_name": "Charles Darwin",
+        "school_name": "Analytical Engine Primary School",
+        "start_date": "1 September 2026",
+        "training": "Your school has chosen Ambition Institute to provide your mentor training.",
+    },
 }
 
 

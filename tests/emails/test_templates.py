@@ -17,6 +17,7 @@ def test_the_templates_the_service_sends():
         "colleague_added",
         "school_left_lead_provider",
         "ect_registered",
+        "mentor_registered",
     }
     assert {name: set(template.personalisation) for name, template in TEMPLATES.items()} == {
         name: set(keys) for name, keys in PERSONALISATION.items()

@@ -2,15 +2,12 @@
 read-side checks the journey can use early, and two schools racing to register one teacher."""
 
 import datetime
-import threading
 
 import pytest
-from django.db import connections
 from django.utils import timezone
 
 from audit.models import ActorType, Event
 from emails.models import Email
-from emails.tasks import send_email
 from emails.templates import get_template
 from participants import queries, services
 from participants.models import (
@@ -44,7 +41,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.outbox import emails_sent
-from tests.participants.test_concurrent_writes import wait_until_a_backend_waits_on_a_lock
+from tests.races import race
 
 pytestmark = pytest.mark.django_db
 
@@ -732,50 +729,6 @@ class TestContractPeriodForStart:
 # --- Two schools at once ---------------------------------------------------------------------------
 
 
-def race(monkeypatch, first, second):
-    """Run two registrations in their own threads and transactions, overlapping: the first writes
-    everything and holds its transaction open until the second is seen waiting on a lock, then
-    commits. Returns what happened to each: "registered", or the refusal's class name."""
-    first_written = threading.Event()
-    second_is_waiting = threading.Event()
-    real_queue_email = services.queue_email
-
-    def queue_email_then_hold_open(**kwargs):
-        email = real_queue_email(**kwargs)  # the last write of register_ect
-        if threading.current_thread().name == "first":
-            first_written.set()
-            assert second_is_waiting.wait(timeout=15)
-        return email
-
-    monkeypatch.setattr(services, "queue_email", queue_email_then_hold_open)
-    monkeypatch.setattr(send_email, "apply_async", lambda *args, **kwargs: None)  # no Redis needed
-    outcomes = {}
-
-    def attempt(name, register):
-        try:
-            register()
-            outcomes[name] = "registered"
-        except services.RegistrationRefused as refusal:
-            outcomes[name] = type(refusal).__name__
-        except Exception as error:  # an IntegrityError here is the bug these tests look for
-            outcomes[name] = repr(error)
-        finally:
-            connections.close_all()
-
-    threads = {
-        name: threading.Thread(target=attempt, args=(name, register), name=name)
-        for name, register in (("first", first), ("second", second))
-    }
-    threads["first"].start()
-    assert first_written.wait(timeout=15)
-    threads["second"].start()
-    wait_until_a_backend_waits_on_a_lock()
-    second_is_waiting.set()
-    for thread in threads.values():
-        thread.join(timeout=30)
-    return outcomes
-
-
 @pytest.mark.django_db(transaction=True)
 class TestTwoSchoolsAtOnce:
     @pytest.mark.parametrize("known", [False, True], ids=["new teacher", "teacher we know"])
@@ -786,9 +739,11 @@ class TestTwoSchoolsAtOnce:
             TeacherFactory(trn=TRN)
         other_school = SchoolFactory(name="Other Primary School")
 
-        outcomes = race(monkeypatch, lambda: register(), lambda: register(school=other_school))
+        outcomes = race(
+            monkeypatch, lambda: register(), lambda: register(school=other_school), hold_after="queue_email"
+        )
 
-        assert outcomes == {"first": "registered", "second": "RegisteredElsewhereJustNow"}
+        assert outcomes == {"first": "done", "second": "RegisteredElsewhereJustNow"}
         teacher = Teacher.objects.get(trn=TRN)
         assert [(p.school, p.finished_on) for p in ECTAtSchoolPeriod.objects.filter(teacher=teacher)] == [
             (school, None)
@@ -800,9 +755,9 @@ class TestTwoSchoolsAtOnce:
     def test_two_tutors_at_one_school_registering_the_same_teacher_exactly_one_wins(
         self, monkeypatch, register, school
     ):
-        outcomes = race(monkeypatch, lambda: register(), lambda: register())
+        outcomes = race(monkeypatch, lambda: register(), lambda: register(), hold_after="queue_email")
 
-        assert outcomes == {"first": "registered", "second": "AlreadyRegisteredAtThisSchool"}
+        assert outcomes == {"first": "done", "second": "AlreadyRegisteredAtThisSchool"}
         assert ECTAtSchoolPeriod.objects.filter(school=school).count() == 1
 
     def test_two_schools_moving_the_same_teacher_from_a_third_exactly_one_wins(
@@ -814,9 +769,10 @@ class TestTwoSchoolsAtOnce:
             monkeypatch,
             lambda: register(transfer_from=at_old_school.pk),
             lambda: register(school=other_school, transfer_from=at_old_school.pk),
+            hold_after="queue_email",
         )
 
-        assert outcomes == {"first": "registered", "second": "RegisteredElsewhereJustNow"}
+        assert outcomes == {"first": "done", "second": "RegisteredElsewhereJustNow"}
         periods = ECTAtSchoolPeriod.objects.filter(teacher=at_old_school.teacher).order_by("started_on")
         assert [(p.school, p.finished_on) for p in periods] == [
             (at_old_school.school, D(2026, 8, 31)),

@@ -247,3 +247,20 @@ def test_another_schools_registration_is_not_found(signed_in, school):
     other = SchoolFactory()
     assert signed_in.get(url(other, "find-ect")).status_code == 404
     assert signed_in.get(reverse("ect_registered", kwargs={"urn": other.urn})).status_code == 404
+
+
+def test_a_national_insurance_number_must_look_like_one(signed_in, school, fake_trs):
+    find(signed_in, school, FOUND_BY_NUMBER)
+    asked = len(fake_trs.requests)
+    response = signed_in.post(
+        url(school, "national-insurance-number"), {"national_insurance_number": "not a number"}
+    )
+    assert response.status_code == 200
+    assert "Enter a National Insurance number, like QQ 12 34 56 C" in response.content.decode()
+    assert len(fake_trs.requests) == asked  # TRS was not asked
+
+
+def test_not_found_offers_to_change_the_details_that_found_nobody(signed_in, school):
+    find(signed_in, school, {"trn": "9990004", "born": ("1", "1", "1990")})
+    page = signed_in.get(url(school, "cannot-register")).content.decode()
+    assert f'href="{url(school, "find-ect")}">go back and change the details' in page

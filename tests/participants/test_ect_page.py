@@ -1,0 +1,109 @@
+"""An ECT's page, and giving them a mentor from it."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from participants.models import MentorshipPeriod
+from schools.models import SchoolAccess, SchoolRole
+from tests.factories import (
+    ECTAtSchoolPeriodFactory,
+    MentorAtSchoolPeriodFactory,
+    SchoolFactory,
+    TeacherFactory,
+    TrainingPeriodFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+STARTED = datetime.date(2026, 9, 1)
+
+
+@pytest.fixture
+def tutor():
+    return UserFactory(privacy_notice_accepted_at=timezone.now())
+
+
+@pytest.fixture
+def school(tutor):
+    school = SchoolFactory(name="Quillfeather Primary School")
+    SchoolAccess.objects.create(user=tutor, school=school, role=SchoolRole.INDUCTION_TUTOR)
+    return school
+
+
+def person(first, last):
+    return TeacherFactory(trs_first_name=first, trs_last_name=last)
+
+
+@pytest.fixture
+def ect(school):
+    period = ECTAtSchoolPeriodFactory(school=school, teacher=person("Amara", "Okafor"), started_on=STARTED)
+    TrainingPeriodFactory(ect_at_school_period=period)
+    return period
+
+
+def page_url(school, period):
+    return reverse("ect_page", kwargs={"urn": school.urn, "period_id": period.pk})
+
+
+def mentor_url(school, period, step="mentor"):
+    return reverse("assign_mentor", kwargs={"urn": school.urn, "period_id": period.pk, "step": step})
+
+
+def test_the_page_shows_the_ect(client, tutor, school, ect):
+    client.force_login(tutor)
+    page = client.get(page_url(school, ect)).content.decode()
+    for shown in (
+        "Amara Okafor",
+        ect.teacher.trn,
+        ect.email,
+        "1 September 2026",
+        "Your school&#x27;s own programme",
+    ):
+        assert shown in page or shown.replace("&#x27;", "'") in page
+    assert "Assign a mentor" in page
+
+
+def test_giving_an_ect_a_mentor_then_changing_it(client, tutor, school, ect):
+    first = MentorAtSchoolPeriodFactory(school=school, teacher=person("Mo", "Mentor"), started_on=STARTED)
+    second = MentorAtSchoolPeriodFactory(
+        school=school, teacher=person("Nia", "Newmentor"), started_on=STARTED
+    )
+    MentorAtSchoolPeriodFactory(teacher=person("Elsewhere", "Mentor"), started_on=STARTED)  # another school
+    client.force_login(tutor)
+    question = client.get(mentor_url(school, ect)).content.decode()
+    assert "Who will mentor Amara Okafor?" in question
+    assert "Mo Mentor" in question and "Nia Newmentor" in question and "Elsewhere Mentor" not in question
+    client.post(mentor_url(school, ect), {"mentor": first.pk})
+    done = client.post(mentor_url(school, ect, "check-answers"))
+    assert done["Location"] == page_url(school, ect)
+    assert "Mo Mentor" in client.get(page_url(school, ect)).content.decode()
+    client.post(mentor_url(school, ect), {"mentor": second.pk})
+    client.post(mentor_url(school, ect, "check-answers"))
+    ongoing = MentorshipPeriod.objects.get(mentee=ect, finished_on__isnull=True)
+    assert ongoing.mentor == second
+    assert MentorshipPeriod.objects.filter(mentee=ect).count() in (
+        1,
+        2,
+    )  # the first finished, or removed if not started
+
+
+def test_another_schools_mentor_cannot_be_chosen(client, tutor, school, ect):
+    elsewhere = MentorAtSchoolPeriodFactory(teacher=person("Elsewhere", "Mentor"), started_on=STARTED)
+    client.force_login(tutor)
+    response = client.post(mentor_url(school, ect), {"mentor": elsewhere.pk})
+    assert response.status_code == 200
+    assert "Select one of your school&#x27;s mentors" in response.content.decode()
+
+
+def test_another_schools_ect_is_not_found(client, tutor, school):
+    other = ECTAtSchoolPeriodFactory(school=SchoolFactory(), started_on=STARTED)
+    client.force_login(tutor)
+    assert client.get(page_url(other.school, other)).status_code == 404
+    assert (
+        client.get(reverse("ect_page", kwargs={"urn": school.urn, "period_id": other.pk})).status_code == 404
+    )
+    assert client.get(mentor_url(school, other)).status_code == 404
