@@ -274,7 +274,7 @@ class RegisterECTWizard(Wizard):
             ),
         ]
         training = self.training()
-        rows += [
+        training_rows = [
             self.row("Appropriate body", str(training["appropriate_body"]), "appropriate-body"),
             self.row(
                 "Training",
@@ -285,11 +285,13 @@ class RegisterECTWizard(Wizard):
             ),
         ]
         if training["lead_provider"]:
-            rows.append(self.row("Training provider", str(training["lead_provider"]), "lead-provider"))
-        if self.offers_school_choices():
-            for row in rows[-3:]:
+            training_rows.append(
+                self.row("Training provider", str(training["lead_provider"]), "lead-provider")
+            )
+        if self.uses_school_choices():  # these came from one answer: change that answer
+            for row in training_rows:
                 row["change_url"] = self.url("use-school-choices", change=True)
-        return rows
+        return rows + training_rows
 
     def row(self, key: str, value: str, step_name: str) -> dict:
         return {

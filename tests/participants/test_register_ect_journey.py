@@ -264,3 +264,13 @@ def test_not_found_offers_to_change_the_details_that_found_nobody(signed_in, sch
     find(signed_in, school, {"trn": "9990004", "born": ("1", "1", "1990")})
     page = signed_in.get(url(school, "cannot-register")).content.decode()
     assert f'href="{url(school, "find-ect")}">go back and change the details' in page
+
+
+def test_check_answers_links_each_answer_to_where_it_was_given(signed_in, school):
+    find(signed_in, school, FOUND)
+    details(signed_in, school)
+    post(signed_in, school, "use-school-choices", {"use_school_choices": "yes"})
+    page = signed_in.get(url(school, "check-answers")).content.decode()
+    assert page.count(f'href="{url(school, "use-school-choices")}?change=1"') == 3  # body, training, provider
+    assert f'href="{url(school, "working-pattern")}?change=1"' in page
+    assert 'href="' + url(school, "find-ect") not in page  # the TRN cannot be changed here
