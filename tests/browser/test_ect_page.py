@@ -1,0 +1,74 @@
+"""An ECT's page, reached from the dashboard, and giving them a mentor then changing it."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from participants.models import MentorshipPeriod
+from schools.models import SchoolAccess, SchoolRole
+from tests.browser.conftest import assert_accessible
+from tests.browser.test_set_up_training import sign_in
+from tests.factories import (
+    ContractPeriodFactory,
+    ECTAtSchoolPeriodFactory,
+    MentorAtSchoolPeriodFactory,
+    SchoolFactory,
+    TeacherFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+STARTED = datetime.date(2026, 9, 1)
+
+
+def person(first, last):
+    return TeacherFactory(trs_first_name=first, trs_last_name=last)
+
+
+def test_a_tutor_gives_an_ect_a_mentor_then_changes_it(page, live_server):
+    ContractPeriodFactory(
+        year=2026, started_on=datetime.date(2026, 6, 1), finished_on=datetime.date(2027, 5, 31), enabled=True
+    )
+    school = SchoolFactory(name="Quillfeather Primary School")
+    tutor = UserFactory(privacy_notice_accepted_at=timezone.now())
+    SchoolAccess.objects.create(user=tutor, school=school, role=SchoolRole.INDUCTION_TUTOR)
+    ect = ECTAtSchoolPeriodFactory(school=school, teacher=person("Amara", "Okafor"), started_on=STARTED)
+    MentorAtSchoolPeriodFactory(school=school, teacher=person("Mo", "Mentor"), started_on=STARTED)
+    MentorAtSchoolPeriodFactory(school=school, teacher=person("Nia", "Newmentor"), started_on=STARTED)
+    sign_in(page, tutor, live_server)
+
+    page.goto(f"/schools/{school.urn}/years/2026")
+    page.get_by_role("link", name="Amara Okafor").click()
+    expect(page.locator("h1")).to_have_text("Amara Okafor")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Assign a mentor").click()
+    expect(page.locator("h1")).to_have_text("Who will mentor Amara Okafor?")
+    page.get_by_role("button", name="Continue").click()  # nothing chosen
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Select a mentor")
+    assert_accessible(page)
+    page.get_by_label("Mo Mentor").check()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("h1")).to_have_text("Check your answers")
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirm mentor").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "Mo Mentor is now Amara Okafor's mentor"
+    )
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Change mentor").click()
+    page.get_by_label("Nia Newmentor").check()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator(".govuk-summary-list")).to_contain_text("Nia Newmentor")
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirm mentor").click()
+    expect(page.locator(".govuk-summary-list").first).to_contain_text("Nia Newmentor")
+    assert_accessible(page)
+    assert (
+        MentorshipPeriod.objects.get(mentee=ect, finished_on__isnull=True).mentor.teacher.trs_first_name
+        == "Nia"
+    )
