@@ -60,7 +60,52 @@ def checked(wizard: Wizard, step_name: str) -> dict | None:
     return answer[CHECKED] if answer else None
 
 
-class RegisterECTWizard(Wizard):
+class FindsTeacherRecord(Wizard):
+    """A registration that starts by finding the teacher's record in TRS: by TRN and date of birth,
+    else by National Insurance number. Subclasses name their first step in `find_step`."""
+
+    find_step: str
+
+    def asks_national_insurance_number(self) -> bool:
+        found = checked(self, self.find_step)
+        return bool(found and found["found"] and not found["date_of_birth_matches"])
+
+    def record_found(self) -> dict | None:
+        """The kept teacher record, once found by date of birth or by NI number; else None."""
+        found = checked(self, self.find_step)
+        if found and found["found"] and found["date_of_birth_matches"]:
+            return found["record"]
+        by_number = (
+            checked(self, "national-insurance-number") if self.asks_national_insurance_number() else None
+        )
+        return by_number["record"] if by_number and by_number["found"] else None
+
+    def not_found(self) -> bool | None:
+        """True when the record was looked for and not found; None while it is still being looked for."""
+        found = checked(self, self.find_step)
+        if found is None:
+            return None
+        if not found["found"]:
+            return True
+        if self.asks_national_insurance_number():
+            by_number = checked(self, "national-insurance-number")
+            if by_number is None:
+                return None
+            return not by_number["found"]
+        return False
+
+    def trs_name(self) -> str:
+        record = self.record_found()
+        return " ".join(
+            part for part in (record["first_name"], record["middle_name"], record["last_name"]) if part
+        )
+
+    def name_to_use(self) -> str:
+        answer = self.cleaned("confirm-name")
+        return (answer or {}).get("corrected_name") or self.trs_name()
+
+
+class RegisterECTWizard(FindsTeacherRecord):
     """Register an ECT: find their teacher record (by TRN and date of birth, else National Insurance
     number), stop when they cannot be registered, then their details and training."""
 
@@ -103,6 +148,7 @@ class RegisterECTWizard(Wizard):
         ),
     ]
     url_name = "register_ect"
+    find_step = "find-ect"
     check_answers_template = "participants/register/check_answers.html"
 
     def __init__(self, request, *, school):
@@ -111,34 +157,12 @@ class RegisterECTWizard(Wizard):
         self.caption = school.name
         self.funding_refusal = school_queries.funding_refusal(school)
 
-    # --- the teacher's record ----------------------------------------------------------------
-
-    def asks_national_insurance_number(self) -> bool:
-        found = checked(self, "find-ect")
-        return bool(found and found["found"] and not found["date_of_birth_matches"])
-
-    def record_found(self) -> dict | None:
-        """The kept teacher record, once found by date of birth or by NI number; else None."""
-        found = checked(self, "find-ect")
-        if found and found["found"] and found["date_of_birth_matches"]:
-            return found["record"]
-        by_number = (
-            checked(self, "national-insurance-number") if self.asks_national_insurance_number() else None
-        )
-        return by_number["record"] if by_number and by_number["found"] else None
-
     def stop_reason(self) -> str | None:
-        found = checked(self, "find-ect")
-        if found is None:
+        not_found = self.not_found()
+        if not_found is None:
             return None
-        if not found["found"]:
+        if not_found:
             return "not_found"
-        if self.asks_national_insurance_number():
-            by_number = checked(self, "national-insurance-number")
-            if by_number is None:
-                return None
-            if not by_number["found"]:
-                return "not_found"
         record = self.record_found()
         if self.remember(
             "registered_here",
@@ -158,16 +182,6 @@ class RegisterECTWizard(Wizard):
         if moving and moving["moving_school"] == "no":
             return "registered_elsewhere"
         return None
-
-    def trs_name(self) -> str:
-        record = self.record_found()
-        return " ".join(
-            part for part in (record["first_name"], record["middle_name"], record["last_name"]) if part
-        )
-
-    def name_to_use(self) -> str:
-        answer = self.cleaned("confirm-name")
-        return (answer or {}).get("corrected_name") or self.trs_name()
 
     # --- the year and its choices --------------------------------------------------------------
 
@@ -217,7 +231,7 @@ class RegisterECTWizard(Wizard):
 
     def form_kwargs(self, step):
         if step.name == "national-insurance-number":
-            return {"trn": checked(self, "find-ect")["record"]["trn"]}
+            return {"trn": checked(self, self.find_step)["record"]["trn"]}
         if step.name == "moving-school":
             moving_from = self.moving_from()
             return {"teacher_name": self.trs_name(), "school_name": moving_from.school.name}
