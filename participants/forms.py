@@ -309,3 +309,12 @@ class ChooseMentorForm(GovukForm):
         field.label = f"Who will mentor {mentee_name}?"
         field.label_from_instance = lambda mentor: mentor.name
         field.help_text = "Mentors registered at your school. A mentor can mentor several ECTs."
+
+
+class MentorStartDateForm(GovukForm):
+    page_heading_field = "started_on"
+    started_on = GovukDateField(
+        label="When will they start mentoring at your school?",
+        name="Start date",
+        help_text="For example, 2 9 2026",
+    )

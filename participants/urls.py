@@ -3,6 +3,16 @@ from django.urls import path
 from participants import views
 
 urlpatterns = [
+    path(
+        "schools/<int:urn>/mentors/register/<str:step>",
+        views.RegisterMentorView.as_view(),
+        name="register_mentor",
+    ),
+    path(
+        "schools/<int:urn>/ects/<int:period_id>/register-mentor/<str:step>",
+        views.RegisterMentorView.as_view(),
+        name="register_mentor_for_ect",
+    ),
     path("schools/<int:urn>/ects/registered", views.ect_registered, name="ect_registered"),
     path("schools/<int:urn>/ects/<int:period_id>", views.ect_page, name="ect_page"),
     path(

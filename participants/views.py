@@ -18,6 +18,7 @@ from participants.forms import (
     ConfirmNameForm,
     ECTProgrammeForm,
     FindTeacherForm,
+    MentorStartDateForm,
     MovingSchoolForm,
     NationalInsuranceNumberForm,
     StartDateForm,
@@ -26,7 +27,7 @@ from participants.forms import (
     WorkingPatternForm,
     kept_record,
 )
-from participants.models import ECTAtSchoolPeriod, InductionStatus
+from participants.models import ECTAtSchoolPeriod, InductionStatus, Teacher
 from providers import queries as provider_queries
 from schools import eligibility
 from schools import queries as school_queries
@@ -469,3 +470,194 @@ class AssignMentorView(WizardView):
         if mentee is None or (mentee.finished_on is not None and mentee.finished_on < today):
             raise Http404("No such ECT at this school, or they have left")
         return AssignMentorWizard(request, school=school, mentee=mentee)
+
+
+class RegisterMentorWizard(FindsTeacherRecord):
+    """Register a mentor at the school, on their own or for an ECT (then they are paired at once)."""
+
+    find_step = "find-mentor"
+    steps = [
+        Step("find-mentor", FindTeacherForm),
+        Step(
+            "national-insurance-number",
+            NationalInsuranceNumberForm,
+            applies=lambda wizard: wizard.asks_national_insurance_number(),
+        ),
+        Step(
+            "cannot-register",
+            CannotContinueForm,
+            applies=lambda wizard: wizard.stop_reason() is not None,
+            template_name="participants/register/cannot_register.html",
+        ),
+        Step("confirm-name", ConfirmNameForm, template_name="participants/register/confirm_name.html"),
+        Step("email", TeacherEmailForm),
+        Step("start-date", MentorStartDateForm),
+        Step(
+            "lead-provider",
+            LeadProviderForm,
+            applies=lambda wizard: wizard.funded_training_year() is not None,
+            template_name="participants/register/mentor_lead_provider.html",
+        ),
+    ]
+    url_name = "register_mentor"
+    check_answers_template = "participants/register/check_answers.html"
+
+    def __init__(self, request, *, school, mentee=None):
+        super().__init__(request, key=f"{school.pk}:{mentee.pk if mentee else ''}")
+        self.school = school
+        self.mentee = mentee
+        self.caption = school.name
+
+    def stop_reason(self) -> str | None:
+        not_found = self.not_found()
+        if not_found is None:
+            return None
+        if not_found:
+            return "not_found"
+        record = self.record_found()
+        if self.mentee is not None and self.mentee.teacher.trn == record["trn"]:
+            return "mentor_themself"
+        if record["prohibited_from_teaching"]:
+            return "prohibited"
+        if self.remember(
+            "mentor_here",
+            lambda: queries.is_mentor_at(self.school, record["trn"], today=timezone.localdate()),
+        ):
+            return "already_mentor"
+        return None
+
+    def training_eligibility(self) -> tuple[bool, str | None]:
+        """Whether they may have funded mentor training, and why not (they did it before)."""
+        record = self.record_found()
+        if not self.school.eligible_for_funding:
+            return (
+                False,
+                f"Your school cannot have DfE-funded training because {school_queries.funding_refusal(self.school)}.",
+            )
+        teacher = Teacher.objects.filter(trn=record["trn"]).first()
+        return self.remember("eligibility", lambda: queries.mentor_training_eligibility(teacher))
+
+    def funded_training_year(self):
+        """The contract period of their funded training, when they can have it; else None."""
+        answer = self.cleaned("start-date")
+        if not answer or not self.training_eligibility()[0]:
+            return None
+        registration = self.remember(
+            "registration", lambda: provider_queries.registration_for_start(answer["started_on"])
+        )
+        return registration.contract_period if registration.is_open else None
+
+    def form_kwargs(self, step):
+        if step.name == "national-insurance-number":
+            return {"trn": checked(self, self.find_step)["record"]["trn"]}
+        if step.name == "email":
+            trn = (self.record_found() or {}).get("trn")
+            today = timezone.localdate()
+            return {"email_in_use": lambda email: queries.email_in_use(email, today=today, except_trn=trn)}
+        if step.name == "lead-provider":
+            return {
+                "contract_period": self.funded_training_year(),
+                "initial": {"lead_provider": self.school.last_chosen_lead_provider_id},
+            }
+        return {}
+
+    def url_kwargs(self):
+        return (
+            {"urn": self.school.urn, "period_id": self.mentee.pk} if self.mentee else {"urn": self.school.urn}
+        )
+
+    def url(self, step_name: str, *, change: bool = False) -> str:
+        name = "register_mentor_for_ect" if self.mentee else "register_mentor"
+        address = reverse(name, kwargs={**self.url_kwargs(), "step": step_name})
+        return f"{address}?change=1" if change else address
+
+    def back_url_before_first_step(self):
+        if self.mentee:
+            return reverse("ect_page", kwargs=self.url_kwargs())
+        return reverse("school_home", kwargs={"urn": self.school.urn})
+
+    def summary_rows(self):
+        answers = self.all_cleaned()
+        rows = [
+            {"key": "TRN", "value": self.record_found()["trn"]},
+            self.row("Name", self.name_to_use(), "confirm-name"),
+            self.row("Email address", answers["email"], "email"),
+            self.row("Start date", self.display_value(None, answers["started_on"]), "start-date"),
+        ]
+        why_not = self.training_eligibility()[1]
+        if answers.get("lead_provider") and self.funded_training_year() is not None:
+            rows.append(self.row("Mentor training provider", str(answers["lead_provider"]), "lead-provider"))
+        else:
+            rows.append({"key": "Mentor training", "value": why_not or "Not funded for this start date"})
+        if self.mentee:
+            rows.append({"key": "Mentoring", "value": self.mentee.name})
+        return rows
+
+    def row(self, key: str, value: str, step_name: str) -> dict:
+        return {
+            "key": key,
+            "value": value,
+            "change_url": self.url(step_name, change=True),
+            "change_label": key.lower(),
+        }
+
+    def done(self):
+        answers = self.all_cleaned()
+        lead_provider = answers.get("lead_provider") if self.funded_training_year() is not None else None
+        try:
+            period = services.register_mentor(
+                school=self.school,
+                registered_by=self.request.user,
+                teacher_record=kept_record(self.record_found()),
+                corrected_name=answers.get("corrected_name", ""),
+                email=answers["email"],
+                started_on=answers["started_on"],
+                lead_provider=lead_provider,
+                mentee=self.mentee,
+            )
+        except services.RegistrationRefused as refusal:
+            self.keep_answers()
+            return render(
+                self.request,
+                "participants/register/refused.html",
+                {"school": self.school, "reason": str(refusal), "check_answers_url": self.url(CHECK_ANSWERS)},
+                status=409,
+            )
+        name = period.teacher.full_name
+        if self.mentee:
+            messages.success(
+                self.request, f"{name} has been registered as a mentor and is now {self.mentee.name}'s mentor"
+            )
+            return redirect("ect_page", urn=self.school.urn, period_id=self.mentee.pk)
+        messages.success(self.request, f"{name} has been registered as a mentor")
+        return redirect("school_year_mentors", urn=self.school.urn, year=self.school_year())
+
+    def school_year(self) -> int:
+        period = provider_queries.contract_period_for_registration(timezone.localdate())
+        return period.year if period else timezone.localdate().year
+
+
+@method_decorator(login_required, name="dispatch")
+class RegisterMentorView(WizardView):
+    def get_wizard(self, request, *, urn, period_id=None):
+        school = school_queries.school_for(request.user, urn)
+        mentee = None
+        if period_id is not None:
+            mentee = queries.ect_at_school(school, period_id, today=timezone.localdate())
+            if mentee is None:
+                raise Http404("No such ECT at this school")
+        return RegisterMentorWizard(request, school=school, mentee=mentee)
+
+    def context(self, **extra):
+        context = super().context(**extra)
+        if self.step_name != CHECK_ANSWERS and self.wizard.stop_reason():
+            context["stop_reason"] = self.wizard.stop_reason()
+            context["teacher_name"] = self.wizard.trs_name() if self.wizard.record_found() else ""
+            context["change_details_url"] = self.wizard.url(
+                "national-insurance-number" if self.wizard.asks_national_insurance_number() else "find-mentor"
+            )
+        if self.step_name == "confirm-name":
+            context["trs_name"] = self.wizard.trs_name()
+        if self.step_name == "lead-provider":
+            context["eligibility"] = self.wizard.training_eligibility()
+        return context
