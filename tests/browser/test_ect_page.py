@@ -11,6 +11,7 @@ from schools.models import SchoolAccess, SchoolRole
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_set_up_training import sign_in
 from tests.factories import (
+    ActiveLeadProviderFactory,
     ContractPeriodFactory,
     ECTAtSchoolPeriodFactory,
     MentorAtSchoolPeriodFactory,
@@ -72,3 +73,53 @@ def test_a_tutor_gives_an_ect_a_mentor_then_changes_it(page, live_server):
         MentorshipPeriod.objects.get(mentee=ect, finished_on__isnull=True).mentor.teacher.trs_first_name
         == "Nia"
     )
+
+
+def test_a_mentor_registered_from_an_ects_page_is_paired_with_them(page, live_server, fake_trs):
+    year = ContractPeriodFactory(
+        year=2026, started_on=datetime.date(2026, 6, 1), finished_on=datetime.date(2027, 5, 31), enabled=True
+    )
+    lead_provider = ActiveLeadProviderFactory(contract_period=year, lead_provider__name="Ambition Institute")
+    school = SchoolFactory(name="Quillfeather Primary School")
+    tutor = UserFactory(privacy_notice_accepted_at=timezone.now())
+    SchoolAccess.objects.create(user=tutor, school=school, role=SchoolRole.INDUCTION_TUTOR)
+    ect = ECTAtSchoolPeriodFactory(school=school, teacher=person("Amara", "Okafor"), started_on=STARTED)
+    sign_in(page, tutor, live_server)
+
+    page.goto(f"/schools/{school.urn}/ects/{ect.pk}")
+    page.get_by_role("link", name="Register a new mentor for Amara Okafor").click()
+    expect(page.locator("h1")).to_have_text("Find the teacher's record")
+    assert_accessible(page)
+    page.get_by_label("Teacher reference number (TRN)").fill("9990002")
+    page.get_by_label("Day").fill("3")
+    page.get_by_label("Month").fill("11")
+    page.get_by_label("Year").fill("1998")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator(".govuk-summary-list")).to_contain_text("Tomasz Nowak")
+    assert_accessible(page)
+    page.get_by_label("Yes").check()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("What is their email address?").fill("tomasz@example.org")
+    assert_accessible(page)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Day").fill("1")
+    page.get_by_label("Month").fill("9")
+    page.get_by_label("Year").fill("2026")
+    assert_accessible(page)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("h1")).to_have_text("Which training provider do you want to work with?")
+    assert_accessible(page)
+    page.get_by_label("Ambition Institute").check()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("h1")).to_have_text("Check your answers")
+    expect(page.locator(".govuk-summary-list")).to_contain_text("Amara Okafor")
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirm and register").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "Tomasz Nowak has been registered as a mentor and is now Amara Okafor's mentor"
+    )
+    expect(page.locator(".govuk-summary-list").first).to_contain_text("Tomasz Nowak")
+    assert_accessible(page)
+    mentor = MentorshipPeriod.objects.get(mentee=ect).mentor
+    assert mentor.teacher.trn == "9990002"
+    assert mentor.training_periods.get().expression_of_interest == lead_provider
