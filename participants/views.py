@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -61,6 +61,35 @@ def checked(wizard: Wizard, step_name: str) -> dict | None:
     return answer[CHECKED] if answer else None
 
 
+def finding_the_record(find_step: str) -> list[Step]:
+    """The first steps of registering a teacher: find their record, or stop and say why."""
+    return [
+        Step(find_step, FindTeacherForm),
+        Step(
+            "national-insurance-number",
+            NationalInsuranceNumberForm,
+            applies=lambda wizard: wizard.asks_national_insurance_number(),
+        ),
+        Step(
+            "cannot-register",
+            CannotContinueForm,
+            applies=lambda wizard: wizard.stop_reason() is not None,
+            template_name="participants/register/cannot_register.html",
+        ),
+    ]
+
+
+def refused_page(wizard: Wizard, refusal) -> HttpResponse:
+    """The journey's one write was refused: say why, with the answers kept to check again."""
+    wizard.keep_answers()
+    return render(
+        wizard.request,
+        "participants/register/refused.html",
+        {"school": wizard.school, "reason": str(refusal), "check_answers_url": wizard.url(CHECK_ANSWERS)},
+        status=409,
+    )
+
+
 class FindsTeacherRecord(Wizard):
     """A registration that starts by finding the teacher's record in TRS: by TRN and date of birth,
     else by National Insurance number. Subclasses name their first step in `find_step`."""
@@ -105,24 +134,31 @@ class FindsTeacherRecord(Wizard):
         answer = self.cleaned("confirm-name")
         return (answer or {}).get("corrected_name") or self.trs_name()
 
+    def form_kwargs(self, step):
+        if step.name == "national-insurance-number":
+            return {"trn": checked(self, self.find_step)["record"]["trn"]}
+        if step.name == "email":
+            trn = (self.record_found() or {}).get("trn")
+            today = timezone.localdate()
+            return {"email_in_use": lambda email: queries.email_in_use(email, today=today, except_trn=trn)}
+        return {}
+
+    def row(self, key: str, value: str, step_name: str) -> dict:
+        """A check-answers row whose Change link opens the step that asked it."""
+        return {
+            "key": key,
+            "value": value,
+            "change_url": self.url(step_name, change=True),
+            "change_label": key.lower(),
+        }
+
 
 class RegisterECTWizard(FindsTeacherRecord):
     """Register an ECT: find their teacher record (by TRN and date of birth, else National Insurance
     number), stop when they cannot be registered, then their details and training."""
 
     steps = [
-        Step("find-ect", FindTeacherForm),
-        Step(
-            "national-insurance-number",
-            NationalInsuranceNumberForm,
-            applies=lambda wizard: wizard.asks_national_insurance_number(),
-        ),
-        Step(
-            "cannot-register",
-            CannotContinueForm,
-            applies=lambda wizard: wizard.stop_reason() is not None,
-            template_name="participants/register/cannot_register.html",
-        ),
+        *finding_the_record("find-ect"),
         Step(
             "moving-school",
             MovingSchoolForm,
@@ -231,15 +267,9 @@ class RegisterECTWizard(FindsTeacherRecord):
         return answer["training_programme"] if answer else None
 
     def form_kwargs(self, step):
-        if step.name == "national-insurance-number":
-            return {"trn": checked(self, self.find_step)["record"]["trn"]}
         if step.name == "moving-school":
             moving_from = self.moving_from()
             return {"teacher_name": self.trs_name(), "school_name": moving_from.school.name}
-        if step.name == "email":
-            trn = (self.record_found() or {}).get("trn")
-            today = timezone.localdate()
-            return {"email_in_use": lambda email: queries.email_in_use(email, today=today, except_trn=trn)}
         if step.name == "start-date":
             return {"contract_period_problem": registration_problem}
         if step.name == "use-school-choices":
@@ -256,7 +286,7 @@ class RegisterECTWizard(FindsTeacherRecord):
                 "contract_period": self.contract_period(),
                 "initial": {"lead_provider": self.school.last_chosen_lead_provider_id},
             }
-        return {}
+        return super().form_kwargs(step)
 
     def school_choices_summary(self) -> str:
         choice = self.school_choice()
@@ -308,14 +338,6 @@ class RegisterECTWizard(FindsTeacherRecord):
                 row["change_url"] = self.url("use-school-choices", change=True)
         return rows + training_rows
 
-    def row(self, key: str, value: str, step_name: str) -> dict:
-        return {
-            "key": key,
-            "value": value,
-            "change_url": self.url(step_name, change=True),
-            "change_label": key.lower(),
-        }
-
     def training(self) -> dict:
         """The appropriate body, programme and lead provider: the school's for the year, or chosen."""
         if self.uses_school_choices():
@@ -351,35 +373,34 @@ class RegisterECTWizard(FindsTeacherRecord):
                 **self.training(),
             )
         except services.RegistrationRefused as refusal:
-            self.keep_answers()
-            return render(
-                self.request,
-                "participants/register/refused.html",
-                {"school": self.school, "reason": str(refusal), "check_answers_url": self.url(CHECK_ANSWERS)},
-                status=409,
-            )
+            return refused_page(self, refusal)
         self.request.session["registered_ect"] = period.pk
         return redirect("ect_registered", urn=self.school.urn)
 
 
-@method_decorator(login_required, name="dispatch")
-class RegisterECTView(WizardView):
-    def get_wizard(self, request, *, urn):
-        return RegisterECTWizard(request, school=school_queries.school_for(request.user, urn))
+class RegistersTeacherView(WizardView):
+    """Serves a registration wizard: its stop pages and name check show what TRS told us."""
 
     def context(self, **extra):
         context = super().context(**extra)
         if self.step_name != CHECK_ANSWERS and self.wizard.stop_reason():
             context["stop_reason"] = self.wizard.stop_reason()
-            record = self.wizard.record_found()
-            context["teacher_name"] = self.wizard.trs_name() if record else ""
+            context["teacher_name"] = self.wizard.trs_name() if self.wizard.record_found() else ""
             # Where the details that found nobody were typed: the NI number, or the TRN and date of birth.
             context["change_details_url"] = self.wizard.url(
-                "national-insurance-number" if self.wizard.asks_national_insurance_number() else "find-ect"
+                "national-insurance-number"
+                if self.wizard.asks_national_insurance_number()
+                else self.wizard.find_step
             )
         if self.step_name == "confirm-name":
             context["trs_name"] = self.wizard.trs_name()
         return context
+
+
+@method_decorator(login_required, name="dispatch")
+class RegisterECTView(RegistersTeacherView):
+    def get_wizard(self, request, *, urn):
+        return RegisterECTWizard(request, school=school_queries.school_for(request.user, urn))
 
 
 @login_required
@@ -450,13 +471,7 @@ class AssignMentorWizard(Wizard):
         try:
             services.assign_mentor(mentee=self.mentee, mentor=mentor, assigned_by=self.request.user)
         except services.RegistrationRefused as refusal:
-            self.keep_answers()
-            return render(
-                self.request,
-                "participants/register/refused.html",
-                {"school": self.school, "reason": str(refusal), "check_answers_url": self.url(CHECK_ANSWERS)},
-                status=409,
-            )
+            return refused_page(self, refusal)
         messages.success(self.request, f"{mentor.name} is now {self.mentee.name}'s mentor")
         return redirect("ect_page", urn=self.school.urn, period_id=self.mentee.pk)
 
@@ -477,18 +492,7 @@ class RegisterMentorWizard(FindsTeacherRecord):
 
     find_step = "find-mentor"
     steps = [
-        Step("find-mentor", FindTeacherForm),
-        Step(
-            "national-insurance-number",
-            NationalInsuranceNumberForm,
-            applies=lambda wizard: wizard.asks_national_insurance_number(),
-        ),
-        Step(
-            "cannot-register",
-            CannotContinueForm,
-            applies=lambda wizard: wizard.stop_reason() is not None,
-            template_name="participants/register/cannot_register.html",
-        ),
+        *finding_the_record("find-mentor"),
         Step("confirm-name", ConfirmNameForm, template_name="participants/register/confirm_name.html"),
         Step("email", TeacherEmailForm),
         Step("start-date", MentorStartDateForm),
@@ -548,18 +552,12 @@ class RegisterMentorWizard(FindsTeacherRecord):
         return registration.contract_period if registration.is_open else None
 
     def form_kwargs(self, step):
-        if step.name == "national-insurance-number":
-            return {"trn": checked(self, self.find_step)["record"]["trn"]}
-        if step.name == "email":
-            trn = (self.record_found() or {}).get("trn")
-            today = timezone.localdate()
-            return {"email_in_use": lambda email: queries.email_in_use(email, today=today, except_trn=trn)}
         if step.name == "lead-provider":
             return {
                 "contract_period": self.funded_training_year(),
                 "initial": {"lead_provider": self.school.last_chosen_lead_provider_id},
             }
-        return {}
+        return super().form_kwargs(step)
 
     def url_kwargs(self):
         return (
@@ -593,14 +591,6 @@ class RegisterMentorWizard(FindsTeacherRecord):
             rows.append({"key": "Mentoring", "value": self.mentee.name})
         return rows
 
-    def row(self, key: str, value: str, step_name: str) -> dict:
-        return {
-            "key": key,
-            "value": value,
-            "change_url": self.url(step_name, change=True),
-            "change_label": key.lower(),
-        }
-
     def done(self):
         answers = self.all_cleaned()
         lead_provider = answers.get("lead_provider") if self.funded_training_year() is not None else None
@@ -616,13 +606,7 @@ class RegisterMentorWizard(FindsTeacherRecord):
                 mentee=self.mentee,
             )
         except services.RegistrationRefused as refusal:
-            self.keep_answers()
-            return render(
-                self.request,
-                "participants/register/refused.html",
-                {"school": self.school, "reason": str(refusal), "check_answers_url": self.url(CHECK_ANSWERS)},
-                status=409,
-            )
+            return refused_page(self, refusal)
         name = period.teacher.full_name
         if self.mentee:
             messages.success(
@@ -638,7 +622,7 @@ class RegisterMentorWizard(FindsTeacherRecord):
 
 
 @method_decorator(login_required, name="dispatch")
-class RegisterMentorView(WizardView):
+class RegisterMentorView(RegistersTeacherView):
     def get_wizard(self, request, *, urn, period_id=None):
         school = school_queries.school_for(request.user, urn)
         mentee = None
@@ -647,17 +631,3 @@ class RegisterMentorView(WizardView):
             if mentee is None:
                 raise Http404("No such ECT at this school")
         return RegisterMentorWizard(request, school=school, mentee=mentee)
-
-    def context(self, **extra):
-        context = super().context(**extra)
-        if self.step_name != CHECK_ANSWERS and self.wizard.stop_reason():
-            context["stop_reason"] = self.wizard.stop_reason()
-            context["teacher_name"] = self.wizard.trs_name() if self.wizard.record_found() else ""
-            context["change_details_url"] = self.wizard.url(
-                "national-insurance-number" if self.wizard.asks_national_insurance_number() else "find-mentor"
-            )
-        if self.step_name == "confirm-name":
-            context["trs_name"] = self.wizard.trs_name()
-        if self.step_name == "lead-provider":
-            context["eligibility"] = self.wizard.training_eligibility()
-        return context
