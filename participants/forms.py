@@ -67,6 +67,20 @@ class CheckedAnswerForm(GovukForm):
         return {}
 
 
+class WhoToAddForm(GovukForm):
+    page_heading_field = "who"
+    who = forms.ChoiceField(
+        label="Who do you want to add?",
+        choices=[
+            ("ect", "An early career teacher (ECT)"),
+            ("mentor", "A mentor"),
+            ("yourself", "Yourself, as a mentor"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select who you want to add"},
+    )
+
+
 class FindTeacherForm(CheckedAnswerForm):
     title = "Find the teacher's record"
     trn = forms.CharField(
@@ -191,9 +205,11 @@ class TeacherEmailForm(GovukForm):
         required_message="Enter their email address",
     )
 
-    def __init__(self, *args, email_in_use, **kwargs):
+    def __init__(self, *args, email_in_use, label: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.email_in_use = email_in_use
+        if label:
+            self.fields["email"].label = label
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
@@ -318,3 +334,24 @@ class MentorStartDateForm(GovukForm):
         name="Start date",
         help_text="For example, 2 9 2026",
     )
+
+
+class MentoringElsewhereForm(GovukForm):
+    page_heading_field = "mentoring_elsewhere"
+    mentoring_elsewhere = forms.ChoiceField(
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether they'll also keep mentoring at the other school"},
+    )
+
+    def __init__(self, *args, teacher_name: str, school_names: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        schools = " and ".join(school_names)
+        field = self.fields["mentoring_elsewhere"]
+        field.label = f"Will {teacher_name} keep mentoring at {schools}?"
+        field.help_text = (
+            f"They're registered as a mentor at {schools}. A mentor can mentor at more than one school."
+        )
+        field.choices = [
+            ("both", "Yes, they'll mentor at both schools"),
+            ("moving", f"No, they're moving to your school and will stop mentoring at {schools}"),
+        ]

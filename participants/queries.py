@@ -8,6 +8,7 @@ Statuses are worked out by the database (one query for a page, however many peop
 """
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import (
@@ -287,18 +288,48 @@ def completed_mentor_training(
 
 
 def mentor_training_eligibility(
-    teacher: Teacher | None, *, today: datetime.date | None = None
+    teacher: Teacher | None, *, today: datetime.date | None = None, leaving: Sequence[int] = ()
 ) -> tuple[bool, str | None]:
     """Whether a mentor may have DfE-funded mentor training, and if not, why (a sentence).
 
     A mentor is funded for mentor training once: not when they have completed it before (see
-    `completed_mentor_training`). A teacher we do not know yet (None) is eligible."""
+    `completed_mentor_training`), nor while they are training through another school they go on
+    mentoring at (`leaving` names the mentor periods they are leaving, whose training stops). A
+    teacher we do not know yet (None) is eligible."""
+    today = today or timezone.localdate()
     completed = completed_mentor_training(teacher, today=today)
-    if completed is None:
+    if completed is not None:
+        return False, (
+            f"They completed mentor training on {formats.date_format(completed.finished_on, 'j F Y')}, "
+            "so they cannot have funded mentor training again."
+        )
+    if teacher is None or teacher.pk is None:
         return True, None
-    return False, (
-        f"They completed mentor training on {formats.date_format(completed.finished_on, 'j F Y')}, "
-        "so they cannot have funded mentor training again."
+    training_elsewhere = (
+        TrainingPeriod.objects.filter(
+            current_or_future(today), mentor_at_school_period__teacher=teacher, withdrawn_at__isnull=True
+        )
+        .exclude(mentor_at_school_period__in=leaving)
+        .select_related("mentor_at_school_period__school")
+        .first()
+    )
+    if training_elsewhere is not None:
+        return False, (
+            "They are already having mentor training through "
+            f"{training_elsewhere.mentor_at_school_period.school.name}, which carries on."
+        )
+    return True, None
+
+
+def mentor_periods_elsewhere(trn: str, school: School, *, today: datetime.date) -> list[MentorAtSchoolPeriod]:
+    """The teacher's mentor periods at other schools not over by `today` (with their schools), earliest
+    first. Registering them here either keeps these (they mentor at both) or, when the school says
+    they are moving, finishes them: `register_mentor(leaving=…)`."""
+    return list(
+        MentorAtSchoolPeriod.objects.filter(current_or_future(today), teacher__trn=trn)
+        .exclude(school=school)
+        .select_related("school")
+        .order_by("started_on")
     )
 
 

@@ -4,6 +4,7 @@ Each function makes its change, records its events and queues its emails in one 
 """
 
 import datetime
+from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -24,7 +25,7 @@ from participants.models import (
     TrainingPeriod,
     WorkingPattern,
 )
-from participants.queries import email_in_use, mentor_training_eligibility
+from participants.queries import current_or_future, email_in_use, mentor_training_eligibility
 from participants.trs.client import TeacherRecord
 from providers.models import ActiveLeadProvider, AppropriateBody, ContractPeriod, LeadProvider
 from providers.queries import StartDateRegistration, registration_for_start
@@ -148,9 +149,9 @@ class StartsBeforeLeavingAnotherSchool(RegistrationRefused):
     """The start date falls in the teacher's time at another school that cannot be cut short: one
     that has already finished, or one that has already begun on or after the new start date."""
 
-    def __init__(self, registered_on: datetime.date):
+    def __init__(self, registered_on: datetime.date, *, role: str = "an ECT"):
         super().__init__(
-            f"They were registered as an ECT at another school on {_day(registered_on)}. "
+            f"They were registered as {role} at another school on {_day(registered_on)}. "
             "Their start date at your school must be after that."
         )
         self.not_before = registered_on + ONE_DAY
@@ -452,21 +453,23 @@ def _moves_from_other_schools(
 
 
 def _leave_for(
-    period: ECTAtSchoolPeriod,
+    period: ECTAtSchoolPeriod | MentorAtSchoolPeriod,
     *,
     teacher: Teacher,
     new_school: School,
     started_on: datetime.date,
     actor: Actor,
 ) -> School:
-    """Finish (or, when it has not started, remove) an ECT's period at their old school because they
-    start at `new_school` on `started_on`; record it on the old school's timeline. Returns that school."""
+    """Finish (or, when it has not started, remove) an ECT's or mentor's period at their old school
+    because they start at `new_school` on `started_on`, with its mentorships and training; record it
+    on the old school's timeline. Returns that school."""
     old_school = period.school
     name = teacher.full_name
+    role = "ect" if isinstance(period, ECTAtSchoolPeriod) else "mentor"
     if period.started_on >= started_on:
         record_event(
             actor=actor,
-            event_type="ect_moved_to_another_school",
+            event_type=f"{role}_moved_to_another_school",
             heading=_heading(f"{name} moved to {new_school.name} before starting here: registration removed"),
             subject=period,
             teacher=teacher,
@@ -479,11 +482,14 @@ def _leave_for(
         return old_school
 
     last_day = started_on - ONE_DAY
+    mentorships = (
+        MentorshipPeriod.objects.filter(mentee=period)
+        if role == "ect"
+        else MentorshipPeriod.objects.filter(mentor=period)
+    )
+    trainings = TrainingPeriod.objects.filter(**{f"{role}_at_school_period": period})
     now = timezone.now()
-    for children, extra in (
-        (MentorshipPeriod.objects.filter(mentee=period), {}),
-        (TrainingPeriod.objects.filter(ect_at_school_period=period), {"updated_at": now}),
-    ):
+    for children, extra in ((mentorships, {}), (trainings, {"updated_at": now})):
         children.filter(started_on__gt=last_day).delete()
         children.filter(Q(finished_on__isnull=True) | Q(finished_on__gt=last_day)).update(
             finished_on=last_day, **extra
@@ -491,16 +497,20 @@ def _leave_for(
     before = period.finished_on
     period.finished_on = last_day
     period.save(update_fields=["finished_on", "updated_at"])
+    what_finishes = (
+        "Their mentorship and training here finish the same day."
+        if role == "ect"
+        else "Their mentoring of ECTs here and their mentor training finish the same day."
+    )
     record_event(
         actor=actor,
-        event_type="ect_moved_to_another_school",
+        event_type=f"{role}_moved_to_another_school",
         heading=_heading(f"{name} moved to {new_school.name}: their time here finishes on {_day(last_day)}"),
         subject=period,
         teacher=teacher,
         school=old_school,
         changes={"finished_on": [_as_text(before), last_day.isoformat()]},
-        reason=f"{new_school.name} registered them from {_day(started_on)}. Their mentorship and training "
-        "here finish the same day.",
+        reason=f"{new_school.name} registered them from {_day(started_on)}. {what_finishes}",
     )
     return old_school
 
@@ -668,6 +678,7 @@ def register_mentor(
     started_on: datetime.date,
     lead_provider: LeadProvider | None,
     mentee: ECTAtSchoolPeriod | None = None,
+    leaving: Sequence[int] = (),
     today: datetime.date | None = None,
 ) -> MentorAtSchoolPeriod:
     """Register a teacher, found in TRS, as a mentor at `school` from `started_on`, in one transaction.
@@ -675,11 +686,13 @@ def register_mentor(
     The teacher is found by TRN or created, exactly as `register_ect` does (TRS's names, QTS date
     and induction status, refreshed now; `corrected_name` kept when it differs from TRS's; no date
     of birth or National Insurance number stored). Their induction does not matter: a mentor need
-    not be, or have been, an ECT. Their mentor periods at other schools are left as they are: a
-    mentor may mentor at several schools at once, once per school.
+    not be, or have been, an ECT. A mentor may mentor at several schools at once, once per school:
+    their mentor periods at other schools are left as they are, except those named in `leaving`
+    (ids, as shown to the school by participants.queries.mentor_periods_elsewhere), which finish the
+    day before `started_on` with their mentorships and training, as an ECT's do when they move.
 
-    Mentor training. Funded unless they completed mentor training before
-    (participants.queries.mentor_training_eligibility). When funded and `lead_provider` is given,
+    Mentor training. Funded unless they completed mentor training before, or are training through a
+    school they are not leaving (participants.queries.mentor_training_eligibility). When funded and `lead_provider` is given,
     the mentor period gets a provider-led training period from `started_on` naming the school's
     partnership with that lead provider in the contract period of the start date (as for ECTs:
     providers.queries.registration_for_start) when there is one, else the school's expression of
@@ -694,7 +707,8 @@ def register_mentor(
 
     Refused, with nothing saved, by raising a RegistrationRefused: ProhibitedFromMentoring,
     AlreadyMentorAtThisSchool, MentorEmailInUse (an EmailInUse), CannotMentorThemself,
-    MenteeNotAtThisSchool, MenteeHasLeft, and, only when training is to be created,
+    MenteeNotAtThisSchool, MenteeHasLeft, StartsBeforeLeavingAnotherSchool (for a period in
+    `leaving` that has already begun on or after `started_on`), and, only when training is to be created,
     MentorContractPeriodNotOpen (a ContractPeriodNotOpen), MentorNoContractPeriod (a
     NoContractPeriod), MentorTrainingNotFunded (a NotEligibleForFunding), LeadProviderNotActive;
     and whatever `assign_mentor` refuses.
@@ -731,7 +745,12 @@ def register_mentor(
         )
         if here is not None:
             raise AlreadyMentorAtThisSchool(here)
-    eligible, not_eligible_because = mentor_training_eligibility(None if created else teacher, today=today)
+    moves = _mentor_periods_to_leave(
+        teacher, school=school, started_on=started_on, today=today, leaving=leaving
+    )
+    eligible, not_eligible_because = mentor_training_eligibility(
+        None if created else teacher, today=today, leaving=[period.pk for period in moves]
+    )
 
     active_lead_provider = contract_period = None
     if eligible and lead_provider is not None:
@@ -747,6 +766,10 @@ def register_mentor(
             raise LeadProviderNotActive(lead_provider, contract_period)
 
     changes = {} if created else _refresh_teacher(teacher, teacher_record, corrected_name=corrected_name)
+    left = [
+        _leave_for(period, teacher=teacher, new_school=school, started_on=started_on, actor=actor)
+        for period in moves
+    ]
     try:
         with transaction.atomic():  # a savepoint, so a refusal by the database can be put in words
             period = MentorAtSchoolPeriod.objects.create(
@@ -783,10 +806,11 @@ def register_mentor(
         ),
         "contract_period": contract_period.year if contract_period else None,
     }
+    moved_from = f", moving from {', '.join(school.name for school in left)}" if left else ""
     record_event(
         actor=actor,
         event_type="mentor_registered",
-        heading=_heading(f"{teacher.full_name} registered as a mentor from {_day(started_on)}"),
+        heading=_heading(f"{teacher.full_name} registered as a mentor from {_day(started_on)}{moved_from}"),
         subject=period,
         teacher=teacher,
         school=school,
@@ -819,6 +843,36 @@ def register_mentor(
         },
     )
     return period
+
+
+def _mentor_periods_to_leave(
+    teacher: Teacher,
+    *,
+    school: School,
+    started_on: datetime.date,
+    today: datetime.date,
+    leaving: Sequence[int],
+) -> list[MentorAtSchoolPeriod]:
+    """The teacher's mentor periods at other schools named in `leaving` that registering them here
+    from `started_on` must finish or remove (locked). One that has ended since the school looked, or
+    ends before the new start, needs nothing; one already begun on or after the new start is refused."""
+    if not leaving:
+        return []
+    periods = (
+        MentorAtSchoolPeriod.objects.select_for_update(of=("self",))
+        .select_related("school")
+        .filter(current_or_future(min(today, started_on)), teacher=teacher, pk__in=leaving)
+        .exclude(school=school)
+        .order_by("started_on")
+    )
+    moves = []
+    for period in periods:
+        if period.finished_on is not None and period.finished_on < started_on:
+            continue
+        if period.started_on >= started_on and period.started_on <= today:
+            raise StartsBeforeLeavingAnotherSchool(period.started_on, role="a mentor")
+        moves.append(period)
+    return moves
 
 
 def _open_contract_period_for_mentor(started_on: datetime.date, *, today: datetime.date) -> ContractPeriod:

@@ -3,10 +3,16 @@ from django.urls import path
 from participants import views
 
 urlpatterns = [
+    path("schools/<int:urn>/add", views.who_to_add, name="who_to_add"),
     path(
         "schools/<int:urn>/mentors/register/<str:step>",
         views.RegisterMentorView.as_view(),
         name="register_mentor",
+    ),
+    path(
+        "schools/<int:urn>/mentors/register-yourself/<str:step>",
+        views.RegisterMentorView.as_view(yourself=True),
+        name="register_yourself_as_mentor",
     ),
     path(
         "schools/<int:urn>/ects/<int:period_id>/register-mentor/<str:step>",

@@ -1,4 +1,4 @@
-"""Registering ECTs (and, later, mentors) from a school's dashboard."""
+"""Registering ECTs and mentors from a school's dashboard, and pairing them."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,12 +18,14 @@ from participants.forms import (
     ConfirmNameForm,
     ECTProgrammeForm,
     FindTeacherForm,
+    MentoringElsewhereForm,
     MentorStartDateForm,
     MovingSchoolForm,
     NationalInsuranceNumberForm,
     StartDateForm,
     TeacherEmailForm,
     UseSchoolChoicesForm,
+    WhoToAddForm,
     WorkingPatternForm,
     kept_record,
 )
@@ -495,6 +497,11 @@ class RegisterMentorWizard(FindsTeacherRecord):
         *finding_the_record("find-mentor"),
         Step("confirm-name", ConfirmNameForm, template_name="participants/register/confirm_name.html"),
         Step("email", TeacherEmailForm),
+        Step(
+            "mentoring-elsewhere",
+            MentoringElsewhereForm,
+            applies=lambda wizard: wizard.stop_reason() is None and bool(wizard.mentor_periods_elsewhere()),
+        ),
         Step("start-date", MentorStartDateForm),
         Step(
             "lead-provider",
@@ -506,10 +513,12 @@ class RegisterMentorWizard(FindsTeacherRecord):
     url_name = "register_mentor"
     check_answers_template = "participants/register/check_answers.html"
 
-    def __init__(self, request, *, school, mentee=None):
-        super().__init__(request, key=f"{school.pk}:{mentee.pk if mentee else ''}")
+    def __init__(self, request, *, school, mentee=None, yourself=False):
+        variant = f"ect-{mentee.pk}" if mentee else "yourself" if yourself else ""
+        super().__init__(request, key=f"{school.pk}:{variant}")
         self.school = school
         self.mentee = mentee
+        self.yourself = yourself  # the induction tutor registering themself
         self.caption = school.name
 
     def stop_reason(self) -> str | None:
@@ -538,8 +547,30 @@ class RegisterMentorWizard(FindsTeacherRecord):
                 False,
                 f"Your school cannot have DfE-funded training because {school_queries.funding_refusal(self.school)}.",
             )
-        teacher = Teacher.objects.filter(trn=record["trn"]).first()
-        return self.remember("eligibility", lambda: queries.mentor_training_eligibility(teacher))
+        return self.remember(
+            "eligibility",
+            lambda: queries.mentor_training_eligibility(
+                Teacher.objects.filter(trn=record["trn"]).first(), leaving=self.leaving()
+            ),
+        )
+
+    def mentor_periods_elsewhere(self) -> list:
+        """Their mentor periods at other schools that are not over: they keep them, or are moving."""
+        record = self.record_found()
+        if record is None:
+            return []
+        return self.remember(
+            "mentor_periods_elsewhere",
+            lambda: queries.mentor_periods_elsewhere(record["trn"], self.school, today=timezone.localdate()),
+        )
+
+    def leaving(self) -> list[int]:
+        """The mentor periods at other schools they stop, when the school says they are moving here."""
+        if not self.mentor_periods_elsewhere():
+            return []
+        answer = self.cleaned("mentoring-elsewhere")
+        moving = bool(answer and answer["mentoring_elsewhere"] == "moving")
+        return [period.pk for period in self.mentor_periods_elsewhere()] if moving else []
 
     def funded_training_year(self):
         """The contract period of their funded training, when they can have it; else None."""
@@ -552,6 +583,17 @@ class RegisterMentorWizard(FindsTeacherRecord):
         return registration.contract_period if registration.is_open else None
 
     def form_kwargs(self, step):
+        if step.name == "email" and self.yourself:
+            return {
+                **super().form_kwargs(step),
+                "label": "What is your email address?",
+                "initial": {"email": self.request.user.email},
+            }
+        if step.name == "mentoring-elsewhere":
+            return {
+                "teacher_name": self.trs_name(),
+                "school_names": [period.school.name for period in self.mentor_periods_elsewhere()],
+            }
         if step.name == "lead-provider":
             return {
                 "contract_period": self.funded_training_year(),
@@ -565,7 +607,13 @@ class RegisterMentorWizard(FindsTeacherRecord):
         )
 
     def url(self, step_name: str, *, change: bool = False) -> str:
-        name = "register_mentor_for_ect" if self.mentee else "register_mentor"
+        name = (
+            "register_mentor_for_ect"
+            if self.mentee
+            else "register_yourself_as_mentor"
+            if self.yourself
+            else "register_mentor"
+        )
         address = reverse(name, kwargs={**self.url_kwargs(), "step": step_name})
         return f"{address}?change=1" if change else address
 
@@ -580,8 +628,19 @@ class RegisterMentorWizard(FindsTeacherRecord):
             {"key": "TRN", "value": self.record_found()["trn"]},
             self.row("Name", self.name_to_use(), "confirm-name"),
             self.row("Email address", answers["email"], "email"),
-            self.row("Start date", self.display_value(None, answers["started_on"]), "start-date"),
         ]
+        if elsewhere := self.mentor_periods_elsewhere():
+            schools = " and ".join(period.school.name for period in elsewhere)
+            rows.append(
+                self.row(
+                    "Other schools",
+                    f"Moving here, stopping mentoring at {schools}"
+                    if self.leaving()
+                    else f"Also mentoring at {schools}",
+                    "mentoring-elsewhere",
+                )
+            )
+        rows.append(self.row("Start date", self.display_value(None, answers["started_on"]), "start-date"))
         why_not = self.training_eligibility()[1]
         if answers.get("lead_provider") and self.funded_training_year() is not None:
             rows.append(self.row("Mentor training provider", str(answers["lead_provider"]), "lead-provider"))
@@ -604,6 +663,7 @@ class RegisterMentorWizard(FindsTeacherRecord):
                 started_on=answers["started_on"],
                 lead_provider=lead_provider,
                 mentee=self.mentee,
+                leaving=self.leaving(),
             )
         except services.RegistrationRefused as refusal:
             return refused_page(self, refusal)
@@ -613,7 +673,12 @@ class RegisterMentorWizard(FindsTeacherRecord):
                 self.request, f"{name} has been registered as a mentor and is now {self.mentee.name}'s mentor"
             )
             return redirect("ect_page", urn=self.school.urn, period_id=self.mentee.pk)
-        messages.success(self.request, f"{name} has been registered as a mentor")
+        messages.success(
+            self.request,
+            "You have been registered as a mentor"
+            if self.yourself
+            else f"{name} has been registered as a mentor",
+        )
         return redirect("school_year_mentors", urn=self.school.urn, year=self.school_year())
 
     def school_year(self) -> int:
@@ -623,6 +688,8 @@ class RegisterMentorWizard(FindsTeacherRecord):
 
 @method_decorator(login_required, name="dispatch")
 class RegisterMentorView(RegistersTeacherView):
+    yourself = False
+
     def get_wizard(self, request, *, urn, period_id=None):
         school = school_queries.school_for(request.user, urn)
         mentee = None
@@ -630,4 +697,27 @@ class RegisterMentorView(RegistersTeacherView):
             mentee = queries.ect_at_school(school, period_id, today=timezone.localdate())
             if mentee is None:
                 raise Http404("No such ECT at this school")
-        return RegisterMentorWizard(request, school=school, mentee=mentee)
+        return RegisterMentorWizard(request, school=school, mentee=mentee, yourself=self.yourself)
+
+
+@login_required
+def who_to_add(request, urn: int):
+    """Ask who the tutor wants to add, then start that registration."""
+    school = school_queries.school_for(request.user, urn)
+    form = WhoToAddForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        url_name, first_step = WHO_TO_ADD_JOURNEYS[form.cleaned_data["who"]]
+        return redirect(url_name, urn=school.urn, step=first_step)
+    return render(
+        request,
+        "participants/who_to_add.html",
+        {"school": school, "form": form, "back_url": reverse("school_home", kwargs={"urn": school.urn})},
+    )
+
+
+# Where each answer to "Who do you want to add?" starts: the first step of its journey.
+WHO_TO_ADD_JOURNEYS = {
+    "ect": ("register_ect", "find-ect"),
+    "mentor": ("register_mentor", "find-mentor"),
+    "yourself": ("register_yourself_as_mentor", "find-mentor"),
+}

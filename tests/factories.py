@@ -23,7 +23,8 @@ from providers.models import (
     LeadProviderDeliveryPartnership,
     SchoolPartnership,
 )
-from schools.models import School, TrainingProgramme
+from schools.models import School, SchoolAccess, SchoolRole, TrainingProgramme
+from schools.services import set_up_training
 
 SEPTEMBER_2025 = datetime.date(2025, 9, 1)
 
@@ -195,3 +196,32 @@ class InductionPeriodFactory(DjangoModelFactory):
     started_on = SEPTEMBER_2025
     finished_on = None
     induction_programme = TrainingProgramme.PROVIDER_LED
+
+
+def school_of(tutor: User, **school_fields) -> School:
+    """A school (Quillfeather Primary School unless told) with `tutor` as its induction tutor."""
+    school = SchoolFactory(**{"name": "Quillfeather Primary School", **school_fields})
+    SchoolAccess.objects.create(user=tutor, school=school, role=SchoolRole.INDUCTION_TUTOR)
+    return school
+
+
+def school_set_up_with(
+    lead_provider: LeadProvider,
+    *,
+    tutor: User,
+    contract_period: ContractPeriod,
+    appropriate_body: AppropriateBody | None = None,
+    **school_fields,
+) -> School:
+    """A school of `tutor`'s that has set up `contract_period` as provider-led with `lead_provider`."""
+    school = school_of(tutor, **school_fields)
+    set_up_training(
+        school=school,
+        contract_period=contract_period,
+        set_up_by=tutor,
+        expects_ects="yes",
+        programme="provider_led",
+        lead_provider=lead_provider,
+        appropriate_body=appropriate_body or AppropriateBodyFactory(),
+    )
+    return school

@@ -36,6 +36,9 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def browser():
+    # Without the built front end, pages have no styles or scripts, and tests would check the wrong thing.
+    if not (settings.BASE_DIR / "static" / "app" / "application.css").exists():
+        pytest.fail("The front end is not built: run the tests with `bin/dev test`, which builds it")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=settings.CHROMIUM_PATH, args=CHROMIUM_ARGS)
         yield browser

@@ -18,6 +18,7 @@ from tests.factories import (
     SchoolFactory,
     TeacherFactory,
     UserFactory,
+    school_set_up_with,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -27,6 +28,21 @@ STARTED = datetime.date(2026, 9, 1)
 
 def person(first, last):
     return TeacherFactory(trs_first_name=first, trs_last_name=last)
+
+
+def find_tomasz_nowak(page):
+    """Answer the record question with the fake TRS's Tomasz Nowak, and continue."""
+    page.get_by_label("Teacher reference number (TRN)").fill("9990002")
+    page.get_by_label("Day").fill("3")
+    page.get_by_label("Month").fill("11")
+    page.get_by_label("Year").fill("1998")
+    page.get_by_role("button", name="Continue").click()
+
+
+def start_on_1_september_2026(page):
+    page.get_by_label("Day").fill("1")
+    page.get_by_label("Month").fill("9")
+    page.get_by_label("Year").fill("2026")
 
 
 def test_a_tutor_gives_an_ect_a_mentor_then_changes_it(page, live_server):
@@ -90,11 +106,7 @@ def test_a_mentor_registered_from_an_ects_page_is_paired_with_them(page, live_se
     page.get_by_role("link", name="Register a new mentor for Amara Okafor").click()
     expect(page.locator("h1")).to_have_text("Find the teacher's record")
     assert_accessible(page)
-    page.get_by_label("Teacher reference number (TRN)").fill("9990002")
-    page.get_by_label("Day").fill("3")
-    page.get_by_label("Month").fill("11")
-    page.get_by_label("Year").fill("1998")
-    page.get_by_role("button", name="Continue").click()
+    find_tomasz_nowak(page)
     expect(page.locator(".govuk-summary-list")).to_contain_text("Tomasz Nowak")
     assert_accessible(page)
     page.get_by_label("Yes").check()
@@ -102,9 +114,7 @@ def test_a_mentor_registered_from_an_ects_page_is_paired_with_them(page, live_se
     page.get_by_label("What is their email address?").fill("tomasz@example.org")
     assert_accessible(page)
     page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Day").fill("1")
-    page.get_by_label("Month").fill("9")
-    page.get_by_label("Year").fill("2026")
+    start_on_1_september_2026(page)
     assert_accessible(page)
     page.get_by_role("button", name="Continue").click()
     expect(page.locator("h1")).to_have_text("Which training provider do you want to work with?")
@@ -123,3 +133,51 @@ def test_a_mentor_registered_from_an_ects_page_is_paired_with_them(page, live_se
     mentor = MentorshipPeriod.objects.get(mentee=ect).mentor
     assert mentor.teacher.trn == "9990002"
     assert mentor.training_periods.get().expression_of_interest == lead_provider
+
+
+def test_a_tutor_adds_themself_as_a_mentor_who_also_mentors_at_another_school(page, live_server, fake_trs):
+    year = ContractPeriodFactory(
+        year=2026, started_on=datetime.date(2026, 6, 1), finished_on=datetime.date(2027, 5, 31), enabled=True
+    )
+    active = ActiveLeadProviderFactory(contract_period=year, lead_provider__name="Ambition Institute")
+    tutor = UserFactory(privacy_notice_accepted_at=timezone.now(), email="tomasz@example.org")
+    school = school_set_up_with(active.lead_provider, tutor=tutor, contract_period=year)
+    elsewhere = MentorAtSchoolPeriodFactory(
+        school=SchoolFactory(name="Elm Academy"),
+        teacher=TeacherFactory(trn="9990002"),
+        started_on=datetime.date(2025, 9, 1),
+    )
+    sign_in(page, tutor, live_server)
+
+    page.goto(f"/schools/{school.urn}/years/2026")
+    page.get_by_role("link", name="Add an ECT or mentor").click()
+    expect(page.locator("h1")).to_have_text("Who do you want to add?")
+    page.get_by_role("button", name="Continue").click()  # nothing chosen
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Select who you want to add")
+    assert_accessible(page)
+    page.get_by_label("Yourself, as a mentor").check()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("h1")).to_have_text("Find the teacher's record")
+    find_tomasz_nowak(page)
+    page.get_by_label("Yes").check()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_label("What is your email address?")).to_have_value("tomasz@example.org")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("h1")).to_have_text("Will Tomasz Nowak keep mentoring at Elm Academy?")
+    assert_accessible(page)
+    page.get_by_label("Yes, they'll mentor at both schools").check()
+    page.get_by_role("button", name="Continue").click()
+    start_on_1_september_2026(page)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Ambition Institute").check()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator(".govuk-summary-list")).to_contain_text("Also mentoring at Elm Academy")
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirm and register").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "You have been registered as a mentor"
+    )
+    expect(page.locator("main")).to_contain_text("Tomasz Nowak")
+    assert_accessible(page)
+    elsewhere.refresh_from_db()
+    assert elsewhere.finished_on is None

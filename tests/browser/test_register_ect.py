@@ -12,13 +12,11 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from participants.models import ECTAtSchoolPeriod
-from schools import services as school_services
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_set_up_training import (
     assert_accessible_without_javascript,
     javascript_ran,
     row_of,
-    school_of,
     sign_in,
     summary_value,
 )
@@ -31,6 +29,7 @@ from tests.factories import (
     SchoolFactory,
     TeacherFactory,
     UserFactory,
+    school_set_up_with,
 )
 from tests.outbox import emails_sent
 
@@ -81,17 +80,9 @@ def tutor():
 
 def set_up_school(tutor, this_year, hub, lead_provider, **school_fields):
     """A school (with `tutor` as its induction tutor) that has set up 2026 with a training provider."""
-    school = school_of(tutor, **school_fields)
-    school_services.set_up_training(
-        school=school,
-        contract_period=this_year,
-        set_up_by=tutor,
-        expects_ects="yes",
-        programme="provider_led",
-        lead_provider=lead_provider,
-        appropriate_body=hub,
+    return school_set_up_with(
+        lead_provider, tutor=tutor, contract_period=this_year, appropriate_body=hub, **school_fields
     )
-    return school
 
 
 @pytest.fixture
@@ -278,7 +269,9 @@ def test_an_ect_found_first_time_with_a_mistake_a_step_back_and_a_changed_email(
 def test_an_ect_found_only_by_national_insurance_number(page, live_server, fake_trs, tutor, school):
     sign_in(page, tutor, live_server)
     open_dashboard(page, school)
-    page.get_by_role("link", name="Add an early career teacher").click()
+    page.get_by_role("link", name="Add an ECT or mentor").click()
+    shows(page, "Who do you want to add?")
+    choose(page, "An early career teacher (ECT)")
     on_step(page, school, "find-ect")
     shows(page, FIND)
     find(page, school, "9990005", ("1", "1", "1990"))

@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 
 from providers.models import AppropriateBody, SchoolPartnership
 from schools import services
-from schools.models import School, SchoolAccess, SchoolContractPeriodChoice, SchoolRole
+from schools.models import School, SchoolContractPeriodChoice
 from tests.browser.conftest import assert_accessible
 from tests.factories import (
     ActiveLeadProviderFactory,
@@ -29,10 +29,10 @@ from tests.factories import (
     LeadProviderFactory,
     MentorAtSchoolPeriodFactory,
     MentorshipPeriodFactory,
-    SchoolFactory,
     SchoolPartnershipFactory,
     TeacherFactory,
     UserFactory,
+    school_of,
 )
 from tests.outbox import emails_sent
 
@@ -75,12 +75,6 @@ def tutor():
         full_name="Jane Tutor",
         privacy_notice_accepted_at=timezone.now(),
     )
-
-
-def school_of(tutor, **school_fields):
-    school = SchoolFactory(**{"name": "Quillfeather Primary School", **school_fields})
-    SchoolAccess.objects.create(user=tutor, school=school, role=SchoolRole.INDUCTION_TUTOR)
-    return school
 
 
 @pytest.fixture

@@ -8,8 +8,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from participants.models import ECTAtSchoolPeriod, Teacher
-from schools import services as school_services
-from schools.models import SchoolAccess, SchoolRole
 from tests.factories import (
     ActiveLeadProviderFactory,
     AppropriateBodyFactory,
@@ -18,6 +16,7 @@ from tests.factories import (
     SchoolFactory,
     TeacherFactory,
     UserFactory,
+    school_set_up_with,
 )
 from tests.outbox import emails_sent
 
@@ -51,19 +50,10 @@ def tutor():
 
 @pytest.fixture
 def school(tutor, this_year, hub):
-    school = SchoolFactory(name="Quillfeather Primary School")
-    SchoolAccess.objects.create(user=tutor, school=school, role=SchoolRole.INDUCTION_TUTOR)
     active = ActiveLeadProviderFactory(contract_period=this_year)
-    school_services.set_up_training(
-        school=school,
-        contract_period=this_year,
-        set_up_by=tutor,
-        expects_ects="yes",
-        programme="provider_led",
-        lead_provider=active.lead_provider,
-        appropriate_body=hub,
+    return school_set_up_with(
+        active.lead_provider, tutor=tutor, contract_period=this_year, appropriate_body=hub
     )
-    return school
 
 
 @pytest.fixture

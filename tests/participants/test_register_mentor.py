@@ -211,6 +211,78 @@ class TestRegistering:
         assert period.school == school
         assert MentorAtSchoolPeriod.objects.filter(teacher=teacher, finished_on__isnull=True).count() == 2
 
+    def test_a_mentor_moving_here_stops_mentoring_and_training_at_the_old_school_the_day_before(
+        self, register, school, active
+    ):
+        teacher = TeacherFactory(trn=TRN)
+        elsewhere = MentorAtSchoolPeriodFactory(
+            teacher=teacher,
+            school__name="Elm Academy",
+            started_on=D(2025, 9, 1),
+            email="c.darwin@example.com",
+        )
+        mentee_there = MentorshipPeriodFactory(
+            mentor=elsewhere, mentee__school=elsewhere.school, started_on=D(2025, 9, 1)
+        )
+        training_there = TrainingPeriodFactory(
+            ect_at_school_period=None,
+            mentor_at_school_period=elsewhere,
+            started_on=D(2025, 9, 1),
+            expression_of_interest=ActiveLeadProviderFactory(),
+        )
+
+        period = register(leaving=[elsewhere.pk], lead_provider=active.lead_provider)
+
+        the_day_before = SEPTEMBER - datetime.timedelta(days=1)
+        for row in (elsewhere, mentee_there, training_there):
+            row.refresh_from_db()
+            assert row.finished_on == the_day_before, row
+        # Their training there stops with them, so they are funded here.
+        assert period.training_periods.get().expression_of_interest == active
+        moved = Event.objects.get(event_type="mentor_moved_to_another_school")
+        assert (moved.school, moved.subject_id) == (elsewhere.school, elsewhere.pk)
+        assert moved.changes == {"finished_on": [None, "2026-08-31"]}
+        registered = Event.objects.get(event_type="mentor_registered")
+        assert registered.heading.endswith("moving from Elm Academy")
+
+    def test_a_mentor_moving_before_starting_at_the_old_school_is_removed_from_it(self, register):
+        elsewhere = MentorAtSchoolPeriodFactory(teacher=TeacherFactory(trn=TRN), started_on=D(2026, 10, 1))
+        register(leaving=[elsewhere.pk])
+        assert not MentorAtSchoolPeriod.objects.filter(pk=elsewhere.pk).exists()
+        assert Event.objects.get(event_type="mentor_moved_to_another_school").changes == {
+            "started_on": ["2026-10-01", None]
+        }
+
+    def test_a_mentor_kept_at_another_school_goes_on_training_there_not_here(self, register, active):
+        elsewhere = MentorAtSchoolPeriodFactory(
+            teacher=TeacherFactory(trn=TRN), school__name="Elm Academy", started_on=D(2025, 9, 1)
+        )
+        TrainingPeriodFactory(
+            ect_at_school_period=None,
+            mentor_at_school_period=elsewhere,
+            started_on=D(2025, 9, 1),
+            expression_of_interest=ActiveLeadProviderFactory(),
+        )
+        period = register(lead_provider=active.lead_provider)
+        assert not period.training_periods.exists()
+        assert Event.objects.get(event_type="mentor_registered").reason == (
+            "They are already having mentor training through Elm Academy, which carries on."
+        )
+
+    def test_leaving_a_school_they_began_mentoring_at_on_or_after_the_new_start_is_refused(self, register):
+        elsewhere = MentorAtSchoolPeriodFactory(teacher=TeacherFactory(trn=TRN), started_on=D(2026, 8, 1))
+        before = counts()
+        with pytest.raises(services.StartsBeforeLeavingAnotherSchool) as refused:
+            register(leaving=[elsewhere.pk], started_on=D(2026, 7, 1))
+        assert "registered as a mentor at another school on 1 August 2026" in str(refused.value)
+        assert counts() == before
+
+    def test_only_the_teachers_own_periods_at_other_schools_can_be_left(self, register, school):
+        someone_else = MentorAtSchoolPeriodFactory(started_on=D(2025, 9, 1))
+        register(leaving=[someone_else.pk])
+        someone_else.refresh_from_db()
+        assert someone_else.finished_on is None
+
     def test_a_mentor_who_left_this_school_can_come_back(self, register, school):
         MentorAtSchoolPeriodFactory(
             teacher=TeacherFactory(trn=TRN),
@@ -381,7 +453,30 @@ class TestMentorTraining:
             expression_of_interest=ActiveLeadProviderFactory(),
             **extra,
         )
-        assert queries.mentor_training_eligibility(teacher, today=TODAY) == (True, None)
+        # (Leaving the school they trained through: training they carry on elsewhere is the next test.)
+        assert queries.mentor_training_eligibility(teacher, today=TODAY, leaving=[earlier.pk]) == (True, None)
+
+    @pytest.mark.parametrize("finished_on", [None, D(2026, 12, 31)], ids=["ongoing", "finishes later"])
+    def test_training_through_a_school_they_keep_mentoring_at_carries_on_unfunded_here(self, finished_on):
+        teacher = TeacherFactory(trn=TRN)
+        elsewhere = MentorAtSchoolPeriodFactory(
+            teacher=teacher, school__name="Elm Academy", started_on=D(2025, 9, 1), finished_on=None
+        )
+        TrainingPeriodFactory(
+            ect_at_school_period=None,
+            mentor_at_school_period=elsewhere,
+            started_on=D(2025, 9, 1),
+            finished_on=finished_on,
+            expression_of_interest=ActiveLeadProviderFactory(),
+        )
+        assert queries.mentor_training_eligibility(teacher, today=TODAY) == (
+            False,
+            "They are already having mentor training through Elm Academy, which carries on.",
+        )
+        assert queries.mentor_training_eligibility(teacher, today=TODAY, leaving=[elsewhere.pk]) == (
+            True,
+            None,
+        )
 
     def test_a_teacher_we_do_not_know_is_eligible(self):
         assert queries.mentor_training_eligibility(None) == (True, None)

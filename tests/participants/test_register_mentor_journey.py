@@ -7,17 +7,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from participants.models import MentorAtSchoolPeriod, MentorshipPeriod
-from schools import services as school_services
-from schools.models import SchoolAccess, SchoolRole
 from tests.factories import (
     ActiveLeadProviderFactory,
-    AppropriateBodyFactory,
     ContractPeriodFactory,
     ECTAtSchoolPeriodFactory,
     MentorAtSchoolPeriodFactory,
     SchoolFactory,
     TeacherFactory,
     UserFactory,
+    school_set_up_with,
 )
 from tests.outbox import emails_sent
 
@@ -50,18 +48,7 @@ def lead_provider(this_year):
 
 @pytest.fixture
 def school(tutor, this_year, lead_provider):
-    school = SchoolFactory(name="Quillfeather Primary School")
-    SchoolAccess.objects.create(user=tutor, school=school, role=SchoolRole.INDUCTION_TUTOR)
-    school_services.set_up_training(
-        school=school,
-        contract_period=this_year,
-        set_up_by=tutor,
-        expects_ects="yes",
-        programme="provider_led",
-        lead_provider=lead_provider,
-        appropriate_body=AppropriateBodyFactory(),
-    )
-    return school
+    return school_set_up_with(lead_provider, tutor=tutor, contract_period=this_year)
 
 
 @pytest.fixture
@@ -173,3 +160,99 @@ def test_a_mentor_on_their_own_lands_on_the_mentors_list(signed_in, school, lead
 def test_another_schools_ect_cannot_be_given_a_mentor(signed_in, school):
     other = ECTAtSchoolPeriodFactory(school=SchoolFactory(), started_on=datetime.date(2026, 9, 1))
     assert signed_in.get(for_ect(school, other, "find-mentor")).status_code == 404
+
+
+def mentor_at_elm_academy():
+    return MentorAtSchoolPeriodFactory(
+        school=SchoolFactory(name="Elm Academy"),
+        teacher=TeacherFactory(trn="9990002"),
+        started_on=datetime.date(2025, 9, 1),
+        email="tomasz@example.org",
+    )
+
+
+def answer_who_they_are(client, school):
+    """Find Tomasz Nowak, confirm his name and give his email: the questions before the others."""
+    post(client, on_its_own(school, "find-mentor"), MENTOR)
+    post(client, on_its_own(school, "confirm-name"), {"name_is_right": "yes"})
+    return post(client, on_its_own(school, "email"), {"email": "tomasz@example.org"})
+
+
+@pytest.mark.parametrize(
+    ("answer", "shown", "finished_there"),
+    [
+        ("moving", "Moving here, stopping mentoring at Elm Academy", datetime.date(2026, 8, 31)),
+        ("both", "Also mentoring at Elm Academy", None),
+    ],
+)
+def test_a_mentor_at_another_school_is_asked_whether_they_keep_mentoring_there(
+    signed_in, school, lead_provider, answer, shown, finished_there
+):
+    elsewhere = mentor_at_elm_academy()
+    after_email = answer_who_they_are(signed_in, school)
+    assert after_email == on_its_own(school, "mentoring-elsewhere")
+    question = signed_in.get(after_email).content.decode()
+    assert "Will Tomasz Nowak keep mentoring at Elm Academy?" in question
+
+    unanswered = signed_in.post(after_email, {})
+    assert (
+        "Select whether they&#x27;ll also keep mentoring at the other school" in unanswered.content.decode()
+    )
+
+    assert post(signed_in, after_email, {"mentoring_elsewhere": answer}) == on_its_own(school, "start-date")
+    post(
+        signed_in,
+        on_its_own(school, "start-date"),
+        {"started_on_day": "1", "started_on_month": "9", "started_on_year": "2026"},
+    )
+    post(signed_in, on_its_own(school, "lead-provider"), {"lead_provider": lead_provider.pk})
+    assert shown in signed_in.get(on_its_own(school, "check-answers")).content.decode()
+    signed_in.post(on_its_own(school, "check-answers"))
+
+    elsewhere.refresh_from_db()
+    assert elsewhere.finished_on == finished_there
+    assert MentorAtSchoolPeriod.objects.get(school=school).teacher == elsewhere.teacher
+
+
+@pytest.mark.parametrize(
+    ("who", "first_step"),
+    [
+        ("ect", ("register_ect", "find-ect")),
+        ("mentor", ("register_mentor", "find-mentor")),
+        ("yourself", ("register_yourself_as_mentor", "find-mentor")),
+    ],
+)
+def test_who_to_add_opens_the_chosen_registration(signed_in, school, who, first_step):
+    address = reverse("who_to_add", kwargs={"urn": school.urn})
+    url_name, step = first_step
+    assert post(signed_in, address, {"who": who}) == reverse(
+        url_name, kwargs={"urn": school.urn, "step": step}
+    )
+
+
+def test_who_to_add_needs_an_answer_and_is_only_for_the_tutors_school(signed_in, school):
+    unanswered = signed_in.post(reverse("who_to_add", kwargs={"urn": school.urn}), {})
+    assert unanswered.status_code == 200
+    assert "Select who you want to add" in unanswered.content.decode()
+    assert signed_in.get(reverse("who_to_add", kwargs={"urn": SchoolFactory().urn})).status_code == 404
+
+
+def test_the_tutor_registers_themself_as_a_mentor(signed_in, school, tutor, lead_provider):
+    def yourself(step):
+        return reverse("register_yourself_as_mentor", kwargs={"urn": school.urn, "step": step})
+
+    post(signed_in, yourself("find-mentor"), MENTOR)
+    post(signed_in, yourself("confirm-name"), {"name_is_right": "yes"})
+    email_page = signed_in.get(yourself("email")).content.decode()
+    assert "What is your email address?" in email_page
+    assert f'value="{tutor.email}"' in email_page
+    post(signed_in, yourself("email"), {"email": tutor.email})
+    post(
+        signed_in,
+        yourself("start-date"),
+        {"started_on_day": "1", "started_on_month": "9", "started_on_year": "2026"},
+    )
+    post(signed_in, yourself("lead-provider"), {"lead_provider": lead_provider.pk})
+    done = signed_in.post(yourself("check-answers"), follow=True)
+    assert "You have been registered as a mentor" in done.content.decode()
+    assert MentorAtSchoolPeriod.objects.get(school=school).email == tutor.email
