@@ -247,18 +247,20 @@ class WorkingPatternForm(GovukForm):
     )
 
 
-class UseSchoolChoicesForm(GovukForm):
-    page_heading_field = "use_school_choices"
-    use_school_choices = forms.ChoiceField(
-        label="Will they train the way your school set up for this year?",
+class UsePreviousChoicesForm(GovukForm):
+    page_heading_field = "use_previous_choices"
+    use_previous_choices = forms.ChoiceField(
+        label="Do you want to use the same choices as last time?",
         choices=[("yes", "Yes"), ("no", "No, choose for this ECT")],
         widget=forms.RadioSelect,
-        error_messages={"required": "Select whether they'll train the way your school set up"},
+        error_messages={"required": "Select whether to use the same choices as last time"},
     )
 
     def __init__(self, *args, summary: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["use_school_choices"].help_text = summary
+        self.fields[
+            "use_previous_choices"
+        ].help_text = f"What your school chose for its last ECT, or for this year's training. {summary}"
 
 
 class ECTProgrammeForm(GovukForm):

@@ -287,6 +287,20 @@ def register_ect(
         expression_of_interest=active_lead_provider if active_lead_provider and not partnership else None,
     )
 
+    # Offered to the school as its previous choices when it registers its next ECT.
+    school.last_chosen_training_programme = training_programme
+    school.last_chosen_appropriate_body = appropriate_body
+    if active_lead_provider is not None:
+        school.last_chosen_lead_provider = active_lead_provider.lead_provider
+    school.save(
+        update_fields=[
+            "last_chosen_training_programme",
+            "last_chosen_appropriate_body",
+            "last_chosen_lead_provider",
+            "updated_at",
+        ]
+    )
+
     choices = {
         "started_on": started_on.isoformat(),
         "email": email,

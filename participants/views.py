@@ -24,7 +24,7 @@ from participants.forms import (
     NationalInsuranceNumberForm,
     StartDateForm,
     TeacherEmailForm,
-    UseSchoolChoicesForm,
+    UsePreviousChoicesForm,
     WhoToAddForm,
     WorkingPatternForm,
     kept_record,
@@ -34,7 +34,7 @@ from providers import queries as provider_queries
 from schools import eligibility
 from schools import queries as school_queries
 from schools.forms import AppropriateBodyForm, LeadProviderForm
-from schools.models import YearProgramme
+from schools.models import TrainingProgramme
 
 # Why a teacher cannot be registered, in the order they are checked.
 STOP_REASONS = {
@@ -171,19 +171,25 @@ class RegisterECTWizard(FindsTeacherRecord):
         Step("start-date", StartDateForm),
         Step("working-pattern", WorkingPatternForm),
         Step(
-            "use-school-choices", UseSchoolChoicesForm, applies=lambda wizard: wizard.offers_school_choices()
+            "use-previous-choices",
+            UsePreviousChoicesForm,
+            applies=lambda wizard: wizard.previous_choices() is not None,
         ),
         Step(
             "appropriate-body",
             AppropriateBodyForm,
-            applies=lambda wizard: not wizard.uses_school_choices(),
+            applies=lambda wizard: not wizard.uses_previous_choices(),
             template_name="schools/set_up/appropriate_body.html",
         ),
-        Step("training-programme", ECTProgrammeForm, applies=lambda wizard: not wizard.uses_school_choices()),
+        Step(
+            "training-programme", ECTProgrammeForm, applies=lambda wizard: not wizard.uses_previous_choices()
+        ),
         Step(
             "lead-provider",
             LeadProviderForm,
-            applies=lambda wizard: not wizard.uses_school_choices() and wizard.programme() == "provider_led",
+            applies=lambda wizard: (
+                not wizard.uses_previous_choices() and wizard.programme() == "provider_led"
+            ),
         ),
     ]
     url_name = "register_ect"
@@ -244,25 +250,40 @@ class RegisterECTWizard(FindsTeacherRecord):
             ),
         )
 
-    def school_choice(self):
+    def previous_choices(self) -> dict | None:
+        """The appropriate body, programme and lead provider the school chose last (for its last ECT,
+        or when it set up a year), when they can be this ECT's too: their start date is answered
+        and, for provider-led training, the school may have it and the lead provider works that year."""
         contract_period = self.contract_period()
-        choice = (
-            self.remember("school_choice", lambda: school_queries.choice_for(self.school, contract_period))
-            if contract_period
-            else None
-        )
-        return (
-            choice
-            if choice and choice.programme in (YearProgramme.PROVIDER_LED, YearProgramme.SCHOOL_LED)
-            else None
-        )
+        if contract_period is None:
+            return None
+        return self.remember("previous_choices", lambda: self._previous_choices(contract_period))
 
-    def offers_school_choices(self) -> bool:
-        return self.school_choice() is not None
+    def _previous_choices(self, contract_period) -> dict | None:
+        school = self.school
+        programme = school.last_chosen_training_programme
+        if not programme or school.last_chosen_appropriate_body_id is None:
+            return None
+        lead_provider = None
+        if programme == TrainingProgramme.PROVIDER_LED:
+            lead_provider = school.last_chosen_lead_provider
+            if self.funding_refusal or lead_provider is None:
+                return None
+            if (
+                not provider_queries.active_lead_providers(contract_period)
+                .filter(pk=lead_provider.pk)
+                .exists()
+            ):
+                return None
+        return {
+            "appropriate_body": school.last_chosen_appropriate_body,
+            "training_programme": programme,
+            "lead_provider": lead_provider,
+        }
 
-    def uses_school_choices(self) -> bool:
-        answer = self.cleaned("use-school-choices") if self.offers_school_choices() else None
-        return bool(answer and answer["use_school_choices"] == "yes")
+    def uses_previous_choices(self) -> bool:
+        answer = self.cleaned("use-previous-choices") if self.previous_choices() is not None else None
+        return bool(answer and answer["use_previous_choices"] == "yes")
 
     def programme(self) -> str | None:
         answer = self.cleaned("training-programme")
@@ -274,8 +295,8 @@ class RegisterECTWizard(FindsTeacherRecord):
             return {"teacher_name": self.trs_name(), "school_name": moving_from.school.name}
         if step.name == "start-date":
             return {"contract_period_problem": registration_problem}
-        if step.name == "use-school-choices":
-            return {"summary": self.school_choices_summary()}
+        if step.name == "use-previous-choices":
+            return {"summary": self.previous_choices_summary()}
         if step.name == "appropriate-body":
             return {
                 "independent_school": eligibility.is_independent(self.school.establishment_type),
@@ -290,11 +311,11 @@ class RegisterECTWizard(FindsTeacherRecord):
             }
         return super().form_kwargs(step)
 
-    def school_choices_summary(self) -> str:
-        choice = self.school_choice()
-        parts = [f"Appropriate body: {choice.appropriate_body}."]
-        if choice.programme == YearProgramme.PROVIDER_LED:
-            parts.append(f"Training provider: {choice.lead_provider.lead_provider}.")
+    def previous_choices_summary(self) -> str:
+        choices = self.previous_choices()
+        parts = [f"Appropriate body: {choices['appropriate_body']}."]
+        if choices["lead_provider"] is not None:
+            parts.append(f"Training provider: {choices['lead_provider']}.")
         else:
             parts.append("Your school's own programme.")
         return " ".join(parts)
@@ -335,22 +356,15 @@ class RegisterECTWizard(FindsTeacherRecord):
             training_rows.append(
                 self.row("Training provider", str(training["lead_provider"]), "lead-provider")
             )
-        if self.uses_school_choices():  # these came from one answer: change that answer
+        if self.uses_previous_choices():  # these came from one answer: change that answer
             for row in training_rows:
-                row["change_url"] = self.url("use-school-choices", change=True)
+                row["change_url"] = self.url("use-previous-choices", change=True)
         return rows + training_rows
 
     def training(self) -> dict:
-        """The appropriate body, programme and lead provider: the school's for the year, or chosen."""
-        if self.uses_school_choices():
-            choice = self.school_choice()
-            return {
-                "appropriate_body": choice.appropriate_body,
-                "training_programme": "provider_led"
-                if choice.programme == YearProgramme.PROVIDER_LED
-                else "school_led",
-                "lead_provider": choice.lead_provider.lead_provider if choice.lead_provider_id else None,
-            }
+        """The appropriate body, programme and lead provider: the school's previous choices, or chosen."""
+        if self.uses_previous_choices():
+            return self.previous_choices()
         answers = self.all_cleaned()
         return {
             "appropriate_body": answers["appropriate_body"],

@@ -41,7 +41,7 @@ CONFIRM_NAME = "Check the teacher's name"
 EMAIL = "What is their email address?"
 START_DATE = "When did or will they start as an ECT at your school?"
 WORKING_PATTERN = "Do they work full time or part time?"
-USE_SCHOOL_CHOICES = "Will they train the way your school set up for this year?"
+USE_PREVIOUS_CHOICES = "Do you want to use the same choices as last time?"
 DASHBOARD = "Manage your training"
 NOT_FOUND = "We cannot find their teacher record"
 
@@ -158,9 +158,9 @@ def confirm_name_and_details(page: Page, school, *, name: str, email: str, start
     on_step(page, school, "working-pattern")
     shows(page, WORKING_PATTERN)
     choose(page, "Full time")
-    on_step(page, school, "use-school-choices")
+    on_step(page, school, "use-previous-choices")
     expect(page.locator(".govuk-hint")).to_contain_text("Training provider: Ambition Institute.")
-    shows(page, USE_SCHOOL_CHOICES)
+    shows(page, USE_PREVIOUS_CHOICES)
     choose(page, "Yes")
     on_step(page, school, "check-answers")
     shows(page, "Check your answers")

@@ -13,6 +13,7 @@ from tests.factories import (
     AppropriateBodyFactory,
     ContractPeriodFactory,
     ECTAtSchoolPeriodFactory,
+    LeadProviderFactory,
     SchoolFactory,
     TeacherFactory,
     UserFactory,
@@ -98,8 +99,8 @@ def details(client, school, *, email="amara@example.org"):
 def test_an_ect_found_first_time_is_registered_with_the_schools_choices(signed_in, school, fake_trs):
     assert find(signed_in, school, FOUND) == url(school, "confirm-name")
     assert "Amara Okafor" in signed_in.get(url(school, "confirm-name")).content.decode()
-    assert details(signed_in, school) == url(school, "use-school-choices")
-    assert post(signed_in, school, "use-school-choices", {"use_school_choices": "yes"}) == url(
+    assert details(signed_in, school) == url(school, "use-previous-choices")
+    assert post(signed_in, school, "use-previous-choices", {"use_previous_choices": "yes"}) == url(
         school, "check-answers"
     )
     check = signed_in.get(url(school, "check-answers")).content.decode()
@@ -194,7 +195,7 @@ def test_an_ect_at_another_school_is_moved_when_the_school_says_so(signed_in, sc
     assert "from Inkwell Academy" in signed_in.get(url(school, "moving-school")).content.decode()
     post(signed_in, school, "moving-school", {"moving_school": "yes"})
     details(signed_in, school)
-    post(signed_in, school, "use-school-choices", {"use_school_choices": "yes"})
+    post(signed_in, school, "use-previous-choices", {"use_previous_choices": "yes"})
     signed_in.post(url(school, "check-answers"))
     elsewhere.refresh_from_db()
     assert elsewhere.finished_on == datetime.date(2026, 8, 31)
@@ -259,8 +260,37 @@ def test_not_found_offers_to_change_the_details_that_found_nobody(signed_in, sch
 def test_check_answers_links_each_answer_to_where_it_was_given(signed_in, school):
     find(signed_in, school, FOUND)
     details(signed_in, school)
-    post(signed_in, school, "use-school-choices", {"use_school_choices": "yes"})
+    post(signed_in, school, "use-previous-choices", {"use_previous_choices": "yes"})
     page = signed_in.get(url(school, "check-answers")).content.decode()
-    assert page.count(f'href="{url(school, "use-school-choices")}?change=1"') == 3  # body, training, provider
+    assert (
+        page.count(f'href="{url(school, "use-previous-choices")}?change=1"') == 3
+    )  # body, training, provider
     assert f'href="{url(school, "working-pattern")}?change=1"' in page
     assert 'href="' + url(school, "find-ect") not in page  # the TRN cannot be changed here
+
+
+def test_the_next_ect_is_offered_the_choices_made_for_the_last_one(signed_in, school, this_year):
+    school_led_body = AppropriateBodyFactory(name="Hillside Teaching School Hub")
+    find(signed_in, school, FOUND)
+    details(signed_in, school)
+    post(signed_in, school, "use-previous-choices", {"use_previous_choices": "no"})
+    post(signed_in, school, "appropriate-body", {"appropriate_body": school_led_body.pk})
+    post(signed_in, school, "training-programme", {"training_programme": "school_led"})
+    signed_in.post(url(school, "check-answers"))
+
+    find(signed_in, school, {"trn": "9990002", "born": ("3", "11", "1998")})
+    details(signed_in, school, email="tomasz@example.org")
+    offer = signed_in.get(url(school, "use-previous-choices")).content.decode()
+    assert "Appropriate body: Hillside Teaching School Hub. Your school&#x27;s own programme." in offer
+    post(signed_in, school, "use-previous-choices", {"use_previous_choices": "yes"})
+    signed_in.post(url(school, "check-answers"))
+    second = ECTAtSchoolPeriod.objects.get(teacher__trn="9990002")
+    assert second.school_reported_appropriate_body == school_led_body
+    assert second.training_periods.get().training_programme == "school_led"
+
+
+def test_previous_choices_are_not_offered_with_a_lead_provider_not_working_that_year(signed_in, school):
+    school.last_chosen_lead_provider = LeadProviderFactory(name="Gone Before Ltd")
+    school.save()
+    find(signed_in, school, FOUND)
+    assert details(signed_in, school) == url(school, "appropriate-body")
