@@ -3,10 +3,12 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from participants.models import MentorshipPeriod
+from participants.models import MentorAtSchoolPeriod, MentorshipPeriod
 from schools.models import SchoolAccess, SchoolRole
 from tests.factories import (
     ECTAtSchoolPeriodFactory,
@@ -107,3 +109,36 @@ def test_another_schools_ect_is_not_found(client, tutor, school):
         client.get(reverse("ect_page", kwargs={"urn": school.urn, "period_id": other.pk})).status_code == 404
     )
     assert client.get(mentor_url(school, other)).status_code == 404
+
+
+def queries_to_show(client, address: str) -> int:
+    client.get(address)  # warm caches (session, school)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(address)
+    assert response.status_code == 200, address
+    return len(queries)
+
+
+def test_the_ects_page_and_choosing_their_mentor_take_as_many_queries_however_many_mentors(
+    client, tutor, school, ect
+):
+    def add_mentors(count: int):
+        """Mentors at the school, each of whom mentored the ECT for a day in turn (the last one still)."""
+        for _ in range(count):
+            day = STARTED + datetime.timedelta(days=MentorshipPeriod.objects.filter(mentee=ect).count())
+            MentorshipPeriod.objects.filter(mentee=ect, finished_on__isnull=True).update(finished_on=day)
+            mentor = MentorAtSchoolPeriodFactory(school=school, started_on=STARTED)
+            MentorshipPeriod.objects.create(
+                mentee=ect, mentor=mentor, started_on=day + datetime.timedelta(days=1)
+            )
+
+    client.force_login(tutor)
+    add_mentors(2)
+    before = [
+        queries_to_show(client, page_url(school, ect)),
+        queries_to_show(client, mentor_url(school, ect)),
+    ]
+    add_mentors(40)
+    after = [queries_to_show(client, page_url(school, ect)), queries_to_show(client, mentor_url(school, ect))]
+    assert after == before
+    assert MentorAtSchoolPeriod.objects.filter(school=school).count() == 42
