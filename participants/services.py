@@ -43,8 +43,12 @@ def _day(date: datetime.date) -> str:
 # --- Why an ECT cannot be registered -----------------------------------------------------------------
 
 
-class RegistrationRefused(Exception):
-    """An ECT cannot be registered. Nothing was saved; str() is a sentence for the school user."""
+class Refused(Exception):
+    """A change the service will not make. Nothing was saved; str() is a sentence for the school user."""
+
+
+class RegistrationRefused(Refused):
+    """A teacher cannot be registered, or given a mentor."""
 
 
 class AlreadyRegisteredAtThisSchool(RegistrationRefused):
@@ -496,21 +500,8 @@ def _leave_for(
         return old_school
 
     last_day = started_on - ONE_DAY
-    mentorships = (
-        MentorshipPeriod.objects.filter(mentee=period)
-        if role == "ect"
-        else MentorshipPeriod.objects.filter(mentor=period)
-    )
-    trainings = TrainingPeriod.objects.filter(**{f"{role}_at_school_period": period})
-    now = timezone.now()
-    for children, extra in ((mentorships, {}), (trainings, {"updated_at": now})):
-        children.filter(started_on__gt=last_day).delete()
-        children.filter(Q(finished_on__isnull=True) | Q(finished_on__gt=last_day)).update(
-            finished_on=last_day, **extra
-        )
     before = period.finished_on
-    period.finished_on = last_day
-    period.save(update_fields=["finished_on", "updated_at"])
+    _finish_at_school(period, last_day=last_day, actor=actor, why=f"they moved to {new_school.name}")
     what_finishes = (
         "Their mentorship and training here finish the same day."
         if role == "ect"
@@ -527,6 +518,43 @@ def _leave_for(
         reason=f"{new_school.name} registered them from {_day(started_on)}. {what_finishes}",
     )
     return old_school
+
+
+def _finish_at_school(
+    period: ECTAtSchoolPeriod | MentorAtSchoolPeriod, *, last_day: datetime.date, actor: Actor, why: str
+) -> None:
+    """Finish an ECT's or mentor's period at a school on `last_day` (its last day there), with its
+    mentorships and training: those that would start later are removed, the rest finish then.
+    A mentor's mentees are told on their own timelines that the mentorship ended, and `why`."""
+    is_ect = isinstance(period, ECTAtSchoolPeriod)
+    mentorships = MentorshipPeriod.objects.filter(**{"mentee" if is_ect else "mentor": period})
+    trainings = TrainingPeriod.objects.filter(
+        **{"ect_at_school_period" if is_ect else "mentor_at_school_period": period}
+    )
+    if not is_ect:
+        name = period.teacher.full_name
+        for mentorship in mentorships.filter(
+            Q(finished_on__isnull=True) | Q(finished_on__gt=last_day)
+        ).select_related("mentee__teacher"):
+            ends = "never started" if mentorship.started_on > last_day else f"ends on {_day(last_day)}"
+            record_event(
+                actor=actor,
+                event_type="mentorship_ended",
+                heading=_heading(f"{name}'s mentoring of {mentorship.mentee.teacher.full_name} {ends}"),
+                subject=mentorship.mentee,
+                teacher=mentorship.mentee.teacher,
+                school=period.school,
+                changes={"mentor": [name, None]},
+                reason=f"Their mentor's time at the school ends: {why}.",
+            )
+    now = timezone.now()
+    for children, extra in ((mentorships, {}), (trainings, {"updated_at": now})):
+        children.filter(started_on__gt=last_day).delete()
+        children.filter(Q(finished_on__isnull=True) | Q(finished_on__gt=last_day)).update(
+            finished_on=last_day, **extra
+        )
+    period.finished_on = last_day
+    period.save(update_fields=["finished_on", "updated_at"])
 
 
 # --- Why a mentor cannot be registered or assigned ---------------------------------------------------
@@ -1030,3 +1058,112 @@ def _current_mentorship(mentee_id: int, *, starting_on: datetime.date) -> Mentor
         .order_by("-started_on", "-pk")
         .first()
     )
+
+
+# --- Leaving a school --------------------------------------------------------------------------------
+
+
+class MovingSchool:
+    """The school's answer to "Are they moving to another school?" (kept on the leaving event)."""
+
+    YES = "yes"
+    NO = "no"
+    NOT_SURE = "not_sure"
+    LABELS = {YES: "Yes", NO: "No", NOT_SURE: "I do not know"}
+
+
+class AlreadyLeft(Refused):
+    """The period is over already: someone told us first, or another school registered them."""
+
+    def __init__(self, finished_on: datetime.date):
+        super().__init__(f"They already left your school on {_day(finished_on)}. Nothing has been changed.")
+
+
+class LeavesBeforeStarting(Refused):
+    """A leaving date before the start of a period that has begun: it cannot be undone that far."""
+
+    def __init__(self, started_on: datetime.date):
+        super().__init__(
+            f"They started at your school on {_day(started_on)}. Their leaving date must be on or after that."
+        )
+        self.started_on = started_on
+
+
+class AlreadyLeaving(Refused):
+    """A later leaving date for someone already due to leave: their training and mentorships finished
+    on the first date, and cannot be stretched back safely here (support staff can)."""
+
+    def __init__(self, finished_on: datetime.date):
+        super().__init__(
+            f"We already know they are leaving on {_day(finished_on)}. You can give an earlier date. "
+            "To give a later one, contact us."
+        )
+
+
+def record_leaving(
+    *,
+    period: ECTAtSchoolPeriod | MentorAtSchoolPeriod,
+    leaving_on: datetime.date,
+    moving_school: str,
+    reported_by: User,
+    today: datetime.date | None = None,
+) -> ECTAtSchoolPeriod | MentorAtSchoolPeriod | None:
+    """An ECT or mentor leaves `period`'s school, `leaving_on` being their last day there, in one
+    transaction. The period finishes that day with its mentorships and training (those that would
+    start later are removed); a mentor's mentees keep everything else and need a new mentor. A period
+    that has not started and ends before it would is removed instead (None is returned).
+
+    `moving_school` (a MovingSchool value) is the school's answer to whether they move to another
+    school: it is kept on the event for the next school and for support staff, and changes nothing
+    else (the next school registers them, which is a transfer).
+
+    Refused, with nothing changed: AlreadyLeft (over before today, typically because another school
+    registered them or someone reported it first), AlreadyLeaving (a date later than the leaving date
+    we have), LeavesBeforeStarting (a leaving date before a start that has passed). The period's row is locked, so two reports run one after the other."""
+    today = today or timezone.localdate()
+    actor = Actor.school_user(reported_by)
+    model = type(period)
+    locked = (
+        model.objects.select_for_update().select_related("teacher", "school").filter(pk=period.pk).first()
+    )
+    if locked is None:
+        raise AlreadyLeft(today)  # removed since the school looked: it has no time there now
+    if locked.finished_on is not None and locked.finished_on < today:
+        raise AlreadyLeft(locked.finished_on)
+    if locked.finished_on is not None and leaving_on > locked.finished_on:
+        raise AlreadyLeaving(locked.finished_on)
+    role = "ect" if model is ECTAtSchoolPeriod else "mentor"
+    teacher, school = locked.teacher, locked.school
+    name = teacher.full_name
+    reason = f"Moving to another school: {MovingSchool.LABELS[moving_school]}."
+
+    if leaving_on < locked.started_on:
+        if locked.started_on <= today:
+            raise LeavesBeforeStarting(locked.started_on)
+        record_event(
+            actor=actor,
+            event_type=f"{role}_left_school",
+            heading=_heading(f"{name} will not start at {school.name} after all: registration removed"),
+            subject=locked,
+            teacher=teacher,
+            school=school,
+            changes={"started_on": [locked.started_on.isoformat(), None]},
+            reason=f"{reason} A period that has not started is removed, not finished.",
+        )
+        locked.delete()  # with its mentorships and training (they cascade)
+        return None
+
+    before = locked.finished_on
+    _finish_at_school(locked, last_day=leaving_on, actor=actor, why=f"they leave on {_day(leaving_on)}")
+    leaves = "left" if leaving_on < today else "leaves"
+    record_event(
+        actor=actor,
+        event_type=f"{role}_left_school",
+        heading=_heading(f"{name} {leaves} {school.name} on {_day(leaving_on)}"),
+        subject=locked,
+        teacher=teacher,
+        school=school,
+        changes={"finished_on": [_as_text(before), leaving_on.isoformat()]},
+        reason=reason,
+    )
+    return locked

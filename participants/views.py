@@ -388,7 +388,7 @@ class RegisterECTWizard(FindsTeacherRecord):
                 transfer_from=moving_from.pk if (moving_from := self.moving_from()) else None,
                 **self.training(),
             )
-        except services.RegistrationRefused as refusal:
+        except services.Refused as refusal:
             return refused_page(self, refusal)
         self.request.session["registered_ect"] = period.pk
         return redirect("ect_registered", urn=self.school.urn)
@@ -486,7 +486,7 @@ class AssignMentorWizard(Wizard):
         mentor = self.all_cleaned()["mentor"]
         try:
             services.assign_mentor(mentee=self.mentee, mentor=mentor, assigned_by=self.request.user)
-        except services.RegistrationRefused as refusal:
+        except services.Refused as refusal:
             return refused_page(self, refusal)
         messages.success(self.request, f"{mentor.name} is now {self.mentee.name}'s mentor")
         return redirect("ect_page", urn=self.school.urn, period_id=self.mentee.pk)
@@ -679,7 +679,7 @@ class RegisterMentorWizard(FindsTeacherRecord):
                 mentee=self.mentee,
                 leaving=self.leaving(),
             )
-        except services.RegistrationRefused as refusal:
+        except services.Refused as refusal:
             return refused_page(self, refusal)
         name = period.teacher.full_name
         if self.mentee:
