@@ -106,6 +106,22 @@ class GovukForm(PageTitleMixin, forms.Form):
     bound_field_class = GovukBoundField
 
 
+class DateQuestionForm(GovukForm):
+    """A page asking one date (the field named by `page_heading_field`), checked by the journey's
+    rule: `date_problem(date)` says why the date cannot be used, in words, or returns None."""
+
+    def __init__(self, *args, date_problem=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.date_problem = date_problem
+
+    def clean(self):
+        cleaned = super().clean()
+        date = cleaned.get(self.page_heading_field)
+        if date is not None and self.date_problem is not None and (problem := self.date_problem(date)):
+            self.add_error(self.page_heading_field, problem)
+        return cleaned
+
+
 class GovukModelForm(PageTitleMixin, forms.ModelForm):
     bound_field_class = GovukBoundField
 

@@ -181,6 +181,16 @@ class Wizard:
                 )
         return rows
 
+    def row(self, key: str, value: str, step_name: str) -> dict[str, str]:
+        """A check-answers row, for journeys that write their own, whose Change link opens the step
+        that asked it."""
+        return {
+            "key": key,
+            "value": value,
+            "change_url": self.url(step_name, change=True),
+            "change_label": key.lower(),
+        }
+
     @staticmethod
     def display_value(form_field: forms.Field, value: Any) -> str:
         """What the user chose, as they saw it: a choice's label rather than its stored value."""

@@ -8,7 +8,7 @@ import re
 
 from django import forms
 
-from core.forms import EmailAddressField, FullNameField, GovukDateField, GovukForm
+from core.forms import DateQuestionForm, EmailAddressField, FullNameField, GovukDateField, GovukForm
 from participants import trs
 from participants.models import WorkingPattern
 
@@ -218,23 +218,13 @@ class TeacherEmailForm(GovukForm):
         return email
 
 
-class StartDateForm(GovukForm):
+class StartDateForm(DateQuestionForm):
     page_heading_field = "started_on"
     started_on = GovukDateField(
         label="When did or will they start as an ECT at your school?",
         name="Start date",
         help_text="For example, 2 9 2026",
     )
-
-    def __init__(self, *args, contract_period_problem, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.contract_period_problem = contract_period_problem
-
-    def clean_started_on(self):
-        started_on = self.cleaned_data["started_on"]
-        if problem := self.contract_period_problem(started_on):
-            raise forms.ValidationError(problem)
-        return started_on
 
 
 class WorkingPatternForm(GovukForm):
@@ -329,7 +319,7 @@ class ChooseMentorForm(GovukForm):
         field.help_text = "Mentors registered at your school. A mentor can mentor several ECTs."
 
 
-class MentorStartDateForm(GovukForm):
+class MentorStartDateForm(DateQuestionForm):
     page_heading_field = "started_on"
     started_on = GovukDateField(
         label="When will they start mentoring at your school?",
@@ -357,3 +347,31 @@ class MentoringElsewhereForm(GovukForm):
             ("both", "Yes, they'll mentor at both schools"),
             ("moving", f"No, they're moving to your school and will stop mentoring at {schools}"),
         ]
+
+
+class LeavingDateForm(DateQuestionForm):
+    page_heading_field = "leaving_on"
+    leaving_on = GovukDateField(
+        label="When did or will they leave your school?",
+        name="Leaving date",
+        help_text="Their last day at your school. For example, 19 12 2026",
+    )
+
+    def __init__(self, *args, teacher_name: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["leaving_on"].label = f"When did or will {teacher_name} leave your school?"
+
+
+class MovingOnForm(GovukForm):
+    page_heading_field = "moving_school"
+    moving_school = forms.ChoiceField(
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether they're moving to another school"},
+    )
+
+    def __init__(self, *args, teacher_name: str, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["moving_school"]
+        field.label = f"Is {teacher_name} moving to another school?"
+        field.help_text = "Their new school will register them, and their training can carry on there."
+        field.choices = choices

@@ -333,11 +333,13 @@ def mentor_periods_elsewhere(trn: str, school: School, *, today: datetime.date) 
     )
 
 
-def ect_at_school(school: School, period_id: int, *, today: datetime.date) -> ECTAtSchoolPeriod | None:
-    """One of the school's ECT periods with what its page shows: the teacher, status and mentor (as
-    the list does), their appropriate body and latest training with its provider and partner. None
-    for another school's period, as if it did not exist."""
-    latest_training = Prefetch(
+# A stand-in contract period covering every day: for a person's page, whatever year they were in.
+ALL_TIME = ContractPeriod(started_on=datetime.date.min, finished_on=datetime.date.max)
+
+
+def _trainings_newest_first() -> Prefetch:
+    """A period's training periods as `trainings`, newest first, with what a page shows of each."""
+    return Prefetch(
         "training_periods",
         queryset=TrainingPeriod.objects.select_related(
             "expression_of_interest__lead_provider",
@@ -346,14 +348,33 @@ def ect_at_school(school: School, period_id: int, *, today: datetime.date) -> EC
         ).order_by("-started_on"),
         to_attr="trainings",
     )
-    contract_period = ContractPeriod(started_on=datetime.date.min, finished_on=datetime.date.max)
+
+
+def ect_at_school(school: School, period_id: int, *, today: datetime.date) -> ECTAtSchoolPeriod | None:
+    """One of the school's ECT periods with what its page shows: the teacher, status and mentor (as
+    the list does), their appropriate body and latest training with its provider and partner. None
+    for another school's period, as if it did not exist."""
     return (
-        ects_in_year(school, contract_period, today=today)
+        ects_in_year(school, ALL_TIME, today=today)
         .select_related("school_reported_appropriate_body")
-        .prefetch_related(latest_training)
+        .prefetch_related(_trainings_newest_first())
         .filter(pk=period_id)
         .first()
     )
+
+
+def mentor_at_school(school: School, period_id: int, *, today: datetime.date) -> MentorAtSchoolPeriod | None:
+    """One of the school's mentor periods with what its page shows: the teacher, status, `mentees`
+    (as the list has them) and latest mentor training with its provider. None for another school's."""
+    mentor = (
+        mentors_in_year(school, ALL_TIME, today=today)
+        .prefetch_related(_trainings_newest_first())
+        .filter(pk=period_id)
+        .first()
+    )
+    if mentor is not None:
+        mentees_of([mentor], today=today)
+    return mentor
 
 
 def mentors_to_choose_from(school: School, *, today: datetime.date) -> QuerySet[MentorAtSchoolPeriod]:

@@ -1100,6 +1100,30 @@ class AlreadyLeaving(Refused):
         )
 
 
+def _refuse_leaving(
+    period: ECTAtSchoolPeriod | MentorAtSchoolPeriod, leaving_on: datetime.date, *, today: datetime.date
+) -> None:
+    if period.finished_on is not None and period.finished_on < today:
+        raise AlreadyLeft(period.finished_on)
+    if period.finished_on is not None and leaving_on > period.finished_on:
+        raise AlreadyLeaving(period.finished_on)
+    if leaving_on < period.started_on <= today:
+        raise LeavesBeforeStarting(period.started_on)
+
+
+def leaving_problem(
+    period: ECTAtSchoolPeriod | MentorAtSchoolPeriod, leaving_on: datetime.date, *, today: datetime.date
+) -> str | None:
+    """Why `record_leaving` would refuse this leaving date, in words, as things stand; None if it
+    would not (for a form to say so by the field)."""
+    try:
+        _refuse_leaving(period, leaving_on, today=today)
+    except Refused as refusal:
+        return str(refusal)
+    return None
+
+
+@transaction.atomic
 def record_leaving(
     *,
     period: ECTAtSchoolPeriod | MentorAtSchoolPeriod,
@@ -1128,18 +1152,13 @@ def record_leaving(
     )
     if locked is None:
         raise AlreadyLeft(today)  # removed since the school looked: it has no time there now
-    if locked.finished_on is not None and locked.finished_on < today:
-        raise AlreadyLeft(locked.finished_on)
-    if locked.finished_on is not None and leaving_on > locked.finished_on:
-        raise AlreadyLeaving(locked.finished_on)
+    _refuse_leaving(locked, leaving_on, today=today)
     role = "ect" if model is ECTAtSchoolPeriod else "mentor"
     teacher, school = locked.teacher, locked.school
     name = teacher.full_name
     reason = f"Moving to another school: {MovingSchool.LABELS[moving_school]}."
 
-    if leaving_on < locked.started_on:
-        if locked.started_on <= today:
-            raise LeavesBeforeStarting(locked.started_on)
+    if leaving_on < locked.started_on:  # not started (else refused above): removed, not finished
         record_event(
             actor=actor,
             event_type=f"{role}_left_school",

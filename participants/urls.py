@@ -20,11 +20,24 @@ urlpatterns = [
         name="register_mentor_for_ect",
     ),
     path("schools/<int:urn>/ects/registered", views.ect_registered, name="ect_registered"),
-    path("schools/<int:urn>/ects/<int:period_id>", views.ect_page, name="ect_page"),
+    path("schools/<int:urn>/ects/<int:period_id>", views.person_page, {"role": "ect"}, name="ect_page"),
     path(
         "schools/<int:urn>/ects/<int:period_id>/mentor/<str:step>",
         views.AssignMentorView.as_view(),
         name="assign_mentor",
     ),
     path("schools/<int:urn>/ects/register/<str:step>", views.RegisterECTView.as_view(), name="register_ect"),
+    path(
+        "schools/<int:urn>/ects/<int:period_id>/leaving/<str:step>",
+        views.LeavingView.as_view(role="ect"),
+        name="ect_leaving",
+    ),
+    path(
+        "schools/<int:urn>/mentors/<int:period_id>", views.person_page, {"role": "mentor"}, name="mentor_page"
+    ),
+    path(
+        "schools/<int:urn>/mentors/<int:period_id>/leaving/<str:step>",
+        views.LeavingView.as_view(role="mentor"),
+        name="mentor_leaving",
+    ),
 ]

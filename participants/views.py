@@ -18,8 +18,10 @@ from participants.forms import (
     ConfirmNameForm,
     ECTProgrammeForm,
     FindTeacherForm,
+    LeavingDateForm,
     MentoringElsewhereForm,
     MentorStartDateForm,
+    MovingOnForm,
     MovingSchoolForm,
     NationalInsuranceNumberForm,
     StartDateForm,
@@ -144,15 +146,6 @@ class FindsTeacherRecord(Wizard):
             today = timezone.localdate()
             return {"email_in_use": lambda email: queries.email_in_use(email, today=today, except_trn=trn)}
         return {}
-
-    def row(self, key: str, value: str, step_name: str) -> dict:
-        """A check-answers row whose Change link opens the step that asked it."""
-        return {
-            "key": key,
-            "value": value,
-            "change_url": self.url(step_name, change=True),
-            "change_label": key.lower(),
-        }
 
 
 class RegisterECTWizard(FindsTeacherRecord):
@@ -294,7 +287,7 @@ class RegisterECTWizard(FindsTeacherRecord):
             moving_from = self.moving_from()
             return {"teacher_name": self.trs_name(), "school_name": moving_from.school.name}
         if step.name == "start-date":
-            return {"contract_period_problem": registration_problem}
+            return {"date_problem": registration_problem}
         if step.name == "use-previous-choices":
             return {"summary": self.previous_choices_summary()}
         if step.name == "appropriate-body":
@@ -435,22 +428,34 @@ def ect_registered(request, urn: int):
     )
 
 
+# Each kind of person's page: how to find them at a school, and the template adding what only they have.
+PERSON_PAGES = {
+    "ect": (queries.ect_at_school, "participants/ect.html"),
+    "mentor": (queries.mentor_at_school, "participants/mentor.html"),
+}
+
+
 @login_required
 @require_safe
-def ect_page(request, urn: int, period_id: int):
-    """One ECT at the school: who they are, their status, mentor and training."""
+def person_page(request, urn: int, period_id: int, role: str):
+    """One ECT or mentor at the school: who they are, their status, mentor or mentees, and training."""
     school = school_queries.school_for(request.user, urn)
-    period = queries.ect_at_school(school, period_id, today=timezone.localdate())
+    today = timezone.localdate()
+    find, template = PERSON_PAGES[role]
+    period = find(school, period_id, today=today)
     if period is None:
-        raise Http404("No such ECT at this school")
+        raise Http404("No such person at this school")
     return render(
         request,
-        "participants/ect.html",
+        template,
         {
             "school": school,
             "period": period,
             "training": period.trainings[0] if period.trainings else None,
-            "today": timezone.localdate(),
+            "still_here": period.finished_on is None or period.finished_on >= today,
+            "leaving_url": reverse(
+                f"{role}_leaving", kwargs={"urn": school.urn, "period_id": period.pk, "step": "leaving-date"}
+            ),
         },
     )
 
@@ -735,3 +740,85 @@ WHO_TO_ADD_JOURNEYS = {
     "mentor": ("register_mentor", "find-mentor"),
     "yourself": ("register_yourself_as_mentor", "find-mentor"),
 }
+
+
+class LeavingWizard(Wizard):
+    """Tell us that an ECT or mentor is leaving the school: when, and whether they move to another."""
+
+    steps = [Step("leaving-date", LeavingDateForm), Step("moving-school", MovingOnForm)]
+    check_answers_template = "participants/leaving_check_answers.html"
+
+    def __init__(self, request, *, school, period):
+        self.role = "ect" if isinstance(period, ECTAtSchoolPeriod) else "mentor"
+        super().__init__(request, key=f"{school.pk}:{self.role}:{period.pk}")
+        self.school = school
+        self.period = period
+        self.caption = school.name
+        self.url_name = f"{self.role}_leaving"
+
+    def url_kwargs(self):
+        return {"urn": self.school.urn, "period_id": self.period.pk}
+
+    def person_page(self) -> str:
+        return reverse(f"{self.role}_page", kwargs=self.url_kwargs())
+
+    def back_url_before_first_step(self):
+        return self.person_page()
+
+    def form_kwargs(self, step):
+        if step.name == "leaving-date":
+            today = timezone.localdate()
+            return {
+                "teacher_name": self.period.name,
+                "date_problem": lambda leaving_on: services.leaving_problem(
+                    self.period, leaving_on, today=today
+                ),
+            }
+        return {"teacher_name": self.period.name, "choices": list(services.MovingSchool.LABELS.items())}
+
+    def summary_rows(self):
+        answers = self.all_cleaned()
+        return [
+            self.row("Leaving date", self.display_value(None, answers["leaving_on"]), "leaving-date"),
+            self.row(
+                "Moving to another school",
+                services.MovingSchool.LABELS[answers["moving_school"]],
+                "moving-school",
+            ),
+        ]
+
+    def done(self):
+        answers = self.all_cleaned()
+        try:
+            left = services.record_leaving(
+                period=self.period,
+                leaving_on=answers["leaving_on"],
+                moving_school=answers["moving_school"],
+                reported_by=self.request.user,
+            )
+        except services.Refused as refusal:
+            return refused_page(self, refusal)
+        if left is None:
+            messages.success(
+                self.request, f"{self.period.name} has been removed: they will not start at your school"
+            )
+            return redirect("school_home", urn=self.school.urn)
+        messages.success(
+            self.request,
+            f"We've recorded that {self.period.name} leaves your school on {self.display_value(None, left.finished_on)}",
+        )
+        return redirect(self.person_page())
+
+
+@method_decorator(login_required, name="dispatch")
+class LeavingView(WizardView):
+    role = "ect"  # or "mentor", set in urls.py
+
+    def get_wizard(self, request, *, urn, period_id):
+        school = school_queries.school_for(request.user, urn)
+        today = timezone.localdate()
+        find, _template = PERSON_PAGES[self.role]
+        period = find(school, period_id, today=today)
+        if period is None or (period.finished_on is not None and period.finished_on < today):
+            raise Http404("No such person at this school, or they have left")
+        return LeavingWizard(request, school=school, period=period)
