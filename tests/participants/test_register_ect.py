@@ -18,6 +18,7 @@ from participants.models import (
     Teacher,
     TrainingPeriod,
 )
+from participants.services import ects
 from participants.trs.client import TeacherRecord
 from providers.queries import (
     StartDateRegistration,
@@ -605,7 +606,7 @@ class TestMovingSchool:
     def test_should_the_checks_miss_a_period_elsewhere_the_database_refusal_is_put_in_words(
         self, register, at_old_school, monkeypatch
     ):
-        monkeypatch.setattr(services, "_moves_from_other_schools", lambda *args, **kwargs: [])
+        monkeypatch.setattr(ects, "_moves_from_other_schools", lambda *args, **kwargs: [])
         before = counts()
         with pytest.raises(services.RegisteredElsewhereJustNow):
             register()

@@ -1,0 +1,186 @@
+"""What the participants services share: refusals, wording, locking a teacher, and finishing a
+period at a school (a move or a leaving)."""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import formats, timezone
+
+from audit.models import Event
+from audit.services import Actor, record_event
+from participants.models import (
+    ECTAtSchoolPeriod,
+    InductionStatus,
+    MentorAtSchoolPeriod,
+    MentorshipPeriod,
+    Teacher,
+    TrainingPeriod,
+)
+from participants.trs.client import TeacherRecord
+from schools.models import School
+
+ONE_DAY = datetime.timedelta(days=1)
+
+
+def _day(date: datetime.date) -> str:
+    """A date as people read it: "1 September 2026"."""
+    return formats.date_format(date, "j F Y")
+
+
+class Refused(Exception):
+    """A change the service will not make. Nothing was saved; str() is a sentence for the school user."""
+
+
+class RegistrationRefused(Refused):
+    """A teacher cannot be registered, or given a mentor."""
+
+
+def _heading(text: str) -> str:
+    """An event heading fits its column, however long the school's name."""
+    limit = Event._meta.get_field("heading").max_length
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _as_text(value):
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+def _constraint(error: IntegrityError) -> str | None:
+    diag = getattr(error.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None)
+
+
+def _trs_name_is(record: TeacherRecord, name: str) -> bool:
+    return name in ("", f"{record.first_name} {record.last_name}", " ".join(record.full_name.split()))
+
+
+def _trs_values(record: TeacherRecord, *, corrected_name: str) -> dict:
+    return {
+        "trs_first_name": record.first_name,
+        "trs_last_name": record.last_name,
+        "corrected_name": "" if _trs_name_is(record, corrected_name) else corrected_name,
+        "trs_qts_awarded_on": record.qts_awarded_on,
+        "trs_induction_status": InductionStatus(record.induction_status).value,
+        "trs_data_refreshed_at": timezone.now(),
+    }
+
+
+def _locked_teacher(record: TeacherRecord, *, corrected_name: str) -> tuple[Teacher, bool]:
+    """The teacher with the record's TRN, locked until the transaction ends; created if new (True)."""
+    teacher = Teacher.objects.select_for_update().filter(trn=record.trn).first()
+    if teacher is not None:
+        return teacher, False
+    try:
+        # A savepoint: if another transaction creates the teacher first, our insert waits for it to
+        # commit and then fails, and the transaction must still be usable to fetch theirs.
+        with transaction.atomic():
+            return Teacher.objects.create(
+                trn=record.trn, **_trs_values(record, corrected_name=corrected_name)
+            ), True
+    except IntegrityError:
+        teacher = Teacher.objects.select_for_update().filter(trn=record.trn).first()
+        if teacher is None:
+            raise
+        return teacher, False
+
+
+def _refresh_teacher(teacher: Teacher, record: TeacherRecord, *, corrected_name: str) -> dict:
+    """Bring a teacher we knew up to date with TRS and the school's name for them; what changed."""
+    values = _trs_values(record, corrected_name=corrected_name)
+    changes = {
+        name: [_as_text(getattr(teacher, name)), _as_text(value)]
+        for name, value in values.items()
+        if name != "trs_data_refreshed_at" and getattr(teacher, name) != value
+    }
+    for name, value in values.items():
+        setattr(teacher, name, value)
+    teacher.save(update_fields=[*values, "updated_at"])
+    return changes
+
+
+def _leave_for(
+    period: ECTAtSchoolPeriod | MentorAtSchoolPeriod,
+    *,
+    teacher: Teacher,
+    new_school: School,
+    started_on: datetime.date,
+    actor: Actor,
+) -> School:
+    """Finish (or, when it has not started, remove) an ECT's or mentor's period at their old school
+    because they start at `new_school` on `started_on`, with its mentorships and training; record it
+    on the old school's timeline. Returns that school."""
+    old_school = period.school
+    name = teacher.full_name
+    role = "ect" if isinstance(period, ECTAtSchoolPeriod) else "mentor"
+    if period.started_on >= started_on:
+        record_event(
+            actor=actor,
+            event_type=f"{role}_moved_to_another_school",
+            heading=_heading(f"{name} moved to {new_school.name} before starting here: registration removed"),
+            subject=period,
+            teacher=teacher,
+            school=old_school,
+            changes={"started_on": [period.started_on.isoformat(), None]},
+            reason=f"{new_school.name} registered them from {_day(started_on)}, before they were due to start "
+            f"here on {_day(period.started_on)}. A period that has not started is removed, not finished.",
+        )
+        period.delete()  # with its mentorships and training (they cascade)
+        return old_school
+
+    last_day = started_on - ONE_DAY
+    before = period.finished_on
+    _finish_at_school(period, last_day=last_day, actor=actor, why=f"they moved to {new_school.name}")
+    what_finishes = (
+        "Their mentorship and training here finish the same day."
+        if role == "ect"
+        else "Their mentoring of ECTs here and their mentor training finish the same day."
+    )
+    record_event(
+        actor=actor,
+        event_type=f"{role}_moved_to_another_school",
+        heading=_heading(f"{name} moved to {new_school.name}: their time here finishes on {_day(last_day)}"),
+        subject=period,
+        teacher=teacher,
+        school=old_school,
+        changes={"finished_on": [_as_text(before), last_day.isoformat()]},
+        reason=f"{new_school.name} registered them from {_day(started_on)}. {what_finishes}",
+    )
+    return old_school
+
+
+def _finish_at_school(
+    period: ECTAtSchoolPeriod | MentorAtSchoolPeriod, *, last_day: datetime.date, actor: Actor, why: str
+) -> None:
+    """Finish an ECT's or mentor's period at a school on `last_day` (its last day there), with its
+    mentorships and training: those that would start later are removed, the rest finish then.
+    A mentor's mentees are told on their own timelines that the mentorship ended, and `why`."""
+    is_ect = isinstance(period, ECTAtSchoolPeriod)
+    mentorships = MentorshipPeriod.objects.filter(**{"mentee" if is_ect else "mentor": period})
+    trainings = TrainingPeriod.objects.filter(
+        **{"ect_at_school_period" if is_ect else "mentor_at_school_period": period}
+    )
+    if not is_ect:
+        name = period.teacher.full_name
+        for mentorship in mentorships.filter(
+            Q(finished_on__isnull=True) | Q(finished_on__gt=last_day)
+        ).select_related("mentee__teacher"):
+            ends = "never started" if mentorship.started_on > last_day else f"ends on {_day(last_day)}"
+            record_event(
+                actor=actor,
+                event_type="mentorship_ended",
+                heading=_heading(f"{name}'s mentoring of {mentorship.mentee.teacher.full_name} {ends}"),
+                subject=mentorship.mentee,
+                teacher=mentorship.mentee.teacher,
+                school=period.school,
+                changes={"mentor": [name, None]},
+                reason=f"Their mentor's time at the school ends: {why}.",
+            )
+    now = timezone.now()
+    for children, extra in ((mentorships, {}), (trainings, {"updated_at": now})):
+        children.filter(started_on__gt=last_day).delete()
+        children.filter(Q(finished_on__isnull=True) | Q(finished_on__gt=last_day)).update(
+            finished_on=last_day, **extra
+        )
+    period.finished_on = last_day
+    period.save(update_fields=["finished_on", "updated_at"])

@@ -1,0 +1,389 @@
+"""Registering an ECT, and why one cannot be registered."""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import User
+from audit.services import Actor, record_event
+from emails.services import queue_email
+from participants.models import (
+    ECTAtSchoolPeriod,
+    InductionOutcome,
+    InductionPeriod,
+    InductionStatus,
+    Teacher,
+    TrainingPeriod,
+    WorkingPattern,
+)
+from participants.queries import email_in_use
+from participants.services.common import (
+    ONE_DAY,
+    RegistrationRefused,
+    _constraint,
+    _day,
+    _heading,
+    _leave_for,
+    _locked_teacher,
+    _refresh_teacher,
+)
+from participants.trs.client import TeacherRecord
+from providers.models import ActiveLeadProvider, AppropriateBody, ContractPeriod, LeadProvider
+from providers.queries import StartDateRegistration, registration_for_start
+from schools.models import School, TrainingProgramme
+from schools.queries import partnership_in
+
+
+class AlreadyRegisteredAtThisSchool(RegistrationRefused):
+    """The teacher already has an ECT period at this school that is not over (or that the new one
+    would overlap)."""
+
+    def __init__(self, period: ECTAtSchoolPeriod):
+        super().__init__(
+            f"This teacher is already registered as an ECT at your school from {_day(period.started_on)}."
+        )
+        self.period = period
+
+
+class EmailInUse(RegistrationRefused):
+    """Another teacher uses this email address on an ECT or mentor period that is not over."""
+
+    def __init__(self, email: str):
+        super().__init__(
+            "This email address is already used by another teacher. Enter the ECT's own email address."
+        )
+        self.email = email
+
+
+class ContractPeriodNotOpen(RegistrationRefused):
+    """The start date is in a contract period that is not open for registration. `opens_on` is when
+    it is expected to open, or None when that is not known (see providers.queries.RegistrationForStart)."""
+
+    def __init__(self, contract_period: ContractPeriod, opens_on: datetime.date | None):
+        if opens_on:
+            message = (
+                f"Registration for ECTs starting in the {contract_period} academic year opens on "
+                f"{_day(opens_on)}. Register them then."
+            )
+        else:
+            message = f"Registration for ECTs starting in the {contract_period} academic year is not open."
+        super().__init__(message)
+        self.contract_period = contract_period
+        self.opens_on = opens_on
+
+
+class NoContractPeriod(RegistrationRefused):
+    """No contract period open for registration covers the start date."""
+
+    def __init__(self, started_on: datetime.date):
+        super().__init__(
+            f"You cannot register an ECT starting on {_day(started_on)}: that date is not in an academic "
+            "year open for registration. Check the start date."
+        )
+        self.started_on = started_on
+
+
+class NotEligibleForFunding(RegistrationRefused):
+    """Provider-led training asked for at a school that cannot have funded training."""
+
+    def __init__(self):
+        super().__init__(
+            "Your school cannot have DfE-funded training from a lead provider. Choose school-led training."
+        )
+
+
+class LeadProviderNotActive(RegistrationRefused):
+    """Provider-led training with a lead provider not contracted in the ECT's contract period."""
+
+    def __init__(self, lead_provider: LeadProvider, contract_period: ContractPeriod):
+        super().__init__(
+            f"{lead_provider.name} does not provide training in the {contract_period} academic year. "
+            "Choose another lead provider."
+        )
+        self.lead_provider = lead_provider
+        self.contract_period = contract_period
+
+
+class CannotBeRegistered(RegistrationRefused):
+    """The teacher cannot be an ECT: `reason` is "prohibited", "passed", "failed" or "exempt"."""
+
+    REASONS = {
+        "prohibited": "They are prohibited from teaching",
+        "passed": "They have already passed their induction",
+        "failed": "They have failed their induction",
+        "exempt": "They are exempt from induction",
+    }
+
+    def __init__(self, reason: str):
+        super().__init__(f"{self.REASONS[reason]}, so they cannot be registered as an ECT.")
+        self.reason = reason
+
+
+class RegisteredElsewhereJustNow(RegistrationRefused):
+    """Registering would move the teacher from an ECT period at another school that the caller did
+    not confirm a move from (`transfer_from`): typically another school registered them since this
+    school checked (see `register_ect`)."""
+
+    def __init__(self):
+        super().__init__(
+            "Another school has registered this teacher as an ECT since you checked their details. "
+            "Nothing has been saved. Check their details again: if they are moving to your school, you can "
+            "then register them as moving from there."
+        )
+
+
+class StartsBeforeLeavingAnotherSchool(RegistrationRefused):
+    """The start date falls in the teacher's time at another school that cannot be cut short: one
+    that has already finished, or one that has already begun on or after the new start date."""
+
+    def __init__(self, registered_on: datetime.date, *, role: str = "an ECT"):
+        super().__init__(
+            f"They were registered as {role} at another school on {_day(registered_on)}. "
+            "Their start date at your school must be after that."
+        )
+        self.not_before = registered_on + ONE_DAY
+
+
+@transaction.atomic
+def register_ect(
+    *,
+    school: School,
+    registered_by: User,
+    teacher_record: TeacherRecord,
+    corrected_name: str,
+    email: str,
+    started_on: datetime.date,
+    working_pattern: str,
+    appropriate_body: AppropriateBody,
+    training_programme: str,
+    lead_provider: LeadProvider | None,
+    transfer_from: int | None = None,
+    today: datetime.date | None = None,
+) -> ECTAtSchoolPeriod:
+    """Register a teacher, found in TRS, as an ECT at `school` from `started_on`, in one transaction.
+
+    The teacher is found by TRN or created, with TRS's names, QTS date and induction status
+    (refreshed now for a teacher we knew). `corrected_name` is kept when it differs from TRS's name
+    (blank, or TRS's own name, clears it: the registering school's answer is the latest). No date of
+    birth or National Insurance number is stored: `teacher_record` carries them only for the caller.
+    The ECT period (email lower-cased) gets a training period from `started_on`: provider-led names
+    the school's partnership with `lead_provider` in the ECT's contract period (from the start date,
+    see providers.queries.contract_period_for_start) when there is one, else the school's
+    expression of interest in that lead provider; school-led names neither. An event records the
+    registration and the ECT is emailed ("ect_registered") once the transaction commits.
+
+    Refused, with nothing saved, by raising a RegistrationRefused: AlreadyRegisteredAtThisSchool,
+    EmailInUse, ContractPeriodNotOpen, NoContractPeriod, NotEligibleForFunding,
+    LeadProviderNotActive, CannotBeRegistered (the last line of defence: the journey should stop
+    earlier), RegisteredElsewhereJustNow, StartsBeforeLeavingAnotherSchool. Arguments that
+    contradict each other (provider-led without a lead provider, school-led with one, an unknown
+    programme or working pattern) raise ValueError.
+
+    Moving school. When the teacher is an ECT at another school on or after `started_on`, that
+    period is finished the day before `started_on`, with its mentorships and training that go
+    beyond it (those starting later are removed); a period there that starts on or after
+    `started_on` and has not started by `today` is removed with its children instead (a period that
+    has not started is removed, not finished). Each school's timeline gets an event. A period there
+    that has already finished, or has already begun on or after `started_on`, is history we do not
+    rewrite: StartsBeforeLeavingAnotherSchool.
+
+    A move must be confirmed: `transfer_from` is the id of the period at the other school the school
+    user was told the teacher moves from (participants.queries.ongoing_ect_period_elsewhere, asked
+    during the journey). Moving the teacher from any other period raises RegisteredElsewhereJustNow.
+    So when two schools register the same teacher at the same moment, neither having been told of
+    the other, the first to commit registers them and the second is refused: two schools claiming
+    one person at once is a mistake or a dispute for support to settle, not a move. Likewise when
+    two schools move the same teacher from a third at once. Treating it as a move instead would
+    silently take the ECT from a school that had just registered them, and neither would know.
+
+    Races. The teacher's row is locked (created in a savepoint when new; losing that race to a
+    concurrent creation means fetching and locking the winner's row), so a second registration of
+    the same TRN waits for the first to commit and then sees its period. The database's own "at one
+    school at a time" constraint, should another code path get there first, is reported as
+    RegisteredElsewhereJustNow, never as an IntegrityError.
+    """
+    today = today or timezone.localdate()
+    actor = Actor.school_user(registered_by)
+    email = email.strip().lower()
+    corrected_name = " ".join(corrected_name.split())
+    if working_pattern not in WorkingPattern.values:
+        raise ValueError(f"Unknown working pattern {working_pattern!r}")
+    if training_programme not in TrainingProgramme.values:
+        raise ValueError(f"Unknown training programme {training_programme!r}")
+    if (training_programme == TrainingProgramme.PROVIDER_LED) != (lead_provider is not None):
+        raise ValueError("Provider-led training needs a lead provider, and school-led training has none")
+
+    # Refusals that need no lock: what TRS says, the year, the lead provider, the email address.
+    _refuse_unless_record_allows_induction(teacher_record)
+    contract_period = _open_contract_period(started_on, today=today)
+    active_lead_provider = None
+    if training_programme == TrainingProgramme.PROVIDER_LED:
+        if not school.eligible_for_funding:
+            raise NotEligibleForFunding
+        active_lead_provider = (
+            ActiveLeadProvider.objects.select_related("lead_provider")
+            .filter(lead_provider=lead_provider, contract_period=contract_period)
+            .first()
+        )
+        if active_lead_provider is None:
+            raise LeadProviderNotActive(lead_provider, contract_period)
+    if email_in_use(email, today=today, except_trn=teacher_record.trn):
+        raise EmailInUse(email)
+
+    # From here on, one registration of this teacher at a time.
+    teacher, created = _locked_teacher(teacher_record, corrected_name=corrected_name)
+    if not created:
+        _refuse_if_induction_over(teacher)
+    moves = _moves_from_other_schools(
+        teacher, school=school, started_on=started_on, today=today, transfer_from=transfer_from
+    )
+    changes = {} if created else _refresh_teacher(teacher, teacher_record, corrected_name=corrected_name)
+
+    left = [
+        _leave_for(period, teacher=teacher, new_school=school, started_on=started_on, actor=actor)
+        for period in moves
+    ]
+    try:
+        with transaction.atomic():  # a savepoint, so a refusal by the database can be put in words
+            period = ECTAtSchoolPeriod.objects.create(
+                teacher=teacher,
+                school=school,
+                started_on=started_on,
+                email=email,
+                working_pattern=working_pattern,
+                school_reported_appropriate_body=appropriate_body,
+            )
+    except IntegrityError as error:
+        if _constraint(error) == "ect_at_one_school_at_a_time":
+            raise RegisteredElsewhereJustNow from error
+        raise
+
+    partnership = None
+    if active_lead_provider is not None:
+        partnership = partnership_in(
+            school, contract_period, lead_provider_id=active_lead_provider.lead_provider_id
+        )
+    TrainingPeriod.objects.create(
+        ect_at_school_period=period,
+        started_on=started_on,
+        training_programme=training_programme,
+        school_partnership=partnership,
+        expression_of_interest=active_lead_provider if active_lead_provider and not partnership else None,
+    )
+
+    # Offered to the school as its previous choices when it registers its next ECT.
+    school.last_chosen_training_programme = training_programme
+    school.last_chosen_appropriate_body = appropriate_body
+    if active_lead_provider is not None:
+        school.last_chosen_lead_provider = active_lead_provider.lead_provider
+    school.save(
+        update_fields=[
+            "last_chosen_training_programme",
+            "last_chosen_appropriate_body",
+            "last_chosen_lead_provider",
+            "updated_at",
+        ]
+    )
+
+    choices = {
+        "started_on": started_on.isoformat(),
+        "email": email,
+        "working_pattern": working_pattern,
+        "appropriate_body": appropriate_body.name,
+        "training_programme": training_programme,
+        "lead_provider": active_lead_provider.lead_provider.name if active_lead_provider else None,
+        "delivery_partner": (
+            partnership.lead_provider_delivery_partnership.delivery_partner.name if partnership else None
+        ),
+        "contract_period": contract_period.year,
+    }
+    moved_from = f", moving from {left[0].name}" if left else ""
+    record_event(
+        actor=actor,
+        event_type="ect_registered",
+        heading=_heading(f"{teacher.full_name} registered as an ECT from {_day(started_on)}{moved_from}"),
+        subject=period,
+        teacher=teacher,
+        school=school,
+        lead_provider=active_lead_provider.lead_provider if active_lead_provider else None,
+        appropriate_body=appropriate_body,
+        changes={**{key: [None, value] for key, value in choices.items() if value is not None}, **changes},
+    )
+    queue_email(
+        to=email,
+        template="ect_registered",
+        personalisation={
+            "full_name": teacher.full_name,
+            "school_name": school.name,
+            "start_date": _day(started_on),
+            "training": (
+                f"Your school has chosen {active_lead_provider.lead_provider.name} to provide your training."
+                if active_lead_provider
+                else "Your school will provide your training itself."
+            ),
+        },
+    )
+    return period
+
+
+def _refuse_unless_record_allows_induction(record: TeacherRecord) -> None:
+    if record.prohibited_from_teaching:
+        raise CannotBeRegistered("prohibited")
+    status = record.induction_status
+    if status in (InductionStatus.PASSED, InductionStatus.FAILED, InductionStatus.EXEMPT):
+        raise CannotBeRegistered(InductionStatus(status).value)
+
+
+def _refuse_if_induction_over(teacher: Teacher) -> None:
+    """An appropriate body has recorded the outcome of this teacher's induction."""
+    outcomes = set(
+        InductionPeriod.objects.filter(teacher=teacher).exclude(outcome="").values_list("outcome", flat=True)
+    )
+    if InductionOutcome.PASS in outcomes:
+        raise CannotBeRegistered("passed")
+    if InductionOutcome.FAIL in outcomes:
+        raise CannotBeRegistered("failed")
+
+
+def _open_contract_period(started_on: datetime.date, *, today: datetime.date) -> ContractPeriod:
+    registration = registration_for_start(started_on, today=today)
+    if registration.status == StartDateRegistration.NOT_OPEN:
+        raise ContractPeriodNotOpen(registration.contract_period, registration.opens_on)
+    if registration.status == StartDateRegistration.NO_CONTRACT_PERIOD:
+        raise NoContractPeriod(started_on)
+    return registration.contract_period
+
+
+def _moves_from_other_schools(
+    teacher: Teacher,
+    *,
+    school: School,
+    started_on: datetime.date,
+    today: datetime.date,
+    transfer_from: int | None,
+) -> list[ECTAtSchoolPeriod]:
+    """The teacher's periods at other schools that registering them here from `started_on` must
+    finish or remove (locked), after refusing what must be refused."""
+    not_over = (
+        ECTAtSchoolPeriod.objects.select_for_update(of=("self",))
+        .select_related("school")
+        .filter(teacher=teacher)
+        .filter(Q(finished_on__isnull=True) | Q(finished_on__gte=min(today, started_on)))
+        .order_by("started_on")
+    )
+    moves = []
+    for period in not_over:
+        if period.school_id == school.pk:
+            raise AlreadyRegisteredAtThisSchool(period)
+        if period.finished_on is not None and period.finished_on < started_on:
+            continue  # over before the new period starts: no clash
+        if period.finished_on is not None and period.finished_on < today:
+            raise StartsBeforeLeavingAnotherSchool(period.finished_on)
+        if period.started_on >= started_on and period.started_on <= today:
+            raise StartsBeforeLeavingAnotherSchool(period.started_on)
+        moves.append(period)
+    if moves and transfer_from not in {period.pk for period in moves}:
+        raise RegisteredElsewhereJustNow
+    return moves

@@ -1,0 +1,537 @@
+"""Registering a mentor and giving an ECT a mentor, and why either is refused."""
+
+import datetime
+from collections.abc import Sequence
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import User
+from audit.services import Actor, record_event
+from emails.services import queue_email
+from participants.models import (
+    ECTAtSchoolPeriod,
+    MentorAtSchoolPeriod,
+    MentorshipPeriod,
+    Teacher,
+    TrainingPeriod,
+)
+from participants.queries import current_or_future, email_in_use, mentor_training_eligibility
+from participants.services.common import (
+    ONE_DAY,
+    RegistrationRefused,
+    _constraint,
+    _day,
+    _heading,
+    _leave_for,
+    _locked_teacher,
+    _refresh_teacher,
+)
+from participants.services.ects import (
+    ContractPeriodNotOpen,
+    EmailInUse,
+    LeadProviderNotActive,
+    NoContractPeriod,
+    NotEligibleForFunding,
+    StartsBeforeLeavingAnotherSchool,
+)
+from participants.trs.client import TeacherRecord
+from providers.models import ActiveLeadProvider, ContractPeriod, LeadProvider
+from providers.queries import StartDateRegistration, registration_for_start
+from schools.models import School, TrainingProgramme
+from schools.queries import partnership_in
+
+
+class ProhibitedFromMentoring(RegistrationRefused):
+    """TRS says the teacher is prohibited from teaching (the journey should stop earlier)."""
+
+    def __init__(self):
+        super().__init__("They are prohibited from teaching, so they cannot be registered as a mentor.")
+
+
+class AlreadyMentorAtThisSchool(RegistrationRefused):
+    """The teacher already has a mentor period at this school that is not over (or that the new one
+    would overlap). Their mentor periods at other schools do not matter."""
+
+    def __init__(self, period: MentorAtSchoolPeriod):
+        super().__init__(
+            f"This teacher is already registered as a mentor at your school from {_day(period.started_on)}."
+        )
+        self.period = period
+
+
+class MentorEmailInUse(EmailInUse):
+    """Another teacher uses this email address on an ECT or mentor period that is not over."""
+
+    def __init__(self, email: str):
+        RegistrationRefused.__init__(
+            self,
+            "This email address is already used by another teacher. Enter the mentor's own email address.",
+        )
+        self.email = email
+
+
+class MentorContractPeriodNotOpen(ContractPeriodNotOpen):
+    """Mentor training from a start date in a contract period not open for registration."""
+
+    def __init__(self, contract_period: ContractPeriod, opens_on: datetime.date | None):
+        if opens_on:
+            message = (
+                f"Registration for mentors starting in the {contract_period} academic year opens on "
+                f"{_day(opens_on)}. Register them then."
+            )
+        else:
+            message = f"Registration for mentors starting in the {contract_period} academic year is not open."
+        RegistrationRefused.__init__(self, message)
+        self.contract_period = contract_period
+        self.opens_on = opens_on
+
+
+class MentorNoContractPeriod(NoContractPeriod):
+    """Mentor training from a start date that no contract period open for registration covers."""
+
+    def __init__(self, started_on: datetime.date):
+        RegistrationRefused.__init__(
+            self,
+            f"You cannot register a mentor starting on {_day(started_on)}: that date is not in an academic "
+            "year open for registration. Check the start date.",
+        )
+        self.started_on = started_on
+
+
+class MentorTrainingNotFunded(NotEligibleForFunding):
+    """Mentor training from a lead provider asked for at a school that cannot have funded training."""
+
+    def __init__(self):
+        RegistrationRefused.__init__(
+            self,
+            "Your school cannot have DfE-funded training from a lead provider, so the mentor cannot "
+            "train with one. Register them without a lead provider.",
+        )
+
+
+class CannotMentorThemself(RegistrationRefused):
+    """The mentor and the ECT are the same teacher."""
+
+    def __init__(self):
+        super().__init__("A teacher cannot mentor themself. Choose a different mentor.")
+
+
+class MenteeNotAtThisSchool(RegistrationRefused):
+    """The ECT to be mentored is at another school."""
+
+    def __init__(self, mentee: ECTAtSchoolPeriod):
+        super().__init__(f"{mentee.teacher.full_name} is not an ECT at your school.")
+        self.mentee = mentee
+
+
+class MenteeHasLeft(RegistrationRefused):
+    """The ECT has left the school (or leaves before the mentoring would start), or their time at
+    the school was removed since the school user looked."""
+
+    def __init__(self, mentee: ECTAtSchoolPeriod, *, today: datetime.date):
+        name = mentee.teacher.full_name
+        if mentee.finished_on is None:  # their period was removed
+            message = f"{name} is no longer registered at your school, so they cannot be given a mentor."
+        elif mentee.finished_on < today:
+            message = (
+                f"{name} left your school on {_day(mentee.finished_on)}, so they cannot be given a mentor."
+            )
+        else:
+            message = (
+                f"{name} leaves your school on {_day(mentee.finished_on)}, before the mentoring would start."
+            )
+        super().__init__(message)
+        self.mentee = mentee
+
+
+class MentorNotAtThisSchool(RegistrationRefused):
+    """The chosen mentor is a mentor at another school, not the ECT's."""
+
+    def __init__(self, mentor: MentorAtSchoolPeriod):
+        super().__init__(
+            f"{mentor.teacher.full_name} is not a mentor at this ECT's school. Choose one of your school's mentors."
+        )
+        self.mentor = mentor
+
+
+class MentorHasLeft(RegistrationRefused):
+    """The chosen mentor has left the school, or leaves before the mentoring would start."""
+
+    def __init__(self, mentor: MentorAtSchoolPeriod, *, today: datetime.date):
+        name = mentor.teacher.full_name
+        if mentor.finished_on is not None and mentor.finished_on < today:
+            message = f"{name} left your school on {_day(mentor.finished_on)}. Choose another mentor."
+        elif mentor.finished_on is not None:
+            message = (
+                f"{name} leaves your school on {_day(mentor.finished_on)}, before the mentoring would start. "
+                "Choose another mentor."
+            )
+        else:
+            message = f"{name} is no longer a mentor at your school. Choose another mentor."
+        super().__init__(message)
+        self.mentor = mentor
+
+
+class MentorChangedJustNow(RegistrationRefused):
+    """Someone else changed the ECT's mentor while this change was being made (see `assign_mentor`)."""
+
+    def __init__(self, mentee: ECTAtSchoolPeriod, current: MentorshipPeriod | None):
+        name = mentee.teacher.full_name
+        if current is None:
+            now = "Their mentor has just been changed by someone else."
+        else:
+            now = f"{current.mentor.teacher.full_name} has just been made their mentor by someone else."
+        super().__init__(
+            f"{now} Nothing has been saved. Check {name}'s mentor, then change it again if you need to."
+        )
+        self.current = current
+
+
+@transaction.atomic
+def register_mentor(
+    *,
+    school: School,
+    registered_by: User,
+    teacher_record: TeacherRecord,
+    corrected_name: str,
+    email: str,
+    started_on: datetime.date,
+    lead_provider: LeadProvider | None,
+    mentee: ECTAtSchoolPeriod | None = None,
+    leaving: Sequence[int] = (),
+    today: datetime.date | None = None,
+) -> MentorAtSchoolPeriod:
+    """Register a teacher, found in TRS, as a mentor at `school` from `started_on`, in one transaction.
+
+    The teacher is found by TRN or created, exactly as `register_ect` does (TRS's names, QTS date
+    and induction status, refreshed now; `corrected_name` kept when it differs from TRS's; no date
+    of birth or National Insurance number stored). Their induction does not matter: a mentor need
+    not be, or have been, an ECT. A mentor may mentor at several schools at once, once per school:
+    their mentor periods at other schools are left as they are, except those named in `leaving`
+    (ids, as shown to the school by participants.queries.mentor_periods_elsewhere), which finish the
+    day before `started_on` with their mentorships and training, as an ECT's do when they move.
+
+    Mentor training. Funded unless they completed mentor training before, or are training through a
+    school they are not leaving (participants.queries.mentor_training_eligibility). When funded and `lead_provider` is given,
+    the mentor period gets a provider-led training period from `started_on` naming the school's
+    partnership with that lead provider in the contract period of the start date (as for ECTs:
+    providers.queries.registration_for_start) when there is one, else the school's expression of
+    interest in it. Not funded, or no lead provider: no training period (mentor training is only
+    ever provider-led), and the contract period is not looked at.
+
+    `mentee`, an ECT at this school, is paired with the new mentor from the later of their two start
+    dates, by `assign_mentor` in this same transaction (finishing the ECT's previous mentorship).
+
+    An event records the registration (with why training is not funded, when it is not) and the
+    mentor is emailed ("mentor_registered") once the transaction commits.
+
+    Refused, with nothing saved, by raising a RegistrationRefused: ProhibitedFromMentoring,
+    AlreadyMentorAtThisSchool, MentorEmailInUse (an EmailInUse), CannotMentorThemself,
+    MenteeNotAtThisSchool, MenteeHasLeft, StartsBeforeLeavingAnotherSchool (for a period in
+    `leaving` that has already begun on or after `started_on`), and, only when training is to be created,
+    MentorContractPeriodNotOpen (a ContractPeriodNotOpen), MentorNoContractPeriod (a
+    NoContractPeriod), MentorTrainingNotFunded (a NotEligibleForFunding), LeadProviderNotActive;
+    and whatever `assign_mentor` refuses.
+
+    Races: the teacher's row is locked as in `register_ect`, so two registrations of one teacher at
+    one school run one after the other and the second is refused with AlreadyMentorAtThisSchool.
+    """
+    today = today or timezone.localdate()
+    actor = Actor.school_user(registered_by)
+    email = email.strip().lower()
+    corrected_name = " ".join(corrected_name.split())
+
+    # Refusals that need no lock: what TRS says, the ECT to mentor, the email address.
+    if teacher_record.prohibited_from_teaching:
+        raise ProhibitedFromMentoring
+    if mentee is not None:
+        if mentee.teacher.trn == teacher_record.trn:
+            raise CannotMentorThemself
+        if mentee.school_id != school.pk:
+            raise MenteeNotAtThisSchool(mentee)
+        if mentee.finished_on is not None and mentee.finished_on < max(today, started_on, mentee.started_on):
+            raise MenteeHasLeft(mentee, today=today)
+    if email_in_use(email, today=today, except_trn=teacher_record.trn):
+        raise MentorEmailInUse(email)
+
+    # From here on, one registration of this teacher at a time.
+    teacher, created = _locked_teacher(teacher_record, corrected_name=corrected_name)
+    if not created:
+        here = (
+            MentorAtSchoolPeriod.objects.filter(teacher=teacher, school=school)
+            .filter(Q(finished_on__isnull=True) | Q(finished_on__gte=min(today, started_on)))
+            .order_by("started_on")
+            .first()
+        )
+        if here is not None:
+            raise AlreadyMentorAtThisSchool(here)
+    moves = _mentor_periods_to_leave(
+        teacher, school=school, started_on=started_on, today=today, leaving=leaving
+    )
+    eligible, not_eligible_because = mentor_training_eligibility(
+        None if created else teacher, today=today, leaving=[period.pk for period in moves]
+    )
+
+    active_lead_provider = contract_period = None
+    if eligible and lead_provider is not None:
+        contract_period = _open_contract_period_for_mentor(started_on, today=today)
+        if not school.eligible_for_funding:
+            raise MentorTrainingNotFunded
+        active_lead_provider = (
+            ActiveLeadProvider.objects.select_related("lead_provider")
+            .filter(lead_provider=lead_provider, contract_period=contract_period)
+            .first()
+        )
+        if active_lead_provider is None:
+            raise LeadProviderNotActive(lead_provider, contract_period)
+
+    changes = {} if created else _refresh_teacher(teacher, teacher_record, corrected_name=corrected_name)
+    left = [
+        _leave_for(period, teacher=teacher, new_school=school, started_on=started_on, actor=actor)
+        for period in moves
+    ]
+    try:
+        with transaction.atomic():  # a savepoint, so a refusal by the database can be put in words
+            period = MentorAtSchoolPeriod.objects.create(
+                teacher=teacher, school=school, started_on=started_on, email=email
+            )
+    except IntegrityError as error:  # only another code path, not holding the teacher's lock
+        if _constraint(error) == "mentor_once_per_school_at_a_time":
+            raise AlreadyMentorAtThisSchool(
+                MentorAtSchoolPeriod.objects.filter(teacher=teacher, school=school)
+                .order_by("-started_on")
+                .first()
+            ) from error
+        raise
+
+    partnership = None
+    if active_lead_provider is not None:
+        partnership = partnership_in(
+            school, contract_period, lead_provider_id=active_lead_provider.lead_provider_id
+        )
+        TrainingPeriod.objects.create(
+            mentor_at_school_period=period,
+            started_on=started_on,
+            training_programme=TrainingProgramme.PROVIDER_LED,
+            school_partnership=partnership,
+            expression_of_interest=None if partnership else active_lead_provider,
+        )
+
+    choices = {
+        "started_on": started_on.isoformat(),
+        "email": email,
+        "lead_provider": active_lead_provider.lead_provider.name if active_lead_provider else None,
+        "delivery_partner": (
+            partnership.lead_provider_delivery_partnership.delivery_partner.name if partnership else None
+        ),
+        "contract_period": contract_period.year if contract_period else None,
+    }
+    moved_from = f", moving from {', '.join(school.name for school in left)}" if left else ""
+    record_event(
+        actor=actor,
+        event_type="mentor_registered",
+        heading=_heading(f"{teacher.full_name} registered as a mentor from {_day(started_on)}{moved_from}"),
+        subject=period,
+        teacher=teacher,
+        school=school,
+        lead_provider=active_lead_provider.lead_provider if active_lead_provider else None,
+        changes={**{key: [None, value] for key, value in choices.items() if value is not None}, **changes},
+        reason=not_eligible_because or "",
+    )
+    if mentee is not None:
+        assign_mentor(
+            mentee=mentee,
+            mentor=period,
+            assigned_by=registered_by,
+            starting_on=max(started_on, mentee.started_on),
+            today=today,
+        )
+    if active_lead_provider is not None:
+        training = f"Your school has chosen {active_lead_provider.lead_provider.name} to provide your mentor training."
+    elif not eligible:
+        training = "You have already completed mentor training, so you will not be trained again."
+    else:
+        training = "Your school will tell you about training for mentors."
+    queue_email(
+        to=email,
+        template="mentor_registered",
+        personalisation={
+            "full_name": teacher.full_name,
+            "school_name": school.name,
+            "start_date": _day(started_on),
+            "training": training,
+        },
+    )
+    return period
+
+
+def _mentor_periods_to_leave(
+    teacher: Teacher,
+    *,
+    school: School,
+    started_on: datetime.date,
+    today: datetime.date,
+    leaving: Sequence[int],
+) -> list[MentorAtSchoolPeriod]:
+    """The teacher's mentor periods at other schools named in `leaving` that registering them here
+    from `started_on` must finish or remove (locked). One that has ended since the school looked, or
+    ends before the new start, needs nothing; one already begun on or after the new start is refused."""
+    if not leaving:
+        return []
+    periods = (
+        MentorAtSchoolPeriod.objects.select_for_update(of=("self",))
+        .select_related("school")
+        .filter(current_or_future(min(today, started_on)), teacher=teacher, pk__in=leaving)
+        .exclude(school=school)
+        .order_by("started_on")
+    )
+    moves = []
+    for period in periods:
+        if period.finished_on is not None and period.finished_on < started_on:
+            continue
+        if period.started_on >= started_on and period.started_on <= today:
+            raise StartsBeforeLeavingAnotherSchool(period.started_on, role="a mentor")
+        moves.append(period)
+    return moves
+
+
+def _open_contract_period_for_mentor(started_on: datetime.date, *, today: datetime.date) -> ContractPeriod:
+    registration = registration_for_start(started_on, today=today)
+    if registration.status == StartDateRegistration.NOT_OPEN:
+        raise MentorContractPeriodNotOpen(registration.contract_period, registration.opens_on)
+    if registration.status == StartDateRegistration.NO_CONTRACT_PERIOD:
+        raise MentorNoContractPeriod(started_on)
+    return registration.contract_period
+
+
+@transaction.atomic
+def assign_mentor(
+    *,
+    mentee: ECTAtSchoolPeriod,
+    mentor: MentorAtSchoolPeriod,
+    assigned_by: User,
+    starting_on: datetime.date | None = None,
+    today: datetime.date | None = None,
+) -> MentorshipPeriod:
+    """Make `mentor` the mentor of the ECT `mentee` from `starting_on`, in one transaction.
+
+    The mentorship starts on `starting_on` (default `today`), but never before the ECT or the mentor
+    starts at the school; it finishes when the first of them is due to leave (ongoing when neither
+    is). An ECT has one mentor at a time: their mentorships going on at that day finish the day
+    before it, and those starting on or after it (not started by then) are removed. Giving the ECT
+    the mentor they already have is a no-op that returns that mentorship. An event on the ECT's
+    timeline at the school says "Mentor assigned" or "Mentor changed from X to Y".
+
+    Refused, with nothing saved, by raising a RegistrationRefused: CannotMentorThemself,
+    MentorNotAtThisSchool, MentorHasLeft, MenteeHasLeft (including a period removed meanwhile),
+    MentorChangedJustNow.
+
+    Races. The ECT's period is locked FOR UPDATE first, then the mentor's FOR SHARE (ECT before
+    mentor, as the database's triggers do), and both are read again under the locks. So two people
+    changing one ECT's mentor at once run one after the other. The second is refused with
+    MentorChangedJustNow when the ECT's current mentorship is no longer the one it saw on arriving:
+    each chose a mentor knowing who mentored the ECT, and silently replacing a choice just made is
+    not what either asked for. Giving the ECT the mentor they were just given is not refused (it is
+    the no-op). A mentor or ECT leaving meanwhile waits for this, or this sees them gone and refuses.
+    """
+    today = today or timezone.localdate()
+    actor = Actor.school_user(assigned_by)
+    # What the caller arrives knowing: the ECT's current mentorship as committed now, before we wait.
+    seen = _current_mentorship(
+        mentee.pk, starting_on=max(starting_on or today, mentee.started_on, mentor.started_on)
+    )
+    seen_id = seen.pk if seen else None
+
+    locked_mentee = (
+        ECTAtSchoolPeriod.objects.select_for_update(of=("self",))
+        .select_related("teacher", "school")
+        .filter(pk=mentee.pk)
+        .first()
+    )
+    if locked_mentee is None:
+        mentee.finished_on = None
+        raise MenteeHasLeft(mentee, today=today)
+    mentee = locked_mentee
+    mentor_row = list(
+        MentorAtSchoolPeriod.objects.raw(
+            "SELECT * FROM participants_mentoratschoolperiod WHERE id = %s FOR SHARE", [mentor.pk]
+        )
+    )
+    if not mentor_row:
+        mentor.finished_on = None
+        raise MentorHasLeft(mentor, today=today)
+    mentor = MentorAtSchoolPeriod.objects.select_related("teacher", "school").get(pk=mentor.pk)
+
+    if mentor.teacher_id == mentee.teacher_id:
+        raise CannotMentorThemself
+    if mentor.school_id != mentee.school_id:
+        raise MentorNotAtThisSchool(mentor)
+    start = max(starting_on or today, mentee.started_on, mentor.started_on)
+    if mentee.finished_on is not None and mentee.finished_on < max(start, today):
+        raise MenteeHasLeft(mentee, today=today)
+    if mentor.finished_on is not None and mentor.finished_on < max(start, today):
+        raise MentorHasLeft(mentor, today=today)
+
+    current = _current_mentorship(mentee.pk, starting_on=start)
+    if current is not None and current.mentor_id == mentor.pk:
+        return current
+    if (current.pk if current else None) != seen_id:
+        raise MentorChangedJustNow(mentee, current)
+
+    last_day = start - ONE_DAY
+    going_on = MentorshipPeriod.objects.filter(mentee=mentee).filter(
+        Q(finished_on__isnull=True) | Q(finished_on__gt=last_day)
+    )
+    going_on.filter(started_on__gt=last_day).delete()
+    going_on.update(finished_on=last_day)
+    ends = [day for day in (mentee.finished_on, mentor.finished_on) if day is not None]
+    try:
+        with transaction.atomic():  # a savepoint, so a refusal by the database can be put in words
+            mentorship = MentorshipPeriod.objects.create(
+                mentee=mentee, mentor=mentor, started_on=start, finished_on=min(ends) if ends else None
+            )
+    except IntegrityError as error:  # only another code path, not holding the ECT's lock
+        if _constraint(error) == "ect_has_one_mentor_at_a_time":
+            raise MentorChangedJustNow(mentee, _current_mentorship(mentee.pk, starting_on=start)) from error
+        raise
+
+    name = mentee.teacher.full_name
+    new_name = mentor.teacher.full_name
+    if current is not None:
+        old_name = current.mentor.teacher.full_name
+        heading = f"Mentor changed from {old_name} to {new_name} from {_day(start)}"
+        what = (
+            f"removed, as it had not started by {_day(start)}"
+            if current.started_on >= start
+            else f"finished on {_day(last_day)}"
+        )
+        reason = f"{name} has one mentor at a time: their mentorship with {old_name} was {what}."
+    else:
+        old_name = None
+        heading = f"Mentor assigned: {new_name} from {_day(start)}"
+        reason = ""
+    record_event(
+        actor=actor,
+        event_type="mentor_assigned",
+        heading=_heading(heading),
+        subject=mentorship,
+        teacher=mentee.teacher,
+        school=mentee.school,
+        changes={"mentor": [old_name, new_name], "started_on": [None, start.isoformat()]},
+        reason=reason,
+    )
+    return mentorship
+
+
+def _current_mentorship(mentee_id: int, *, starting_on: datetime.date) -> MentorshipPeriod | None:
+    """The ECT's mentorship that is going on (or due to start) on `starting_on` or later: the one a
+    new mentor from that day replaces. The latest-starting, when a change is already scheduled."""
+    return (
+        MentorshipPeriod.objects.select_related("mentor__teacher")
+        .filter(mentee_id=mentee_id)
+        .filter(Q(finished_on__isnull=True) | Q(finished_on__gte=starting_on))
+        .order_by("-started_on", "-pk")
+        .first()
+    )
