@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from django import forms
+from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -33,6 +34,9 @@ from django.views import View
 from core.forms import posted_keys
 
 CHECK_ANSWERS = "check-answers"
+# Opening this "step" starts the journey afresh: what was answered before is forgotten. Links into
+# a journey that should not resume an earlier, unfinished one (a new registration) use it.
+START_AFRESH = "start"
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,9 @@ class Step:
     # Whether the step is on the path, given the wizard (read its answers with wizard.cleaned()).
     applies: Callable[["Wizard"], bool] = field(default=lambda wizard: True)
     template_name: str = "wizard/step.html"
+    # A different answer here makes the later answers meaningless (say, another teacher's record):
+    # they are forgotten.
+    starts_over: bool = False
 
 
 class Wizard:
@@ -68,7 +75,11 @@ class Wizard:
         return self.request.session.get(self.session_key, {})
 
     def store(self, step: Step, data: dict[str, Any]) -> None:
-        self.request.session[self.session_key] = {**self.answers, step.name: data}
+        answers = self.answers
+        if step.starts_over and answers.get(step.name) != data:
+            later = {s.name for s in self.steps[self.steps.index(step) + 1 :]}
+            answers = {name: answer for name, answer in answers.items() if name not in later}
+        self.request.session[self.session_key] = {**answers, step.name: data}
         self._cleaned.clear()
         self._remembered.clear()
 
@@ -201,7 +212,8 @@ class Wizard:
         if isinstance(value, list | tuple):
             return ", ".join(Wizard.display_value(form_field, item) for item in value)
         choices = {str(key): label for key, label in (getattr(form_field, "choices", None) or [])}
-        return str(choices.get(str(value), value))
+        key = value.pk if isinstance(value, models.Model) else value  # a model choice is listed by its key
+        return str(choices.get(str(key), value))
 
     def done(self) -> HttpResponse:
         """Make the journey's one write from the cleaned answers and say where to go next (or,
@@ -227,6 +239,9 @@ class WizardView(View):
         self.wizard = self.get_wizard(request, **kwargs)
         if isinstance(self.wizard, HttpResponse):  # get_wizard may answer instead (e.g. expired link)
             return self.wizard
+        if step == START_AFRESH:
+            self.wizard.clear()
+            return HttpResponseRedirect(self.wizard.start_url())
         if step not in self.wizard.reachable():
             return HttpResponseRedirect(self.wizard.start_url())
         self.step_name = step

@@ -234,7 +234,7 @@ Department for Education
         ),
         _template(
             "mentor_registered",
-            personalisation=("full_name", "school_name", "start_date", "training"),
+            personalisation=("full_name", "school_name", "start_date", "training", "mentoring"),
             subject="((school_name)) has registered you as a mentor",
             body=f"""
 Hello ((full_name))
@@ -243,7 +243,7 @@ Hello ((full_name))
 
 ((training))
 
-Your school's induction tutor will tell you which ECTs you will mentor and what happens next. If any of this is wrong, or you did not expect this email, contact your school.
+((mentoring)) Your school's induction tutor will tell you what happens next. If any of this is wrong, or you did not expect this email, contact your school.
 
 {SERVICE_NAME}
 Department for Education

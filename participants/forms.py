@@ -102,7 +102,9 @@ class FindTeacherForm(CheckedAnswerForm):
     def clean_date_of_birth(self):
         born = self.cleaned_data["date_of_birth"]
         today = datetime.date.today()
-        if born.year < 1900 or born > today.replace(year=today.year - 16):
+        if born.year < 1900:
+            raise forms.ValidationError("Date of birth must be after 1900")
+        if born > today.replace(year=today.year - 16):
             raise forms.ValidationError("Enter a date of birth for someone old enough to teach")
         return born
 
@@ -214,7 +216,9 @@ class TeacherEmailForm(GovukForm):
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
         if self.email_in_use(email):
-            raise forms.ValidationError("This email address is already used by another teacher. Enter theirs")
+            raise forms.ValidationError(
+                "Another teacher uses this email address. Enter this teacher's own email address"
+            )
         return email
 
 

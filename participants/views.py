@@ -1,5 +1,7 @@
 """Registering ECTs and mentors from a school's dashboard, and pairing them."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -9,7 +11,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_safe
 
-from core.wizard import CHECK_ANSWERS, Step, Wizard, WizardView
+from core.wizard import CHECK_ANSWERS, START_AFRESH, Step, Wizard, WizardView
 from participants import queries, services
 from participants.forms import (
     CHECKED,
@@ -68,7 +70,7 @@ def checked(wizard: Wizard, step_name: str) -> dict | None:
 def finding_the_record(find_step: str) -> list[Step]:
     """The first steps of registering a teacher: find their record, or stop and say why."""
     return [
-        Step(find_step, FindTeacherForm),
+        Step(find_step, FindTeacherForm, starts_over=True),
         Step(
             "national-insurance-number",
             NationalInsuranceNumberForm,
@@ -319,7 +321,7 @@ class RegisterECTWizard(FindsTeacherRecord):
         return {"urn": self.school.urn}
 
     def back_url_before_first_step(self):
-        return reverse("school_home", kwargs={"urn": self.school.urn})
+        return reverse("who_to_add", kwargs={"urn": self.school.urn})
 
     def summary_rows(self):
         answers = self.all_cleaned()
@@ -487,13 +489,33 @@ class AssignMentorWizard(Wizard):
     def back_url_before_first_step(self):
         return reverse("ect_page", kwargs=self.url_kwargs())
 
+    def takes_over_on(self):
+        """The day the chosen mentor starts mentoring them (as `assign_mentor` decides it)."""
+        mentor = self.all_cleaned()["mentor"]
+        return max(timezone.localdate(), self.mentee.started_on, mentor.started_on)
+
+    def handover(self) -> str:
+        """What check answers says will happen, in dates."""
+        starts = self.takes_over_on()
+        new = f"{self.all_cleaned()['mentor'].name} will mentor {self.mentee.name} from {self.display_value(None, starts)}."
+        if not self.mentee.mentor_name:
+            return new
+        last_day = self.display_value(None, starts - datetime.timedelta(days=1))
+        return f"{self.mentee.mentor_name} will stop mentoring them after {last_day}. {new}"
+
     def done(self):
         mentor = self.all_cleaned()["mentor"]
         try:
             services.assign_mentor(mentee=self.mentee, mentor=mentor, assigned_by=self.request.user)
         except services.Refused as refusal:
             return refused_page(self, refusal)
-        messages.success(self.request, f"{mentor.name} is now {self.mentee.name}'s mentor")
+        starts = self.takes_over_on()
+        messages.success(
+            self.request,
+            f"{mentor.name} is now {self.mentee.name}'s mentor"
+            if starts <= timezone.localdate()
+            else f"{mentor.name} will mentor {self.mentee.name} from {self.display_value(None, starts)}",
+        )
         return redirect("ect_page", urn=self.school.urn, period_id=self.mentee.pk)
 
 
@@ -602,6 +624,8 @@ class RegisterMentorWizard(FindsTeacherRecord):
         return registration.contract_period if registration.is_open else None
 
     def form_kwargs(self, step):
+        if step.name == "start-date":
+            return {"date_problem": registration_problem}
         if step.name == "email" and self.yourself:
             return {
                 **super().form_kwargs(step),
@@ -639,7 +663,7 @@ class RegisterMentorWizard(FindsTeacherRecord):
     def back_url_before_first_step(self):
         if self.mentee:
             return reverse("ect_page", kwargs=self.url_kwargs())
-        return reverse("school_home", kwargs={"urn": self.school.urn})
+        return reverse("who_to_add", kwargs={"urn": self.school.urn})
 
     def summary_rows(self):
         answers = self.all_cleaned()
@@ -688,9 +712,13 @@ class RegisterMentorWizard(FindsTeacherRecord):
             return refused_page(self, refusal)
         name = period.teacher.full_name
         if self.mentee:
-            messages.success(
-                self.request, f"{name} has been registered as a mentor and is now {self.mentee.name}'s mentor"
+            pairing_from = max(period.started_on, self.mentee.started_on)
+            mentors = (
+                f"is now {self.mentee.name}'s mentor"
+                if pairing_from <= timezone.localdate()
+                else f"will mentor {self.mentee.name} from {self.display_value(None, pairing_from)}"
             )
+            messages.success(self.request, f"{name} has been registered as a mentor and {mentors}")
             return redirect("ect_page", urn=self.school.urn, period_id=self.mentee.pk)
         messages.success(
             self.request,
@@ -736,9 +764,9 @@ def who_to_add(request, urn: int):
 
 # Where each answer to "Who do you want to add?" starts: the first step of its journey.
 WHO_TO_ADD_JOURNEYS = {
-    "ect": ("register_ect", "find-ect"),
-    "mentor": ("register_mentor", "find-mentor"),
-    "yourself": ("register_yourself_as_mentor", "find-mentor"),
+    "ect": ("register_ect", START_AFRESH),
+    "mentor": ("register_mentor", START_AFRESH),
+    "yourself": ("register_yourself_as_mentor", START_AFRESH),
 }
 
 

@@ -1,10 +1,23 @@
 """Changes to teachers and their periods, each in one transaction with its events and emails:
-registering an ECT (`ects`) or a mentor and giving an ECT a mentor (`mentors`), and leaving a
-school (`leaving`). What they share, and the `Refused` every refusal is, live in `common`.
+registering an ECT (`ects`) or a mentor and giving an ECT a mentor (`mentors`), leaving a school
+(`leaving`) and changing what the school said of someone (`changes`). What they share, and the `Refused` every refusal is, live in `common`.
 
 Callers import this package: `from participants import services; services.register_ect(...)`.
 """
 
+from participants.services.changes import (
+    ChangeBeforeToday,
+    ChangeOutsideTheirTime,
+    NameChangeReason,
+    NoLongerAtSchool,
+    NothingChanged,
+    change_appropriate_body,
+    change_email,
+    change_name,
+    change_training,
+    change_working_pattern,
+    training_change_problem,
+)
 from participants.services.common import (
     Refused,
     RegistrationRefused,
@@ -53,6 +66,8 @@ __all__ = [
     "AlreadyRegisteredAtThisSchool",
     "CannotBeRegistered",
     "CannotMentorThemself",
+    "ChangeBeforeToday",
+    "ChangeOutsideTheirTime",
     "ContractPeriodNotOpen",
     "EmailInUse",
     "LeadProviderNotActive",
@@ -67,16 +82,25 @@ __all__ = [
     "MentorNotAtThisSchool",
     "MentorTrainingNotFunded",
     "MovingSchool",
+    "NameChangeReason",
     "NoContractPeriod",
+    "NoLongerAtSchool",
     "NotEligibleForFunding",
+    "NothingChanged",
     "ProhibitedFromMentoring",
     "Refused",
     "RegisteredElsewhereJustNow",
     "RegistrationRefused",
     "StartsBeforeLeavingAnotherSchool",
     "assign_mentor",
+    "change_appropriate_body",
+    "change_email",
+    "change_name",
+    "change_training",
+    "change_working_pattern",
     "leaving_problem",
     "record_leaving",
     "register_ect",
     "register_mentor",
+    "training_change_problem",
 ]

@@ -106,6 +106,18 @@ class LeadProviderNotActive(RegistrationRefused):
         self.contract_period = contract_period
 
 
+def _active_lead_provider(lead_provider: LeadProvider, contract_period: ContractPeriod) -> ActiveLeadProvider:
+    """The lead provider as it works in this contract period; refused when it does not."""
+    active = (
+        ActiveLeadProvider.objects.select_related("lead_provider")
+        .filter(lead_provider=lead_provider, contract_period=contract_period)
+        .first()
+    )
+    if active is None:
+        raise LeadProviderNotActive(lead_provider, contract_period)
+    return active
+
+
 class CannotBeRegistered(RegistrationRefused):
     """The teacher cannot be an ECT: `reason` is "prohibited", "passed", "failed" or "exempt"."""
 
@@ -222,13 +234,7 @@ def register_ect(
     if training_programme == TrainingProgramme.PROVIDER_LED:
         if not school.eligible_for_funding:
             raise NotEligibleForFunding
-        active_lead_provider = (
-            ActiveLeadProvider.objects.select_related("lead_provider")
-            .filter(lead_provider=lead_provider, contract_period=contract_period)
-            .first()
-        )
-        if active_lead_provider is None:
-            raise LeadProviderNotActive(lead_provider, contract_period)
+        active_lead_provider = _active_lead_provider(lead_provider, contract_period)
     if email_in_use(email, today=today, except_trn=teacher_record.trn):
         raise EmailInUse(email)
 

@@ -31,13 +31,13 @@ from participants.services.common import (
 from participants.services.ects import (
     ContractPeriodNotOpen,
     EmailInUse,
-    LeadProviderNotActive,
     NoContractPeriod,
     NotEligibleForFunding,
     StartsBeforeLeavingAnotherSchool,
+    _active_lead_provider,
 )
 from participants.trs.client import TeacherRecord
-from providers.models import ActiveLeadProvider, ContractPeriod, LeadProvider
+from providers.models import ContractPeriod, LeadProvider
 from providers.queries import StartDateRegistration, registration_for_start
 from schools.models import School, TrainingProgramme
 from schools.queries import partnership_in
@@ -279,13 +279,7 @@ def register_mentor(
         contract_period = _open_contract_period_for_mentor(started_on, today=today)
         if not school.eligible_for_funding:
             raise MentorTrainingNotFunded
-        active_lead_provider = (
-            ActiveLeadProvider.objects.select_related("lead_provider")
-            .filter(lead_provider=lead_provider, contract_period=contract_period)
-            .first()
-        )
-        if active_lead_provider is None:
-            raise LeadProviderNotActive(lead_provider, contract_period)
+        active_lead_provider = _active_lead_provider(lead_provider, contract_period)
 
     changes = {} if created else _refresh_teacher(teacher, teacher_record, corrected_name=corrected_name)
     left = [
@@ -362,6 +356,9 @@ def register_mentor(
             "school_name": school.name,
             "start_date": _day(started_on),
             "training": training,
+            "mentoring": f"You will mentor {mentee.teacher.full_name}."
+            if mentee is not None
+            else "Your school will tell you which ECTs you will mentor.",
         },
     )
     return period

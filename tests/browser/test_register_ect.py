@@ -131,7 +131,9 @@ def open_dashboard(page: Page, school) -> None:
 
 def start_from_dashboard(page: Page, school) -> None:
     open_dashboard(page, school)
-    page.get_by_role("button", name="Register an ECT").click()
+    page.get_by_role("button", name="Add an ECT or mentor").click()
+    shows(page, "Who do you want to add?")
+    choose(page, "An early career teacher (ECT)")
     on_step(page, school, "find-ect")
     shows(page, FIND)
 
@@ -202,7 +204,7 @@ def test_an_ect_found_first_time_with_a_mistake_a_step_back_and_a_changed_email(
     sign_in(page, tutor, live_server)
     start_from_dashboard(page, school)
     expect(page.get_by_role("link", name="Back", exact=True)).to_have_attribute(
-        "href", f"/schools/{school.urn}"
+        "href", f"/schools/{school.urn}/add"
     )
 
     # Nothing typed: summarised at the top, and shown by the TRN and by the date.

@@ -424,6 +424,16 @@ def test_with_javascript_the_appropriate_body_list_is_searchable_and_accessible_
     on_step(page, school, "check-answers")
     expect(summary_value(page, APPROPRIATE_BODY)).to_have_text("Hillside Teaching School Hub")
 
+    # Text naming no appropriate body is not taken for the last one chosen, and with the list
+    # still open, one click on Continue submits.
+    page.get_by_role("link", name=f"Change {APPROPRIATE_BODY.lower()}").click()
+    appropriate_body_search_box(page).fill("zzzz nonsense")
+    expect(page.get_by_role("listbox")).to_contain_text("No matches")
+    press_continue(page)
+    on_step(page, school, "appropriate-body")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Select an appropriate body")
+    shows(page, APPROPRIATE_BODY)
+
 
 def test_an_answer_made_impossible_before_confirming_is_asked_again(
     page, live_server, this_year, tutor, school, riverside_hub

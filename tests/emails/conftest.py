@@ -54,6 +54,7 @@ PERSONALISATION = {
         "school_name": "Analytical Engine Primary School",
         "start_date": "1 September 2026",
         "training": "Your school has chosen Ambition Institute to provide your mentor training.",
+        "mentoring": "You will mentor Mary Anning.",
     },
 }
 

@@ -13,10 +13,8 @@ from tests.factories import (
     ECTAtSchoolPeriodFactory,
     MentorAtSchoolPeriodFactory,
     MentorshipPeriodFactory,
-    SchoolFactory,
     TeacherFactory,
     TrainingPeriodFactory,
-    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -24,16 +22,6 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 TODAY = D(2026, 11, 23)
 STARTED = D(2025, 9, 1)
-
-
-@pytest.fixture
-def school():
-    return SchoolFactory(name="Quillfeather Primary School")
-
-
-@pytest.fixture
-def tutor():
-    return UserFactory(full_name="Ada Lovelace")
 
 
 @pytest.fixture

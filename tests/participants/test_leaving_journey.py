@@ -5,7 +5,6 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from audit.models import Event
 from participants.models import ECTAtSchoolPeriod, MentorshipPeriod
@@ -15,18 +14,12 @@ from tests.factories import (
     MentorshipPeriodFactory,
     SchoolFactory,
     TeacherFactory,
-    UserFactory,
     school_of,
 )
 
 pytestmark = pytest.mark.django_db
 
 STARTED = datetime.date(2025, 9, 1)
-
-
-@pytest.fixture
-def tutor():
-    return UserFactory(privacy_notice_accepted_at=timezone.now())
 
 
 @pytest.fixture

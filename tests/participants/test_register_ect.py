@@ -39,7 +39,6 @@ from tests.factories import (
     SchoolPartnershipFactory,
     TeacherFactory,
     TrainingPeriodFactory,
-    UserFactory,
 )
 from tests.outbox import emails_sent
 from tests.races import race
@@ -78,27 +77,10 @@ def last_year():
 
 
 @pytest.fixture
-def this_year():
-    return ContractPeriodFactory(
-        year=2026, started_on=D(2026, 6, 1), finished_on=D(2027, 5, 31), enabled=True
-    )
-
-
-@pytest.fixture
 def next_year():
     return ContractPeriodFactory(
         year=2027, started_on=D(2027, 6, 1), finished_on=D(2028, 5, 31), enabled=False
     )
-
-
-@pytest.fixture
-def tutor():
-    return UserFactory(full_name="Ada Lovelace")
-
-
-@pytest.fixture
-def school():
-    return SchoolFactory(name="Quillfeather Primary School")
 
 
 @pytest.fixture

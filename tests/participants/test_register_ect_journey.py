@@ -5,7 +5,6 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from participants.models import ECTAtSchoolPeriod, Teacher
 from tests.factories import (
@@ -16,7 +15,6 @@ from tests.factories import (
     LeadProviderFactory,
     SchoolFactory,
     TeacherFactory,
-    UserFactory,
     school_set_up_with,
 )
 from tests.outbox import emails_sent
@@ -33,20 +31,8 @@ FOUND_BY_NUMBER = {
 
 
 @pytest.fixture
-def this_year():
-    return ContractPeriodFactory(
-        year=2026, started_on=datetime.date(2026, 6, 1), finished_on=datetime.date(2027, 5, 31), enabled=True
-    )
-
-
-@pytest.fixture
 def hub():
     return AppropriateBodyFactory(name="Riverside Teaching School Hub")
-
-
-@pytest.fixture
-def tutor():
-    return UserFactory(privacy_notice_accepted_at=timezone.now())
 
 
 @pytest.fixture

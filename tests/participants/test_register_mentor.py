@@ -30,7 +30,6 @@ from tests.factories import (
     SchoolPartnershipFactory,
     TeacherFactory,
     TrainingPeriodFactory,
-    UserFactory,
 )
 from tests.outbox import emails_sent
 from tests.races import race
@@ -63,27 +62,10 @@ def teacher_record(**overrides) -> TeacherRecord:
 
 
 @pytest.fixture
-def this_year():
-    return ContractPeriodFactory(
-        year=2026, started_on=D(2026, 6, 1), finished_on=D(2027, 5, 31), enabled=True
-    )
-
-
-@pytest.fixture
 def next_year():
     return ContractPeriodFactory(
         year=2027, started_on=D(2027, 6, 1), finished_on=D(2028, 5, 31), enabled=False
     )
-
-
-@pytest.fixture
-def tutor():
-    return UserFactory(full_name="Ada Lovelace")
-
-
-@pytest.fixture
-def school():
-    return SchoolFactory(name="Quillfeather Primary School")
 
 
 @pytest.fixture
@@ -324,6 +306,7 @@ class TestRegistering:
             "school_name": "Quillfeather Primary School",
             "start_date": "1 September 2026",
             "training": "Your school has chosen Ambition Institute to provide your mentor training.",
+            "mentoring": "Your school will tell you which ECTs you will mentor.",
         }
         rendered = get_template("mentor_registered").render(email.personalisation)
         assert rendered.subject == "Quillfeather Primary School has registered you as a mentor"
@@ -497,7 +480,10 @@ class TestMentorTraining:
 
 class TestRegisteringAMentorForAnECT:
     def test_the_new_mentor_mentors_the_ect_from_their_start(self, register, ect, school):
-        period = register(mentee=ect)
+        with emails_sent() as sent:
+            period = register(mentee=ect)
+
+        assert sent[0].personalisation["mentoring"] == "You will mentor Mary Anning."
 
         mentorship = MentorshipPeriod.objects.get()
         assert (mentorship.mentee, mentorship.mentor, mentorship.started_on, mentorship.finished_on) == (

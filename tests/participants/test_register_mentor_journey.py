@@ -4,17 +4,14 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from participants.models import MentorAtSchoolPeriod, MentorshipPeriod
 from tests.factories import (
     ActiveLeadProviderFactory,
-    ContractPeriodFactory,
     ECTAtSchoolPeriodFactory,
     MentorAtSchoolPeriodFactory,
     SchoolFactory,
     TeacherFactory,
-    UserFactory,
     school_set_up_with,
 )
 from tests.outbox import emails_sent
@@ -27,18 +24,6 @@ MENTOR = {
     "date_of_birth_month": "11",
     "date_of_birth_year": "1998",
 }
-
-
-@pytest.fixture
-def this_year():
-    return ContractPeriodFactory(
-        year=2026, started_on=datetime.date(2026, 6, 1), finished_on=datetime.date(2027, 5, 31), enabled=True
-    )
-
-
-@pytest.fixture
-def tutor():
-    return UserFactory(privacy_notice_accepted_at=timezone.now())
 
 
 @pytest.fixture
@@ -222,12 +207,38 @@ def test_a_mentor_at_another_school_is_asked_whether_they_keep_mentoring_there(
         ("yourself", ("register_yourself_as_mentor", "find-mentor")),
     ],
 )
-def test_who_to_add_opens_the_chosen_registration(signed_in, school, who, first_step):
-    address = reverse("who_to_add", kwargs={"urn": school.urn})
+def test_who_to_add_opens_the_chosen_registration_afresh(signed_in, school, who, first_step):
     url_name, step = first_step
-    assert post(signed_in, address, {"who": who}) == reverse(
-        url_name, kwargs={"urn": school.urn, "step": step}
+    post(signed_in, reverse(url_name, kwargs={"urn": school.urn, "step": step}), MENTOR)  # an earlier try
+    address = reverse("who_to_add", kwargs={"urn": school.urn})
+    start = post(signed_in, address, {"who": who})
+    assert start == reverse(url_name, kwargs={"urn": school.urn, "step": "start"})
+    first = signed_in.get(start)
+    assert first["Location"] == reverse(url_name, kwargs={"urn": school.urn, "step": step})
+    assert "9990002" not in signed_in.get(first["Location"]).content.decode()  # the earlier try is gone
+
+
+def test_another_teachers_record_forgets_the_answers_given_for_the_first(signed_in, school, lead_provider):
+    answer_who_they_are(signed_in, school)
+    amara = {
+        "trn": "9990001",
+        "date_of_birth_day": "21",
+        "date_of_birth_month": "4",
+        "date_of_birth_year": "1996",
+    }
+    post(signed_in, on_its_own(school, "find-mentor"), amara)
+    assert "tomasz@example.org" not in signed_in.get(on_its_own(school, "email")).content.decode()
+    assert signed_in.get(on_its_own(school, "start-date")).status_code == 302  # not answered yet
+
+
+def test_a_mentor_start_date_must_be_in_a_year_open_for_registration(signed_in, school):
+    answer_who_they_are(signed_in, school)
+    response = signed_in.post(
+        on_its_own(school, "start-date"),
+        {"started_on_day": "1", "started_on_month": "9", "started_on_year": "2040"},
     )
+    assert response.status_code == 200
+    assert "error-summary" in response.content.decode()
 
 
 def test_who_to_add_needs_an_answer_and_is_only_for_the_tutors_school(signed_in, school):
