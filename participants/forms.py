@@ -379,3 +379,30 @@ class MovingOnForm(GovukForm):
         field.label = f"Is {teacher_name} moving to another school?"
         field.help_text = "Their new school will register them, and their training can carry on there."
         field.choices = choices
+
+
+class ChangeNameForm(GovukForm):
+    title = "Change their name"
+    name = FullNameField(
+        label="What is their name now?",
+        help_text="Only for a name they have changed, or one we have wrong. To add a different person, register them.",
+        required_message="Enter their name",
+    )
+    reason = forms.ChoiceField(
+        label="Why are you changing it?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select why you're changing their name"},
+    )
+
+    def __init__(self, *args, reasons, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = reasons
+
+
+class TrainingFromForm(DateQuestionForm):
+    page_heading_field = "starting_on"
+    starting_on = GovukDateField(
+        label="From what date will they train this way?",
+        name="Date",
+        help_text="Today or later. Their current training stops the day before. For example, 6 1 2027",
+    )

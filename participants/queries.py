@@ -38,6 +38,7 @@ from participants.models import (
     TrainingPeriod,
 )
 from providers.models import ContractPeriod
+from providers.queries import contract_period_for_start
 from schools.models import School
 
 
@@ -375,6 +376,36 @@ def mentor_at_school(school: School, period_id: int, *, today: datetime.date) ->
     if mentor is not None:
         mentees_of([mentor], today=today)
     return mentor
+
+
+def current_training(
+    period: ECTAtSchoolPeriod | MentorAtSchoolPeriod, *, on: datetime.date
+) -> TrainingPeriod | None:
+    """The period's training on a day (else the first due to start after it), with its provider
+    and contract period."""
+    trainings = TrainingPeriod.objects.select_related(
+        "school_partnership__lead_provider_delivery_partnership__active_lead_provider__lead_provider",
+        "school_partnership__lead_provider_delivery_partnership__active_lead_provider__contract_period",
+        "expression_of_interest__lead_provider",
+        "expression_of_interest__contract_period",
+    ).filter(
+        Q(ect_at_school_period=period)
+        if isinstance(period, ECTAtSchoolPeriod)
+        else Q(mentor_at_school_period=period)
+    )
+    return trainings.filter(current_or_future(on)).order_by("started_on").first()
+
+
+def training_contract_period(
+    period: ECTAtSchoolPeriod | MentorAtSchoolPeriod, training: TrainingPeriod | None
+) -> ContractPeriod | None:
+    """The contract period their funded training counts in: their training's (a change of provider
+    or programme keeps them in their year), else the one their start date decides."""
+    if training is not None and training.school_partnership_id:
+        return training.school_partnership.lead_provider_delivery_partnership.active_lead_provider.contract_period
+    if training is not None and training.expression_of_interest_id:
+        return training.expression_of_interest.contract_period
+    return contract_period_for_start(period.started_on)
 
 
 def mentors_to_choose_from(school: School, *, today: datetime.date) -> QuerySet[MentorAtSchoolPeriod]:

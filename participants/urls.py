@@ -1,6 +1,6 @@
 from django.urls import path
 
-from participants import views
+from participants import change_views, views
 
 urlpatterns = [
     path("schools/<int:urn>/add", views.who_to_add, name="who_to_add"),
@@ -39,5 +39,15 @@ urlpatterns = [
         "schools/<int:urn>/mentors/<int:period_id>/leaving/<str:step>",
         views.LeavingView.as_view(role="mentor"),
         name="mentor_leaving",
+    ),
+    path(
+        "schools/<int:urn>/ects/<int:period_id>/change/<str:what>/<str:step>",
+        change_views.ChangeView.as_view(role="ect"),
+        name="ect_change",
+    ),
+    path(
+        "schools/<int:urn>/mentors/<int:period_id>/change/<str:what>/<str:step>",
+        change_views.ChangeView.as_view(role="mentor"),
+        name="mentor_change",
     ),
 ]

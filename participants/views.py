@@ -437,6 +437,18 @@ PERSON_PAGES = {
 }
 
 
+def person_still_at_school(user, role: str, urn: int, period_id: int):
+    """The school (if this user may manage it) and one of its ECTs or mentors who has not left, as
+    their page shows them; 404 for anyone else, as if they did not exist."""
+    school = school_queries.school_for(user, urn)
+    today = timezone.localdate()
+    find, _template = PERSON_PAGES[role]
+    period = find(school, period_id, today=today)
+    if period is None or (period.finished_on is not None and period.finished_on < today):
+        raise Http404("No such person at this school, or they have left")
+    return school, period
+
+
 @login_required
 @require_safe
 def person_page(request, urn: int, period_id: int, role: str):
@@ -455,6 +467,7 @@ def person_page(request, urn: int, period_id: int, role: str):
             "period": period,
             "training": period.trainings[0] if period.trainings else None,
             "still_here": period.finished_on is None or period.finished_on >= today,
+            "change_url_name": f"{role}_change",
             "leaving_url": reverse(
                 f"{role}_leaving", kwargs={"urn": school.urn, "period_id": period.pk, "step": "leaving-date"}
             ),
@@ -522,11 +535,7 @@ class AssignMentorWizard(Wizard):
 @method_decorator(login_required, name="dispatch")
 class AssignMentorView(WizardView):
     def get_wizard(self, request, *, urn, period_id):
-        school = school_queries.school_for(request.user, urn)
-        today = timezone.localdate()
-        mentee = queries.ect_at_school(school, period_id, today=today)
-        if mentee is None or (mentee.finished_on is not None and mentee.finished_on < today):
-            raise Http404("No such ECT at this school, or they have left")
+        school, mentee = person_still_at_school(request.user, "ect", urn, period_id)
         return AssignMentorWizard(request, school=school, mentee=mentee)
 
 
@@ -843,10 +852,5 @@ class LeavingView(WizardView):
     role = "ect"  # or "mentor", set in urls.py
 
     def get_wizard(self, request, *, urn, period_id):
-        school = school_queries.school_for(request.user, urn)
-        today = timezone.localdate()
-        find, _template = PERSON_PAGES[self.role]
-        period = find(school, period_id, today=today)
-        if period is None or (period.finished_on is not None and period.finished_on < today):
-            raise Http404("No such person at this school, or they have left")
+        school, period = person_still_at_school(request.user, self.role, urn, period_id)
         return LeavingWizard(request, school=school, period=period)

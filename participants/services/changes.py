@@ -5,7 +5,6 @@ record, and records an event with before, after and the reason."""
 import datetime
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -17,15 +16,14 @@ from participants.models import (
     TrainingPeriod,
     WorkingPattern,
 )
-from participants.queries import current_or_future, email_in_use
+from participants.queries import current_or_future, current_training, email_in_use, training_contract_period
 from participants.services.common import ONE_DAY, Refused, _as_text, _day, _heading
 from participants.services.ects import (
     EmailInUse,
     NotEligibleForFunding,
     _active_lead_provider,
 )
-from providers.models import AppropriateBody, ContractPeriod, LeadProvider
-from providers.queries import contract_period_for_start
+from providers.models import AppropriateBody, LeadProvider
 from schools.models import TrainingProgramme
 from schools.queries import partnership_in
 
@@ -231,16 +229,6 @@ def _refuse_training_date(
         raise ChangeBeforeToday(today)
 
 
-def _contract_period_of(training: TrainingPeriod | None, period: AtSchoolPeriod) -> ContractPeriod | None:
-    """The contract period their funded training counts in: their current training's, else the one
-    their start date decides (a change of provider or programme keeps them in their year)."""
-    if training is not None and training.school_partnership_id:
-        return training.school_partnership.lead_provider_delivery_partnership.active_lead_provider.contract_period
-    if training is not None and training.expression_of_interest_id:
-        return training.expression_of_interest.contract_period
-    return contract_period_for_start(period.started_on)
-
-
 def _lead_provider_of(training: TrainingPeriod | None) -> LeadProvider | None:
     if training is None:
         return None
@@ -282,17 +270,10 @@ def change_training(
     if training_programme == TrainingProgramme.SCHOOL_LED:
         lead_provider = None
 
-    trainings = TrainingPeriod.objects.select_related(
-        "school_partnership__lead_provider_delivery_partnership__active_lead_provider__lead_provider",
-        "school_partnership__lead_provider_delivery_partnership__active_lead_provider__contract_period",
-        "expression_of_interest__lead_provider",
-        "expression_of_interest__contract_period",
-    ).filter(**{f"{role}_at_school_period": locked})
-    current = (
-        trainings.filter(started_on__lte=starting_on)
-        .filter(Q(finished_on__isnull=True) | Q(finished_on__gte=starting_on))
-        .first()
-    )
+    trainings = TrainingPeriod.objects.filter(**{f"{role}_at_school_period": locked})
+    current = current_training(locked, on=starting_on)
+    if current is not None and current.started_on > starting_on:
+        current = None  # it starts later, and is removed below
     before_provider = _lead_provider_of(current)
     if (
         current is not None
@@ -302,7 +283,7 @@ def change_training(
         raise NothingChanged("training")
 
     active_lead_provider = partnership = None
-    contract_period = _contract_period_of(current, locked)
+    contract_period = training_contract_period(locked, current)
     if training_programme == TrainingProgramme.PROVIDER_LED:
         if not locked.school.eligible_for_funding:
             raise NotEligibleForFunding
