@@ -216,6 +216,38 @@ Department for Education
 """,
         ),
         _template(
+            "participant_transferred",
+            personalisation=("lead_provider_name", "moving", "what_happens"),
+            subject="An early career teacher you train is moving school",
+            body=f"""
+To ((lead_provider_name))
+
+((moving)).
+
+((what_happens))
+
+You can see their new school and dates through the lead provider API.
+
+{SERVICE_NAME}
+Department for Education
+""",
+        ),
+        _template(
+            "ect_moved_school",
+            personalisation=("school_name", "full_name", "new_school_name", "last_day"),
+            subject="((full_name)) has moved to another school",
+            body=f"""
+Hello
+
+((new_school_name)) has registered ((full_name)) as an early career teacher moving to them from ((school_name)). Their last day at ((school_name)) is ((last_day)).
+
+Their training and mentoring at ((school_name)) stop that day. They will show as left on your list of early career teachers. If this is wrong, contact ((new_school_name)) or us.
+
+{SERVICE_NAME}
+Department for Education
+""",
+        ),
+        _template(
             "ect_registered",
             personalisation=("full_name", "school_name", "start_date", "training"),
             subject="((school_name)) has registered you as an early career teacher",

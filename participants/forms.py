@@ -406,3 +406,29 @@ class TrainingFromForm(DateQuestionForm):
         name="Date",
         help_text="Today or later. Their current training stops the day before. For example, 6 1 2027",
     )
+
+
+class ContinueTrainingForm(GovukForm):
+    page_heading_field = "continue_training"
+    continue_training = forms.ChoiceField(
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether they'll continue with their current training programme"},
+    )
+
+    def __init__(self, *args, teacher_name: str, lead_provider, delivery_partner, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["continue_training"]
+        field.label = f"Will {teacher_name} continue with their current training programme?"
+        partner = (
+            f"delivery partner {delivery_partner}"
+            if delivery_partner
+            else "no delivery partner confirmed yet"
+        )
+        field.help_text = (
+            f"At their current school they train with {lead_provider} ({partner}). "
+            "Where it can, their training should carry on with the same provider."
+        )
+        field.choices = [
+            ("yes", f"Yes, they'll carry on with {lead_provider}"),
+            ("no", "No, they'll train the way your school chooses"),
+        ]

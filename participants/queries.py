@@ -408,6 +408,19 @@ def training_contract_period(
     return contract_period_for_start(period.started_on)
 
 
+def training_lead_provider(training: TrainingPeriod | None):
+    """The lead provider of provider-led training (by its partnership or expression of interest)."""
+    if training is None:
+        return None
+    if training.school_partnership_id:
+        return (
+            training.school_partnership.lead_provider_delivery_partnership.active_lead_provider.lead_provider
+        )
+    if training.expression_of_interest_id:
+        return training.expression_of_interest.lead_provider
+    return None
+
+
 def mentors_to_choose_from(school: School, *, today: datetime.date) -> QuerySet[MentorAtSchoolPeriod]:
     """The school's mentors with an ongoing period, by name: those an ECT there may be given."""
     return (

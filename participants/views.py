@@ -18,6 +18,7 @@ from participants.forms import (
     CannotContinueForm,
     ChooseMentorForm,
     ConfirmNameForm,
+    ContinueTrainingForm,
     ECTProgrammeForm,
     FindTeacherForm,
     LeavingDateForm,
@@ -161,6 +162,11 @@ class RegisterECTWizard(FindsTeacherRecord):
             MovingSchoolForm,
             applies=lambda wizard: wizard.stop_reason() is None and wizard.moving_from() is not None,
         ),
+        Step(
+            "continue-training",
+            ContinueTrainingForm,
+            applies=lambda wizard: wizard.stop_reason() is None and wizard.provider_before() is not None,
+        ),
         Step("confirm-name", ConfirmNameForm, template_name="participants/register/confirm_name.html"),
         Step("email", TeacherEmailForm),
         Step("start-date", StartDateForm),
@@ -168,7 +174,7 @@ class RegisterECTWizard(FindsTeacherRecord):
         Step(
             "use-previous-choices",
             UsePreviousChoicesForm,
-            applies=lambda wizard: wizard.previous_choices() is not None,
+            applies=lambda wizard: not wizard.continues_training() and wizard.previous_choices() is not None,
         ),
         Step(
             "appropriate-body",
@@ -177,13 +183,17 @@ class RegisterECTWizard(FindsTeacherRecord):
             template_name="schools/set_up/appropriate_body.html",
         ),
         Step(
-            "training-programme", ECTProgrammeForm, applies=lambda wizard: not wizard.uses_previous_choices()
+            "training-programme",
+            ECTProgrammeForm,
+            applies=lambda wizard: not wizard.uses_previous_choices() and not wizard.continues_training(),
         ),
         Step(
             "lead-provider",
             LeadProviderForm,
             applies=lambda wizard: (
-                not wizard.uses_previous_choices() and wizard.programme() == "provider_led"
+                not wizard.uses_previous_choices()
+                and not wizard.continues_training()
+                and wizard.programme() == "provider_led"
             ),
         ),
     ]
@@ -245,6 +255,27 @@ class RegisterECTWizard(FindsTeacherRecord):
             ),
         )
 
+    def is_moving(self) -> bool:
+        answer = self.cleaned("moving-school") if self.moving_from() is not None else None
+        return bool(answer and answer["moving_school"] == "yes")
+
+    def training_before(self):
+        """Their training at the school they are moving from, now (None when not moving)."""
+        if not self.is_moving():
+            return None
+        return self.remember(
+            "training_before",
+            lambda: queries.current_training(self.moving_from(), on=timezone.localdate()),
+        )
+
+    def provider_before(self):
+        """The lead provider they train with at the school they are moving from, if any."""
+        return queries.training_lead_provider(self.training_before())
+
+    def continues_training(self) -> bool:
+        answer = self.cleaned("continue-training") if self.provider_before() is not None else None
+        return bool(answer and answer["continue_training"] == "yes")
+
     def previous_choices(self) -> dict | None:
         """The appropriate body, programme and lead provider the school chose last (for its last ECT,
         or when it set up a year), when they can be this ECT's too: their start date is answered
@@ -290,6 +321,15 @@ class RegisterECTWizard(FindsTeacherRecord):
             return {"teacher_name": self.trs_name(), "school_name": moving_from.school.name}
         if step.name == "start-date":
             return {"date_problem": registration_problem}
+        if step.name == "continue-training":
+            partnership = self.training_before().school_partnership
+            return {
+                "teacher_name": self.trs_name(),
+                "lead_provider": self.provider_before(),
+                "delivery_partner": partnership.lead_provider_delivery_partnership.delivery_partner
+                if partnership
+                else None,
+            }
         if step.name == "use-previous-choices":
             return {"summary": self.previous_choices_summary()}
         if step.name == "appropriate-body":
@@ -354,10 +394,20 @@ class RegisterECTWizard(FindsTeacherRecord):
         if self.uses_previous_choices():  # these came from one answer: change that answer
             for row in training_rows:
                 row["change_url"] = self.url("use-previous-choices", change=True)
+        if self.continues_training():  # the training rows came from "continue with their provider?"
+            for row in training_rows[1:]:
+                row["change_url"] = self.url("continue-training", change=True)
         return rows + training_rows
 
     def training(self) -> dict:
-        """The appropriate body, programme and lead provider: the school's previous choices, or chosen."""
+        """The appropriate body, programme and lead provider: their current provider's (moving school),
+        the school's previous choices, or chosen."""
+        if self.continues_training():
+            return {
+                "appropriate_body": self.all_cleaned()["appropriate_body"],
+                "training_programme": "provider_led",
+                "lead_provider": self.provider_before(),
+            }
         if self.uses_previous_choices():
             return self.previous_choices()
         answers = self.all_cleaned()

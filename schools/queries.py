@@ -173,3 +173,12 @@ def funding_refusal(school: School) -> str | None:
     return eligibility.why_not_funded(
         is_open=school.is_open, region=school.region, establishment_type=school.establishment_type
     )
+
+
+def induction_tutor_emails(school: School) -> list[str]:
+    """The email addresses of the school's induction tutors now (those whose access has not ended)."""
+    return list(
+        SchoolAccess.objects.filter(school=school, role=SchoolRole.INDUCTION_TUTOR, ended_at__isnull=True)
+        .order_by("pk")
+        .values_list("user__email", flat=True)
+    )

@@ -27,6 +27,8 @@ NOTIFY_TEMPLATE_IDS = {
     "school_left_lead_provider": "0b6f4e3a-5a2d-4f0e-9a57-3c1d2e8b7f41",
     "ect_registered": "38de8b10-7940-48f3-98a3-c1e955449563",
     "mentor_registered": "5c1a7e2d-93b4-4f6e-8d2a-6b0f4c3e9a17",
+    "participant_transferred": "9d2f6b1c-4e7a-4c3b-8f1d-2a6e5c7b9d40",
+    "ect_moved_school": "e4b7c2a9-1f3d-4a6e-9c8b-5d2f7a1e3c60",
 }
 NOTIFY_TIMEOUT = 5
 # Teachers: only the fake TRS (tests/fakes/trs.py) answers; its fixture points TRS_API_URL at it.

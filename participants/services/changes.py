@@ -16,7 +16,13 @@ from participants.models import (
     TrainingPeriod,
     WorkingPattern,
 )
-from participants.queries import current_or_future, current_training, email_in_use, training_contract_period
+from participants.queries import (
+    current_or_future,
+    current_training,
+    email_in_use,
+    training_contract_period,
+    training_lead_provider,
+)
 from participants.services.common import ONE_DAY, Refused, _as_text, _day, _heading
 from participants.services.ects import (
     EmailInUse,
@@ -229,18 +235,6 @@ def _refuse_training_date(
         raise ChangeBeforeToday(today)
 
 
-def _lead_provider_of(training: TrainingPeriod | None) -> LeadProvider | None:
-    if training is None:
-        return None
-    if training.school_partnership_id:
-        return (
-            training.school_partnership.lead_provider_delivery_partnership.active_lead_provider.lead_provider
-        )
-    if training.expression_of_interest_id:
-        return training.expression_of_interest.lead_provider
-    return None
-
-
 @transaction.atomic
 def change_training(
     *,
@@ -274,7 +268,7 @@ def change_training(
     current = current_training(locked, on=starting_on)
     if current is not None and current.started_on > starting_on:
         current = None  # it starts later, and is removed below
-    before_provider = _lead_provider_of(current)
+    before_provider = training_lead_provider(current)
     if (
         current is not None
         and current.training_programme == training_programme

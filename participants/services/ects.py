@@ -18,7 +18,12 @@ from participants.models import (
     TrainingPeriod,
     WorkingPattern,
 )
-from participants.queries import email_in_use
+from participants.queries import (
+    current_training,
+    email_in_use,
+    training_contract_period,
+    training_lead_provider,
+)
 from participants.services.common import (
     ONE_DAY,
     RegistrationRefused,
@@ -33,7 +38,7 @@ from participants.trs.client import TeacherRecord
 from providers.models import ActiveLeadProvider, AppropriateBody, ContractPeriod, LeadProvider
 from providers.queries import StartDateRegistration, registration_for_start
 from schools.models import School, TrainingProgramme
-from schools.queries import partnership_in
+from schools.queries import induction_tutor_emails, partnership_in
 
 
 class AlreadyRegisteredAtThisSchool(RegistrationRefused):
@@ -230,11 +235,8 @@ def register_ect(
     # Refusals that need no lock: what TRS says, the year, the lead provider, the email address.
     _refuse_unless_record_allows_induction(teacher_record)
     contract_period = _open_contract_period(started_on, today=today)
-    active_lead_provider = None
-    if training_programme == TrainingProgramme.PROVIDER_LED:
-        if not school.eligible_for_funding:
-            raise NotEligibleForFunding
-        active_lead_provider = _active_lead_provider(lead_provider, contract_period)
+    if training_programme == TrainingProgramme.PROVIDER_LED and not school.eligible_for_funding:
+        raise NotEligibleForFunding
     if email_in_use(email, today=today, except_trn=teacher_record.trn):
         raise EmailInUse(email)
 
@@ -244,6 +246,16 @@ def register_ect(
         _refuse_if_induction_over(teacher)
     moves = _moves_from_other_schools(
         teacher, school=school, started_on=started_on, today=today, transfer_from=transfer_from
+    )
+    # A transfer keeps the contract period their training counts in, and tells their lead providers.
+    training_before = current_training(moves[0], on=started_on - ONE_DAY) if moves else None
+    provider_before = training_lead_provider(training_before)
+    if moves:
+        contract_period = training_contract_period(moves[0], training_before) or contract_period
+    active_lead_provider = (
+        _active_lead_provider(lead_provider, contract_period)
+        if training_programme == TrainingProgramme.PROVIDER_LED
+        else None
     )
     changes = {} if created else _refresh_teacher(teacher, teacher_record, corrected_name=corrected_name)
 
@@ -317,6 +329,15 @@ def register_ect(
         appropriate_body=appropriate_body,
         changes={**{key: [None, value] for key, value in choices.items() if value is not None}, **changes},
     )
+    if moves:
+        _tell_of_transfer(
+            teacher=teacher,
+            old_school=left[0],
+            new_school=school,
+            started_on=started_on,
+            provider_before=provider_before,
+            provider_after=active_lead_provider.lead_provider if active_lead_provider else None,
+        )
     queue_email(
         to=email,
         template="ect_registered",
@@ -332,6 +353,55 @@ def register_ect(
         },
     )
     return period
+
+
+def _tell_of_transfer(
+    *,
+    teacher: Teacher,
+    old_school: School,
+    new_school: School,
+    started_on: datetime.date,
+    provider_before: LeadProvider | None,
+    provider_after: LeadProvider | None,
+) -> None:
+    """Email the old school's induction tutors, and each lead provider the move concerns: the one
+    they keep, or the one they leave and the one they join."""
+    last_day = _day(started_on - ONE_DAY)
+    for tutor_email in induction_tutor_emails(old_school):
+        queue_email(
+            to=tutor_email,
+            template="ect_moved_school",
+            personalisation={
+                "school_name": old_school.name,
+                "full_name": teacher.full_name,
+                "new_school_name": new_school.name,
+                "last_day": last_day,
+            },
+        )
+    moving = f"{teacher.full_name} (TRN {teacher.trn}) is moving from {old_school.name} to {new_school.name}"
+    if provider_before is not None and provider_before == provider_after:
+        what_happens = {provider_before: f"They will carry on training with you from {_day(started_on)}."}
+    else:
+        what_happens = {}
+        if provider_before is not None:
+            what_happens[provider_before] = (
+                f"They will no longer train with you after {last_day}. Do not make declarations for them after that."
+            )
+        if provider_after is not None:
+            what_happens[provider_after] = (
+                f"They will train with you at {new_school.name} from {_day(started_on)}."
+            )
+    for provider, sentence in what_happens.items():
+        if provider.email:
+            queue_email(
+                to=provider.email,
+                template="participant_transferred",
+                personalisation={
+                    "lead_provider_name": provider.name,
+                    "moving": moving,
+                    "what_happens": sentence,
+                },
+            )
 
 
 def _refuse_unless_record_allows_induction(record: TeacherRecord) -> None:

@@ -28,6 +28,7 @@ from tests.factories import (
     LeadProviderFactory,
     SchoolFactory,
     TeacherFactory,
+    TrainingPeriodFactory,
     UserFactory,
     school_set_up_with,
 )
@@ -144,7 +145,11 @@ def find(page: Page, school, trn: str, born: tuple[str, str, str]) -> None:
     press_continue(page)
 
 
-def confirm_name_and_details(page: Page, school, *, name: str, email: str, started: tuple[str, str, str]):
+def confirm_name_and_details(
+    page: Page, school, *, name: str, email: str, started: tuple[str, str, str], school_choices: bool = True
+):
+    """Answer the name, email, start date and working pattern; then, unless told not to, take the
+    school's previous choices and arrive at check answers."""
     on_step(page, school, "confirm-name")
     expect(page.locator(".govuk-summary-list__value")).to_have_text(name)
     shows(page, CONFIRM_NAME)
@@ -160,6 +165,8 @@ def confirm_name_and_details(page: Page, school, *, name: str, email: str, start
     on_step(page, school, "working-pattern")
     shows(page, WORKING_PATTERN)
     choose(page, "Full time")
+    if not school_choices:
+        return
     on_step(page, school, "use-previous-choices")
     expect(page.locator(".govuk-hint")).to_contain_text("Training provider: Ambition Institute.")
     shows(page, USE_PREVIOUS_CHOICES)
@@ -367,16 +374,19 @@ def test_someone_already_registered_here_is_stopped(page, live_server, fake_trs,
     assert ECTAtSchoolPeriod.objects.count() == 1
 
 
+@pytest.mark.parametrize("keeps_provider", [True, False], ids=["keeping their provider", "taking ours"])
 def test_an_ect_moving_from_another_school_is_transferred_and_both_schools_see_it(
-    page, browser, live_server, fake_trs, tutor, school, this_year, hub, ambition
+    page, browser, live_server, fake_trs, tutor, school, this_year, hub, ambition, keeps_provider
 ):
     other_tutor = UserFactory(email="tutor@inkwell.example.org", privacy_notice_accepted_at=timezone.now())
-    inkwell = set_up_school(other_tutor, this_year, hub, ambition, name="Inkwell Academy")
+    teach_first = ActiveLeadProviderFactory(contract_period=this_year, lead_provider__name="Teach First")
+    inkwell = set_up_school(other_tutor, this_year, hub, teach_first.lead_provider, name="Inkwell Academy")
     elsewhere = ECTAtSchoolPeriodFactory(
         teacher=TeacherFactory(trn="9990001", trs_first_name="Amara", trs_last_name="Okafor"),
         school=inkwell,
         started_on=datetime.date(2026, 9, 1),
     )
+    TrainingPeriodFactory(ect_at_school_period=elsewhere, expression_of_interest=teach_first)
     sign_in(page, tutor, live_server)
     start_from_dashboard(page, school)
     find(page, school, "9990001", ("21", "4", "1996"))
@@ -386,16 +396,41 @@ def test_an_ect_moving_from_another_school_is_transferred_and_both_schools_see_i
     expect(page.locator(".govuk-hint")).to_contain_text("They're registered as an ECT at Inkwell Academy")
     shows(page, question)
     choose(page, "Yes")
-    confirm_name_and_details(
-        page, school, name="Amara Okafor", email="amara@example.org", started=("1", "11", "2026")
+    on_step(page, school, "continue-training")
+    expect(page.locator(".govuk-hint")).to_contain_text("they train with Teach First")
+    shows(page, "Will Amara Okafor continue with their current training programme?")
+    choose(
+        page,
+        "Yes, they'll carry on with Teach First"
+        if keeps_provider
+        else "No, they'll train the way your school chooses",
     )
+    confirm_name_and_details(
+        page,
+        school,
+        name="Amara Okafor",
+        email="amara@example.org",
+        started=("1", "12", "2026"),
+        school_choices=not keeps_provider,
+    )
+    if keeps_provider:  # their provider stays; only the appropriate body is asked
+        on_step(page, school, "appropriate-body")
+        shows(page, re.compile("Which appropriate body"))
+        page.get_by_role("combobox").fill("river")
+        page.get_by_role("option", name="Riverside Teaching School Hub").click()
+        press_continue(page)
+        on_step(page, school, "check-answers")
+        expect(page.locator(".govuk-summary-list")).to_contain_text("Teach First")
+        shows(page, "Check your answers")
     register(page, school, "Amara Okafor")
-    expect_ect_row(page, "Amara Okafor", status="Training", started="1 November 2026")
+    expect_ect_row(page, "Amara Okafor", status="Training", started="1 December 2026")
 
     elsewhere.refresh_from_db()
-    assert elsewhere.finished_on == datetime.date(2026, 10, 31)
+    assert elsewhere.finished_on == datetime.date(2026, 11, 30)
     here = ECTAtSchoolPeriod.objects.get(school=school)
-    assert (here.teacher_id, here.started_on) == (elsewhere.teacher_id, datetime.date(2026, 11, 1))
+    assert (here.teacher_id, here.started_on) == (elsewhere.teacher_id, datetime.date(2026, 12, 1))
+    training = here.training_periods.get().expression_of_interest
+    assert training.lead_provider.name == ("Teach First" if keeps_provider else "Ambition Institute")
 
     # The old school's list shows them as having left.
     context = browser.new_context(base_url=live_server.url)
@@ -404,7 +439,10 @@ def test_an_ect_moving_from_another_school_is_transferred_and_both_schools_see_i
         sign_in(old, other_tutor, live_server)
         open_dashboard(old, inkwell)
         expect(old.locator(".govuk-caption-l")).to_have_text("Inkwell Academy")
-        expect_ect_row(old, "Amara Okafor", status="Left your school", started="1 September 2026")
+        expect_ect_row(old, "Amara Okafor", status="Training", started="1 September 2026")
+        old.get_by_role("link", name="Amara Okafor").click()
+        expect(old.locator(".govuk-summary-list").first).to_contain_text("30 November 2026")
+        assert_accessible(old)
     finally:
         context.close()
 

@@ -49,6 +49,17 @@ PERSONALISATION = {
         "start_date": "1 September 2026",
         "training": "Your school has chosen Ambition Institute to provide your training.",
     },
+    "participant_transferred": {
+        "lead_provider_name": "Ambition Institute",
+        "moving": "Mary Anning (TRN 1234567) is moving from Lyme Regis Primary to Analytical Engine Primary School",
+        "what_happens": "They will carry on training with you from 1 January 2027.",
+    },
+    "ect_moved_school": {
+        "school_name": "Lyme Regis Primary",
+        "full_name": "Mary Anning",
+        "new_school_name": "Analytical Engine Primary School",
+        "last_day": "31 December 2026",
+    },
     "mentor_registered": {
         "full_name": "Charles Darwin",
         "school_name": "Analytical Engine Primary School",

@@ -18,6 +18,8 @@ def test_the_templates_the_service_sends():
         "school_left_lead_provider",
         "ect_registered",
         "mentor_registered",
+        "participant_transferred",
+        "ect_moved_school",
     }
     assert {name: set(template.personalisation) for name, template in TEMPLATES.items()} == {
         name: set(keys) for name, keys in PERSONALISATION.items()

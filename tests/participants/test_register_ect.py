@@ -25,6 +25,7 @@ from providers.queries import (
     contract_period_for_start,
     registration_for_start,
 )
+from schools.models import SchoolAccess, SchoolRole
 from tests.factories import (
     ActiveLeadProviderFactory,
     AppropriateBodyFactory,
@@ -39,6 +40,7 @@ from tests.factories import (
     SchoolPartnershipFactory,
     TeacherFactory,
     TrainingPeriodFactory,
+    UserFactory,
 )
 from tests.outbox import emails_sent
 from tests.races import race
@@ -495,6 +497,70 @@ def at_old_school(old_school):
 
 
 class TestMovingSchool:
+    @pytest.fixture
+    def trained_by_ambition_last_year(self, at_old_school, last_year):
+        """Their training at the old school: provider-led with Ambition, counting in 2025."""
+        ambition = ActiveLeadProviderFactory(
+            contract_period=last_year,
+            lead_provider__name="Ambition Institute",
+            lead_provider__email="ecf@ambition.example",
+        )
+        at_old_school.training_periods.update(
+            training_programme="provider_led", expression_of_interest=ambition
+        )
+        return ambition
+
+    def test_keeping_their_lead_provider_keeps_their_year_and_tells_the_provider_once(
+        self, register, at_old_school, trained_by_ambition_last_year, old_school
+    ):
+        tutor_there = UserFactory(email="tutor@oldmill.example")
+        SchoolAccess.objects.create(user=tutor_there, school=old_school, role=SchoolRole.INDUCTION_TUTOR)
+        with emails_sent() as sent:
+            period = register(
+                transfer_from=at_old_school.pk,
+                training_programme="provider_led",
+                lead_provider=trained_by_ambition_last_year.lead_provider,
+            )
+        assert period.training_periods.get().expression_of_interest == trained_by_ambition_last_year  # 2025
+        by_template = {email.template: email for email in sent}
+        assert set(by_template) == {"ect_registered", "participant_transferred", "ect_moved_school"}
+        to_provider = by_template["participant_transferred"]
+        assert to_provider.recipient == "ecf@ambition.example"
+        assert (
+            to_provider.personalisation["what_happens"]
+            == "They will carry on training with you from 1 September 2026."
+        )
+        told = by_template["ect_moved_school"]
+        assert (told.recipient, told.personalisation["last_day"]) == (
+            "tutor@oldmill.example",
+            "31 August 2026",
+        )
+
+    def test_moving_to_the_new_schools_provider_tells_both_providers(
+        self, register, at_old_school, trained_by_ambition_last_year, last_year
+    ):
+        teach_first = ActiveLeadProviderFactory(
+            contract_period=last_year,
+            lead_provider__name="Teach First",
+            lead_provider__email="ecf@teachfirst.example",
+        )
+        with emails_sent() as sent:
+            register(
+                transfer_from=at_old_school.pk,
+                training_programme="provider_led",
+                lead_provider=teach_first.lead_provider,
+            )
+        told = {
+            email.recipient: email.personalisation["what_happens"]
+            for email in sent
+            if email.template == "participant_transferred"
+        }
+        assert told == {
+            "ecf@ambition.example": "They will no longer train with you after 31 August 2026. "
+            "Do not make declarations for them after that.",
+            "ecf@teachfirst.example": "They will train with you at Quillfeather Primary School from 1 September 2026.",
+        }
+
     def test_the_old_period_and_its_mentorship_and_training_finish_the_day_before(
         self, register, at_old_school, old_school, school
     ):
