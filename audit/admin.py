@@ -1,6 +1,10 @@
+import datetime
+
+from django import forms
 from django.contrib import admin
 
 from audit.models import Event
+from audit.services import Actor, record_event
 from core.admin import RelatedRowsAdmin
 
 
@@ -27,3 +31,59 @@ class EventAdmin(RelatedRowsAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReasonedChangeForm(forms.ModelForm):
+    change_reason = forms.CharField(
+        label="Why are you making this change?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept with the change, and your name, on the teacher's timeline.",
+    )
+
+
+class ChangesNeedAReason:
+    """For a ModelAdmin of a teacher's records: support staff add or change a row only with a
+    reason, and each save becomes an event by DfE staff, with before and after, in the same
+    transaction as the save (the admin's). Rows are not deleted here: a wrong record is corrected,
+    and the correction kept. Subclasses say whose timeline a row belongs on: `timeline_of(obj)`
+    returns (teacher, school)."""
+
+    form = ReasonedChangeForm
+
+    def timeline_of(self, obj) -> tuple:
+        raise NotImplementedError
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        before = type(obj).objects.filter(pk=obj.pk).first() if change else None
+        super().save_model(request, obj, form, change)
+        fields = [name for name in form.changed_data if name != "change_reason"]
+        teacher, school = self.timeline_of(obj)
+        verb = "changed" if change else "added"
+        what = obj._meta.verbose_name
+        record_event(
+            actor=Actor.dfe_staff(request.user),
+            event_type=f"{obj._meta.model_name}_{verb}_by_support",
+            heading=f"Support staff {verb} {what}" + (f": {', '.join(fields)}" if change and fields else ""),
+            subject=obj,
+            teacher=teacher,
+            school=school,
+            changes={
+                name: [
+                    _as_event_value(getattr(before, name, None)),
+                    _as_event_value(getattr(obj, name, None)),
+                ]
+                for name in fields
+            },
+            reason=form.cleaned_data["change_reason"],
+        )
+
+
+def _as_event_value(value):
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)

@@ -13,6 +13,7 @@ from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html
 
+from audit.admin import ChangesNeedAReason
 from audit.models import Event
 from core.admin import RelatedRowsAdmin, RelatedRowsMixin
 from participants.models import (
@@ -221,7 +222,7 @@ class MentorInline(ReadOnlyInline):
 
 
 @admin.register(Teacher)
-class TeacherAdmin(admin.ModelAdmin):
+class TeacherAdmin(ChangesNeedAReason, admin.ModelAdmin):
     list_display = ("trn", "trs_last_name", "trs_first_name", "corrected_name", "trs_induction_status")
     list_filter = ("trs_induction_status",)
     search_fields = (
@@ -241,6 +242,9 @@ class TeacherAdmin(admin.ModelAdmin):
         readonly = super().get_readonly_fields(request, obj)
         return (*readonly, "trn") if obj is not None else readonly
 
+    def timeline_of(self, obj):
+        return obj, None
+
     @admin.display(description="events")
     def all_events(self, obj):
         """The timeline below stops at TIMELINE_LENGTH events; this links to all of them."""
@@ -256,8 +260,11 @@ class TeacherAdmin(admin.ModelAdmin):
         )
 
 
-class AtSchoolPeriodAdmin(RelatedRowsAdmin):
+class AtSchoolPeriodAdmin(ChangesNeedAReason, RelatedRowsAdmin):
     """An ECT's or a mentor's period at a school: chosen on the add form, fixed after that."""
+
+    def timeline_of(self, obj):
+        return obj.teacher, obj.school
 
     def get_readonly_fields(self, request, obj=None):
         # A period never moves to another teacher or school (the database refuses it too):
@@ -289,7 +296,7 @@ class MentorAtSchoolPeriodAdmin(AtSchoolPeriodAdmin):
 
 
 @admin.register(MentorshipPeriod)
-class MentorshipPeriodAdmin(RelatedRowsAdmin):
+class MentorshipPeriodAdmin(ChangesNeedAReason, RelatedRowsAdmin):
     list_display = ("mentee_teacher", "mentor_teacher", "school", "started_on", "finished_on")
     list_filter = (OngoingFilter,)
     select_related = ("mentee__teacher", "mentee__school", "mentor__teacher")
@@ -302,6 +309,9 @@ class MentorshipPeriodAdmin(RelatedRowsAdmin):
     )
     autocomplete_fields = ("mentee", "mentor")
     readonly_fields = ("created_at",)
+
+    def timeline_of(self, obj):
+        return obj.mentee.teacher, obj.mentee.school
 
     @admin.display(description="ECT", ordering="mentee__teacher__trs_last_name")
     def mentee_teacher(self, obj):
@@ -317,7 +327,7 @@ class MentorshipPeriodAdmin(RelatedRowsAdmin):
 
 
 @admin.register(TrainingPeriod)
-class TrainingPeriodAdmin(RelatedRowsAdmin):
+class TrainingPeriodAdmin(ChangesNeedAReason, RelatedRowsAdmin):
     list_display = (
         "teacher",
         "role",
@@ -361,6 +371,9 @@ class TrainingPeriodAdmin(RelatedRowsAdmin):
     def _at_school(obj):
         return obj.ect_at_school_period or obj.mentor_at_school_period
 
+    def timeline_of(self, obj):
+        return self._at_school(obj).teacher, self._at_school(obj).school
+
     def teacher(self, obj):
         return self._at_school(obj).teacher
 
@@ -382,10 +395,13 @@ class TrainingPeriodAdmin(RelatedRowsAdmin):
 
 
 @admin.register(InductionPeriod)
-class InductionPeriodAdmin(RelatedRowsAdmin):
+class InductionPeriodAdmin(ChangesNeedAReason, RelatedRowsAdmin):
     list_display = ("teacher", "appropriate_body", "started_on", "finished_on", "number_of_terms", "outcome")
     list_filter = (OngoingFilter, "outcome", "induction_programme", "appropriate_body__body_type")
     select_related = ("teacher", "appropriate_body")
     search_fields = (*teacher_search_fields("teacher"), "appropriate_body__name")
     autocomplete_fields = ("teacher",)
     readonly_fields = ("created_at", "updated_at")
+
+    def timeline_of(self, obj):
+        return obj.teacher, None

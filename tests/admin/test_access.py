@@ -160,6 +160,7 @@ def add_mentor_period(client, teacher, school):
             "school": school.pk,
             "started_on": "2025-09-01",
             "email": "new.mentor@example.org",
+            "change_reason": "The school asked us by email: ticket 123",
             **no_inline_rows,
         },
     )
@@ -214,6 +215,7 @@ def test_a_period_keeps_its_teacher_and_school_on_the_change_form(support_client
             "teacher": TeacherFactory().pk,
             "school": SchoolFactory().pk,
             "email": "changed@example.org",
+            "change_reason": "The school gave the wrong address",
         },
     )
 
@@ -233,13 +235,48 @@ def test_support_corrects_a_teachers_name_on_a_page_with_a_long_timeline(support
     page = support_client.get(admin_url(Teacher, "change", teacher.pk))
 
     response = support_client.post(
-        admin_url(Teacher, "change", teacher.pk), {**form_data(page), "corrected_name": "Corrected Name"}
+        admin_url(Teacher, "change", teacher.pk),
+        {**form_data(page), "corrected_name": "Corrected Name", "change_reason": "Deed poll seen"},
     )
 
     assert response.status_code == 302, response.context and response.context["errors"]
     teacher.refresh_from_db()
     assert teacher.corrected_name == "Corrected Name"
-    assert teacher.events.count() == 61
+    assert teacher.events.count() == 61 + 1  # and the correction itself
+
+
+def test_support_changes_need_a_reason_and_each_becomes_an_event_on_the_timeline(support_client, graph):
+    period = graph[ECTAtSchoolPeriod]
+    page = support_client.get(admin_url(ECTAtSchoolPeriod, "change", period.pk))
+    before = period.email
+    unexplained = support_client.post(
+        admin_url(ECTAtSchoolPeriod, "change", period.pk), {**form_data(page), "email": "new@example.org"}
+    )
+    assert unexplained.status_code == 200
+    assert "change_reason" in unexplained.context["adminform"].form.errors
+    period.refresh_from_db()
+    assert period.email == before
+
+    support_client.post(
+        admin_url(ECTAtSchoolPeriod, "change", period.pk),
+        {**form_data(page), "email": "new@example.org", "change_reason": "Ticket 456: typo in the address"},
+    )
+    event = Event.objects.get(event_type="ectatschoolperiod_changed_by_support")
+    assert (event.actor_type, event.teacher, event.school, event.subject_id) == (
+        "dfe_staff",
+        period.teacher,
+        period.school,
+        period.pk,
+    )
+    assert event.changes == {"email": [before, "new@example.org"]}
+    assert event.reason == "Ticket 456: typo in the address"
+    timeline = support_client.get(admin_url(Teacher, "change", period.teacher.pk)).content.decode()
+    assert "Ticket 456: typo in the address" in timeline
+
+
+@pytest.mark.parametrize("model", [Teacher, ECTAtSchoolPeriod, MentorAtSchoolPeriod])
+def test_support_cannot_delete_a_teachers_records(support_client, graph, model):
+    assert support_client.get(admin_url(model, "delete", graph[model].pk)).status_code == 403
 
 
 def test_support_cannot_delete_an_event(support_client, graph):
