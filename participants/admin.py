@@ -11,7 +11,7 @@ from django.contrib import admin
 from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from audit.admin import ChangesNeedAReason
 from audit.models import Event
@@ -24,6 +24,7 @@ from participants.models import (
     Teacher,
     TrainingPeriod,
 )
+from participants.queries import teacher_timeline
 from providers.models import ContractPeriod
 
 
@@ -233,7 +234,14 @@ class TeacherAdmin(ChangesNeedAReason, admin.ModelAdmin):
         "ect_at_school_periods__email",
         "mentor_at_school_periods__email",
     )
-    readonly_fields = ("api_id", "trs_data_refreshed_at", "created_at", "updated_at", "all_events")
+    readonly_fields = (
+        "api_id",
+        "trs_data_refreshed_at",
+        "created_at",
+        "updated_at",
+        "all_events",
+        "timeline",
+    )
     inlines = (ECTAtSchoolPeriodInline, MentorAtSchoolPeriodInline, InductionPeriodInline, EventInline)
     show_full_result_count = False  # a second COUNT over 250,000 rows on every search
 
@@ -244,6 +252,25 @@ class TeacherAdmin(ChangesNeedAReason, admin.ModelAdmin):
 
     def timeline_of(self, obj):
         return obj, None
+
+    @admin.display(description="timeline")
+    def timeline(self, obj):
+        """Every period and the newest events, in date order, newest first."""
+        if obj is None or obj.pk is None:
+            return "-"
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (entry.on.isoformat(), entry.what, entry.by, entry.why)
+                for entry in teacher_timeline(obj, newest_events=TIMELINE_LENGTH)
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th>Date</th><th>What</th><th>By</th><th>Why</th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            rows,
+        )
 
     @admin.display(description="events")
     def all_events(self, obj):

@@ -429,3 +429,62 @@ def mentors_to_choose_from(school: School, *, today: datetime.date) -> QuerySet[
         .annotate(name=teacher_name("teacher__"))
         .order_by("teacher__trs_last_name", "teacher__trs_first_name", "pk")
     )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    on: datetime.date
+    what: str
+    by: str = ""  # who, for an event
+    why: str = ""  # the reason, for an event
+    is_event: bool = False
+
+
+def teacher_timeline(teacher: Teacher, *, newest_events: int) -> list[TimelineEntry]:
+    """Everything about a teacher in date order, newest first: when each of their periods (at a
+    school as ECT or mentor, training, mentorship, induction) started and finished, and their
+    `newest_events` newest events. A fixed number of queries, however long their history."""
+    entries: list[TimelineEntry] = []
+
+    def spans(start_text: str, finish_text: str, period) -> None:
+        entries.append(TimelineEntry(period.started_on, start_text))
+        if period.finished_on:
+            entries.append(TimelineEntry(period.finished_on, finish_text))
+
+    for ect in teacher.ect_at_school_periods.select_related("school"):
+        spans(f"Starts as an ECT at {ect.school}", f"Last day as an ECT at {ect.school}", ect)
+    for mentor in teacher.mentor_at_school_periods.select_related("school"):
+        spans(f"Starts mentoring at {mentor.school}", f"Last day mentoring at {mentor.school}", mentor)
+    trainings = TrainingPeriod.objects.filter(
+        Q(ect_at_school_period__teacher=teacher) | Q(mentor_at_school_period__teacher=teacher)
+    ).select_related(
+        "expression_of_interest__lead_provider",
+        "school_partnership__lead_provider_delivery_partnership__active_lead_provider__lead_provider",
+    )
+    for training in trainings:
+        provider = training_lead_provider(training)
+        how = f"provider-led with {provider}" if provider else "school-led"
+        spans(f"Training starts: {how}", f"Training finishes: {how}", training)
+    mentorships = MentorshipPeriod.objects.filter(
+        Q(mentee__teacher=teacher) | Q(mentor__teacher=teacher)
+    ).select_related("mentee__teacher", "mentor__teacher")
+    for mentorship in mentorships:
+        pair = f"{mentorship.mentor.teacher.full_name} mentors {mentorship.mentee.teacher.full_name}"
+        spans(f"{pair}: starts", f"{pair}: last day", mentorship)
+    for induction in teacher.induction_periods.select_related("appropriate_body"):
+        spans(
+            f"Induction starts with {induction.appropriate_body}",
+            f"Induction period with {induction.appropriate_body} ends",
+            induction,
+        )
+    for event in teacher.events.order_by("-happened_at", "-id")[:newest_events]:
+        entries.append(
+            TimelineEntry(
+                timezone.localdate(event.happened_at),
+                event.heading,
+                by=event.actor_name,
+                why=event.reason,
+                is_event=True,
+            )
+        )
+    return sorted(entries, key=lambda entry: entry.on, reverse=True)

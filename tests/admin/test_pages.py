@@ -205,3 +205,33 @@ def _inline_formset(response, prefix):
         for inline in response.context["inline_admin_formsets"]
         if inline.formset.prefix == prefix
     )
+
+
+def test_teacher_page_timeline_puts_every_period_and_event_in_date_order(admin_client, db):
+    teacher = TeacherFactory(trs_first_name="Mary", trs_last_name="Anning")
+    ECTAtSchoolPeriodFactory(
+        teacher=teacher,
+        school__name="Lyme Primary",
+        started_on=datetime.date(2024, 9, 1),
+        finished_on=datetime.date(2025, 7, 31),
+    )
+    ECTAtSchoolPeriodFactory(
+        teacher=teacher, school__name="Charmouth Academy", started_on=datetime.date(2025, 9, 1)
+    )
+    record_event(
+        actor=Actor.system(), event_type="note", heading="Moved school", teacher=teacher, reason="Family move"
+    )
+
+    page = admin_client.get(admin_url(Teacher, "change", teacher.pk)).content.decode()
+    timeline = page[page.index("<th>Date</th>") :]
+    order = [
+        timeline.index(text)
+        for text in (
+            "Moved school",  # today: the newest
+            "Starts as an ECT at Charmouth Academy",
+            "Last day as an ECT at Lyme Primary",
+            "Starts as an ECT at Lyme Primary",
+        )
+    ]
+    assert order == sorted(order)
+    assert "Family move" in timeline
