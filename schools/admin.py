@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.db.models import Value
 from django.db.models.functions import Replace, Upper
+from django.urls import reverse
+from django.utils.html import format_html
 
 from core.admin import RelatedRowsAdmin
 from schools.models import NominationLink, School, SchoolAccess, SchoolContractPeriodChoice
@@ -31,12 +33,23 @@ class SchoolAdmin(admin.ModelAdmin):
     # is_open follows the GIAS status (the database computes it). Funding eligibility is decided
     # by the GIAS import and only changed with an event (docs/decisions/0006), not edited here.
     readonly_fields = (
+        "view_as_school",
         "open_now",
         "eligible_for_funding",
         "eligibility_decided_on",
         "created_at",
         "updated_at",
     )
+
+    @admin.display(description="dashboard")
+    def view_as_school(self, obj):
+        """The school's dashboard as the school sees it, read-only (each look is an event)."""
+        if obj is None or obj.pk is None:
+            return "-"
+        return format_html(
+            '<a href="{}">View as the school (read-only)</a>',
+            reverse("support_school_home", kwargs={"urn": obj.urn}),
+        )
 
     @admin.display(description="open", boolean=True, ordering="is_open")
     def open_now(self, obj):
@@ -54,7 +67,7 @@ class SchoolAdmin(admin.ModelAdmin):
         return results, may_have_duplicates
 
     fieldsets = (
-        (None, {"fields": ("urn", "name", "contact_email")}),
+        (None, {"fields": ("urn", "name", "contact_email", "view_as_school")}),
         (
             "From GIAS",
             {

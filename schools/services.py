@@ -646,3 +646,13 @@ def _user_for(*, email: str, full_name: str) -> User:
 def _end_access(access: SchoolAccess, *, now: datetime.datetime) -> None:
     access.ended_at = now
     access.save(update_fields=["ended_at"])
+
+
+def record_support_view(*, school: School, viewed_by: User) -> None:
+    """Support staff looked at the school's dashboard as the school sees it: kept on its timeline."""
+    record_event(
+        actor=Actor.dfe_staff(viewed_by),
+        event_type="school_viewed_by_support",
+        heading=f"Support staff viewed the school's dashboard: {viewed_by}",
+        school=school,
+    )

@@ -2,7 +2,8 @@
 training" dashboard, and changing the induction tutor."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -304,8 +305,9 @@ def dashboard_context(request, school: School) -> dict:
     }
 
 
-def year_page(request, urn: int, year: int, *, showing: str):
-    school = queries.school_for(request.user, urn)
+def year_page(request, school: School, year: int, *, showing: str, read_only: bool = False):
+    """A year of the school's dashboard: for its own users, or (`read_only`) for support staff, who
+    may look but change nothing."""
     years = queries.years_for(school)
     contract_period = next((period for period in years if period.year == year), None)
     if contract_period is None:
@@ -342,7 +344,10 @@ def year_page(request, urn: int, year: int, *, showing: str):
             "contract_period": contract_period,
             "choice": choice,
             "partnership": partnership,
-            "can_change": contract_period.enabled,
+            "can_change": contract_period.enabled and not read_only,
+            "read_only": read_only,
+            "year_url": "support_school_year" if read_only else "school_year",
+            "mentors_url": "support_school_year_mentors" if read_only else "school_year_mentors",
             "counts": counts,
             "showing": showing,
             "filters": filters,
@@ -374,13 +379,35 @@ def page_links(request, page) -> list[dict]:
 @login_required
 @require_safe
 def school_year(request, urn: int, year: int):
-    return year_page(request, urn, year, showing="ects")
+    return year_page(request, queries.school_for(request.user, urn), year, showing="ects")
 
 
 @login_required
 @require_safe
 def school_year_mentors(request, urn: int, year: int):
-    return year_page(request, urn, year, showing="mentors")
+    return year_page(request, queries.school_for(request.user, urn), year, showing="mentors")
+
+
+@staff_member_required
+@permission_required("schools.view_school", raise_exception=True)
+@require_safe
+def support_school_home(request, urn: int):
+    """Where admin's "View as the school" link goes: the school's newest year."""
+    school = get_object_or_404(School, urn=urn)
+    years = queries.years_for(school)
+    if not years:
+        raise Http404("This school has no years to show yet")
+    return redirect("support_school_year", urn=urn, year=years[0].year)
+
+
+@staff_member_required
+@permission_required("schools.view_school", raise_exception=True)
+@require_safe
+def support_school_year(request, urn: int, year: int, *, showing: str = "ects"):
+    """Support staff see a school's dashboard as the school does, read-only; each look is recorded."""
+    school = get_object_or_404(School, urn=urn)
+    services.record_support_view(school=school, viewed_by=request.user)
+    return year_page(request, school, year, showing=showing, read_only=True)
 
 
 # --- Changing the induction tutor ---------------------------------------------------------------

@@ -37,4 +37,16 @@ urlpatterns = [
         name="change_induction_tutor",
     ),
     path("schools/<int:urn>/colleagues/<str:step>", views.AddColleagueView.as_view(), name="add_colleague"),
+    path("support/schools/<int:urn>", training_views.support_school_home, name="support_school_home"),
+    path(
+        "support/schools/<int:urn>/years/<int:year>",
+        training_views.support_school_year,
+        name="support_school_year",
+    ),
+    path(
+        "support/schools/<int:urn>/years/<int:year>/mentors",
+        training_views.support_school_year,
+        {"showing": "mentors"},
+        name="support_school_year_mentors",
+    ),
 ]
