@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 import pytest
 from django.db import connection, transaction
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import event as note_outcome
 from hypothesis import strategies as st
 
 from audit.models import Event
@@ -104,7 +105,7 @@ def take(step, world: World) -> None:
         record = teacher_record(who)
         moving = ongoing_ect_period_elsewhere(record.trn, here, today=TODAY)  # the tutor says "yes, moving"
         if moving:
-            event("register ECT: moving school")
+            note_outcome("register ECT: moving school")
         lead_provider = None if how == "school-led" else world.lead_providers[int(how[-1])]
         services.register_ect(
             school=here,
@@ -272,9 +273,9 @@ def test_any_history_keeps_the_invariants_and_the_events_replay_to_the_periods(w
             try:
                 with transaction.atomic():
                     take(step, world)
-                event(f"{step[0]}: done")
+                note_outcome(f"{step[0]}: done")
             except services.Refused as refusal:  # refused in words, with nothing saved
-                event(f"{step[0]}: {type(refusal).__name__}")
+                note_outcome(f"{step[0]}: {type(refusal).__name__}")
             assert_every_invariant_holds()
             assert periods_from_events() == periods_in_database(), step
         transaction.set_rollback(True)  # the next history starts from the same world
