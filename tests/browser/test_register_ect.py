@@ -187,7 +187,7 @@ def register(page: Page, school, name: str) -> None:
 
 def expect_ect_row(page: Page, name: str, *, status: str, started: str) -> None:
     cells = row_of(page, name).locator("td")
-    expect(cells).to_have_text([status, "Not assigned", started])
+    expect(cells).to_have_text([status, "Needs a mentor" if status == "Training" else "None", started])
 
 
 def first_time_journey(page: Page, school) -> None:

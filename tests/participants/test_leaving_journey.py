@@ -9,6 +9,7 @@ from django.urls import reverse
 from audit.models import Event
 from participants.models import ECTAtSchoolPeriod, MentorshipPeriod
 from tests.factories import (
+    ContractPeriodFactory,
     ECTAtSchoolPeriodFactory,
     MentorAtSchoolPeriodFactory,
     MentorshipPeriodFactory,
@@ -99,7 +100,12 @@ def test_a_mentor_leaving_leaves_their_ects_needing_a_mentor(client, tutor, scho
     ect_page = client.get(
         reverse("ect_page", kwargs={"urn": school.urn, "period_id": ect.pk})
     ).content.decode()
-    assert "Assign a mentor" in ect_page
+    assert "Assign a mentor" in ect_page and "Needs a mentor" in ect_page
+    ContractPeriodFactory(
+        year=2025, started_on=datetime.date(2025, 6, 1), finished_on=datetime.date(2026, 5, 31)
+    )
+    dashboard = client.get(reverse("school_year", kwargs={"urn": school.urn, "year": 2025})).content.decode()
+    assert "Needs a mentor" in dashboard
 
 
 def test_someone_who_never_starts_is_removed(client, tutor, school):
