@@ -10,6 +10,7 @@ from django.urls import reverse
 from audit.models import Event
 from audit.services import Actor, record_event
 from emails.models import Email
+from participants import services
 from participants.models import (
     ECTAtSchoolPeriod,
     InductionPeriod,
@@ -28,6 +29,7 @@ from tests.factories import (
     MentorshipPeriodFactory,
     TeacherFactory,
     TrainingPeriodFactory,
+    UserFactory,
 )
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
@@ -235,3 +237,16 @@ def test_teacher_page_timeline_puts_every_period_and_event_in_date_order(admin_c
     ]
     assert order == sorted(order)
     assert "Family move" in timeline
+
+
+def test_a_tutors_change_shows_on_the_admin_timeline_with_its_author_and_reason(admin_client, db):
+    tutor = UserFactory(full_name="Jane Tutor")
+    period = ECTAtSchoolPeriodFactory(teacher=TeacherFactory(trs_first_name="Mary", trs_last_name="Anning"))
+    services.change_name(
+        period=period, name="Mary Smith", reason=services.NameChangeReason.CHANGED, changed_by=tutor
+    )
+    page = admin_client.get(admin_url(Teacher, "change", period.teacher.pk)).content.decode()
+    timeline = page[page.index("<th>Date</th>") :]
+    assert "Mary Anning is now known as Mary Smith" in timeline
+    assert "Jane Tutor" in timeline
+    assert "They changed their name, for example when they married" in timeline
