@@ -107,7 +107,8 @@ def ects_in_year(
     search: str = "",
 ) -> QuerySet[ECTAtSchoolPeriod]:
     """The school's ECTs during the year, by name, each annotated with `name`, `status`, `tag`
-    (what the status tag says) and `mentor_name` (their mentor now, or their last one if they left)."""
+    (what the status tag says: "Leaving your school" while still training with a leaving date
+    ahead) and `mentor_name` (their mentor now, or their last one if they left)."""
     latest_training = TrainingPeriod.objects.filter(ect_at_school_period=OuterRef("pk")).order_by(
         "-started_on"
     )
@@ -151,6 +152,7 @@ def ects_in_year(
                 When(left, then=Value("Left your school")),
                 When(withdrawn, then=Value("Withdrawn")),
                 When(deferred, then=Value("Deferred")),
+                When(finished_on__isnull=False, then=Value("Leaving your school")),
                 default=Value("Training"),
             ),
             mentor_name=Subquery(mentor),
@@ -179,7 +181,11 @@ def mentors_in_year(
         .annotate(
             name=teacher_name("teacher__"),
             status=Case(When(left, then=Value(Status.NO_LONGER_TRAINING)), default=Value(Status.TRAINING)),
-            tag=Case(When(left, then=Value("Left your school")), default=Value("Mentoring")),
+            tag=Case(
+                When(left, then=Value("Left your school")),
+                When(finished_on__isnull=False, then=Value("Leaving your school")),
+                default=Value("Mentoring"),
+            ),
         )
         .order_by("teacher__trs_last_name", "teacher__trs_first_name", "pk")
     )

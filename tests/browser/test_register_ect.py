@@ -187,7 +187,7 @@ def register(page: Page, school, name: str) -> None:
 
 def expect_ect_row(page: Page, name: str, *, status: str, started: str) -> None:
     cells = row_of(page, name).locator("td")
-    expect(cells).to_have_text([status, "Needs a mentor" if status == "Training" else "None", started])
+    expect(cells).to_have_text([status, "None" if status.startswith("Left") else "Needs a mentor", started])
 
 
 def first_time_journey(page: Page, school) -> None:
@@ -439,7 +439,7 @@ def test_an_ect_moving_from_another_school_is_transferred_and_both_schools_see_i
         sign_in(old, other_tutor, live_server)
         open_dashboard(old, inkwell)
         expect(old.locator(".govuk-caption-l")).to_have_text("Inkwell Academy")
-        expect_ect_row(old, "Amara Okafor", status="Training", started="1 September 2026")
+        expect_ect_row(old, "Amara Okafor", status="Leaving your school", started="1 September 2026")
         old.get_by_role("link", name="Amara Okafor").click()
         expect(old.locator(".govuk-summary-list").first).to_contain_text("30 November 2026")
         assert_accessible(old)

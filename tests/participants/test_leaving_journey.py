@@ -81,6 +81,11 @@ def test_an_ect_leaving_is_asked_when_and_where_then_checked_then_recorded(clien
     ect.refresh_from_db()
     assert ect.finished_on == datetime.date(2026, 12, 19)
     assert Event.objects.get(event_type="ect_left_school").actor_user == tutor
+    ContractPeriodFactory(
+        year=2025, started_on=datetime.date(2025, 6, 1), finished_on=datetime.date(2026, 5, 31)
+    )
+    dashboard = client.get(reverse("school_year", kwargs={"urn": school.urn, "year": 2025})).content.decode()
+    assert "Leaving your school" in dashboard  # until their last day has passed
 
 
 def test_a_mentor_leaving_leaves_their_ects_needing_a_mentor(client, tutor, school, ect, mentor):
