@@ -84,7 +84,7 @@ def test_each_change_from_an_ects_page(page, live_server):
     expect(page.locator(".govuk-summary-list").first).to_contain_text("Part time")
 
     change(page, "Appropriate body")
-    page.get_by_role("combobox").fill("river")
+    page.locator("input[role=combobox]").fill("river")
     page.get_by_role("option", name="Riverside Teaching School Hub").click()
     assert_accessible(page)
     continue_(page)

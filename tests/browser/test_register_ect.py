@@ -416,7 +416,7 @@ def test_an_ect_moving_from_another_school_is_transferred_and_both_schools_see_i
     if keeps_provider:  # their provider stays; only the appropriate body is asked
         on_step(page, school, "appropriate-body")
         shows(page, re.compile("Which appropriate body"))
-        page.get_by_role("combobox").fill("river")
+        page.locator("input[role=combobox]").fill("river")
         page.get_by_role("option", name="Riverside Teaching School Hub").click()
         press_continue(page)
         on_step(page, school, "check-answers")
