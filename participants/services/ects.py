@@ -55,9 +55,9 @@ class AlreadyRegisteredAtThisSchool(RegistrationRefused):
 class EmailInUse(RegistrationRefused):
     """Another teacher uses this email address on an ECT or mentor period that is not over."""
 
-    def __init__(self, email: str):
+    def __init__(self, email: str, *, role: str = "ECT"):
         super().__init__(
-            "This email address is already used by another teacher. Enter the ECT's own email address."
+            f"This email address is already used by another teacher. Enter the {role}'s own email address."
         )
         self.email = email
 
@@ -66,14 +66,18 @@ class ContractPeriodNotOpen(RegistrationRefused):
     """The start date is in a contract period that is not open for registration. `opens_on` is when
     it is expected to open, or None when that is not known (see providers.queries.RegistrationForStart)."""
 
-    def __init__(self, contract_period: ContractPeriod, opens_on: datetime.date | None):
+    def __init__(
+        self, contract_period: ContractPeriod, opens_on: datetime.date | None, *, people: str = "ECTs"
+    ):
         if opens_on:
             message = (
-                f"Registration for ECTs starting in the {contract_period} academic year opens on "
+                f"Registration for {people} starting in the {contract_period} academic year opens on "
                 f"{_day(opens_on)}. Register them then."
             )
         else:
-            message = f"Registration for ECTs starting in the {contract_period} academic year is not open."
+            message = (
+                f"Registration for {people} starting in the {contract_period} academic year is not open."
+            )
         super().__init__(message)
         self.contract_period = contract_period
         self.opens_on = opens_on
@@ -82,9 +86,9 @@ class ContractPeriodNotOpen(RegistrationRefused):
 class NoContractPeriod(RegistrationRefused):
     """No contract period open for registration covers the start date."""
 
-    def __init__(self, started_on: datetime.date):
+    def __init__(self, started_on: datetime.date, *, someone: str = "an ECT"):
         super().__init__(
-            f"You cannot register an ECT starting on {_day(started_on)}: that date is not in an academic "
+            f"You cannot register {someone} starting on {_day(started_on)}: that date is not in an academic "
             "year open for registration. Check the start date."
         )
         self.started_on = started_on
@@ -93,10 +97,11 @@ class NoContractPeriod(RegistrationRefused):
 class NotEligibleForFunding(RegistrationRefused):
     """Provider-led training asked for at a school that cannot have funded training."""
 
-    def __init__(self):
-        super().__init__(
-            "Your school cannot have DfE-funded training from a lead provider. Choose school-led training."
-        )
+    def __init__(
+        self,
+        message: str = "Your school cannot have DfE-funded training from a lead provider. Choose school-led training.",
+    ):
+        super().__init__(message)
 
 
 class LeadProviderNotActive(RegistrationRefused):

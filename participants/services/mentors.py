@@ -65,49 +65,30 @@ class MentorEmailInUse(EmailInUse):
     """Another teacher uses this email address on an ECT or mentor period that is not over."""
 
     def __init__(self, email: str):
-        RegistrationRefused.__init__(
-            self,
-            "This email address is already used by another teacher. Enter the mentor's own email address.",
-        )
-        self.email = email
+        super().__init__(email, role="mentor")
 
 
 class MentorContractPeriodNotOpen(ContractPeriodNotOpen):
     """Mentor training from a start date in a contract period not open for registration."""
 
     def __init__(self, contract_period: ContractPeriod, opens_on: datetime.date | None):
-        if opens_on:
-            message = (
-                f"Registration for mentors starting in the {contract_period} academic year opens on "
-                f"{_day(opens_on)}. Register them then."
-            )
-        else:
-            message = f"Registration for mentors starting in the {contract_period} academic year is not open."
-        RegistrationRefused.__init__(self, message)
-        self.contract_period = contract_period
-        self.opens_on = opens_on
+        super().__init__(contract_period, opens_on, people="mentors")
 
 
 class MentorNoContractPeriod(NoContractPeriod):
     """Mentor training from a start date that no contract period open for registration covers."""
 
     def __init__(self, started_on: datetime.date):
-        RegistrationRefused.__init__(
-            self,
-            f"You cannot register a mentor starting on {_day(started_on)}: that date is not in an academic "
-            "year open for registration. Check the start date.",
-        )
-        self.started_on = started_on
+        super().__init__(started_on, someone="a mentor")
 
 
 class MentorTrainingNotFunded(NotEligibleForFunding):
     """Mentor training from a lead provider asked for at a school that cannot have funded training."""
 
     def __init__(self):
-        RegistrationRefused.__init__(
-            self,
+        super().__init__(
             "Your school cannot have DfE-funded training from a lead provider, so the mentor cannot "
-            "train with one. Register them without a lead provider.",
+            "train with one. Register them without a lead provider."
         )
 
 

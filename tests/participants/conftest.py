@@ -6,7 +6,15 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from tests.factories import ContractPeriodFactory, SchoolFactory, UserFactory
+from tests.factories import (
+    ActiveLeadProviderFactory,
+    ContractPeriodFactory,
+    ECTAtSchoolPeriodFactory,
+    SchoolFactory,
+    TeacherFactory,
+    TrainingPeriodFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture
@@ -25,3 +33,21 @@ def tutor():
 @pytest.fixture
 def school():
     return SchoolFactory(name="Quillfeather Primary School")
+
+
+@pytest.fixture
+def ambition(this_year):
+    return ActiveLeadProviderFactory(contract_period=this_year, lead_provider__name="Ambition Institute")
+
+
+@pytest.fixture
+def ect(school, ambition):
+    """Amara Okafor, an ECT at `school` since 1 September 2026, training with Ambition Institute."""
+    period = ECTAtSchoolPeriodFactory(
+        school=school,
+        teacher=TeacherFactory(trs_first_name="Amara", trs_last_name="Okafor"),
+        started_on=datetime.date(2026, 9, 1),
+        email="amara@example.org",
+    )
+    TrainingPeriodFactory(ect_at_school_period=period, expression_of_interest=ambition)
+    return period

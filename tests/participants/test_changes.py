@@ -14,7 +14,6 @@ from tests.factories import (
     LeadProviderDeliveryPartnershipFactory,
     MentorAtSchoolPeriodFactory,
     SchoolPartnershipFactory,
-    TeacherFactory,
     TrainingPeriodFactory,
 )
 
@@ -26,25 +25,8 @@ STARTED = D(2026, 9, 1)
 
 
 @pytest.fixture
-def ambition(this_year):
-    return ActiveLeadProviderFactory(contract_period=this_year, lead_provider__name="Ambition Institute")
-
-
-@pytest.fixture
 def teach_first(this_year):
     return ActiveLeadProviderFactory(contract_period=this_year, lead_provider__name="Teach First")
-
-
-@pytest.fixture
-def ect(school, ambition):
-    period = ECTAtSchoolPeriodFactory(
-        school=school,
-        teacher=TeacherFactory(trs_first_name="Amara", trs_last_name="Okafor"),
-        started_on=STARTED,
-        email="amara@example.org",
-    )
-    TrainingPeriodFactory(ect_at_school_period=period, expression_of_interest=ambition)
-    return period
 
 
 def only_event(event_type):

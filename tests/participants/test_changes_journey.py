@@ -14,7 +14,6 @@ from tests.factories import (
     ECTAtSchoolPeriodFactory,
     MentorAtSchoolPeriodFactory,
     SchoolFactory,
-    TeacherFactory,
     TrainingPeriodFactory,
     school_of,
 )
@@ -27,23 +26,6 @@ STARTED = datetime.date(2026, 9, 1)
 @pytest.fixture
 def school(tutor):
     return school_of(tutor)
-
-
-@pytest.fixture
-def ambition(this_year):
-    return ActiveLeadProviderFactory(contract_period=this_year, lead_provider__name="Ambition Institute")
-
-
-@pytest.fixture
-def ect(school, ambition):
-    period = ECTAtSchoolPeriodFactory(
-        school=school,
-        teacher=TeacherFactory(trs_first_name="Amara", trs_last_name="Okafor"),
-        started_on=STARTED,
-        email="amara@example.org",
-    )
-    TrainingPeriodFactory(ect_at_school_period=period, expression_of_interest=ambition)
-    return period
 
 
 @pytest.fixture
