@@ -60,13 +60,16 @@ class ChangesNeedAReason:
         before = type(obj).objects.filter(pk=obj.pk).first() if change else None
         super().save_model(request, obj, form, change)
         fields = [name for name in form.changed_data if name != "change_reason"]
+        if change and not fields:
+            return  # saved as it was: nothing to record
         teacher, school = self.timeline_of(obj)
         verb = "changed" if change else "added"
         what = obj._meta.verbose_name
+        labels = ", ".join(str(obj._meta.get_field(name).verbose_name) for name in fields)
         record_event(
             actor=Actor.dfe_staff(request.user),
             event_type=f"{obj._meta.model_name}_{verb}_by_support",
-            heading=f"Support staff {verb} {what}" + (f": {', '.join(fields)}" if change and fields else ""),
+            heading=f"Support staff {verb} {what}" + (f": {labels}" if change else ""),
             subject=obj,
             teacher=teacher,
             school=school,

@@ -39,6 +39,12 @@ CHECK_ANSWERS = "check-answers"
 START_AFRESH = "start"
 
 
+def as_change_label(label: str) -> str:
+    """A question or key as the hidden end of "Change …": its first letter in lower case, and the
+    rest (names, "TRN") as they are."""
+    return label[:1].lower() + label[1:]
+
+
 @dataclass(frozen=True)
 class Step:
     name: str  # the step's URL slug
@@ -187,7 +193,7 @@ class Wizard:
                         "key": form_field.label,
                         "value": self.display_value(form_field, form.cleaned_data.get(name)),
                         "change_url": self.url(step.name, change=True),
-                        "change_label": str(form_field.label).lower(),
+                        "change_label": as_change_label(str(form_field.label)),
                     }
                 )
         return rows
@@ -199,7 +205,7 @@ class Wizard:
             "key": key,
             "value": value,
             "change_url": self.url(step_name, change=True),
-            "change_label": key.lower(),
+            "change_label": as_change_label(key),
         }
 
     @staticmethod

@@ -218,7 +218,7 @@ Department for Education
         _template(
             "participant_transferred",
             personalisation=("lead_provider_name", "moving", "what_happens"),
-            subject="An early career teacher you train is moving school",
+            subject="An early career teacher is moving school",
             body=f"""
 To ((lead_provider_name))
 
@@ -241,7 +241,7 @@ Hello
 
 ((new_school_name)) has registered ((full_name)) as an early career teacher moving to them from ((school_name)). Their last day at ((school_name)) is ((last_day)).
 
-Their training and mentoring at ((school_name)) stop that day. They will show as left on your list of early career teachers. If this is wrong, contact ((new_school_name)) or us.
+Their training and mentoring at ((school_name)) stop that day. Your list of early career teachers shows them as leaving until then, and as left after it. If this is wrong, contact ((new_school_name)) or us.
 
 {SERVICE_NAME}
 Department for Education

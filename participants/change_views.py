@@ -62,7 +62,7 @@ class ChangesPerson(Wizard):
         try:
             self.change(answers)
         except services.Refused as refusal:
-            return refused_page(self, refusal)
+            return refused_page(self, refusal, heading="We could not make that change")
         messages.success(self.request, self.done_message(answers))
         return redirect(self.person_page())
 
@@ -96,6 +96,7 @@ class ChangeEmail(ChangesPerson):
         return {
             "email_in_use": lambda email: queries.email_in_use(email, today=today, except_trn=trn),
             "label": f"What is {self.period.name}'s email address?",
+            "help_text": "Their training provider uses it to contact them.",
             "initial": {"email": self.period.email},
         }
 
@@ -175,7 +176,11 @@ class ChangeTraining(ChangesPerson):
                 "initial": {"training_programme": training.training_programme if training else None},
             }
         if step.name == "lead-provider":
-            return {"contract_period": queries.training_contract_period(self.period, training)}
+            provider = queries.training_lead_provider(training)
+            return {
+                "contract_period": queries.training_contract_period(self.period, training),
+                "initial": {"lead_provider": provider.pk if provider else None},
+            }
         today = timezone.localdate()
         return {
             "date_problem": lambda starting_on: services.training_change_problem(

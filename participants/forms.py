@@ -207,11 +207,13 @@ class TeacherEmailForm(GovukForm):
         required_message="Enter their email address",
     )
 
-    def __init__(self, *args, email_in_use, label: str | None = None, **kwargs):
+    def __init__(self, *args, email_in_use, label: str | None = None, help_text: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.email_in_use = email_in_use
         if label:
             self.fields["email"].label = label
+        if help_text:
+            self.fields["email"].help_text = help_text
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
@@ -357,7 +359,7 @@ class LeavingDateForm(DateQuestionForm):
     page_heading_field = "leaving_on"
     leaving_on = GovukDateField(
         label="When did or will they leave your school?",
-        name="Leaving date",
+        name="Their leaving date",
         help_text="Their last day at your school. For example, 19 12 2026",
     )
 
@@ -403,7 +405,7 @@ class TrainingFromForm(DateQuestionForm):
     page_heading_field = "starting_on"
     starting_on = GovukDateField(
         label="From what date will they train this way?",
-        name="Date",
+        name="The date",
         help_text="Today or later. Their current training stops the day before. For example, 6 1 2027",
     )
 

@@ -68,8 +68,9 @@ def checked(wizard: Wizard, step_name: str) -> dict | None:
     return answer[CHECKED] if answer else None
 
 
-def finding_the_record(find_step: str) -> list[Step]:
-    """The first steps of registering a teacher: find their record, or stop and say why."""
+def finding_the_record(find_step: str, *, then_ask: tuple[Step, ...] = ()) -> list[Step]:
+    """The first steps of registering a teacher: find their record (then ask `then_ask`, questions
+    whose answer may stop the journey), or stop and say why."""
     return [
         Step(find_step, FindTeacherForm, starts_over=True),
         Step(
@@ -77,6 +78,7 @@ def finding_the_record(find_step: str) -> list[Step]:
             NationalInsuranceNumberForm,
             applies=lambda wizard: wizard.asks_national_insurance_number(),
         ),
+        *then_ask,
         Step(
             "cannot-register",
             CannotContinueForm,
@@ -86,13 +88,18 @@ def finding_the_record(find_step: str) -> list[Step]:
     ]
 
 
-def refused_page(wizard: Wizard, refusal) -> HttpResponse:
+def refused_page(wizard: Wizard, refusal, *, heading: str = "We could not register them") -> HttpResponse:
     """The journey's one write was refused: say why, with the answers kept to check again."""
     wizard.keep_answers()
     return render(
         wizard.request,
         "participants/register/refused.html",
-        {"school": wizard.school, "reason": str(refusal), "check_answers_url": wizard.url(CHECK_ANSWERS)},
+        {
+            "school": wizard.school,
+            "heading": heading,
+            "reason": str(refusal),
+            "check_answers_url": wizard.url(CHECK_ANSWERS),
+        },
         status=409,
     )
 
@@ -156,11 +163,19 @@ class RegisterECTWizard(FindsTeacherRecord):
     number), stop when they cannot be registered, then their details and training."""
 
     steps = [
-        *finding_the_record("find-ect"),
-        Step(
-            "moving-school",
-            MovingSchoolForm,
-            applies=lambda wizard: wizard.stop_reason() is None and wizard.moving_from() is not None,
+        *finding_the_record(
+            "find-ect",
+            then_ask=(
+                Step(
+                    "moving-school",
+                    MovingSchoolForm,
+                    # Still on the path once answered "no", so the stop page's Back returns to it.
+                    applies=lambda wizard: (
+                        wizard.moving_from() is not None
+                        and wizard.stop_reason() in (None, "registered_elsewhere")
+                    ),
+                ),
+            ),
         ),
         Step(
             "continue-training",
@@ -376,6 +391,8 @@ class RegisterECTWizard(FindsTeacherRecord):
                 "working-pattern",
             ),
         ]
+        if self.is_moving():
+            rows.insert(2, self.row("Moving from", self.moving_from().school.name, "moving-school"))
         training = self.training()
         training_rows = [
             self.row("Appropriate body", str(training["appropriate_body"]), "appropriate-body"),
@@ -449,7 +466,9 @@ class RegistersTeacherView(WizardView):
             context["teacher_name"] = self.wizard.trs_name() if self.wizard.record_found() else ""
             # Where the details that found nobody were typed: the NI number, or the TRN and date of birth.
             context["change_details_url"] = self.wizard.url(
-                "national-insurance-number"
+                "moving-school"
+                if self.wizard.stop_reason() == "registered_elsewhere"
+                else "national-insurance-number"
                 if self.wizard.asks_national_insurance_number()
                 else self.wizard.find_step
             )
@@ -487,6 +506,21 @@ PERSON_PAGES = {
 }
 
 
+def training_now_and_next(trainings, *, today) -> dict:
+    """From a period's trainings (newest first): `training`, the one going on today (else the
+    first to come, or the last there was), and `next_training`, a change due after today."""
+    going_on = [
+        t for t in trainings if t.started_on <= today and (t.finished_on is None or t.finished_on >= today)
+    ]
+    to_come = sorted((t for t in trainings if t.started_on > today), key=lambda t: t.started_on)
+    if going_on:
+        return {"training": going_on[0], "next_training": to_come[0] if to_come else None}
+    return {
+        "training": to_come[0] if to_come else (trainings[0] if trainings else None),
+        "next_training": None,
+    }
+
+
 def person_still_at_school(user, role: str, urn: int, period_id: int):
     """The school (if this user may manage it) and one of its ECTs or mentors who has not left, as
     their page shows them; 404 for anyone else, as if they did not exist."""
@@ -515,7 +549,7 @@ def person_page(request, urn: int, period_id: int, role: str):
         {
             "school": school,
             "period": period,
-            "training": period.trainings[0] if period.trainings else None,
+            **training_now_and_next(period.trainings, today=today),
             "still_here": period.finished_on is None or period.finished_on >= today,
             "change_url_name": f"{role}_change",
             "leaving_url": reverse(
@@ -571,7 +605,7 @@ class AssignMentorWizard(Wizard):
         try:
             services.assign_mentor(mentee=self.mentee, mentor=mentor, assigned_by=self.request.user)
         except services.Refused as refusal:
-            return refused_page(self, refusal)
+            return refused_page(self, refusal, heading="We could not change their mentor")
         starts = self.takes_over_on()
         messages.success(
             self.request,
@@ -884,7 +918,7 @@ class LeavingWizard(Wizard):
                 reported_by=self.request.user,
             )
         except services.Refused as refusal:
-            return refused_page(self, refusal)
+            return refused_page(self, refusal, heading="We could not record that they are leaving")
         if left is None:
             messages.success(
                 self.request, f"{self.period.name} has been removed: they will not start at your school"
@@ -892,7 +926,9 @@ class LeavingWizard(Wizard):
             return redirect("school_home", urn=self.school.urn)
         messages.success(
             self.request,
-            f"We've recorded that {self.period.name} leaves your school on {self.display_value(None, left.finished_on)}",
+            f"We've recorded that {self.period.name} "
+            f"{'left' if left.finished_on < timezone.localdate() else 'leaves'} your school on "
+            f"{self.display_value(None, left.finished_on)}",
         )
         return redirect(self.person_page())
 

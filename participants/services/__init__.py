@@ -21,6 +21,7 @@ from participants.services.changes import (
 from participants.services.common import (
     Refused,
     RegistrationRefused,
+    TooFarAhead,
 )
 from participants.services.ects import (
     AlreadyRegisteredAtThisSchool,
@@ -92,6 +93,7 @@ __all__ = [
     "RegisteredElsewhereJustNow",
     "RegistrationRefused",
     "StartsBeforeLeavingAnotherSchool",
+    "TooFarAhead",
     "assign_mentor",
     "change_appropriate_body",
     "change_email",

@@ -23,7 +23,7 @@ from participants.queries import (
     training_contract_period,
     training_lead_provider,
 )
-from participants.services.common import ONE_DAY, Refused, _as_text, _day, _heading
+from participants.services.common import ONE_DAY, Refused, TooFarAhead, _as_text, _day, _heading
 from participants.services.ects import (
     EmailInUse,
     NotEligibleForFunding,
@@ -129,7 +129,10 @@ def _change_period(
     record_event(
         actor=Actor.school_user(changed_by),
         event_type=f"{_role(locked)}_{what}_changed",
-        heading=_heading(f"{locked.teacher.full_name}'s {what.replace('_', ' ')} changed"),
+        heading=_heading(
+            f"{locked.teacher.full_name}'s {what.replace('_', ' ')} changed to "
+            + ", ".join(_in_words(value) for value in values.values())
+        ),
         subject=locked,
         teacher=locked.teacher,
         school=locked.school,
@@ -142,6 +145,11 @@ def _change_period(
 def _plain(value):
     """A value as an event keeps it: a related row by its name."""
     return str(value) if isinstance(value, AppropriateBody) else value
+
+
+def _in_words(value) -> str:
+    """A value as a heading says it: a working pattern by its label."""
+    return WorkingPattern(value).label if value in WorkingPattern.values else str(_plain(value))
 
 
 @transaction.atomic
@@ -233,6 +241,8 @@ def _refuse_training_date(
         raise ChangeOutsideTheirTime(period)
     if starting_on < today:
         raise ChangeBeforeToday(today)
+    if starting_on > today + TooFarAhead.LIMIT:
+        raise TooFarAhead(today)
 
 
 @transaction.atomic

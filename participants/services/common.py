@@ -32,6 +32,16 @@ class Refused(Exception):
     """A change the service will not make. Nothing was saved; str() is a sentence for the school user."""
 
 
+class TooFarAhead(Refused):
+    """A date for something the school tells us now that is more than a year away: a typing mistake,
+    most likely, and nothing to plan on yet."""
+
+    LIMIT = datetime.timedelta(days=365)
+
+    def __init__(self, today: datetime.date):
+        super().__init__(f"The date must be within a year from today, by {_day(today + self.LIMIT)}.")
+
+
 class RegistrationRefused(Refused):
     """A teacher cannot be registered, or given a mentor."""
 

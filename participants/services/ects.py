@@ -296,19 +296,15 @@ def register_ect(
         expression_of_interest=active_lead_provider if active_lead_provider and not partnership else None,
     )
 
-    # Offered to the school as its previous choices when it registers its next ECT.
-    school.last_chosen_training_programme = training_programme
-    school.last_chosen_appropriate_body = appropriate_body
-    if active_lead_provider is not None:
-        school.last_chosen_lead_provider = active_lead_provider.lead_provider
-    school.save(
-        update_fields=[
-            "last_chosen_training_programme",
-            "last_chosen_appropriate_body",
-            "last_chosen_lead_provider",
-            "updated_at",
-        ]
+    # Offered to the school as its previous choices when it registers its next ECT; not when the
+    # choice was the ECT's own (carrying on with the provider they had at their old school).
+    kept_their_provider = (
+        provider_before is not None
+        and active_lead_provider is not None
+        and (active_lead_provider.lead_provider == provider_before)
     )
+    if not kept_their_provider:
+        _remember_choices(school, training_programme, appropriate_body, active_lead_provider)
 
     choices = {
         "started_on": started_on.isoformat(),
@@ -358,6 +354,23 @@ def register_ect(
         },
     )
     return period
+
+
+def _remember_choices(
+    school: School, training_programme: str, appropriate_body, active_lead_provider
+) -> None:
+    school.last_chosen_training_programme = training_programme
+    school.last_chosen_appropriate_body = appropriate_body
+    if active_lead_provider is not None:
+        school.last_chosen_lead_provider = active_lead_provider.lead_provider
+    school.save(
+        update_fields=[
+            "last_chosen_training_programme",
+            "last_chosen_appropriate_body",
+            "last_chosen_lead_provider",
+            "updated_at",
+        ]
+    )
 
 
 def _tell_of_transfer(

@@ -13,6 +13,7 @@ from participants.models import (
 )
 from participants.services.common import (
     Refused,
+    TooFarAhead,
     _as_text,
     _day,
     _finish_at_school,
@@ -66,6 +67,8 @@ def _refuse_leaving(
         raise AlreadyLeaving(period.finished_on)
     if leaving_on < period.started_on <= today:
         raise LeavesBeforeStarting(period.started_on)
+    if leaving_on > today + TooFarAhead.LIMIT:
+        raise TooFarAhead(today)
 
 
 def leaving_problem(

@@ -262,6 +262,7 @@ def test_support_changes_need_a_reason_and_each_becomes_an_event_on_the_timeline
         {**form_data(page), "email": "new@example.org", "change_reason": "Ticket 456: typo in the address"},
     )
     event = Event.objects.get(event_type="ectatschoolperiod_changed_by_support")
+    assert event.heading == "Support staff changed ECT at school period: email"
     assert (event.actor_type, event.teacher, event.school, event.subject_id) == (
         "dfe_staff",
         period.teacher,
@@ -272,6 +273,16 @@ def test_support_changes_need_a_reason_and_each_becomes_an_event_on_the_timeline
     assert event.reason == "Ticket 456: typo in the address"
     timeline = support_client.get(admin_url(Teacher, "change", period.teacher.pk)).content.decode()
     assert "Ticket 456: typo in the address" in timeline
+
+
+def test_a_save_that_changes_nothing_records_nothing(support_client, graph):
+    period = graph[ECTAtSchoolPeriod]
+    page = support_client.get(admin_url(ECTAtSchoolPeriod, "change", period.pk))
+    support_client.post(
+        admin_url(ECTAtSchoolPeriod, "change", period.pk),
+        {**form_data(page), "change_reason": "Just looking"},
+    )
+    assert not Event.objects.filter(event_type="ectatschoolperiod_changed_by_support").exists()
 
 
 @pytest.mark.parametrize("model", [Teacher, ECTAtSchoolPeriod, MentorAtSchoolPeriod])

@@ -47,7 +47,7 @@ def test_a_mentor_leaves_and_their_ect_is_left_needing_one_then_the_ect_leaves(p
     page.get_by_role("link", name="Tell us that Mo Mentor is leaving your school").click()
     expect(page.locator("h1")).to_have_text("When did or will Mo Mentor leave your school?")
     page.get_by_role("button", name="Continue").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter leaving date")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter their leaving date")
     assert_accessible(page)
     page.get_by_label("Day").fill("1")
     page.get_by_label("Month").fill("11")

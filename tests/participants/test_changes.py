@@ -212,3 +212,16 @@ class TestTraining:
     def test_the_date_rule_in_words(self, ect):
         assert services.training_change_problem(ect, TODAY, today=TODAY) is None
         assert "from 1 September 2026" in services.training_change_problem(ect, D(2026, 8, 1), today=TODAY)
+
+
+def test_dates_more_than_a_year_ahead_are_refused(ect, tutor, change_training):
+    with pytest.raises(services.TooFarAhead, match="within a year from today"):
+        change_training(starting_on=TODAY + datetime.timedelta(days=366))
+    with pytest.raises(services.TooFarAhead):
+        services.record_leaving(
+            period=ect,
+            leaving_on=datetime.date(9999, 12, 31),
+            moving_school=services.MovingSchool.NO,
+            reported_by=tutor,
+            today=TODAY,
+        )

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import Event
+from participants import services
 from participants.models import TrainingPeriod
 from tests.factories import (
     ActiveLeadProviderFactory,
@@ -15,6 +16,7 @@ from tests.factories import (
     MentorAtSchoolPeriodFactory,
     SchoolFactory,
     TrainingPeriodFactory,
+    UserFactory,
     school_of,
 )
 
@@ -149,3 +151,19 @@ def test_another_schools_people_and_those_who_left_cannot_be_changed(signed_in, 
         ).status_code
         == 404
     )
+
+
+def test_the_page_shows_the_training_going_on_and_a_change_to_come(signed_in, ect, this_year):
+    teach_first = ActiveLeadProviderFactory(contract_period=this_year, lead_provider__name="Teach First")
+    later = timezone.localdate() + datetime.timedelta(days=30)
+    services.change_training(
+        period=ect,
+        training_programme="provider_led",
+        lead_provider=teach_first.lead_provider,
+        starting_on=later,
+        changed_by=UserFactory(),
+    )
+    page = page_of(signed_in, ect)
+    provider_row = page[page.index("Training provider") :]
+    assert provider_row.index("Ambition Institute") < provider_row.index(f"From {later.day} {later:%B %Y}")
+    assert "Training with Teach First" in page

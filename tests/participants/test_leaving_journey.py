@@ -60,7 +60,7 @@ def test_an_ect_leaving_is_asked_when_and_where_then_checked_then_recorded(clien
     first = client.get(step_url("ect", school, ect, "leaving-date")).content.decode()
     assert "When did or will Amara Okafor leave your school?" in first
     mistake = client.post(step_url("ect", school, ect, "leaving-date"), leaving_on("31", "2", "2027"))
-    assert "Leaving date must be a real date" in mistake.content.decode()
+    assert "Their leaving date must be a real date" in mistake.content.decode()
     assert 'value="31"' in mistake.content.decode()  # what was typed is kept
     too_early = client.post(step_url("ect", school, ect, "leaving-date"), leaving_on("1", "8", "2025"))
     assert "Their leaving date must be on or after that" in too_early.content.decode()

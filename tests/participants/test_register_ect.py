@@ -522,6 +522,8 @@ class TestMovingSchool:
                 lead_provider=trained_by_ambition_last_year.lead_provider,
             )
         assert period.training_periods.get().expression_of_interest == trained_by_ambition_last_year  # 2025
+        period.school.refresh_from_db()
+        assert period.school.last_chosen_lead_provider is None  # the ECT's provider, not the school's choice
         by_template = {email.template: email for email in sent}
         assert set(by_template) == {"ect_registered", "participant_transferred", "ect_moved_school"}
         to_provider = by_template["participant_transferred"]

@@ -179,9 +179,15 @@ def test_an_ect_at_another_school_is_moved_when_the_school_says_so(signed_in, sc
     )
     assert find(signed_in, school, FOUND) == url(school, "moving-school")
     assert "from Inkwell Academy" in signed_in.get(url(school, "moving-school")).content.decode()
+    # "No" stops, and the stop page leads back to the question.
+    assert post(signed_in, school, "moving-school", {"moving_school": "no"}) == url(school, "cannot-register")
+    stop = signed_in.get(url(school, "cannot-register")).content.decode()
+    assert f'href="{url(school, "moving-school")}">change your answer to yes' in stop
+    assert f'href="{url(school, "moving-school")}" class="govuk-back-link"' in stop
     post(signed_in, school, "moving-school", {"moving_school": "yes"})
     details(signed_in, school)
     post(signed_in, school, "use-previous-choices", {"use_previous_choices": "yes"})
+    assert "Inkwell Academy" in signed_in.get(url(school, "check-answers")).content.decode()  # moving from
     signed_in.post(url(school, "check-answers"))
     elsewhere.refresh_from_db()
     assert elsewhere.finished_on == datetime.date(2026, 8, 31)
