@@ -459,19 +459,32 @@ def set_up_training(
         actor=actor,
     )
     if answer.programme != YearProgramme.NO_ECTS:
-        school.last_chosen_training_programme = answer.programme
-        school.last_chosen_appropriate_body = answer.appropriate_body
-        if answer.lead_provider is not None:
-            school.last_chosen_lead_provider = answer.lead_provider.lead_provider
-        school.save(
-            update_fields=[
-                "last_chosen_training_programme",
-                "last_chosen_appropriate_body",
-                "last_chosen_lead_provider",
-                "updated_at",
-            ]
+        remember_last_choices(
+            school,
+            training_programme=answer.programme,
+            appropriate_body=answer.appropriate_body,
+            lead_provider=answer.lead_provider.lead_provider if answer.lead_provider is not None else None,
         )
     return choice
+
+
+def remember_last_choices(
+    school: School, *, training_programme: str, appropriate_body, lead_provider
+) -> None:
+    """Keep the school's latest choices, offered as its defaults next time (a lead provider of None
+    keeps the last one, to offer should it go back to provider-led). Part of the caller's transaction."""
+    school.last_chosen_training_programme = training_programme
+    school.last_chosen_appropriate_body = appropriate_body
+    if lead_provider is not None:
+        school.last_chosen_lead_provider = lead_provider
+    school.save(
+        update_fields=[
+            "last_chosen_training_programme",
+            "last_chosen_appropriate_body",
+            "last_chosen_lead_provider",
+            "updated_at",
+        ]
+    )
 
 
 def _locked_choice(school: School, contract_period: ContractPeriod) -> SchoolContractPeriodChoice | None:

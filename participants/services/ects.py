@@ -39,6 +39,7 @@ from providers.models import ActiveLeadProvider, AppropriateBody, ContractPeriod
 from providers.queries import StartDateRegistration, registration_for_start
 from schools.models import School, TrainingProgramme
 from schools.queries import induction_tutor_emails, partnership_in
+from schools.services import remember_last_choices
 
 
 class AlreadyRegisteredAtThisSchool(RegistrationRefused):
@@ -304,7 +305,12 @@ def register_ect(
         and (active_lead_provider.lead_provider == provider_before)
     )
     if not kept_their_provider:
-        _remember_choices(school, training_programme, appropriate_body, active_lead_provider)
+        remember_last_choices(
+            school,
+            training_programme=training_programme,
+            appropriate_body=appropriate_body,
+            lead_provider=active_lead_provider.lead_provider if active_lead_provider else None,
+        )
 
     choices = {
         "started_on": started_on.isoformat(),
@@ -354,23 +360,6 @@ def register_ect(
         },
     )
     return period
-
-
-def _remember_choices(
-    school: School, training_programme: str, appropriate_body, active_lead_provider
-) -> None:
-    school.last_chosen_training_programme = training_programme
-    school.last_chosen_appropriate_body = appropriate_body
-    if active_lead_provider is not None:
-        school.last_chosen_lead_provider = active_lead_provider.lead_provider
-    school.save(
-        update_fields=[
-            "last_chosen_training_programme",
-            "last_chosen_appropriate_body",
-            "last_chosen_lead_provider",
-            "updated_at",
-        ]
-    )
 
 
 def _tell_of_transfer(
