@@ -62,7 +62,7 @@ def test_a_mentor_leaves_and_their_ect_is_left_needing_one_then_the_ect_leaves(p
     assert_accessible(page)
     page.get_by_role("button", name="Confirm they're leaving").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
-        "We've recorded that Mo Mentor leaves your school on 1 November 2026"
+        "We've recorded that Mo Mentor left your school on 1 November 2026"
     )
     expect(page.locator("main")).to_contain_text("Left your school")
     assert_accessible(page)
