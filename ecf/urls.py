@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("schools.urls")),
     path("", include("participants.urls")),
+    path("", include("api.urls")),
 ]

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "providers",
     "participants",
     "audit",
+    "api",
 ]
 
 MIDDLEWARE = [

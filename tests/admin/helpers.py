@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from api.models import APIRequest, LeadProviderToken
+from api.services import create_token
 from audit.models import Event
 from audit.services import Actor, record_event
 from core.tokens import new_token
@@ -85,7 +87,20 @@ def build_graph() -> dict:
         teacher=ect_period.teacher,
         school=ect_period.school,
     )
+    _token, api_token = create_token(
+        lead_provider=pairing.active_lead_provider.lead_provider, name="Production", created_by=UserFactory()
+    )
+    api_request = APIRequest.objects.create(
+        token=api_token,
+        lead_provider=api_token.lead_provider,
+        method="GET",
+        path="/api/v3/delivery-partners",
+        status=200,
+        duration_ms=12,
+    )
     return {
+        LeadProviderToken: api_token,
+        APIRequest: api_request,
         User: UserFactory(),
         Group: Group.objects.get(name="support"),
         School: partnership.school,

@@ -1,0 +1,100 @@
+"""What every lead provider API view shares: bearer-token authentication, the rate limit, errors
+as a JSON list, and a record of each call."""
+
+import datetime
+import math
+import time
+from functools import wraps
+
+from django.http import JsonResponse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+
+from api.models import APIRequest, LeadProviderToken
+from api.services import record_request
+from core.tokens import hash_token
+
+# Per token, as the DfE's services allow.
+RATE_LIMIT = 1000
+RATE_WINDOW = datetime.timedelta(minutes=5)
+# last_used_at is written at most this often per token, not on every call.
+LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
+
+
+def problems(status: int, *errors: tuple[str, str]) -> JsonResponse:
+    """An error response: every problem at once, each with a title and a detail."""
+    return JsonResponse(
+        {"errors": [{"title": title, "detail": detail} for title, detail in errors]}, status=status
+    )
+
+
+def token_from(request) -> LeadProviderToken | None:
+    """The live token the request's `Authorization: Bearer …` header carries, or None."""
+    scheme, _, value = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        return None
+    token = (
+        LeadProviderToken.objects.select_related("lead_provider")
+        .filter(token_hash=hash_token(value.strip()), revoked_at__isnull=True)
+        .first()
+    )
+    now = timezone.now()
+    if token is not None and (token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION):
+        LeadProviderToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token
+
+
+def retry_after(token: LeadProviderToken, *, now: datetime.datetime) -> int | None:
+    """Seconds until the token may call again, when it has used its calls for the window; else None.
+    Counted from the calls we record anyway, so the limit holds across every web process."""
+    recent = APIRequest.objects.filter(token=token, requested_at__gt=now - RATE_WINDOW)
+    if recent.count() < RATE_LIMIT:
+        return None
+    # The oldest call that still counts must leave the window first.
+    oldest_counted = recent.order_by("-requested_at").values_list("requested_at", flat=True)[RATE_LIMIT - 1]
+    return max(1, math.ceil((oldest_counted + RATE_WINDOW - now).total_seconds()))
+
+
+def lead_provider_api(view):
+    """Make `view` a lead provider API endpoint: `request.lead_provider` is the caller's."""
+
+    @csrf_exempt  # a bearer token, not a cookie, authenticates: no cross-site request can carry it
+    @wraps(view)
+    def endpoint(request, *args, **kwargs):
+        started = time.monotonic()
+        token = token_from(request)
+        if token is None:
+            response = JsonResponse(
+                {
+                    "error": "HTTP Token: Access denied",  # what the DfE's services answer, for existing clients
+                    "errors": [
+                        {
+                            "title": "Unauthorized",
+                            "detail": "Give your API token in the Authorization header: Bearer <token>.",
+                        }
+                    ],
+                },
+                status=401,
+            )
+            response["WWW-Authenticate"] = 'Bearer realm="lead provider API"'
+        elif (wait := retry_after(token, now=timezone.now())) is not None:
+            response = problems(
+                429,
+                (
+                    "Too many requests",
+                    f"You may make {RATE_LIMIT} requests every 5 minutes. Try again later.",
+                ),
+            )
+            response["Retry-After"] = str(wait)
+        else:
+            request.lead_provider = token.lead_provider
+            response = view(request, *args, **kwargs)
+        record_request(
+            token=token,
+            request=request,
+            status=response.status_code,
+            duration_ms=int((time.monotonic() - started) * 1000),
+        )
+        return response
+
+    return endpoint

@@ -1,0 +1,57 @@
+"""Pages of a list, as lead providers ask for them: page[page] from 1, page[per_page] up to 3,000."""
+
+from dataclasses import dataclass
+
+DEFAULT_PER_PAGE = 100
+MAX_PER_PAGE = 3000
+
+
+class BadQuery(Exception):
+    """Query parameters that cannot be used; `problems` are (title, detail) pairs, all of them."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        super().__init__(problems)
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int
+    per_page: int
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * self.per_page
+
+
+def positive_whole_number(value: str | None, *, name: str, default: int, most: int | None = None) -> int:
+    """The parameter as a number; more than `most` is taken as `most`, as the DfE's services do."""
+    if value is None or value == "":
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise BadQuery([(f"Invalid {name}", f"{name} must be a whole number of 1 or more.")])
+    return min(int(value), most) if most is not None else int(value)
+
+
+def page_asked_for(query) -> Page:
+    """The page the query string asks for; BadQuery naming every problem."""
+    problems, values = [], {}
+    for name, default, most in (("page[page]", 1, None), ("page[per_page]", DEFAULT_PER_PAGE, MAX_PER_PAGE)):
+        try:
+            values[name] = positive_whole_number(query.get(name), name=name, default=default, most=most)
+        except BadQuery as bad:
+            problems += bad.problems
+    if problems:
+        raise BadQuery(problems)
+    return Page(number=values["page[page]"], per_page=values["page[per_page]"])
+
+
+def cohorts_asked_for(query) -> list[int]:
+    """filter[cohort]: years, comma-separated ("2024,2025"); BadQuery for anything else."""
+    value = query.get("filter[cohort]", "")
+    if not value:
+        return []
+    years = [part.strip() for part in value.split(",")]
+    if not all(len(year) == 4 and year.isdigit() for year in years):
+        raise BadQuery([("Invalid filter[cohort]", "filter[cohort] must be years, like 2025 or 2024,2025.")])
+    return [int(year) for year in years]
