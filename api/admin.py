@@ -4,7 +4,7 @@ from django.template.response import TemplateResponse
 
 from api import services
 from api.models import APIRequest, LeadProviderToken
-from core.admin import RelatedRowsAdmin
+from core.admin import ReadOnlyMixin, RelatedRowsAdmin
 
 
 class NewTokenForm(forms.ModelForm):
@@ -67,22 +67,10 @@ class LeadProviderTokenAdmin(RelatedRowsAdmin):
 
 
 @admin.register(APIRequest)
-class APIRequestAdmin(RelatedRowsAdmin):
+class APIRequestAdmin(ReadOnlyMixin, RelatedRowsAdmin):
     """Every call to the API and how it ended (read-only)."""
 
     list_display = ("requested_at", "lead_provider", "method", "path", "status", "duration_ms")
     list_filter = ("status", "method", "lead_provider")
     select_related = ("lead_provider",)
     show_full_result_count = False
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

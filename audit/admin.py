@@ -5,11 +5,11 @@ from django.contrib import admin
 
 from audit.models import Event
 from audit.services import Actor, record_event
-from core.admin import RelatedRowsAdmin
+from core.admin import ReadOnlyMixin, RelatedRowsAdmin
 
 
 @admin.register(Event)
-class EventAdmin(RelatedRowsAdmin):
+class EventAdmin(ReadOnlyMixin, RelatedRowsAdmin):
     """The append-only log: nobody adds, changes or deletes an event here (the database refuses too)."""
 
     list_display = ("happened_at", "heading", "event_type", "actor_type", "actor_name", "teacher", "school")
@@ -19,18 +19,6 @@ class EventAdmin(RelatedRowsAdmin):
     # scan the table. A teacher's page links to their events (?teacher__id__exact=).
     search_fields = ("teacher__trn__exact", "school__urn__exact")
     show_full_result_count = False  # a second COUNT over the whole log on every search
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ReasonedChangeForm(forms.ModelForm):

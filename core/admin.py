@@ -18,6 +18,23 @@ class RelatedRowsMixin:
         return super().get_queryset(request).select_related(*self.select_related)
 
 
+class ReadOnlyMixin:
+    """For a ModelAdmin of rows the service writes (a log, an outbox): they are looked at here,
+    never added, changed or deleted."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class RelatedRowsAdmin(RelatedRowsMixin, admin.ModelAdmin):
     # The queryset is already joined: with the default (False) and a foreign key in
     # list_display, the changelist would replace those joins with select_related() of every

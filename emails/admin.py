@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.utils.html import format_html_join
 
 from audit.services import Actor
+from core.admin import ReadOnlyMixin
 from emails.models import Email
 from emails.services import send_failed_emails_again
 from emails.templates import TEMPLATES
@@ -10,7 +11,7 @@ HIDDEN = "(hidden: it works as a sign-in link)"
 
 
 @admin.register(Email)
-class EmailAdmin(admin.ModelAdmin):
+class EmailAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """The outbox, read-only: support sees what was sent to whom and can send a failed email again.
 
     Links that work as credentials (sign-in and nomination links) are never shown here.
@@ -34,16 +35,6 @@ class EmailAdmin(admin.ModelAdmin):
         "sent_at",
         "provider_reference",
     )
-    readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_resend_permission(self, request):
         return request.user.has_perm("emails.resend_email")
