@@ -55,15 +55,27 @@ def retry_after(token: LeadProviderToken, *, now: datetime.datetime) -> int | No
     return max(1, math.ceil((oldest_counted + RATE_WINDOW - now).total_seconds()))
 
 
-def lead_provider_api(view):
-    """Make `view` a lead provider API endpoint: `request.lead_provider` is the caller's."""
+def lead_provider_api(*methods: str):
+    """Make a view a lead provider API endpoint answering `methods` (GET and HEAD by default):
+    `request.lead_provider` is the caller's; any other method is a 405 in JSON."""
+    allowed = set(methods or ("GET", "HEAD"))
 
+    def decorate(view):
+        return _endpoint(view, allowed)
+
+    return decorate
+
+
+def _endpoint(view, allowed: set[str]):
     @csrf_exempt  # a bearer token, not a cookie, authenticates: no cross-site request can carry it
     @wraps(view)
     def endpoint(request, *args, **kwargs):
         started = time.monotonic()
         token = token_from(request)
-        if token is None:
+        if request.method not in allowed:
+            response = problems(405, ("Method not allowed", f"Use {' or '.join(sorted(allowed))}."))
+            response["Allow"] = ", ".join(sorted(allowed))
+        elif token is None:
             response = JsonResponse(
                 {
                     "error": "HTTP Token: Access denied",  # what the DfE's services answer, for existing clients

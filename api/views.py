@@ -1,7 +1,6 @@
 """The lead provider API, version 3: JSON, each resource as {"id", "type", "attributes"}."""
 
 from django.http import JsonResponse
-from django.views.decorators.http import require_safe
 
 from api import queries
 from api.http import lead_provider_api, problems
@@ -16,8 +15,7 @@ def delivery_partner_json(partner) -> dict:
     }
 
 
-@lead_provider_api
-@require_safe
+@lead_provider_api()
 def delivery_partners(request):
     """The delivery partners you work with, by name; filter[cohort] for some years only."""
     try:
@@ -31,8 +29,7 @@ def delivery_partners(request):
     return JsonResponse({"data": [delivery_partner_json(partner) for partner in partners]})
 
 
-@lead_provider_api
-@require_safe
+@lead_provider_api()
 def delivery_partner(request, api_id):
     partner = queries.delivery_partners(request.lead_provider).filter(api_id=api_id).first()
     if partner is None:

@@ -148,6 +148,12 @@ class TestDeliveryPartners:
         assert call(client, LIST, token, **{"page[per_page]": "5000"}).status_code == 200
         assert call(client, LIST, token, **{"filter[cohort]": "twenty"}).status_code == 422
 
+    def test_another_method_is_a_405_in_json(self, client, token, partners):
+        response = client.post(LIST, {}, HTTP_AUTHORIZATION=f"Bearer {token}")
+        assert response.status_code == 405
+        assert response["Allow"] == "GET, HEAD"
+        assert response.json()["errors"][0]["title"] == "Method not allowed"
+
     def test_one_by_id_and_another_providers_is_not_found(self, client, token, partners):
         mine = call(client, f"{LIST}/{partners['kings'].api_id}", token)
         assert mine.json()["data"]["attributes"]["name"] == "Kings"
