@@ -23,7 +23,16 @@ from participants.queries import (
     training_contract_period,
     training_lead_provider,
 )
-from participants.services.common import ONE_DAY, Refused, TooFarAhead, _as_text, _day, _heading
+from participants.services.common import (
+    ONE_DAY,
+    Refused,
+    TooFarAhead,
+    _as_text,
+    _day,
+    _heading,
+    _role,
+    _start_training,
+)
 from participants.services.ects import (
     EmailInUse,
     NotEligibleForFunding,
@@ -31,7 +40,6 @@ from participants.services.ects import (
 )
 from providers.models import AppropriateBody, LeadProvider
 from schools.models import TrainingProgramme
-from schools.queries import partnership_in
 
 AtSchoolPeriod = ECTAtSchoolPeriod | MentorAtSchoolPeriod
 
@@ -73,10 +81,6 @@ def _locked_period(period: AtSchoolPeriod, *, today: datetime.date) -> AtSchoolP
     if locked is None:
         raise NoLongerAtSchool
     return locked
-
-
-def _role(period: AtSchoolPeriod) -> str:
-    return "ect" if isinstance(period, ECTAtSchoolPeriod) else "mentor"
 
 
 @transaction.atomic
@@ -286,25 +290,23 @@ def change_training(
     ):
         raise NothingChanged("training")
 
-    active_lead_provider = partnership = None
+    active_lead_provider = None
     contract_period = training_contract_period(locked, current)
     if training_programme == TrainingProgramme.PROVIDER_LED:
         if not locked.school.eligible_for_funding:
             raise NotEligibleForFunding
         active_lead_provider = _active_lead_provider(lead_provider, contract_period)
-        partnership = partnership_in(locked.school, contract_period, lead_provider_id=lead_provider.pk)
 
     trainings.filter(started_on__gte=starting_on).delete()
     if current is not None and current.started_on < starting_on:
         current.finished_on = starting_on - ONE_DAY
         current.save(update_fields=["finished_on", "updated_at"])
-    training = TrainingPeriod.objects.create(
-        **{f"{role}_at_school_period": locked},
+    training = _start_training(
+        locked,
         started_on=starting_on,
-        finished_on=locked.finished_on,
         training_programme=training_programme,
-        school_partnership=partnership,
-        expression_of_interest=active_lead_provider if active_lead_provider and not partnership else None,
+        active_lead_provider=active_lead_provider,
+        finished_on=locked.finished_on,
     )
     programme_before = current.training_programme if current else None
     changes = {}

@@ -18,7 +18,9 @@ from participants.models import (
     TrainingPeriod,
 )
 from participants.trs.client import TeacherRecord
+from providers.models import ActiveLeadProvider
 from schools.models import School
+from schools.queries import partnership_in
 
 ONE_DAY = datetime.timedelta(days=1)
 
@@ -44,6 +46,41 @@ class TooFarAhead(Refused):
 
 class RegistrationRefused(Refused):
     """A teacher cannot be registered, or given a mentor."""
+
+
+def _role(period: ECTAtSchoolPeriod | MentorAtSchoolPeriod) -> str:
+    """ "ect" or "mentor": how event types and a training's parent field name the period's kind."""
+    return "ect" if isinstance(period, ECTAtSchoolPeriod) else "mentor"
+
+
+def _start_training(
+    period: ECTAtSchoolPeriod | MentorAtSchoolPeriod,
+    *,
+    started_on: datetime.date,
+    training_programme: str,
+    active_lead_provider: ActiveLeadProvider | None,
+    finished_on: datetime.date | None = None,
+) -> TrainingPeriod:
+    """A training period for the period from `started_on`: provider-led names the school's
+    partnership with the lead provider in its contract period when there is one, else the school's
+    expression of interest in it; school-led names neither."""
+    partnership = (
+        partnership_in(
+            period.school,
+            active_lead_provider.contract_period,
+            lead_provider_id=active_lead_provider.lead_provider_id,
+        )
+        if active_lead_provider is not None
+        else None
+    )
+    return TrainingPeriod.objects.create(
+        **{f"{_role(period)}_at_school_period": period},
+        started_on=started_on,
+        finished_on=finished_on,
+        training_programme=training_programme,
+        school_partnership=partnership,
+        expression_of_interest=active_lead_provider if active_lead_provider and not partnership else None,
+    )
 
 
 def _heading(text: str) -> str:
@@ -122,7 +159,7 @@ def _leave_for(
     on the old school's timeline. Returns that school."""
     old_school = period.school
     name = teacher.full_name
-    role = "ect" if isinstance(period, ECTAtSchoolPeriod) else "mentor"
+    role = _role(period)
     if period.started_on >= started_on:
         record_event(
             actor=actor,
@@ -165,11 +202,9 @@ def _finish_at_school(
     """Finish an ECT's or mentor's period at a school on `last_day` (its last day there), with its
     mentorships and training: those that would start later are removed, the rest finish then.
     A mentor's mentees are told on their own timelines that the mentorship ended, and `why`."""
-    is_ect = isinstance(period, ECTAtSchoolPeriod)
+    is_ect = _role(period) == "ect"
     mentorships = MentorshipPeriod.objects.filter(**{"mentee" if is_ect else "mentor": period})
-    trainings = TrainingPeriod.objects.filter(
-        **{"ect_at_school_period" if is_ect else "mentor_at_school_period": period}
-    )
+    trainings = TrainingPeriod.objects.filter(**{f"{_role(period)}_at_school_period": period})
     if not is_ect:
         name = period.teacher.full_name
         for mentorship in mentorships.filter(

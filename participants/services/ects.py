@@ -15,7 +15,6 @@ from participants.models import (
     InductionPeriod,
     InductionStatus,
     Teacher,
-    TrainingPeriod,
     WorkingPattern,
 )
 from participants.queries import (
@@ -33,12 +32,13 @@ from participants.services.common import (
     _leave_for,
     _locked_teacher,
     _refresh_teacher,
+    _start_training,
 )
 from participants.trs.client import TeacherRecord
 from providers.models import ActiveLeadProvider, AppropriateBody, ContractPeriod, LeadProvider
 from providers.queries import StartDateRegistration, registration_for_start
 from schools.models import School, TrainingProgramme
-from schools.queries import induction_tutor_emails, partnership_in
+from schools.queries import induction_tutor_emails
 from schools.services import remember_last_choices
 
 
@@ -120,7 +120,7 @@ class LeadProviderNotActive(RegistrationRefused):
 def _active_lead_provider(lead_provider: LeadProvider, contract_period: ContractPeriod) -> ActiveLeadProvider:
     """The lead provider as it works in this contract period; refused when it does not."""
     active = (
-        ActiveLeadProvider.objects.select_related("lead_provider")
+        ActiveLeadProvider.objects.select_related("lead_provider", "contract_period")
         .filter(lead_provider=lead_provider, contract_period=contract_period)
         .first()
     )
@@ -284,18 +284,12 @@ def register_ect(
             raise RegisteredElsewhereJustNow from error
         raise
 
-    partnership = None
-    if active_lead_provider is not None:
-        partnership = partnership_in(
-            school, contract_period, lead_provider_id=active_lead_provider.lead_provider_id
-        )
-    TrainingPeriod.objects.create(
-        ect_at_school_period=period,
+    partnership = _start_training(
+        period,
         started_on=started_on,
         training_programme=training_programme,
-        school_partnership=partnership,
-        expression_of_interest=active_lead_provider if active_lead_provider and not partnership else None,
-    )
+        active_lead_provider=active_lead_provider,
+    ).school_partnership
 
     # Offered to the school as its previous choices when it registers its next ECT; not when the
     # choice was the ECT's own (carrying on with the provider they had at their old school).

@@ -18,6 +18,7 @@ from participants.services.common import (
     _day,
     _finish_at_school,
     _heading,
+    _role,
 )
 
 
@@ -113,7 +114,7 @@ def record_leaving(
     if locked is None:
         raise AlreadyLeft(today)  # removed since the school looked: it has no time there now
     _refuse_leaving(locked, leaving_on, today=today)
-    role = "ect" if model is ECTAtSchoolPeriod else "mentor"
+    role = _role(locked)
     teacher, school = locked.teacher, locked.school
     name = teacher.full_name
     reason = f"Moving to another school: {MovingSchool.LABELS[moving_school]}."

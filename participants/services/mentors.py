@@ -15,7 +15,6 @@ from participants.models import (
     MentorAtSchoolPeriod,
     MentorshipPeriod,
     Teacher,
-    TrainingPeriod,
 )
 from participants.queries import current_or_future, email_in_use, mentor_training_eligibility
 from participants.services.common import (
@@ -27,6 +26,7 @@ from participants.services.common import (
     _leave_for,
     _locked_teacher,
     _refresh_teacher,
+    _start_training,
 )
 from participants.services.ects import (
     ContractPeriodNotOpen,
@@ -40,7 +40,6 @@ from participants.trs.client import TeacherRecord
 from providers.models import ContractPeriod, LeadProvider
 from providers.queries import StartDateRegistration, registration_for_start
 from schools.models import School, TrainingProgramme
-from schools.queries import partnership_in
 
 
 class ProhibitedFromMentoring(RegistrationRefused):
@@ -282,17 +281,13 @@ def register_mentor(
         raise
 
     partnership = None
-    if active_lead_provider is not None:
-        partnership = partnership_in(
-            school, contract_period, lead_provider_id=active_lead_provider.lead_provider_id
-        )
-        TrainingPeriod.objects.create(
-            mentor_at_school_period=period,
+    if active_lead_provider is not None:  # mentor training is only ever provider-led
+        partnership = _start_training(
+            period,
             started_on=started_on,
             training_programme=TrainingProgramme.PROVIDER_LED,
-            school_partnership=partnership,
-            expression_of_interest=None if partnership else active_lead_provider,
-        )
+            active_lead_provider=active_lead_provider,
+        ).school_partnership
 
     choices = {
         "started_on": started_on.isoformat(),
