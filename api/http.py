@@ -2,6 +2,7 @@
 as a JSON list, and a record of each call."""
 
 import datetime
+import json
 import math
 import time
 from functools import wraps
@@ -110,3 +111,30 @@ def _endpoint(view, allowed: set[str]):
         return response
 
     return endpoint
+
+
+class BadBody(Exception):
+    """A request body that is not {"data": {"attributes": {...}}} in JSON."""
+
+
+def attributes_of(request) -> dict:
+    """The request body's data.attributes; BadBody when the body is not shaped like that."""
+    try:
+        body = json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        raise BadBody from None
+    data = body.get("data") if isinstance(body, dict) else None
+    attributes = data.get("attributes") if isinstance(data, dict) else None
+    if not isinstance(attributes, dict):
+        raise BadBody
+    return attributes
+
+
+def bad_body() -> JsonResponse:
+    return problems(
+        400,
+        (
+            "Bad request",
+            'Send JSON shaped {"data": {"type": "…", "attributes": {…}}}; the API documentation shows each one.',
+        ),
+    )

@@ -1,5 +1,8 @@
-"""Pages of a list, as lead providers ask for them: page[page] from 1, page[per_page] up to 3,000."""
+"""Reading a list request's query string: pages (page[page] from 1, page[per_page] up to 3,000),
+filters and sort. Every problem is a BadQuery, which the view answers with a 422 naming them all."""
 
+import datetime
+import uuid
 from dataclasses import dataclass
 
 DEFAULT_PER_PAGE = 100
@@ -55,3 +58,58 @@ def cohorts_asked_for(query) -> list[int]:
     if not all(len(year) == 4 and year.isdigit() for year in years):
         raise BadQuery([("Invalid filter[cohort]", "filter[cohort] must be years, like 2025 or 2024,2025.")])
     return [int(year) for year in years]
+
+
+def one_of(query, name: str, choices: tuple[str, ...]) -> str | None:
+    """A parameter that must be one of `choices`, if given."""
+    value = query.get(name, "")
+    if not value:
+        return None
+    if value not in choices:
+        raise BadQuery([(f"Invalid {name}", f"{name} must be one of: {', '.join(choices)}.")])
+    return value
+
+
+def updated_since_asked_for(query) -> datetime.datetime | None:
+    """filter[updated_since]: an ISO 8601 date and time (UTC when it names no offset)."""
+    value = query.get("filter[updated_since]", "")
+    if not value:
+        return None
+    # A "+01:00" sent unencoded in a query string arrives as " 01:00".
+    value = value.strip().replace(" ", "+")
+    try:
+        when = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        raise BadQuery(
+            [
+                (
+                    "Invalid filter[updated_since]",
+                    "filter[updated_since] must be an ISO 8601 date and time, like 2026-09-01T08:30:00Z.",
+                )
+            ]
+        ) from None
+    return when if when.tzinfo else when.replace(tzinfo=datetime.UTC)
+
+
+def uuid_asked_for(query, name: str) -> uuid.UUID | None:
+    value = query.get(name, "")
+    if not value:
+        return None
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise BadQuery([(f"Invalid {name}", f"{name} must be an id, like 7d3b4c1e-….")]) from None
+
+
+def sort_asked_for(query, fields: tuple[str, ...], *, default: tuple[str, ...]) -> tuple[str, ...]:
+    """sort: fields, comma-separated, each optionally led by "-" (newest first) or "+"."""
+    value = query.get("sort", "")
+    if not value:
+        return default
+    keys = [part.strip() for part in value.split(",")]
+    unknown = [key for key in keys if key.lstrip("+-") not in fields]
+    if unknown:
+        raise BadQuery(
+            [("Invalid sort", f"You can sort by {', '.join(fields)}, each led by - for descending order.")]
+        )
+    return tuple(key.lstrip("+") for key in keys)

@@ -10,9 +10,11 @@ mentor and mentee share a school; nobody mentors themself).
 import datetime
 import uuid
 
+from django.contrib.postgres.functions import RandomUUID
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
 
 from core.db import finishes_on_or_after_start, no_overlapping_periods
 from schools.models import TrainingProgramme
@@ -64,12 +66,25 @@ class Teacher(models.Model):
         "TRS induction status", max_length=30, choices=InductionStatus.choices, blank=True
     )
     trs_data_refreshed_at = models.DateTimeField("TRS data refreshed at", null=True, blank=True)
+    # What lead providers call the teacher's ECT and mentor training records (ECF2's names).
+    api_ect_training_record_id = models.UUIDField(
+        "API ECT training record ID", db_default=RandomUUID(), unique=True, editable=False
+    )
+    api_mentor_training_record_id = models.UUIDField(
+        "API mentor training record ID", db_default=RandomUUID(), unique=True, editable=False
+    )
+    # When anything a lead provider reads about the teacher last changed. Only the triggers in
+    # migration 0003 set it, whatever wrote the change (docs/decisions/0016).
+    api_updated_at = models.DateTimeField("API updated at", db_default=Now(), editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["trs_last_name", "trs_first_name"]
-        indexes = [models.Index(fields=["trs_last_name", "trs_first_name"])]
+        indexes = [
+            models.Index(fields=["trs_last_name", "trs_first_name"]),
+            models.Index(fields=["api_updated_at", "id"]),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(trn__regex=r"^[0-9]{7}$"), name="teacher_trn_is_seven_digits"),
         ]
@@ -220,6 +235,10 @@ class TrainingPeriod(models.Model):
     expression_of_interest = models.ForeignKey(
         "providers.ActiveLeadProvider", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # When a lead provider may declare each milestone; provider-led training only.
+    schedule = models.ForeignKey(
+        "providers.Schedule", null=True, blank=True, on_delete=models.PROTECT, related_name="training_periods"
+    )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawal_reason = models.CharField(max_length=100, blank=True)
     deferred_at = models.DateTimeField(null=True, blank=True)
@@ -252,6 +271,11 @@ class TrainingPeriod(models.Model):
                 condition=Q(mentor_at_school_period__isnull=True)
                 | Q(training_programme=TrainingProgramme.PROVIDER_LED),
                 name="mentor_training_is_provider_led",
+            ),
+            models.CheckConstraint(
+                condition=Q(training_programme=TrainingProgramme.PROVIDER_LED, schedule__isnull=False)
+                | Q(training_programme=TrainingProgramme.SCHOOL_LED, schedule__isnull=True),
+                name="training_period_provider_led_has_a_schedule",
             ),
             models.CheckConstraint(
                 condition=Q(withdrawn_at__isnull=True, withdrawal_reason="")
@@ -356,3 +380,43 @@ class InductionPeriod(models.Model):
 
     def __str__(self):
         return f"Induction of {self.teacher} with {self.appropriate_body} from {self.started_on}"
+
+
+class ParticipantChange(models.Model):
+    """A change to what lead providers read about a teacher, in the order the changes can be
+    read: the change feed of the API. Written only by the triggers in migration 0003."""
+
+    id = models.BigAutoField(primary_key=True)
+    teacher = models.ForeignKey(Teacher, on_delete=models.CASCADE, related_name="+")
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["teacher", "id"])]
+
+    def __str__(self):
+        return f"Change {self.id} to {self.teacher_id} at {self.changed_at}"
+
+
+class TeacherIdChange(models.Model):
+    """A teacher's API id that was retired when support merged a duplicate record into this one."""
+
+    teacher = models.ForeignKey(Teacher, on_delete=models.PROTECT, related_name="api_id_changes")
+    from_api_id = models.UUIDField("from API ID", unique=True)
+    changed_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        ordering = ["changed_at"]
+
+    def __str__(self):
+        return f"{self.from_api_id} became {self.teacher.api_id}"
+
+
+class StatusSweep(models.Model):
+    """A day whose date-driven changes (a teacher joining or leaving on it) have been recorded
+    as participant changes (participants.tasks)."""
+
+    day = models.DateField(primary_key=True)
+    swept_at = models.DateTimeField(db_default=Now())
+
+    def __str__(self):
+        return str(self.day)

@@ -16,6 +16,8 @@ from providers.models import (
     DeliveryPartner,
     LeadProvider,
     LeadProviderDeliveryPartnership,
+    Milestone,
+    Schedule,
     SchoolPartnership,
 )
 
@@ -119,3 +121,25 @@ class SchoolPartnershipAdmin(RelatedRowsAdmin):
     @admin.display(ordering="lead_provider_delivery_partnership__active_lead_provider__contract_period")
     def contract_period(self, obj):
         return obj.lead_provider_delivery_partnership.active_lead_provider.contract_period
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+    fields = ("declaration_type", "start_date", "milestone_date")
+
+
+@admin.register(Schedule)
+class ScheduleAdmin(admin.ModelAdmin):
+    """Support may move a milestone's window; schedules themselves are made by providers.schedules."""
+
+    list_display = ("identifier", "contract_period")
+    list_filter = ("contract_period",)
+    readonly_fields = ("identifier", "contract_period")
+    inlines = [MilestoneInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -132,6 +132,68 @@ class SchoolPartnership(models.Model):
         return f"{self.school} with {self.lead_provider_delivery_partnership}"
 
 
+class DeclarationType(models.TextChoices):
+    """The milestones a lead provider declares, in the order a participant reaches them."""
+
+    STARTED = "started", "Started"
+    RETAINED_1 = "retained-1", "Retained 1"
+    RETAINED_2 = "retained-2", "Retained 2"
+    RETAINED_3 = "retained-3", "Retained 3"
+    RETAINED_4 = "retained-4", "Retained 4"
+    COMPLETED = "completed", "Completed"
+    EXTENDED_1 = "extended-1", "Extended 1"
+    EXTENDED_2 = "extended-2", "Extended 2"
+    EXTENDED_3 = "extended-3", "Extended 3"
+
+
+class Schedule(models.Model):
+    """A pattern of training in a contract period ("ecf-standard-september"): when each milestone
+    may be declared. Made for a contract period when it is first needed (providers.schedules)."""
+
+    contract_period = models.ForeignKey(ContractPeriod, on_delete=models.PROTECT, related_name="schedules")
+    identifier = models.CharField(max_length=40)
+
+    class Meta:
+        ordering = ["contract_period", "identifier"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract_period", "identifier"], name="schedule_unique"),
+            models.CheckConstraint(
+                condition=Q(
+                    identifier__regex=r"^ecf-(standard|extended|reduced|replacement)-(january|april|september)$"
+                ),
+                name="schedule_identifier_known",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.identifier} ({self.contract_period_id})"
+
+
+class Milestone(models.Model):
+    """When a declaration of one type may be made on a schedule: from `start_date` to
+    `milestone_date` (both included; no milestone date means no end)."""
+
+    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="milestones")
+    declaration_type = models.CharField(max_length=20, choices=DeclarationType.choices)
+    start_date = models.DateField()
+    milestone_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["schedule", "start_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["schedule", "declaration_type"], name="milestone_once_per_schedule"
+            ),
+            models.CheckConstraint(
+                condition=Q(milestone_date__isnull=True) | Q(milestone_date__gte=F("start_date")),
+                name="milestone_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_declaration_type_display()} from {self.start_date}"
+
+
 class AppropriateBody(models.Model):
     class BodyType(models.TextChoices):
         TEACHING_SCHOOL_HUB = "teaching_school_hub", "Teaching school hub"

@@ -23,6 +23,7 @@ from providers.models import (
     LeadProviderDeliveryPartnership,
     SchoolPartnership,
 )
+from providers.schedules import identifier_for_start, schedule_for
 from schools.models import School, SchoolAccess, SchoolRole, TrainingProgramme
 from schools.services import set_up_training
 
@@ -185,6 +186,20 @@ class TrainingPeriodFactory(DjangoModelFactory):
     )
     school_partnership = None
     expression_of_interest = None
+    schedule = factory.LazyAttribute(
+        lambda t: (
+            schedule_for(
+                (
+                    t.school_partnership.lead_provider_delivery_partnership.active_lead_provider
+                    if t.school_partnership
+                    else t.expression_of_interest
+                ).contract_period,
+                identifier_for_start(t.started_on),
+            )
+            if t.training_programme == TrainingProgramme.PROVIDER_LED
+            else None
+        )
+    )
 
 
 class InductionPeriodFactory(DjangoModelFactory):

@@ -45,6 +45,7 @@ from participants.models import (
     TrainingPeriod,
     WorkingPattern,
 )
+from providers.schedules import identifier_for_start
 
 # How often things happen to an ECT (per journey) and to a mentor.
 LEAVES = 0.065  # leaves the school mid-induction (a quarter of them come back elsewhere later)
@@ -363,20 +364,23 @@ class PeoplePlanner:
 
     # --- Training ---------------------------------------------------------------------------
 
-    def _provider(self, school: SchoolPlan, year: int) -> tuple[str, int | None, int | None]:
-        """(programme, school partnership id, expression-of-interest active lead provider id)."""
+    def _provider(self, school: SchoolPlan, year: int) -> tuple[str, int | None, int | None, int]:
+        """(programme, school partnership id, expression-of-interest active lead provider id, year)."""
         choice = school.choices.get(year)
         if choice is None or choice.programme == SCHOOL_LED:
-            return SCHOOL_LED, None, None
+            return SCHOOL_LED, None, None, year
         if choice.confirmed:
             ensure_partnership(self.rng, school, year, self.loader, self.partnerships)
-            return PROVIDER_LED, choice.partnership_id, None
-        return PROVIDER_LED, None, self.ref.active_lead_provider_ids[(choice.lead_provider, year)]
+            return PROVIDER_LED, choice.partnership_id, None, year
+        return PROVIDER_LED, None, self.ref.active_lead_provider_ids[(choice.lead_provider, year)], year
 
     def _training_row(
         self, *, ect=None, mentor=None, start, finish, provider, withdrawn=None, deferred=None, created_at
     ) -> None:
-        programme, partnership_id, eoi_id = provider
+        programme, partnership_id, eoi_id, year = provider
+        schedule_id = (
+            self.ref.schedule_ids[(year, identifier_for_start(start))] if programme == PROVIDER_LED else None
+        )
         withdrawn_at, withdrawal_reason = withdrawn or (None, "")
         deferred_at, deferral_reason = deferred or (None, "")
         updated_at = max(created_at, withdrawn_at or deferred_at or at(finish or start, 18))
@@ -390,6 +394,7 @@ class PeoplePlanner:
                 programme,
                 partnership_id,
                 eoi_id,
+                schedule_id,
                 withdrawn_at,
                 withdrawal_reason,
                 deferred_at,
@@ -441,7 +446,7 @@ class PeoplePlanner:
                     ect=stint.id,
                     start=withdrawn_on + ONE_DAY,
                     finish=finish,
-                    provider=(SCHOOL_LED, None, None),
+                    provider=(SCHOOL_LED, None, None, None),
                     created_at=at(withdrawn_on + ONE_DAY, 9),
                 )
             return
@@ -709,6 +714,7 @@ TRAINING_COLUMNS = [
     "training_programme",
     "school_partnership_id",
     "expression_of_interest_id",
+    "schedule_id",
     "withdrawn_at",
     "withdrawal_reason",
     "deferred_at",

@@ -26,7 +26,9 @@ from providers.models import (
     DeliveryPartner,
     LeadProvider,
     LeadProviderDeliveryPartnership,
+    Schedule,
 )
+from providers.schedules import add_schedules
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,7 @@ class Reference:
     # (year, lp index) -> [(pairing id, delivery partner index)]
     pairings: dict[tuple[int, int], list[tuple[int, int]]] = field(default_factory=dict)
     hub_appropriate_body_ids: list[int] = field(default_factory=list)
+    schedule_ids: dict[tuple[int, str], int] = field(default_factory=dict)  # (year, identifier)
     istip_id: int = 0
     esp_id: int = 0
     counts: dict[str, int] = field(default_factory=dict)
@@ -210,6 +213,13 @@ def ensure_reference_data(*, delivery_partners: int, hub_appropriate_bodies: int
             ref.esp_id = body.pk
         else:
             ref.hub_appropriate_body_ids.append(body.pk)
+
+    for contract_period in ContractPeriod.objects.filter(year__in=YEARS):
+        add_schedules(contract_period)
+    ref.schedule_ids = {
+        (schedule.contract_period_id, schedule.identifier): schedule.pk
+        for schedule in Schedule.objects.filter(contract_period__year__in=YEARS)
+    }
 
     ref.counts = created
     return ref

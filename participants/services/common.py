@@ -18,7 +18,8 @@ from participants.models import (
     TrainingPeriod,
 )
 from participants.trs.client import TeacherRecord
-from providers.models import ActiveLeadProvider
+from providers.models import ActiveLeadProvider, Schedule
+from providers.schedules import identifier_for_start, schedule_for
 from schools.models import School
 from schools.queries import partnership_in
 
@@ -60,10 +61,12 @@ def _start_training(
     training_programme: str,
     active_lead_provider: ActiveLeadProvider | None,
     finished_on: datetime.date | None = None,
+    schedule: Schedule | None = None,
 ) -> TrainingPeriod:
     """A training period for the period from `started_on`: provider-led names the school's
     partnership with the lead provider in its contract period when there is one, else the school's
-    expression of interest in it; school-led names neither."""
+    expression of interest in it, and follows the standard schedule of the term it starts in;
+    school-led names neither. A resumed training passes the `schedule` it keeps."""
     partnership = (
         partnership_in(
             period.school,
@@ -80,6 +83,12 @@ def _start_training(
         training_programme=training_programme,
         school_partnership=partnership,
         expression_of_interest=active_lead_provider if active_lead_provider and not partnership else None,
+        schedule=schedule
+        or (
+            schedule_for(active_lead_provider.contract_period, identifier_for_start(started_on))
+            if active_lead_provider is not None
+            else None
+        ),
     )
 
 

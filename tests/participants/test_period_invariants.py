@@ -12,8 +12,10 @@ from django.db.models import F
 
 from participants.models import ECTAtSchoolPeriod, MentorshipPeriod, Teacher, TrainingPeriod
 from providers.models import SchoolPartnership
+from providers.schedules import schedule_for
 from tests.factories import (
     ActiveLeadProviderFactory,
+    ContractPeriodFactory,
     ECTAtSchoolPeriodFactory,
     InductionPeriodFactory,
     MentorAtSchoolPeriodFactory,
@@ -197,9 +199,30 @@ class TestTrainingPeriod:
 
     def test_provider_led_needs_a_partnership_or_expression_of_interest(self):
         ect = ECTAtSchoolPeriodFactory()
+        schedule = schedule_for(ContractPeriodFactory(), "ecf-standard-september")
         with rejected_by_database("training_period_provider_led_has_provider_school_led_has_none"):
             TrainingPeriod.objects.create(
-                ect_at_school_period=ect, started_on=ect.started_on, training_programme="provider_led"
+                ect_at_school_period=ect,
+                started_on=ect.started_on,
+                training_programme="provider_led",
+                schedule=schedule,
+            )
+
+    def test_provider_led_needs_a_schedule_and_school_led_has_none(self):
+        ect = ECTAtSchoolPeriodFactory()
+        with rejected_by_database("training_period_provider_led_has_a_schedule"):
+            TrainingPeriod.objects.create(
+                ect_at_school_period=ect,
+                started_on=ect.started_on,
+                training_programme="provider_led",
+                expression_of_interest=ActiveLeadProviderFactory(),
+            )
+        with rejected_by_database("training_period_provider_led_has_a_schedule"):
+            TrainingPeriod.objects.create(
+                ect_at_school_period=ect,
+                started_on=ect.started_on,
+                training_programme="school_led",
+                schedule=schedule_for(ContractPeriodFactory(), "ecf-standard-september"),
             )
 
     def test_school_led_has_no_provider(self):

@@ -25,6 +25,7 @@ from providers.queries import (
     contract_period_for_start,
     registration_for_start,
 )
+from providers.schedules import schedule_for
 from schools.models import SchoolAccess, SchoolRole
 from tests.factories import (
     ActiveLeadProviderFactory,
@@ -506,7 +507,9 @@ class TestMovingSchool:
             lead_provider__email="ecf@ambition.example",
         )
         at_old_school.training_periods.update(
-            training_programme="provider_led", expression_of_interest=ambition
+            training_programme="provider_led",
+            expression_of_interest=ambition,
+            schedule=schedule_for(last_year, "ecf-standard-september"),
         )
         return ambition
 

@@ -1,0 +1,124 @@
+"""How each resource reads in the API: {"id", "type", "attributes"}, with the field names and
+values the DfE's v3 API uses, so a lead provider's existing client works unchanged."""
+
+import datetime
+
+from django.utils import timezone
+
+
+def api_datetime(value: datetime.datetime | None) -> str | None:
+    """RFC 3339 in UTC, to the second: 2026-09-01T08:30:00Z."""
+    if value is None:
+        return None
+    return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def api_date(value: datetime.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def delivery_partner_json(partner) -> dict:
+    return {
+        "id": str(partner.api_id),
+        "type": "delivery-partner",
+        "attributes": {"name": partner.name, "cohort": [str(year) for year in partner.cohorts]},
+    }
+
+
+def training_status(training) -> str:
+    if training.withdrawn_at:
+        return "withdrawn"
+    if training.deferred_at:
+        return "deferred"
+    return "active"
+
+
+def participant_status(training, *, today: datetime.date) -> str:
+    """Where the participant is in their training with this lead provider, on `today`."""
+    if training.withdrawn_at:
+        return "withdrawn"
+    if training.started_on > today:
+        return "joining"
+    if training.finished_on is not None:
+        return "left" if training.finished_on < today else "leaving"
+    return "active"
+
+
+def _contract_period_year(training) -> int:
+    if training.school_partnership_id:
+        return training.school_partnership.lead_provider_delivery_partnership.active_lead_provider.contract_period_id
+    return training.expression_of_interest.contract_period_id
+
+
+def enrolment_json(teacher, enrolment, *, today: datetime.date) -> dict:
+    training, at_school, is_ect = enrolment.training, enrolment.at_school, enrolment.role == "ect"
+    partnership = training.school_partnership
+    inductions = teacher.inductions if is_ect else []
+    finished_inductions = [induction for induction in inductions if induction.finished_on]
+    return {
+        "training_record_id": str(
+            teacher.api_ect_training_record_id if is_ect else teacher.api_mentor_training_record_id
+        ),
+        "email": at_school.email,
+        "mentor_id": str(enrolment.mentor.api_id) if enrolment.mentor else None,
+        "school_urn": str(at_school.school.urn),
+        "participant_type": "ect" if is_ect else "mentor",
+        "working_pattern": (at_school.working_pattern or None) if is_ect else None,
+        "cohort": str(_contract_period_year(training)),
+        "training_status": training_status(training),
+        "participant_status": participant_status(training, today=today),
+        "eligible_for_funding": at_school.school.eligible_for_funding,
+        # We hold no pupil premium or sparsity figures for schools yet, so no uplift is claimed.
+        "pupil_premium_uplift": False,
+        "sparsity_uplift": False,
+        "schedule_identifier": training.schedule.identifier,
+        "delivery_partner_id": (
+            str(partnership.lead_provider_delivery_partnership.delivery_partner.api_id)
+            if partnership
+            else None
+        ),
+        "withdrawal": (
+            {"reason": training.withdrawal_reason, "date": api_datetime(training.withdrawn_at)}
+            if training.withdrawn_at
+            else None
+        ),
+        "deferral": (
+            {"reason": training.deferral_reason, "date": api_datetime(training.deferred_at)}
+            if training.deferred_at
+            else None
+        ),
+        "created_at": api_datetime(training.created_at),
+        "induction_end_date": api_date(
+            next((i.finished_on for i in reversed(finished_inductions) if i.outcome), None)
+        ),
+        "overall_induction_start_date": api_date(inductions[0].started_on if inductions else None),
+        "most_recent_induction_period_end_date": api_date(
+            finished_inductions[-1].finished_on if finished_inductions else None
+        ),
+        "mentor_funding_end_date": None,
+        "cohort_changed_after_payments_frozen": False,
+        "mentor_ineligible_for_funding_reason": None,
+    }
+
+
+def participant_json(teacher, *, today: datetime.date | None = None) -> dict:
+    """A teacher as a lead provider sees them; `teacher` comes from api.queries.with_enrolments."""
+    today = today or timezone.localdate()
+    return {
+        "id": str(teacher.api_id),
+        "type": "participant",
+        "attributes": {
+            "full_name": teacher.full_name,
+            "teacher_reference_number": teacher.trn,
+            "updated_at": api_datetime(teacher.api_updated_at),
+            "ecf_enrolments": [enrolment_json(teacher, e, today=today) for e in teacher.enrolments],
+            "participant_id_changes": [
+                {
+                    "from_participant_id": str(change.from_api_id),
+                    "to_participant_id": str(teacher.api_id),
+                    "changed_at": api_datetime(change.changed_at),
+                }
+                for change in teacher.former_api_ids
+            ],
+        },
+    }

@@ -1,0 +1,143 @@
+"""A lead provider calling the API, and the people it trains.
+
+Ambition Institute trains, with its delivery partner Kings, at Quillfeather Primary School in
+2026: Amara Okafor (an ECT since 1 September 2026) and her mentor Ben Adeyemi. Teach First trains
+Tomas Novak at another school, whom Ambition must never see."""
+
+import datetime
+import json
+from dataclasses import dataclass
+
+import pytest
+
+from api import services
+from tests.factories import (
+    ActiveLeadProviderFactory,
+    ContractPeriodFactory,
+    DeliveryPartnerFactory,
+    ECTAtSchoolPeriodFactory,
+    LeadProviderDeliveryPartnershipFactory,
+    LeadProviderFactory,
+    MentorAtSchoolPeriodFactory,
+    MentorshipPeriodFactory,
+    SchoolFactory,
+    SchoolPartnershipFactory,
+    TeacherFactory,
+    TrainingPeriodFactory,
+    UserFactory,
+)
+
+SEPTEMBER_2026 = datetime.date(2026, 9, 1)
+
+
+@dataclass
+class API:
+    """The test client, calling as one lead provider."""
+
+    client: object
+    token: str
+
+    def _headers(self, headers):
+        return {"HTTP_AUTHORIZATION": f"Bearer {self.token}", **headers}
+
+    def get(self, path, params=None, **headers):
+        return self.client.get(path, params or {}, **self._headers(headers))
+
+    def put(self, path, attributes=None, *, body=None, **headers):
+        content = body if body is not None else json.dumps({"data": {"type": "x", "attributes": attributes}})
+        return self.client.put(path, content, content_type="application/json", **self._headers(headers))
+
+    def post(self, path, attributes=None, *, body=None, **headers):
+        content = body if body is not None else json.dumps({"data": {"type": "x", "attributes": attributes}})
+        return self.client.post(path, content, content_type="application/json", **self._headers(headers))
+
+
+def api_for(client, lead_provider) -> API:
+    token, _ = services.create_token(
+        lead_provider=lead_provider, name="Tests", created_by=UserFactory(is_staff=True)
+    )
+    return API(client=client, token=token)
+
+
+@pytest.fixture
+def year_2026():
+    return ContractPeriodFactory(
+        year=2026, started_on=datetime.date(2026, 6, 1), finished_on=datetime.date(2027, 5, 31)
+    )
+
+
+@pytest.fixture
+def ambition_lp():
+    return LeadProviderFactory(name="Ambition Institute")
+
+
+@pytest.fixture
+def ambition_2026(ambition_lp, year_2026):
+    return ActiveLeadProviderFactory(lead_provider=ambition_lp, contract_period=year_2026)
+
+
+@pytest.fixture
+def kings(ambition_2026):
+    return LeadProviderDeliveryPartnershipFactory(
+        active_lead_provider=ambition_2026, delivery_partner=DeliveryPartnerFactory(name="Kings")
+    )
+
+
+@pytest.fixture
+def quillfeather():
+    return SchoolFactory(
+        name="Quillfeather Primary School",
+        urn=100001,
+        eligible_for_funding=True,
+        eligibility_decided_on=datetime.date(2026, 6, 1),
+    )
+
+
+@pytest.fixture
+def partnership(quillfeather, kings):
+    return SchoolPartnershipFactory(school=quillfeather, lead_provider_delivery_partnership=kings)
+
+
+@pytest.fixture
+def amara(quillfeather, partnership):
+    """The ECT's period at school; her training is with Ambition through the partnership."""
+    period = ECTAtSchoolPeriodFactory(
+        school=quillfeather,
+        teacher=TeacherFactory(trs_first_name="Amara", trs_last_name="Okafor", trn="1234567"),
+        started_on=SEPTEMBER_2026,
+        email="amara@example.org",
+    )
+    TrainingPeriodFactory(ect_at_school_period=period, school_partnership=partnership)
+    return period
+
+
+@pytest.fixture
+def ben(quillfeather, partnership, amara):
+    """Amara's mentor, also training with Ambition."""
+    period = MentorAtSchoolPeriodFactory(
+        school=quillfeather,
+        teacher=TeacherFactory(trs_first_name="Ben", trs_last_name="Adeyemi"),
+        started_on=SEPTEMBER_2026,
+        email="ben@example.org",
+    )
+    TrainingPeriodFactory(
+        ect_at_school_period=None, mentor_at_school_period=period, school_partnership=partnership
+    )
+    MentorshipPeriodFactory(mentee=amara, mentor=period, started_on=SEPTEMBER_2026)
+    return period
+
+
+@pytest.fixture
+def tomas(year_2026):
+    """Teach First's ECT, at another school."""
+    teach_first = ActiveLeadProviderFactory(lead_provider__name="Teach First", contract_period=year_2026)
+    period = ECTAtSchoolPeriodFactory(
+        teacher=TeacherFactory(trs_first_name="Tomas", trs_last_name="Novak"), started_on=SEPTEMBER_2026
+    )
+    TrainingPeriodFactory(ect_at_school_period=period, expression_of_interest=teach_first)
+    return period
+
+
+@pytest.fixture
+def api(client, ambition_lp):
+    return api_for(client, ambition_lp)
