@@ -17,6 +17,11 @@ class BadQuery(Exception):
         self.problems = problems
 
 
+# Further than any list could reach: a page starting past it is empty without asking the database
+# (whose OFFSET is a 64-bit number).
+FURTHEST_OFFSET = 10**12
+
+
 @dataclass(frozen=True)
 class Page:
     number: int
@@ -25,6 +30,12 @@ class Page:
     @property
     def offset(self) -> int:
         return (self.number - 1) * self.per_page
+
+    def of(self, rows) -> list:
+        """This page of a queryset (or list): empty after the last."""
+        if self.offset > FURTHEST_OFFSET:
+            return []
+        return list(rows[self.offset : self.offset + self.per_page])
 
 
 def positive_whole_number(value: str | None, *, name: str, default: int, most: int | None = None) -> int:
@@ -51,7 +62,7 @@ def page_asked_for(query) -> Page:
 
 def cohorts_asked_for(query) -> list[int]:
     """filter[cohort]: years, comma-separated ("2024,2025"); BadQuery for anything else."""
-    value = query.get("filter[cohort]", "")
+    value = query.get("filter[cohort]", "").strip()
     if not value:
         return []
     years = [part.strip() for part in value.split(",")]
@@ -62,7 +73,7 @@ def cohorts_asked_for(query) -> list[int]:
 
 def one_of(query, name: str, choices: tuple[str, ...]) -> str | None:
     """A parameter that must be one of `choices`, if given."""
-    value = query.get(name, "")
+    value = query.get(name, "").strip()
     if not value:
         return None
     if value not in choices:
@@ -79,7 +90,9 @@ def updated_since_asked_for(query) -> datetime.datetime | None:
     value = value.strip().replace(" ", "+")
     try:
         when = datetime.datetime.fromisoformat(value)
-    except ValueError:
+        # In UTC, whatever offset it came with (Postgres refuses offsets beyond 15:59).
+        when = when.astimezone(datetime.UTC) if when.tzinfo else when.replace(tzinfo=datetime.UTC)
+    except (ValueError, OverflowError):
         raise BadQuery(
             [
                 (
@@ -88,7 +101,7 @@ def updated_since_asked_for(query) -> datetime.datetime | None:
                 )
             ]
         ) from None
-    return when if when.tzinfo else when.replace(tzinfo=datetime.UTC)
+    return when
 
 
 def uuid_asked_for(query, name: str) -> uuid.UUID | None:
@@ -103,7 +116,7 @@ def uuid_asked_for(query, name: str) -> uuid.UUID | None:
 
 def sort_asked_for(query, fields: tuple[str, ...], *, default: tuple[str, ...]) -> tuple[str, ...]:
     """sort: fields, comma-separated, each optionally led by "-" (newest first) or "+"."""
-    value = query.get("sort", "")
+    value = query.get("sort", "").strip()
     if not value:
         return default
     keys = [part.strip() for part in value.split(",")]

@@ -1,8 +1,10 @@
 from django.urls import path
 
-from api import views
+from api import docs_views, views
 
 urlpatterns = [
+    path("api/docs/v3", docs_views.documentation, name="api_documentation"),
+    path("api/docs/v3/openapi.yaml", docs_views.openapi_document, name="api_openapi_document"),
     path("api/v3/delivery-partners", views.delivery_partners, name="api_delivery_partners"),
     path("api/v3/delivery-partners/<uuid:api_id>", views.delivery_partner, name="api_delivery_partner"),
 ]

@@ -44,10 +44,7 @@ def delivery_partners(request):
         asked = read_query(request.GET, page=page_asked_for, cohorts=cohorts_asked_for)
     except BadQuery as bad:
         return problems(422, *bad.problems)
-    page = asked["page"]
-    partners = queries.delivery_partners(request.lead_provider, cohorts=asked["cohorts"])[
-        page.offset : page.offset + page.per_page
-    ]
+    partners = asked["page"].of(queries.delivery_partners(request.lead_provider, cohorts=asked["cohorts"]))
     return JsonResponse({"data": [delivery_partner_json(partner) for partner in partners]})
 
 
@@ -78,11 +75,7 @@ def participants(request):
     page = asked.pop("page")
     settled = queries.settled_now()
     today = timezone.localdate()
-    teachers = list(
-        queries.participants(request.lead_provider, queries.ParticipantFilters(**asked))[
-            page.offset : page.offset + page.per_page
-        ]
-    )
+    teachers = page.of(queries.participants(request.lead_provider, queries.ParticipantFilters(**asked)))
     queries.with_enrolments(teachers, request.lead_provider, today=today)
     response = JsonResponse({"data": [participant_json(teacher, today=today) for teacher in teachers]})
     # To the microsecond, unlike updated_at, so the next poll repeats nothing it need not.

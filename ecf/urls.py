@@ -14,3 +14,17 @@ urlpatterns = [
     path("", include("participants.urls")),
     path("", include("api.urls")),
 ]
+
+
+def page_not_found(request, exception):
+    """Lead providers' clients read JSON, even for a path we do not have; people get the GOV.UK page."""
+    if request.path.startswith("/api/v3/"):
+        from api.http import problems
+
+        return problems(404, ("Not found", "There is no such path in the API: see /api/docs/v3."))
+    from django.views.defaults import page_not_found as govuk_page
+
+    return govuk_page(request, exception)
+
+
+handler404 = page_not_found

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pytest
 
 from api import services
+from tests.api import contract
 from tests.factories import (
     ActiveLeadProviderFactory,
     ContractPeriodFactory,
@@ -32,7 +33,8 @@ SEPTEMBER_2026 = datetime.date(2026, 9, 1)
 
 @dataclass
 class API:
-    """The test client, calling as one lead provider."""
+    """The test client, calling as one lead provider; every response is checked against the API
+    document (tests.api.contract)."""
 
     client: object
     token: str
@@ -40,16 +42,22 @@ class API:
     def _headers(self, headers):
         return {"HTTP_AUTHORIZATION": f"Bearer {self.token}", **headers}
 
+    def _checked(self, method, path, response):
+        contract.check(method, path.split("?")[0], response)
+        return response
+
     def get(self, path, params=None, **headers):
-        return self.client.get(path, params or {}, **self._headers(headers))
+        return self._checked("GET", path, self.client.get(path, params or {}, **self._headers(headers)))
 
     def put(self, path, attributes=None, *, body=None, **headers):
         content = body if body is not None else json.dumps({"data": {"type": "x", "attributes": attributes}})
-        return self.client.put(path, content, content_type="application/json", **self._headers(headers))
+        response = self.client.put(path, content, content_type="application/json", **self._headers(headers))
+        return self._checked("PUT", path, response)
 
     def post(self, path, attributes=None, *, body=None, **headers):
         content = body if body is not None else json.dumps({"data": {"type": "x", "attributes": attributes}})
-        return self.client.post(path, content, content_type="application/json", **self._headers(headers))
+        response = self.client.post(path, content, content_type="application/json", **self._headers(headers))
+        return self._checked("POST", path, response)
 
 
 def api_for(client, lead_provider) -> API:

@@ -62,3 +62,13 @@ def test_pages_work_without_javascript(browser, live_server):
     page.locator("footer").get_by_role("link", name="Cookies", exact=True).click()
     assert page.locator("h1").inner_text() == "Cookies"
     context.close()
+
+
+def test_the_api_documentation_page_for_lead_providers_developers(page):
+    page.goto("/api/docs/v3")
+    expect(page.locator("h1")).to_have_text("Lead provider API, version 3")
+    expect(page.locator("#listParticipants")).to_contain_text("GET /api/v3/participants")
+    assert_accessible(page)
+    document = page.request.get(page.get_by_role("link", name="openapi.yaml").get_attribute("href"))
+    assert document.headers["content-type"].startswith("application/yaml")
+    assert document.text().startswith("openapi: 3.1.0")

@@ -1,0 +1,96 @@
+"""The OpenAPI document the API serves describes the API as it is: every route is in it, everything
+in it is routed, and schemathesis, calling the API as the document says it may be called, gets no
+server error and no answer the document does not describe."""
+
+import uuid
+from contextlib import contextmanager
+
+import pytest
+import schemathesis
+import yaml
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.urls import get_resolver, resolve
+from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import negative_data_rejection
+
+from api.document import DOCUMENT, document, operations
+from tests.api import contract
+from tests.api.conftest import api_for
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_served_document_is_the_one_the_tests_check(client):
+    response = client.get("/api/docs/v3/openapi.yaml")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/yaml")
+    assert yaml.safe_load(response.content) == document() == yaml.safe_load(DOCUMENT.read_text())
+
+
+def api_routes() -> set[str]:
+    """Every route under /api/v3 the project answers, as a document path ("/participants/{id}")."""
+    routes = set()
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if hasattr(pattern, "url_patterns"):
+                walk(pattern.url_patterns, route)
+            elif route.startswith("api/v3/"):
+                routes.add("/" + route.removeprefix("api/v3").replace("<uuid:api_id>", "{id}").lstrip("/"))
+
+    walk(get_resolver().url_patterns)
+    return routes
+
+
+def test_every_route_is_documented_and_every_documented_path_is_routed():
+    documented = set(document()["paths"])
+    ecf2_routes = {route for route in api_routes() if not contract.ECF1_SUFFIX.match(route)}
+    assert ecf2_routes == documented
+    for path in documented:
+        resolve("/api/v3" + path.replace("{id}", str(uuid.uuid4())))  # raises if not routed
+
+
+def test_the_documentation_page_lists_every_endpoint(client):
+    response = client.get("/api/docs/v3")
+    assert response.status_code == 200
+    page = response.content.decode()
+    for operation in operations():
+        assert f"{operation['method']} {operation['path']}" in page
+    assert "X-Next-Updated-Since" in page
+
+
+# As schemathesis.openapi.from_wsgi would load it, without a request before the test database exists.
+schema = schemathesis.openapi.from_dict(document())
+schema.app, schema.location = WSGIHandler(), "/api/docs/v3/openapi.yaml"
+
+
+@schema.parametrize()
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+def test_schemathesis_finds_no_server_error_and_no_undocumented_answer(case, client, amara, ben, ambition_lp):
+    """Calls made from the document (with a valid token) through the whole Django stack."""
+    api = api_for(client, ambition_lp)
+    with connections_kept_open():
+        response = case.call_and_validate(
+            headers={"Authorization": f"Bearer {api.token}"},
+            # The API is lenient where the document is strict (an empty filter means no filter, an
+            # unknown attribute is ignored), so it may accept what the document calls invalid.
+            excluded_checks=[negative_data_rejection],
+        )
+    assert response.status_code < 500
+
+
+@contextmanager
+def connections_kept_open():
+    """As Django's test client does: a request must not close the connection holding the test's
+    transaction."""
+    signals = (request_started, request_finished)
+    for signal in signals:
+        signal.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        for signal in signals:
+            signal.connect(close_old_connections)
