@@ -126,3 +126,33 @@ def sort_asked_for(query, fields: tuple[str, ...], *, default: tuple[str, ...]) 
             [("Invalid sort", f"You can sort by {', '.join(fields)}, each led by - for descending order.")]
         )
     return tuple(key.lstrip("+") for key in keys)
+
+
+def uuids_asked_for(query, name: str) -> list[uuid.UUID]:
+    """Ids, comma-separated."""
+    value = query.get(name, "").strip()
+    if not value:
+        return []
+    try:
+        return [uuid.UUID(part.strip()) for part in value.split(",")]
+    except ValueError:
+        raise BadQuery([(f"Invalid {name}", f"{name} must be ids, comma-separated.")]) from None
+
+
+def one_year_asked_for(query) -> int:
+    """filter[cohort] where one year is required (schools answer for one year at a time)."""
+    years = cohorts_asked_for(query)
+    if len(years) != 1:
+        raise BadQuery(
+            [("Invalid filter[cohort]", "filter[cohort] must be one year, like 2025: it is required.")]
+        )
+    return years[0]
+
+
+def urn_asked_for(query) -> int | None:
+    value = query.get("filter[urn]", "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or len(value) > 9:
+        raise BadQuery([("Invalid filter[urn]", "filter[urn] must be a school's URN, like 100001.")])
+    return int(value)

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Greatest
 
 from participants.models import (
     ECTAtSchoolPeriod,
@@ -18,7 +19,8 @@ from participants.models import (
     TeacherIdChange,
     TrainingPeriod,
 )
-from providers.models import DeliveryPartner, LeadProvider
+from providers.models import ContractPeriod, DeliveryPartner, LeadProvider, SchoolPartnership
+from schools.models import School, SchoolAccess, SchoolContractPeriodChoice, SchoolRole
 
 
 def delivery_partners(
@@ -199,3 +201,114 @@ def with_enrolments(
 def participant(lead_provider: LeadProvider, api_id) -> Teacher | None:
     """One teacher the lead provider trains or has trained, by API id; None for anyone else."""
     return participants(lead_provider).filter(api_id=api_id).first()
+
+
+# --- Partnerships and schools -------------------------------------------------------------------
+
+_TUTORS = SchoolAccess.objects.filter(school=OuterRef("school"), role=SchoolRole.INDUCTION_TUTOR)
+
+
+def partnerships(
+    lead_provider: LeadProvider,
+    *,
+    cohorts: list[int] | None = None,
+    delivery_partner_ids: list[uuid.UUID] | None = None,
+    updated_since: datetime.datetime | None = None,
+    sort: tuple[str, ...] = ("created_at",),
+    today: datetime.date | None = None,
+) -> QuerySet[SchoolPartnership]:
+    """The lead provider's school partnerships, each with `api_updated_at` (which moves when the
+    school's induction tutor changes too, since the partnership shows them) and
+    `participants_currently_training` (through it, on `today`)."""
+    today = today or datetime.date.today()
+    rows = SchoolPartnership.objects.filter(
+        lead_provider_delivery_partnership__active_lead_provider__lead_provider=lead_provider
+    )
+    if cohorts:
+        rows = rows.filter(
+            lead_provider_delivery_partnership__active_lead_provider__contract_period__in=cohorts
+        )
+    if delivery_partner_ids:
+        rows = rows.filter(
+            lead_provider_delivery_partnership__delivery_partner__api_id__in=delivery_partner_ids
+        )
+    training_now = TrainingPeriod.objects.filter(
+        school_partnership=OuterRef("pk"), started_on__lte=today
+    ).filter(Q(finished_on__isnull=True) | Q(finished_on__gte=today))
+    rows = rows.annotate(
+        api_updated_at=Greatest(
+            "updated_at",
+            Coalesce(Subquery(_TUTORS.order_by("-started_at").values("started_at")[:1]), "updated_at"),
+            Coalesce(
+                Subquery(_TUTORS.filter(ended_at__isnull=False).order_by("-ended_at").values("ended_at")[:1]),
+                "updated_at",
+            ),
+        ),
+        participants_currently_training=Coalesce(
+            Subquery(
+                training_now.order_by().values("school_partnership").annotate(n=Count("pk")).values("n")[:1]
+            ),
+            0,
+        ),
+    ).select_related(
+        "school",
+        "lead_provider_delivery_partnership__delivery_partner",
+        "lead_provider_delivery_partnership__active_lead_provider",
+    )
+    if updated_since:
+        rows = rows.filter(api_updated_at__gte=updated_since)
+    order = [("-" if key.startswith("-") else "") + SORTABLE[key.lstrip("-")] for key in sort]
+    return rows.order_by(*order, "id")
+
+
+def with_induction_tutors(rows: list, school_of=lambda row: row.school) -> list:
+    """Give each row `induction_tutor` (its school's current one, or None), in one query."""
+    schools = {school_of(row).pk for row in rows}
+    tutors = {
+        access.school_id: access.user
+        for access in SchoolAccess.objects.filter(
+            school__in=schools, role=SchoolRole.INDUCTION_TUTOR, ended_at__isnull=True
+        ).select_related("user")
+    }
+    for row in rows:
+        row.induction_tutor = tutors.get(school_of(row).pk)
+    return rows
+
+
+def schools_in(
+    lead_provider: LeadProvider,
+    contract_period: ContractPeriod,
+    *,
+    urn: int | None = None,
+    updated_since: datetime.datetime | None = None,
+    sort: tuple[str, ...] = ("created_at",),
+) -> QuerySet[School]:
+    """The schools a lead provider may partner with in a contract period (those eligible for funded
+    training) and those already in partnership then, each with what it chose that year, whether it
+    is in partnership, whether it named this provider, and when any of that last changed."""
+    partnered = SchoolPartnership.objects.filter(
+        school=OuterRef("pk"),
+        lead_provider_delivery_partnership__active_lead_provider__contract_period=contract_period,
+    )
+    choice = SchoolContractPeriodChoice.objects.filter(school=OuterRef("pk"), contract_period=contract_period)
+    rows = School.objects.filter(Q(eligible_for_funding=True) | Q(Exists(partnered))).annotate(
+        in_partnership=Exists(partnered),
+        partnered_with_us=Exists(
+            partnered.filter(
+                lead_provider_delivery_partnership__active_lead_provider__lead_provider=lead_provider
+            )
+        ),
+        chosen_programme=Subquery(choice.values("programme")[:1]),
+        chose_us=Exists(choice.filter(lead_provider__lead_provider=lead_provider)),
+        api_updated_at=Greatest(
+            "updated_at",
+            Coalesce(Subquery(choice.values("updated_at")[:1]), "updated_at"),
+            Coalesce(Subquery(partnered.order_by("-updated_at").values("updated_at")[:1]), "updated_at"),
+        ),
+    )
+    if urn is not None:
+        rows = rows.filter(urn=urn)
+    if updated_since:
+        rows = rows.filter(api_updated_at__gte=updated_since)
+    order = [("-" if key.startswith("-") else "") + SORTABLE[key.lstrip("-")] for key in sort]
+    return rows.order_by(*order, "id")

@@ -122,3 +122,51 @@ def participant_json(teacher, *, today: datetime.date | None = None) -> dict:
             ],
         },
     }
+
+
+def partnership_json(partnership) -> dict:
+    """`partnership` comes from api.queries.partnerships, with its induction tutor added."""
+    pairing = partnership.lead_provider_delivery_partnership
+    tutor = partnership.induction_tutor
+    return {
+        "id": str(partnership.api_id),
+        "type": "partnership",
+        "attributes": {
+            "cohort": str(pairing.active_lead_provider.contract_period_id),
+            "urn": str(partnership.school.urn),
+            "school_id": str(partnership.school.api_id),
+            "delivery_partner_id": str(pairing.delivery_partner.api_id),
+            "delivery_partner_name": pairing.delivery_partner.name,
+            "induction_tutor_name": tutor.full_name if tutor else None,
+            "induction_tutor_email": tutor.email if tutor else None,
+            "participants_currently_training": partnership.participants_currently_training,
+            "created_at": api_datetime(partnership.created_at),
+            "updated_at": api_datetime(partnership.api_updated_at),
+        },
+    }
+
+
+PROGRAMME_CHOICES = {"provider_led": "provider_led", "school_led": "school_led"}
+
+
+def school_json(school, *, cohort: int) -> dict:
+    """`school` comes from api.queries.schools_in, with its induction tutor added; the tutor is
+    shown only to a provider the school chose or is in partnership with."""
+    ours = school.chose_us or school.partnered_with_us
+    tutor = school.induction_tutor if ours else None
+    return {
+        "id": str(school.api_id),
+        "type": "school",
+        "attributes": {
+            "name": school.name,
+            "urn": str(school.urn),
+            "cohort": str(cohort),
+            "in_partnership": school.in_partnership,
+            "induction_programme_choice": PROGRAMME_CHOICES.get(school.chosen_programme, "not_yet_known"),
+            "expression_of_interest": school.chose_us,
+            "induction_tutor_name": tutor.full_name if tutor else None,
+            "induction_tutor_email": tutor.email if tutor else None,
+            "created_at": api_datetime(school.created_at),
+            "updated_at": api_datetime(school.api_updated_at),
+        },
+    }

@@ -9,13 +9,27 @@ urlpatterns = [
     path("api/v3/delivery-partners/<uuid:api_id>", views.delivery_partner, name="api_delivery_partner"),
 ]
 
-# ECF1 put "/ecf" after some resources ("/participants/ecf"): clients written for it keep working.
-for participants in ("api/v3/participants", "api/v3/participants/ecf"):
-    urlpatterns += [
-        path(participants, views.participants),
-        path(f"{participants}/<uuid:api_id>", views.participant),
-    ]
-    urlpatterns += [
-        path(f"{participants}/<uuid:api_id>/{action}", views.participant_action, {"action": action})
-        for action in views.PARTICIPANT_ACTIONS
-    ]
+
+def resource(name: str, *, many, one, actions: dict | None = None) -> list:
+    """A resource's routes under /api/v3/<name>, and again under /api/v3/<name>/ecf, where ECF1 put
+    them, so clients written for it keep working."""
+    routes = []
+    for prefix in (f"api/v3/{name}", f"api/v3/{name}/ecf"):
+        routes += [path(prefix, many), path(f"{prefix}/<uuid:api_id>", one)]
+        routes += [
+            path(f"{prefix}/<uuid:api_id>/{action}", view, {"action": action})
+            for action, view in (actions or {}).items()
+        ]
+    return routes
+
+
+urlpatterns += [
+    *resource(
+        "participants",
+        many=views.participants,
+        one=views.participant,
+        actions=dict.fromkeys(views.PARTICIPANT_ACTIONS, views.participant_action),
+    ),
+    *resource("partnerships", many=views.partnerships, one=views.partnership),
+    *resource("schools", many=views.schools, one=views.school),
+]

@@ -1,6 +1,7 @@
 """The lead provider API, version 3: JSON, each resource as {"id", "type", "attributes"}."""
 
 import datetime
+import uuid
 
 from django.http import JsonResponse
 from django.utils import timezone
@@ -11,14 +12,21 @@ from api.pages import (
     BadQuery,
     cohorts_asked_for,
     one_of,
+    one_year_asked_for,
     page_asked_for,
     sort_asked_for,
     updated_since_asked_for,
+    urn_asked_for,
     uuid_asked_for,
+    uuids_asked_for,
 )
-from api.resources import delivery_partner_json, participant_json
+from api.resources import delivery_partner_json, participant_json, partnership_json, school_json
 from participants.services import provider_actions
 from participants.services.provider_actions import ActionRefused
+from providers import services as provider_services
+from providers.models import ContractPeriod, DeliveryPartner
+from providers.services import PartnershipRefused
+from schools.models import School
 
 
 def read_query(query, **readers):
@@ -146,3 +154,141 @@ def participant_action(request, api_id, action):
     except ActionRefused as refused:
         return problems(422, *refused.problems)
     return _participant_response(request.lead_provider, api_id)
+
+
+# --- Partnerships -------------------------------------------------------------------------------
+
+
+def _sort(query):
+    return sort_asked_for(query, tuple(queries.SORTABLE), default=("created_at",))
+
+
+def _partnership_response(lead_provider, api_id):
+    rows = queries.with_induction_tutors(list(queries.partnerships(lead_provider).filter(api_id=api_id)))
+    if not rows:
+        return problems(404, NOT_FOUND)
+    return JsonResponse({"data": partnership_json(rows[0])})
+
+
+def _found(model, value, **scope):
+    """The row of `model` with that api_id (within `scope`), or None for anything else."""
+    try:
+        return model.objects.filter(api_id=uuid.UUID(str(value)), **scope).first()
+    except ValueError:
+        return None
+
+
+@lead_provider_api("GET", "HEAD", "POST")
+def partnerships(request):
+    """GET: your partnerships with schools. POST: confirm a school will train with you in a cohort."""
+    if request.method == "POST":
+        return _confirm_partnership(request)
+    try:
+        asked = read_query(
+            request.GET,
+            page=page_asked_for,
+            cohorts=cohorts_asked_for,
+            delivery_partner_ids=lambda q: uuids_asked_for(q, "filter[delivery_partner_id]"),
+            updated_since=updated_since_asked_for,
+            sort=_sort,
+        )
+    except BadQuery as bad:
+        return problems(422, *bad.problems)
+    page = asked.pop("page")
+    rows = queries.with_induction_tutors(page.of(queries.partnerships(request.lead_provider, **asked)))
+    return JsonResponse({"data": [partnership_json(row) for row in rows]})
+
+
+def _confirm_partnership(request):
+    try:
+        attributes = attributes_of(request)
+    except BadBody:
+        return bad_body()
+    required = ("cohort", "school_id", "delivery_partner_id")
+    missing = [name for name in required if attributes.get(name) in (None, "")]
+    if missing:
+        return problems(422, *((name, f"Enter a {name}.") for name in missing))
+    cohort = str(attributes["cohort"])
+    try:
+        partnership = provider_services.confirm_partnership(
+            lead_provider=request.lead_provider,
+            contract_period=ContractPeriod.objects.filter(year=int(cohort)).first()
+            if cohort.isdigit()
+            else None,
+            school=_found(School, attributes["school_id"]),
+            delivery_partner=_found(DeliveryPartner, attributes["delivery_partner_id"]),
+        )
+    except PartnershipRefused as refused:
+        return problems(422, *refused.problems)
+    return _partnership_response(request.lead_provider, partnership.api_id)
+
+
+@lead_provider_api("GET", "HEAD", "PUT")
+def partnership(request, api_id):
+    """GET: one of your partnerships. PUT: change its delivery partner."""
+    if request.method != "PUT":
+        return _partnership_response(request.lead_provider, api_id)
+    row = queries.partnerships(request.lead_provider).filter(api_id=api_id).first()
+    if row is None:
+        return problems(404, NOT_FOUND)
+    try:
+        attributes = attributes_of(request)
+    except BadBody:
+        return bad_body()
+    if attributes.get("delivery_partner_id") in (None, ""):
+        return problems(422, ("delivery_partner_id", "Enter a delivery_partner_id."))
+    try:
+        provider_services.change_delivery_partner(
+            partnership=row,
+            lead_provider=request.lead_provider,
+            delivery_partner=_found(DeliveryPartner, attributes["delivery_partner_id"]),
+        )
+    except PartnershipRefused as refused:
+        return problems(422, *refused.problems)
+    return _partnership_response(request.lead_provider, api_id)
+
+
+# --- Schools ------------------------------------------------------------------------------------
+
+
+@lead_provider_api()
+def schools(request):
+    """Schools you may partner with in a cohort (filter[cohort], required), and those partnered then."""
+    try:
+        asked = read_query(
+            request.GET,
+            page=page_asked_for,
+            cohort=one_year_asked_for,
+            urn=urn_asked_for,
+            updated_since=updated_since_asked_for,
+            sort=_sort,
+        )
+    except BadQuery as bad:
+        return problems(422, *bad.problems)
+    page, cohort = asked.pop("page"), asked.pop("cohort")
+    contract_period = ContractPeriod.objects.filter(year=cohort).first()
+    if contract_period is None:
+        return JsonResponse({"data": []})
+    rows = queries.with_induction_tutors(
+        page.of(queries.schools_in(request.lead_provider, contract_period, **asked)),
+        school_of=lambda row: row,
+    )
+    return JsonResponse({"data": [school_json(row, cohort=cohort) for row in rows]})
+
+
+@lead_provider_api()
+def school(request, api_id):
+    try:
+        cohort = one_year_asked_for(request.GET)
+    except BadQuery as bad:
+        return problems(422, *bad.problems)
+    contract_period = ContractPeriod.objects.filter(year=cohort).first()
+    rows = (
+        list(queries.schools_in(request.lead_provider, contract_period).filter(api_id=api_id))
+        if contract_period
+        else []
+    )
+    if not rows:
+        return problems(404, NOT_FOUND)
+    queries.with_induction_tutors(rows, school_of=lambda row: row)
+    return JsonResponse({"data": school_json(rows[0], cohort=cohort)})

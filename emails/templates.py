@@ -233,6 +233,36 @@ Department for Education
 """,
         ),
         _template(
+            "partnership_confirmed",
+            personalisation=("school_name", "lead_provider_name", "delivery_partner_name", "academic_year"),
+            subject="((lead_provider_name)) has confirmed it will train your early career teachers",
+            body=f"""
+Hello
+
+((lead_provider_name)) has confirmed that it will train early career teachers and mentors at ((school_name)) in ((academic_year)), with ((delivery_partner_name)) delivering the training.
+
+Your school's page in the service now shows them. If you did not agree this with ((lead_provider_name)), contact them or us.
+
+{SERVICE_NAME}
+Department for Education
+""",
+        ),
+        _template(
+            "partnership_changed",
+            personalisation=("school_name", "lead_provider_name", "delivery_partner_name", "academic_year"),
+            subject="Your early career teachers' training has a new delivery partner",
+            body=f"""
+Hello
+
+((lead_provider_name)) has told us that ((delivery_partner_name)) will now deliver its training at ((school_name)) in ((academic_year)).
+
+If you did not agree this with ((lead_provider_name)), contact them or us.
+
+{SERVICE_NAME}
+Department for Education
+""",
+        ),
+        _template(
             "ect_moved_school",
             personalisation=("school_name", "full_name", "new_school_name", "last_day"),
             subject="((full_name)) has moved to another school",

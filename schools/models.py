@@ -1,3 +1,4 @@
+from django.contrib.postgres.functions import RandomUUID
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -17,6 +18,7 @@ class School(models.Model):
     """An establishment from GIAS, with what we decided about its funding and its last choices."""
 
     urn = models.PositiveIntegerField("URN", unique=True)
+    api_id = models.UUIDField("API ID", db_default=RandomUUID(), unique=True, editable=False)
     name = models.CharField(max_length=255)
     establishment_type = models.CharField(max_length=120, blank=True)
     status = models.CharField(max_length=60, blank=True, help_text="GIAS EstablishmentStatus")

@@ -29,6 +29,8 @@ NOTIFY_TEMPLATE_IDS = {
     "mentor_registered": "5c1a7e2d-93b4-4f6e-8d2a-6b0f4c3e9a17",
     "participant_transferred": "9d2f6b1c-4e7a-4c3b-8f1d-2a6e5c7b9d40",
     "ect_moved_school": "e4b7c2a9-1f3d-4a6e-9c8b-5d2f7a1e3c60",
+    "partnership_confirmed": "3b8e1f57-6c2d-4a9b-8e4f-1d7c5a2b9e63",
+    "partnership_changed": "a7c4e9d2-5b1f-4e8a-9c3d-6f2b8e1a4d75",
 }
 NOTIFY_TIMEOUT = 5
 # Teachers: only the fake TRS (tests/fakes/trs.py) answers; its fixture points TRS_API_URL at it.

@@ -31,6 +31,7 @@ from providers.models import (
     DeliveryPartner,
     LeadProvider,
     LeadProviderDeliveryPartnership,
+    Schedule,
     SchoolPartnership,
 )
 from schools.models import NominationLink, School, SchoolAccess, SchoolContractPeriodChoice
@@ -99,6 +100,7 @@ def build_graph() -> dict:
         duration_ms=12,
     )
     return {
+        Schedule: training.schedule,
         LeadProviderToken: api_token,
         APIRequest: api_request,
         User: UserFactory(),

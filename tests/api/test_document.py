@@ -13,7 +13,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.urls import get_resolver, resolve
 from hypothesis import HealthCheck, settings
-from schemathesis.specs.openapi.checks import negative_data_rejection
+from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from api.document import DOCUMENT, document, operations
 from tests.api import contract
@@ -68,7 +68,7 @@ schema.app, schema.location = WSGIHandler(), "/api/docs/v3/openapi.yaml"
 
 
 @schema.parametrize()
-@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
 def test_schemathesis_finds_no_server_error_and_no_undocumented_answer(case, client, amara, ben, ambition_lp):
     """Calls made from the document (with a valid token) through the whole Django stack."""
     api = api_for(client, ambition_lp)
@@ -76,8 +76,11 @@ def test_schemathesis_finds_no_server_error_and_no_undocumented_answer(case, cli
         response = case.call_and_validate(
             headers={"Authorization": f"Bearer {api.token}"},
             # The API is lenient where the document is strict (an empty filter means no filter, an
-            # unknown attribute is ignored), so it may accept what the document calls invalid.
-            excluded_checks=[negative_data_rejection],
+            # unknown attribute is ignored), so it may accept what the document calls invalid. A
+            # change well formed but naming ids that are not yours is refused with a 422, as the
+            # DfE's API does, which schemathesis would expect to be accepted.
+            excluded_checks=[negative_data_rejection]
+            + ([positive_data_acceptance] if case.method != "GET" else []),
         )
     assert response.status_code < 500
 
