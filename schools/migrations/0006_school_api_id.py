@@ -5,15 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('schools', '0005_year_set_up'),
+        ("schools", "0005_year_set_up"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='school',
-            name='api_id',
-            field=models.UUIDField(db_default=django.contrib.postgres.functions.RandomUUID(), editable=False, unique=True, verbose_name='API ID'),
+            model_name="school",
+            name="api_id",
+            field=models.UUIDField(
+                db_default=django.contrib.postgres.functions.RandomUUID(),
+                editable=False,
+                unique=True,
+                verbose_name="API ID",
+            ),
         ),
     ]
