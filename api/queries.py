@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 
 from participants.models import (
@@ -15,6 +15,7 @@ from participants.models import (
     InductionPeriod,
     MentorAtSchoolPeriod,
     MentorshipPeriod,
+    ParticipantChange,
     Teacher,
     TeacherIdChange,
     TrainingPeriod,
@@ -312,3 +313,150 @@ def schools_in(
         rows = rows.filter(api_updated_at__gte=updated_since)
     order = [("-" if key.startswith("-") else "") + SORTABLE[key.lstrip("-")] for key in sort]
     return rows.order_by(*order, "id")
+
+
+# --- Transfers, unfunded mentors and the change feed -------------------------------------------------
+
+
+def transferred_participants(lead_provider: LeadProvider, *, updated_since=None, sort=("created_at",)):
+    """Teachers who moved school as an ECT or mentor where the lead provider trained them before
+    or after the move: one of their periods of that role had training with it, and another period
+    of the same role lies wholly before or after that one."""
+    moved = []
+    for role, periods in (("ect", ECTAtSchoolPeriod), ("mentor", MentorAtSchoolPeriod)):
+        at_school = f"{role}_at_school_period"
+        another_period = periods.objects.filter(teacher=OuterRef(f"{at_school}__teacher")).filter(
+            Q(finished_on__lt=OuterRef(f"{at_school}__started_on"))
+            | Q(started_on__gt=OuterRef(f"{at_school}__finished_on"))
+        )
+        trainings = TrainingPeriod.objects.filter(
+            trained_by(lead_provider), **{f"{at_school}__isnull": False}
+        )
+        moved.append(Q(pk__in=trainings.filter(Exists(another_period)).values(f"{at_school}__teacher")))
+    teachers = Teacher.objects.filter(moved[0] | moved[1])
+    if updated_since:
+        teachers = teachers.filter(api_updated_at__gte=updated_since)
+    order = [("-" if key.startswith("-") else "") + SORTABLE[key.lstrip("-")] for key in sort]
+    return teachers.order_by(*order, "id")
+
+
+@dataclass
+class Move:
+    role: str
+    leaving: ECTAtSchoolPeriod | MentorAtSchoolPeriod
+    joining: ECTAtSchoolPeriod | MentorAtSchoolPeriod
+    leaving_provider: LeadProvider | None
+    joining_provider: LeadProvider | None
+
+
+def with_moves(teachers: list[Teacher], lead_provider: LeadProvider) -> list[Teacher]:
+    """Give each teacher `moves`: each time they left a school and started at the next, as ECT or
+    mentor, where the lead provider trained them on one side; in a fixed number of queries."""
+    by_id = {teacher.pk: teacher for teacher in teachers}
+    for teacher in teachers:
+        teacher.moves = []
+    for role, periods in (("ect", ECTAtSchoolPeriod), ("mentor", MentorAtSchoolPeriod)):
+        rows = list(
+            periods.objects.filter(teacher__in=by_id)
+            .select_related("school")
+            .prefetch_related(
+                Prefetch(
+                    "training_periods",
+                    queryset=TrainingPeriod.objects.select_related(
+                        f"{_PROVIDER_CHAIN}__active_lead_provider__lead_provider",
+                        "expression_of_interest__lead_provider",
+                    ).order_by("started_on", "id"),
+                )
+            )
+            .order_by("teacher_id", "started_on", "id")
+        )
+        of_teacher: dict[int, list] = {}
+        for period in rows:
+            of_teacher.setdefault(period.teacher_id, []).append(period)
+        for teacher_periods in of_teacher.values():
+            for joining in teacher_periods:
+                earlier = [p for p in teacher_periods if p.finished_on and p.finished_on < joining.started_on]
+                if not earlier:
+                    continue
+                leaving = max(earlier, key=lambda p: (p.finished_on, p.pk))
+                move = Move(
+                    role=role,
+                    leaving=leaving,
+                    joining=joining,
+                    leaving_provider=_provider_of(leaving.training_periods.all()[::-1]),
+                    joining_provider=_provider_of(joining.training_periods.all()),
+                )
+                if lead_provider in (move.leaving_provider, move.joining_provider):
+                    by_id[joining.teacher_id].moves.append(move)
+    return teachers
+
+
+def _provider_of(trainings) -> LeadProvider | None:
+    """The lead provider of the first provider-led training among `trainings`."""
+    for training in trainings:
+        if training.school_partnership_id:
+            return training.school_partnership.lead_provider_delivery_partnership.active_lead_provider.lead_provider
+        if training.expression_of_interest_id:
+            return training.expression_of_interest.lead_provider
+    return None
+
+
+def unfunded_mentors(
+    lead_provider: LeadProvider, *, updated_since=None, sort=("created_at",)
+) -> QuerySet[Teacher]:
+    """Mentors of the lead provider's ECTs who do not train with it themselves: it supports them
+    without being paid for their training. Each with `email`, from their latest mentor period."""
+    ect_periods_trained = TrainingPeriod.objects.filter(
+        trained_by(lead_provider), ect_at_school_period__isnull=False
+    ).values("ect_at_school_period")
+    mentoring_our_ects = MentorshipPeriod.objects.filter(mentee__in=ect_periods_trained).values(
+        "mentor__teacher"
+    )
+    trained_as_mentors = TrainingPeriod.objects.filter(
+        trained_by(lead_provider), mentor_at_school_period__isnull=False
+    ).values("mentor_at_school_period__teacher")
+    teachers = (
+        Teacher.objects.filter(pk__in=mentoring_our_ects)
+        .exclude(pk__in=trained_as_mentors)
+        .annotate(
+            email=Subquery(
+                MentorAtSchoolPeriod.objects.filter(teacher=OuterRef("pk"))
+                .order_by("-started_on", "-id")
+                .values("email")[:1]
+            )
+        )
+    )
+    if updated_since:
+        teachers = teachers.filter(api_updated_at__gte=updated_since)
+    order = [("-" if key.startswith("-") else "") + SORTABLE[key.lstrip("-")] for key in sort]
+    return teachers.order_by(*order, "id")
+
+
+def settled_change() -> int:
+    """Wait until every participant change already recorded has committed, and return the last
+    change id recorded by then: every change above it is recorded later (docs/decisions/0016)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [API_CHANGES_LOCK])
+        try:
+            # Writers take the lock shared before they take an id, so every id taken so far has
+            # committed (or rolled back), and every id taken later is higher.
+            cursor.execute("SELECT COALESCE(MAX(id), 0) FROM participants_participantchange")
+            (last,) = cursor.fetchone()
+        finally:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [API_CHANGES_LOCK])
+    return last
+
+
+def changed_participants(
+    lead_provider: LeadProvider, *, after: int, up_to: int, limit: int
+) -> list[tuple[int, int]]:
+    """(teacher id, their last change id) for the lead provider's participants changed after
+    change `after` up to `up_to`, in the order of their last change, at most `limit`."""
+    visible = participants(lead_provider).values("pk")
+    return list(
+        ParticipantChange.objects.filter(id__gt=after, id__lte=up_to, teacher__in=visible)
+        .values("teacher")
+        .annotate(last=Max("id"))
+        .order_by("last")
+        .values_list("teacher", "last")[:limit]
+    )

@@ -170,3 +170,57 @@ def school_json(school, *, cohort: int) -> dict:
             "updated_at": api_datetime(school.api_updated_at),
         },
     }
+
+
+def transfers_json(teacher, *, today: datetime.date) -> dict:
+    """A teacher's moves between schools, from api.queries.with_moves."""
+    return {
+        "id": str(teacher.api_id),
+        "type": "participant-transfer",
+        "attributes": {
+            "updated_at": api_datetime(teacher.api_updated_at),
+            "transfers": [
+                {
+                    "training_record_id": str(
+                        teacher.api_ect_training_record_id
+                        if move.role == "ect"
+                        else teacher.api_mentor_training_record_id
+                    ),
+                    "transfer_type": (
+                        "unknown"
+                        if move.joining_provider is None
+                        else "new_school"
+                        if move.joining_provider == move.leaving_provider
+                        else "new_provider"
+                    ),
+                    "status": "complete" if move.joining.started_on <= today else "incomplete",
+                    "created_at": api_date(timezone.localtime(move.joining.created_at).date()),
+                    "leaving": {
+                        "school_urn": str(move.leaving.school.urn),
+                        "provider": move.leaving_provider.name if move.leaving_provider else None,
+                        "date": api_date(move.leaving.finished_on),
+                    },
+                    "joining": {
+                        "school_urn": str(move.joining.school.urn),
+                        "provider": move.joining_provider.name if move.joining_provider else None,
+                        "date": api_date(move.joining.started_on),
+                    },
+                }
+                for move in teacher.moves
+            ],
+        },
+    }
+
+
+def unfunded_mentor_json(teacher) -> dict:
+    return {
+        "id": str(teacher.api_id),
+        "type": "unfunded-mentor",
+        "attributes": {
+            "full_name": teacher.full_name,
+            "email": teacher.email,
+            "teacher_reference_number": teacher.trn,
+            "created_at": api_datetime(teacher.created_at),
+            "updated_at": api_datetime(teacher.api_updated_at),
+        },
+    }

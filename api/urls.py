@@ -24,6 +24,10 @@ def resource(name: str, *, many, one, actions: dict | None = None) -> list:
 
 
 urlpatterns += [
+    # Before participants/<id>: neither is an id.
+    path("api/v3/participants/transfers", views.transfers),
+    path("api/v3/participants/ecf/transfers", views.transfers),
+    path("api/v3/participants/changes", views.participant_changes),
     *resource(
         "participants",
         many=views.participants,
@@ -32,4 +36,9 @@ urlpatterns += [
     ),
     *resource("partnerships", many=views.partnerships, one=views.partnership),
     *resource("schools", many=views.schools, one=views.school),
+    *resource("unfunded-mentors", many=views.unfunded_mentors, one=views.unfunded_mentor),
+]
+urlpatterns += [
+    path(f"{prefix}/<uuid:api_id>/transfers", views.participant_transfers)
+    for prefix in ("api/v3/participants", "api/v3/participants/ecf")
 ]

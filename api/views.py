@@ -20,7 +20,15 @@ from api.pages import (
     uuid_asked_for,
     uuids_asked_for,
 )
-from api.resources import delivery_partner_json, participant_json, partnership_json, school_json
+from api.resources import (
+    delivery_partner_json,
+    participant_json,
+    partnership_json,
+    school_json,
+    transfers_json,
+    unfunded_mentor_json,
+)
+from participants.models import Teacher
 from participants.services import provider_actions
 from participants.services.provider_actions import ActionRefused
 from providers import services as provider_services
@@ -292,3 +300,89 @@ def school(request, api_id):
         return problems(404, NOT_FOUND)
     queries.with_induction_tutors(rows, school_of=lambda row: row)
     return JsonResponse({"data": school_json(rows[0], cohort=cohort)})
+
+
+# --- Transfers, unfunded mentors, the change feed -----------------------------------------------------
+
+
+@lead_provider_api()
+def transfers(request):
+    """Your participants who moved school, where you trained them before or after the move."""
+    try:
+        asked = read_query(
+            request.GET, page=page_asked_for, updated_since=updated_since_asked_for, sort=_sort
+        )
+    except BadQuery as bad:
+        return problems(422, *bad.problems)
+    page = asked.pop("page")
+    teachers = queries.with_moves(
+        page.of(queries.transferred_participants(request.lead_provider, **asked)), request.lead_provider
+    )
+    today = timezone.localdate()
+    return JsonResponse({"data": [transfers_json(teacher, today=today) for teacher in teachers]})
+
+
+@lead_provider_api()
+def participant_transfers(request, api_id):
+    teacher = queries.participant(request.lead_provider, api_id)
+    if teacher is None:
+        return problems(404, NOT_FOUND)
+    queries.with_moves([teacher], request.lead_provider)
+    return JsonResponse({"data": transfers_json(teacher, today=timezone.localdate())})
+
+
+@lead_provider_api()
+def unfunded_mentors(request):
+    """Mentors of your ECTs who do not train with you."""
+    try:
+        asked = read_query(
+            request.GET, page=page_asked_for, updated_since=updated_since_asked_for, sort=_sort
+        )
+    except BadQuery as bad:
+        return problems(422, *bad.problems)
+    page = asked.pop("page")
+    mentors = page.of(queries.unfunded_mentors(request.lead_provider, **asked))
+    return JsonResponse({"data": [unfunded_mentor_json(mentor) for mentor in mentors]})
+
+
+@lead_provider_api()
+def unfunded_mentor(request, api_id):
+    mentor = queries.unfunded_mentors(request.lead_provider).filter(api_id=api_id).first()
+    if mentor is None:
+        return problems(404, NOT_FOUND)
+    return JsonResponse({"data": unfunded_mentor_json(mentor)})
+
+
+def _cursor(query) -> int:
+    value = query.get("cursor", "").strip()
+    if not value:
+        return 0
+    if not value.isdigit() or len(value) > 18:
+        raise BadQuery([("Invalid cursor", "cursor must be the meta.next_cursor of your last response.")])
+    return int(value)
+
+
+@lead_provider_api()
+def participant_changes(request):
+    """The change feed: your participants changed since `cursor`, each once and as they are now,
+    in the order of their last change, with the cursor to give next time."""
+    try:
+        asked = read_query(request.GET, page=page_asked_for, cursor=_cursor)
+    except BadQuery as bad:
+        return problems(422, *bad.problems)
+    up_to = queries.settled_change()
+    changed = queries.changed_participants(
+        request.lead_provider, after=asked["cursor"], up_to=up_to, limit=asked["page"].per_page
+    )
+    full_page = len(changed) == asked["page"].per_page
+    next_cursor = changed[-1][1] if full_page else max(up_to, asked["cursor"])
+    by_id = {teacher.pk: teacher for teacher in Teacher.objects.filter(pk__in=[pk for pk, _ in changed])}
+    teachers = [by_id[pk] for pk, _ in changed]
+    today = timezone.localdate()
+    queries.with_enrolments(teachers, request.lead_provider, today=today)
+    return JsonResponse(
+        {
+            "data": [participant_json(teacher, today=today) for teacher in teachers],
+            "meta": {"next_cursor": str(next_cursor), "more": full_page},
+        }
+    )

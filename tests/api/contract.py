@@ -18,7 +18,8 @@ ECF1_SUFFIX = re.compile(r"^/(participants|partnerships|schools|unfunded-mentors
 def _templates() -> list[tuple[re.Pattern, str]]:
     return [
         (re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$"), template)
-        for template in document()["paths"]
+        # Literal paths first: /participants/transfers is not /participants/{id}.
+        for template in sorted(document()["paths"], key=lambda template: template.count("{"))
     ]
 
 
