@@ -53,15 +53,34 @@ def read_query(query, **readers):
 NOT_FOUND = ("Not found", "Nothing of yours has that id.")
 
 
+def _sort(query):
+    return sort_asked_for(query, tuple(queries.SORTABLE), default=("created_at",))
+
+
+# What most lists may be asked for besides a page.
+LISTED = {"updated_since": updated_since_asked_for, "sort": _sort}
+
+
+def _list(request, rows, as_json, **readers) -> JsonResponse:
+    """A list endpoint: read the query string (a 422 naming every problem), then answer with the
+    page asked for of `rows(**what was asked)`, each as `as_json` writes it."""
+    try:
+        asked = read_query(request.GET, page=page_asked_for, **readers)
+    except BadQuery as bad:
+        return problems(422, *bad.problems)
+    page = asked.pop("page")
+    return JsonResponse({"data": [as_json(row) for row in rows(page, **asked)]})
+
+
 @lead_provider_api()
 def delivery_partners(request):
     """The delivery partners you work with, by name; filter[cohort] for some years only."""
-    try:
-        asked = read_query(request.GET, page=page_asked_for, cohorts=cohorts_asked_for)
-    except BadQuery as bad:
-        return problems(422, *bad.problems)
-    partners = asked["page"].of(queries.delivery_partners(request.lead_provider, cohorts=asked["cohorts"]))
-    return JsonResponse({"data": [delivery_partner_json(partner) for partner in partners]})
+    return _list(
+        request,
+        lambda page, cohorts: page.of(queries.delivery_partners(request.lead_provider, cohorts=cohorts)),
+        delivery_partner_json,
+        cohorts=cohorts_asked_for,
+    )
 
 
 @lead_provider_api()
@@ -167,10 +186,6 @@ def participant_action(request, api_id, action):
 # --- Partnerships -------------------------------------------------------------------------------
 
 
-def _sort(query):
-    return sort_asked_for(query, tuple(queries.SORTABLE), default=("created_at",))
-
-
 def _partnership_response(lead_provider, api_id):
     rows = queries.with_induction_tutors(list(queries.partnerships(lead_provider).filter(api_id=api_id)))
     if not rows:
@@ -191,20 +206,16 @@ def partnerships(request):
     """GET: your partnerships with schools. POST: confirm a school will train with you in a cohort."""
     if request.method == "POST":
         return _confirm_partnership(request)
-    try:
-        asked = read_query(
-            request.GET,
-            page=page_asked_for,
-            cohorts=cohorts_asked_for,
-            delivery_partner_ids=lambda q: uuids_asked_for(q, "filter[delivery_partner_id]"),
-            updated_since=updated_since_asked_for,
-            sort=_sort,
-        )
-    except BadQuery as bad:
-        return problems(422, *bad.problems)
-    page = asked.pop("page")
-    rows = queries.with_induction_tutors(page.of(queries.partnerships(request.lead_provider, **asked)))
-    return JsonResponse({"data": [partnership_json(row) for row in rows]})
+    return _list(
+        request,
+        lambda page, **asked: queries.with_induction_tutors(
+            page.of(queries.partnerships(request.lead_provider, **asked))
+        ),
+        partnership_json,
+        cohorts=cohorts_asked_for,
+        delivery_partner_ids=lambda q: uuids_asked_for(q, "filter[delivery_partner_id]"),
+        **LISTED,
+    )
 
 
 def _confirm_partnership(request):
@@ -308,18 +319,15 @@ def school(request, api_id):
 @lead_provider_api()
 def transfers(request):
     """Your participants who moved school, where you trained them before or after the move."""
-    try:
-        asked = read_query(
-            request.GET, page=page_asked_for, updated_since=updated_since_asked_for, sort=_sort
-        )
-    except BadQuery as bad:
-        return problems(422, *bad.problems)
-    page = asked.pop("page")
-    teachers = queries.with_moves(
-        page.of(queries.transferred_participants(request.lead_provider, **asked)), request.lead_provider
-    )
     today = timezone.localdate()
-    return JsonResponse({"data": [transfers_json(teacher, today=today) for teacher in teachers]})
+    return _list(
+        request,
+        lambda page, **asked: queries.with_moves(
+            page.of(queries.transferred_participants(request.lead_provider, **asked)), request.lead_provider
+        ),
+        lambda teacher: transfers_json(teacher, today=today),
+        **LISTED,
+    )
 
 
 @lead_provider_api()
@@ -334,15 +342,12 @@ def participant_transfers(request, api_id):
 @lead_provider_api()
 def unfunded_mentors(request):
     """Mentors of your ECTs who do not train with you."""
-    try:
-        asked = read_query(
-            request.GET, page=page_asked_for, updated_since=updated_since_asked_for, sort=_sort
-        )
-    except BadQuery as bad:
-        return problems(422, *bad.problems)
-    page = asked.pop("page")
-    mentors = page.of(queries.unfunded_mentors(request.lead_provider, **asked))
-    return JsonResponse({"data": [unfunded_mentor_json(mentor) for mentor in mentors]})
+    return _list(
+        request,
+        lambda page, **asked: page.of(queries.unfunded_mentors(request.lead_provider, **asked)),
+        unfunded_mentor_json,
+        **LISTED,
+    )
 
 
 @lead_provider_api()

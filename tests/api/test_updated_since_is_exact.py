@@ -162,55 +162,48 @@ class TestOverlappingTransactions:
         then returns the committed change, rather than skipping past its stamp."""
         poller = Poller(api)
         poller.poll()
-        stamped, commit = threading.Event(), threading.Event()
 
-        def school_changes_email_slowly():
-            with transaction.atomic():
-                ECTAtSchoolPeriod.objects.filter(pk=amara.pk).update(email="slow@example.org")
-                stamped.set()
-                commit.wait(10)
+        polled = while_a_change_waits_to_commit(amara, "slow@example.org", poller.poll)
 
-        writer, errors = _in_thread(school_changes_email_slowly)
-        stamped.wait(10)
-        polled = []
-        reader, reader_errors = _in_thread(lambda: polled.append(poller.poll()))
-        reader.join(0.5)
-        assert reader.is_alive(), "the poll should wait for the uncommitted change"
-        commit.set()
-        writer.join(10)
-        reader.join(10)
-        assert not errors and not reader_errors
-
-        assert polled == [[str(amara.teacher.api_id)]]
+        assert polled == [str(amara.teacher.api_id)]
         enrolment = poller.mirror[str(amara.teacher.api_id)]["attributes"]["ecf_enrolments"][0]
         assert enrolment["email"] == "slow@example.org"
 
     def test_the_change_feed_waits_for_a_change_being_written_and_never_skips_it(self, api, amara):
         cursor = api.get("/api/v3/participants/changes").json()["meta"]["next_cursor"]
-        stamped, commit = threading.Event(), threading.Event()
 
-        def school_changes_email_slowly():
-            with transaction.atomic():
-                ECTAtSchoolPeriod.objects.filter(pk=amara.pk).update(email="feed@example.org")
-                stamped.set()
-                commit.wait(10)
-
-        writer, errors = _in_thread(school_changes_email_slowly)
-        stamped.wait(10)
-        pages = []
-        reader, reader_errors = _in_thread(
-            lambda: pages.append(api.get("/api/v3/participants/changes", {"cursor": cursor}).json())
+        page = while_a_change_waits_to_commit(
+            amara,
+            "feed@example.org",
+            lambda: api.get("/api/v3/participants/changes", {"cursor": cursor}).json(),
         )
-        reader.join(0.5)
-        assert reader.is_alive(), "the feed should wait for the uncommitted change"
-        commit.set()
-        writer.join(10)
-        reader.join(10)
-        assert not errors and not reader_errors
 
-        (page,) = pages
         assert [row["attributes"]["ecf_enrolments"][0]["email"] for row in page["data"]] == [
             "feed@example.org"
         ]
         later = api.get("/api/v3/participants/changes", {"cursor": page["meta"]["next_cursor"]}).json()
         assert later["data"] == []
+
+
+def while_a_change_waits_to_commit(ect_period, email, read):
+    """Change the ECT's email in a transaction that waits to commit; meanwhile call `read` in
+    another thread, check it waits for the commit, and return what it read."""
+    stamped, commit = threading.Event(), threading.Event()
+
+    def change_email_slowly():
+        with transaction.atomic():
+            ECTAtSchoolPeriod.objects.filter(pk=ect_period.pk).update(email=email)
+            stamped.set()
+            commit.wait(10)
+
+    writer, errors = _in_thread(change_email_slowly)
+    stamped.wait(10)
+    results = []
+    reader, reader_errors = _in_thread(lambda: results.append(read()))
+    reader.join(0.5)
+    assert reader.is_alive(), "the read should wait for the uncommitted change"
+    commit.set()
+    writer.join(10)
+    reader.join(10)
+    assert not errors and not reader_errors
+    return results[0]
