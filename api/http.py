@@ -7,6 +7,7 @@ import math
 import time
 from functools import wraps
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -56,6 +57,19 @@ def retry_after(token: LeadProviderToken, *, now: datetime.datetime) -> int | No
     return max(1, math.ceil((oldest_counted + RATE_WINDOW - now).total_seconds()))
 
 
+def server_date(request) -> datetime.datetime | None:
+    """Now, or in the sandbox the time the request's X-With-Server-Date header gives (None when it
+    cannot be read), so providers can try declarations against future milestones."""
+    header = request.META.get("HTTP_X_WITH_SERVER_DATE", "").strip()
+    if not (settings.API_SANDBOX and header):
+        return timezone.now()
+    try:
+        when = datetime.datetime.fromisoformat(header)
+        return when.astimezone(datetime.UTC) if when.tzinfo else when.replace(tzinfo=datetime.UTC)
+    except (ValueError, OverflowError):
+        return None
+
+
 def lead_provider_api(*methods: str):
     """Make a view a lead provider API endpoint answering `methods` (GET and HEAD by default):
     `request.lead_provider` is the caller's; any other method is a 405 in JSON."""
@@ -99,8 +113,16 @@ def _endpoint(view, allowed: set[str]):
                 ),
             )
             response["Retry-After"] = str(wait)
+        elif (now := server_date(request)) is None:
+            response = problems(
+                400,
+                (
+                    "Bad request",
+                    "X-With-Server-Date must be an ISO 8601 date and time, like 2027-01-10T10:42:00Z.",
+                ),
+            )
         else:
-            request.lead_provider = token.lead_provider
+            request.lead_provider, request.api_now = token.lead_provider, now
             response = view(request, *args, **kwargs)
         record_request(
             token=token,

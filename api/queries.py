@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 
+from finance.models import Declaration, Statement
 from participants.models import (
     ECTAtSchoolPeriod,
     InductionPeriod,
@@ -460,3 +461,48 @@ def changed_participants(
         .order_by("last")
         .values_list("teacher", "last")[:limit]
     )
+
+
+# --- Declarations and statements ---------------------------------------------------------------------
+
+
+def declarations(
+    lead_provider: LeadProvider,
+    *,
+    cohorts: list[int] | None = None,
+    participant_ids: list[uuid.UUID] | None = None,
+    delivery_partner_ids: list[uuid.UUID] | None = None,
+    updated_since: datetime.datetime | None = None,
+) -> QuerySet[Declaration]:
+    """The lead provider's declarations, oldest first, with what their JSON shows."""
+    rows = Declaration.objects.filter(lead_provider=lead_provider)
+    if cohorts:
+        rows = rows.filter(
+            Q(
+                training_period__school_partnership__lead_provider_delivery_partnership__active_lead_provider__contract_period__in=cohorts
+            )
+            | Q(training_period__expression_of_interest__contract_period__in=cohorts)
+        )
+    if participant_ids:
+        rows = rows.filter(teacher__api_id__in=participant_ids)
+    if delivery_partner_ids:
+        rows = rows.filter(delivery_partner__api_id__in=delivery_partner_ids)
+    if updated_since:
+        rows = rows.filter(updated_at__gte=updated_since)
+    return rows.select_related(
+        "teacher", "delivery_partner", "mentor", "lead_provider", "payment_statement", "clawback_statement"
+    ).order_by("created_at", "id")
+
+
+def statements(
+    lead_provider: LeadProvider,
+    *,
+    cohorts: list[int] | None = None,
+    updated_since: datetime.datetime | None = None,
+) -> QuerySet[Statement]:
+    rows = Statement.objects.filter(active_lead_provider__lead_provider=lead_provider)
+    if cohorts:
+        rows = rows.filter(active_lead_provider__contract_period__in=cohorts)
+    if updated_since:
+        rows = rows.filter(updated_at__gte=updated_since)
+    return rows.select_related("active_lead_provider").order_by("deadline_date", "id")

@@ -1,6 +1,7 @@
 """How each resource reads in the API: {"id", "type", "attributes"}, with the field names and
 values the DfE's v3 API uses, so a lead provider's existing client works unchanged."""
 
+import calendar
 import datetime
 
 from django.utils import timezone
@@ -222,5 +223,64 @@ def unfunded_mentor_json(teacher) -> dict:
             "teacher_reference_number": teacher.trn,
             "created_at": api_datetime(teacher.created_at),
             "updated_at": api_datetime(teacher.api_updated_at),
+        },
+    }
+
+
+def declaration_state(declaration, *, today: datetime.date) -> str:
+    """As ECF2 shows it: a clawback first, then the payment."""
+    if declaration.clawback_status != "no_clawback":
+        return declaration.clawback_status.replace("_", "-")
+    if declaration.payment_status == "no_payment":
+        return "submitted"
+    if declaration.payment_status == "eligible" and declaration.payment_statement.deadline_date < today:
+        return "payable"
+    return declaration.payment_status
+
+
+def declaration_json(declaration, *, today: datetime.date) -> dict:
+    statement = declaration.payment_statement
+    return {
+        "id": str(declaration.api_id),
+        "type": "participant-declaration",
+        "attributes": {
+            "participant_id": str(declaration.teacher.api_id),
+            "declaration_type": declaration.declaration_type,
+            "declaration_date": api_datetime(declaration.declaration_date),
+            "course_identifier": declaration.course_identifier,
+            "state": declaration_state(declaration, today=today),
+            "updated_at": api_datetime(declaration.updated_at),
+            "created_at": api_datetime(declaration.created_at),
+            "delivery_partner_id": str(declaration.delivery_partner.api_id)
+            if declaration.delivery_partner
+            else None,
+            "statement_id": str(statement.api_id)
+            if statement and declaration.payment_status != "voided"
+            else None,
+            "clawback_statement_id": (
+                str(declaration.clawback_statement.api_id) if declaration.clawback_statement else None
+            ),
+            "ineligible_for_funding_reason": None,
+            "mentor_id": str(declaration.mentor.api_id) if declaration.mentor else None,
+            "uplift_paid": False,
+            "evidence_held": declaration.evidence_type or None,
+            "lead_provider_name": declaration.lead_provider.name,
+        },
+    }
+
+
+def statement_json(statement) -> dict:
+    return {
+        "id": str(statement.api_id),
+        "type": "statement",
+        "attributes": {
+            "month": calendar.month_name[statement.month],
+            "year": str(statement.year),
+            "cohort": str(statement.active_lead_provider.contract_period_id),
+            "cut_off_date": api_date(statement.deadline_date),
+            "payment_date": api_date(statement.payment_date),
+            "paid": statement.paid_at is not None,
+            "created_at": api_datetime(statement.created_at),
+            "updated_at": api_datetime(statement.updated_at),
         },
     }

@@ -37,6 +37,11 @@ urlpatterns += [
     *resource("partnerships", many=views.partnerships, one=views.partnership),
     *resource("schools", many=views.schools, one=views.school),
     *resource("unfunded-mentors", many=views.unfunded_mentors, one=views.unfunded_mentor),
+    path("api/v3/participant-declarations", views.declarations),
+    path("api/v3/participant-declarations/<uuid:api_id>", views.declaration),
+    path("api/v3/participant-declarations/<uuid:api_id>/void", views.void_declaration),
+    path("api/v3/statements", views.statements),
+    path("api/v3/statements/<uuid:api_id>", views.statement),
 ]
 urlpatterns += [
     path(f"{prefix}/<uuid:api_id>/transfers", views.participant_transfers)

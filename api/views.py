@@ -21,19 +21,21 @@ from api.pages import (
     uuids_asked_for,
 )
 from api.resources import (
+    declaration_json,
     delivery_partner_json,
     participant_json,
     partnership_json,
     school_json,
+    statement_json,
     transfers_json,
     unfunded_mentor_json,
 )
+from core.refusals import AttributeProblems
+from finance import services as finance_services
 from participants.models import Teacher
 from participants.services import provider_actions
-from participants.services.provider_actions import ActionRefused
 from providers import services as provider_services
 from providers.models import ContractPeriod, DeliveryPartner
-from providers.services import PartnershipRefused
 from schools.models import School
 
 
@@ -137,7 +139,7 @@ def _cohort(attributes) -> int | None:
     if value in (None, ""):
         return None
     if not str(value).isdigit() or len(str(value)) != 4:
-        raise ActionRefused(("cohort", "The cohort must be a year, like 2025."))
+        raise AttributeProblems(("cohort", "The cohort must be a year, like 2025."))
     return int(value)
 
 
@@ -175,10 +177,11 @@ def participant_action(request, api_id, action):
         act(
             teacher=teacher,
             lead_provider=request.lead_provider,
+            today=timezone.localdate(request.api_now),
             **{name: attributes[name] for name in required},
             **given,
         )
-    except ActionRefused as refused:
+    except AttributeProblems as refused:
         return problems(422, *refused.problems)
     return _participant_response(request.lead_provider, api_id)
 
@@ -193,12 +196,17 @@ def _partnership_response(lead_provider, api_id):
     return JsonResponse({"data": partnership_json(rows[0])})
 
 
-def _found(model, value, **scope):
-    """The row of `model` with that api_id (within `scope`), or None for anything else."""
+def _as_uuid(value) -> uuid.UUID | None:
     try:
-        return model.objects.filter(api_id=uuid.UUID(str(value)), **scope).first()
+        return uuid.UUID(str(value))
     except ValueError:
         return None
+
+
+def _found(model, value, **scope):
+    """The row of `model` with that api_id (within `scope`), or None for anything else."""
+    api_id = _as_uuid(value)
+    return model.objects.filter(api_id=api_id, **scope).first() if api_id else None
 
 
 @lead_provider_api("GET", "HEAD", "POST")
@@ -237,7 +245,7 @@ def _confirm_partnership(request):
             school=_found(School, attributes["school_id"]),
             delivery_partner=_found(DeliveryPartner, attributes["delivery_partner_id"]),
         )
-    except PartnershipRefused as refused:
+    except AttributeProblems as refused:
         return problems(422, *refused.problems)
     return _partnership_response(request.lead_provider, partnership.api_id)
 
@@ -262,7 +270,7 @@ def partnership(request, api_id):
             lead_provider=request.lead_provider,
             delivery_partner=_found(DeliveryPartner, attributes["delivery_partner_id"]),
         )
-    except PartnershipRefused as refused:
+    except AttributeProblems as refused:
         return problems(422, *refused.problems)
     return _partnership_response(request.lead_provider, api_id)
 
@@ -391,3 +399,106 @@ def participant_changes(request):
             "meta": {"next_cursor": str(next_cursor), "more": full_page},
         }
     )
+
+
+# --- Declarations and statements ---------------------------------------------------------------------
+
+
+def _declaration_date(value) -> datetime.datetime | None:
+    """An RFC 3339 date and time (a date alone is not enough); None when it is not one."""
+    if not isinstance(value, str) or "T" not in value.upper():
+        return None
+    try:
+        when = datetime.datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return when.astimezone(datetime.UTC) if when.tzinfo else None
+
+
+@lead_provider_api("GET", "HEAD", "POST")
+def declarations(request):
+    """GET: your declarations. POST: declare that a participant reached a milestone."""
+    if request.method == "POST":
+        return _declare(request)
+    today = timezone.localdate(request.api_now)
+    return _list(
+        request,
+        lambda page, **asked: page.of(queries.declarations(request.lead_provider, **asked)),
+        lambda declaration: declaration_json(declaration, today=today),
+        cohorts=cohorts_asked_for,
+        participant_ids=lambda q: uuids_asked_for(q, "filter[participant_id]"),
+        delivery_partner_ids=lambda q: uuids_asked_for(q, "filter[delivery_partner_id]"),
+        updated_since=updated_since_asked_for,
+    )
+
+
+def _declare(request):
+    try:
+        attributes = attributes_of(request)
+    except BadBody:
+        return bad_body()
+    required = ("participant_id", "declaration_type", "declaration_date", "course_identifier")
+    missing = [name for name in required if not isinstance(attributes.get(name), str) or not attributes[name]]
+    if missing:
+        return problems(422, *((name, f"Enter a {name}.") for name in missing))
+    participant_id = _as_uuid(attributes["participant_id"])
+    teacher = queries.participant(request.lead_provider, participant_id) if participant_id else None
+    evidence = attributes.get("evidence_held") or ""
+    try:
+        declaration = finance_services.declare(
+            lead_provider=request.lead_provider,
+            teacher=teacher,
+            course_identifier=attributes["course_identifier"],
+            declaration_type=attributes["declaration_type"],
+            declaration_date=_declaration_date(attributes["declaration_date"]),
+            evidence_type=evidence if isinstance(evidence, str) else "",
+            now=request.api_now,
+        )
+    except AttributeProblems as refused:
+        return problems(422, *refused.problems)
+    return _declaration_response(request, declaration.api_id)
+
+
+def _declaration_response(request, api_id):
+    declaration = queries.declarations(request.lead_provider).filter(api_id=api_id).first()
+    if declaration is None:
+        return problems(404, NOT_FOUND)
+    return JsonResponse({"data": declaration_json(declaration, today=timezone.localdate(request.api_now))})
+
+
+@lead_provider_api()
+def declaration(request, api_id):
+    return _declaration_response(request, api_id)
+
+
+@lead_provider_api("PUT")
+def void_declaration(request, api_id):
+    """Void a declaration; a paid one is clawed back."""
+    row = queries.declarations(request.lead_provider).filter(api_id=api_id).first()
+    if row is None:
+        return problems(404, NOT_FOUND)
+    try:
+        finance_services.void(declaration=row, lead_provider=request.lead_provider, now=request.api_now)
+    except AttributeProblems as refused:
+        return problems(422, *refused.problems)
+    return _declaration_response(request, api_id)
+
+
+@lead_provider_api()
+def statements(request):
+    """Your payment statements, by cut-off date."""
+    return _list(
+        request,
+        lambda page, **asked: page.of(queries.statements(request.lead_provider, **asked)),
+        statement_json,
+        cohorts=cohorts_asked_for,
+        updated_since=updated_since_asked_for,
+    )
+
+
+@lead_provider_api()
+def statement(request, api_id):
+    row = queries.statements(request.lead_provider).filter(api_id=api_id).first()
+    if row is None:
+        return problems(404, NOT_FOUND)
+    return JsonResponse({"data": statement_json(row)})

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from audit.services import Actor, record_event
+from core.refusals import AttributeProblems
 from emails.services import queue_email
 from participants.models import TrainingPeriod
 from providers.models import (
@@ -20,12 +21,8 @@ from schools.models import School, SchoolContractPeriodChoice, YearProgramme
 from schools.queries import induction_tutor_emails
 
 
-class PartnershipRefused(Exception):
-    """`problems`: (request attribute, sentence) pairs, every one found."""
-
-    def __init__(self, *problems: tuple[str, str]):
-        super().__init__("; ".join(detail for _, detail in problems))
-        self.problems = list(problems)
+class PartnershipRefused(AttributeProblems):
+    """A refusal naming each problem with its attribute (core.refusals)."""
 
 
 def _pairing(lead_provider: LeadProvider, contract_period: ContractPeriod, partner: DeliveryPartner):

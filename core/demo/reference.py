@@ -19,6 +19,7 @@ from django.utils.text import slugify
 
 from core.demo.names import hub_region, place_names
 from core.demo.timeline import LONDON, YEARS, contract_period_dates
+from finance.services import add_statements
 from providers.models import (
     ActiveLeadProvider,
     AppropriateBody,
@@ -150,6 +151,7 @@ def ensure_reference_data(*, delivery_partners: int, hub_appropriate_bodies: int
             "delivery partners",
             "pairings",
             "bodies",
+            "statements",
         ],
         0,
     )
@@ -216,6 +218,10 @@ def ensure_reference_data(*, delivery_partners: int, hub_appropriate_bodies: int
 
     for contract_period in ContractPeriod.objects.filter(year__in=YEARS):
         add_schedules(contract_period)
+    for active in ActiveLeadProvider.objects.filter(contract_period__year__in=YEARS).select_related(
+        "contract_period"
+    ):
+        created["statements"] += add_statements(active)
     ref.schedule_ids = {
         (schedule.contract_period_id, schedule.identifier): schedule.pk
         for schedule in Schedule.objects.filter(contract_period__year__in=YEARS)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "participants",
     "audit",
     "api",
+    "finance",
 ]
 
 MIDDLEWARE = [
@@ -116,6 +117,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
 REDIS_URL = required_env("REDIS_URL")
+# The lead provider API's sandbox: a request may say what time it is (X-With-Server-Date), so
+# providers can test declarations against future milestones. Never on in production's own data.
+API_SANDBOX = os.environ.get("API_SANDBOX", "") == "true"
+
 CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

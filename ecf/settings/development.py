@@ -18,3 +18,5 @@ EMAIL_DELIVERY = "development"
 # in participants/trs/fake_teachers.json). Export TRS_API_URL and TRS_API_KEY to use another.
 TRS_API_URL = os.environ.get("TRS_API_URL", "http://127.0.0.1:8010").rstrip("/")
 TRS_API_KEY = os.environ.get("TRS_API_KEY", "development-only-fake-trs-api-key")
+
+API_SANDBOX = True

@@ -41,3 +41,5 @@ TRS_API_TIMEOUT_SECONDS = 5
 CELERY_TASK_DEFAULT_QUEUE = "ecf-tests"
 # An embedded test worker must leave the root logger (and pytest's log capture) alone.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+API_SANDBOX = True

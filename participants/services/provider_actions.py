@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from audit.services import Actor, record_event
+from core.refusals import AttributeProblems
+from finance.models import ClawbackStatus, Declaration, PaymentStatus
 from participants.models import ECTAtSchoolPeriod, MentorAtSchoolPeriod, Teacher, TrainingPeriod
 from participants.services.common import Refused, _day, _start_training
 from providers.models import ActiveLeadProvider, ContractPeriod, LeadProvider
@@ -31,12 +33,8 @@ WITHDRAWAL_REASONS = (
 DEFERRAL_REASONS = ("bereavement", "long-term-sickness", "parental-leave", "career-break", "other")
 
 
-class ActionRefused(Refused):
-    """`problems`: (request field, sentence) pairs."""
-
-    def __init__(self, *problems: tuple[str, str]):
-        super().__init__("; ".join(detail for _, detail in problems))
-        self.problems = list(problems)
+class ActionRefused(AttributeProblems, Refused):
+    """A refusal naming each problem with its attribute (core.refusals)."""
 
 
 def _provider_of(training: TrainingPeriod) -> ActiveLeadProvider:
@@ -271,7 +269,9 @@ def change_schedule(
     before = {"schedule": f"{training.schedule.identifier} ({current.year})"}
     if target.pk != current.pk:
         _move_to_cohort(training, target, lead_provider=lead_provider)
-    training.schedule = schedule_for(target, schedule_identifier)
+    schedule = schedule_for(target, schedule_identifier)
+    _refuse_if_declarations_would_not_fit(training, schedule, course_identifier=course_identifier)
+    training.schedule = schedule
     training.save()
     _record(
         training,
@@ -281,6 +281,35 @@ def change_schedule(
         changes={"schedule": [before["schedule"], f"{schedule_identifier} ({target.year})"]},
     )
     return training
+
+
+def _refuse_if_declarations_would_not_fit(training, schedule, *, course_identifier: str) -> None:
+    """A schedule change must leave every live declaration for the participant inside its
+    milestone's window on the new schedule (declarations are what the provider is paid on)."""
+    windows = {m.declaration_type: m for m in schedule.milestones.all()}
+    teacher = _at_school(training).teacher
+    live = (
+        Declaration.objects.filter(teacher=teacher, course_identifier=course_identifier)
+        .exclude(payment_status=PaymentStatus.VOIDED)
+        .filter(clawback_status=ClawbackStatus.NO_CLAWBACK)
+    )
+    for declaration in live:
+        window, day = (
+            windows.get(declaration.declaration_type),
+            timezone.localtime(declaration.declaration_date).date(),
+        )
+        if (
+            window is None
+            or day < window.start_date
+            or (window.milestone_date and day > window.milestone_date)
+        ):
+            raise ActionRefused(
+                (
+                    "schedule_identifier",
+                    f"The participant's {declaration.declaration_type} declaration would not fit the "
+                    f"{schedule.identifier} schedule: void it first, or choose another schedule.",
+                )
+            )
 
 
 def _move_to_cohort(training: TrainingPeriod, target: ContractPeriod, *, lead_provider: LeadProvider) -> None:

@@ -16,6 +16,7 @@ from audit.services import Actor, record_event
 from core.tokens import new_token
 from emails.models import Email
 from emails.services import queue_email
+from finance.models import Declaration, Statement
 from participants.models import (
     ECTAtSchoolPeriod,
     InductionPeriod,
@@ -99,7 +100,27 @@ def build_graph() -> dict:
         status=200,
         duration_ms=12,
     )
+    statement = Statement.objects.create(
+        active_lead_provider=pairing.active_lead_provider,
+        year=2025,
+        month=10,
+        deadline_date=datetime.date(2025, 10, 31),
+        payment_date=datetime.date(2025, 11, 25),
+    )
+    declaration = Declaration.objects.create(
+        training_period=training,
+        teacher=ect_period.teacher,
+        course_identifier="ecf-induction",
+        lead_provider=pairing.active_lead_provider.lead_provider,
+        delivery_partner=pairing.delivery_partner,
+        declaration_type="started",
+        declaration_date=timezone.now(),
+        payment_status="eligible",
+        payment_statement=statement,
+    )
     return {
+        Statement: statement,
+        Declaration: declaration,
         Schedule: training.schedule,
         LeadProviderToken: api_token,
         APIRequest: api_request,

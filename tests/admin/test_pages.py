@@ -11,6 +11,7 @@ from api.models import APIRequest
 from audit.models import Event
 from audit.services import Actor, record_event
 from emails.models import Email
+from finance.models import Declaration, Statement
 from participants import services
 from participants.models import (
     ECTAtSchoolPeriod,
@@ -72,7 +73,16 @@ def test_changelist_add_and_change_pages_load_for_a_superuser(admin_client, grap
 
     add = admin_client.get(admin_url(model, "add"))
     # Records only the service writes (the event log, the outbox, nomination links) have no add page.
-    written_by_the_service_only = {Event, Email, NominationLink, SchoolAccess, APIRequest, Schedule}
+    written_by_the_service_only = {
+        Event,
+        Email,
+        NominationLink,
+        SchoolAccess,
+        APIRequest,
+        Schedule,
+        Statement,
+        Declaration,
+    }
     assert add.status_code == (403 if model in written_by_the_service_only else 200)
 
 

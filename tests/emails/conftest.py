@@ -54,6 +54,18 @@ PERSONALISATION = {
         "moving": "Mary Anning (TRN 1234567) is moving from Lyme Regis Primary to Analytical Engine Primary School",
         "what_happens": "They will carry on training with you from 1 January 2027.",
     },
+    "partnership_confirmed": {
+        "school_name": "Lyme Regis Primary",
+        "lead_provider_name": "Ambition Institute",
+        "delivery_partner_name": "Jurassic Coast Teaching Hub",
+        "academic_year": "2026 to 2027",
+    },
+    "partnership_changed": {
+        "school_name": "Lyme Regis Primary",
+        "lead_provider_name": "Ambition Institute",
+        "delivery_partner_name": "Wessex Teaching Hub",
+        "academic_year": "2026 to 2027",
+    },
     "ect_moved_school": {
         "school_name": "Lyme Regis Primary",
         "full_name": "Mary Anning",

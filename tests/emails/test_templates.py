@@ -20,6 +20,8 @@ def test_the_templates_the_service_sends():
         "mentor_registered",
         "participant_transferred",
         "ect_moved_school",
+        "partnership_confirmed",
+        "partnership_changed",
     }
     assert {name: set(template.personalisation) for name, template in TEMPLATES.items()} == {
         name: set(keys) for name, keys in PERSONALISATION.items()

@@ -1,0 +1,409 @@
+"""Declarations (a lead provider's claim that a participant reached a milestone), voiding them, and
+the statements they are paid on. Each write is one transaction with its event.
+
+The rules a declaration must meet are the DfE's (docs/research/lead-provider-api-v3.md §5), checked
+all at once so a provider can fix every problem together; each refusal names the attribute."""
+
+import calendar
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from audit.services import Actor, record_event
+from core.refusals import AttributeProblems
+from finance.models import ClawbackStatus, Declaration, EvidenceType, PaymentStatus, Statement
+from participants.models import MentorshipPeriod, Teacher, TrainingPeriod
+from providers.models import ActiveLeadProvider, DeclarationType, LeadProvider, Milestone
+
+COURSES = {"ecf-induction": "ect", "ecf-mentor": "mentor"}
+ORDER = list(DeclarationType.values)
+# From the 2025 cohort, the DfE pays for mentors' training on two declarations only, and asks for
+# detailed evidence of every declaration.
+DETAILED_EVIDENCE_FROM = 2025
+GENERAL_EVIDENCE = (
+    EvidenceType.TRAINING_EVENT_ATTENDED,
+    EvidenceType.SELF_STUDY_MATERIAL_COMPLETED,
+    EvidenceType.MATERIALS_ENGAGED_WITH_OFFLINE,
+    EvidenceType.OTHER,
+)
+ENGAGEMENT = (EvidenceType.SEVENTY_FIVE_PERCENT, EvidenceType.SEVENTY_FIVE_PERCENT_REDUCED)
+
+
+class DeclarationRefused(AttributeProblems):
+    """A refusal naming each problem with its attribute (core.refusals)."""
+
+
+def evidence_allowed(*, declaration_type: str, role: str, cohort: int) -> tuple[tuple[str, ...], bool]:
+    """(the evidence types allowed, whether evidence is required) for a declaration."""
+    if cohort < DETAILED_EVIDENCE_FROM:
+        earlier = (
+            EvidenceType.TRAINING_EVENT_ATTENDED,
+            EvidenceType.SELF_STUDY_MATERIAL_COMPLETED,
+            EvidenceType.OTHER,
+        )
+        return earlier, declaration_type != DeclarationType.STARTED
+    if role == "mentor":
+        return (ENGAGEMENT if declaration_type == DeclarationType.COMPLETED else GENERAL_EVIDENCE), True
+    if declaration_type == DeclarationType.RETAINED_2:
+        return ENGAGEMENT, True
+    if declaration_type == DeclarationType.COMPLETED:
+        return (*ENGAGEMENT, EvidenceType.ONE_TERM_INDUCTION), True
+    return GENERAL_EVIDENCE, True
+
+
+def _contract_period_of(training: TrainingPeriod):
+    if training.school_partnership_id:
+        return training.school_partnership.lead_provider_delivery_partnership.active_lead_provider
+    return training.expression_of_interest
+
+
+def open_statement(active_lead_provider: ActiveLeadProvider, *, on: datetime.date) -> Statement | None:
+    """The lead provider's first statement in the contract period whose cut-off is on or after
+    `on` and that is not yet paid: where a declaration made that day is paid (or clawed back)."""
+    return (
+        Statement.objects.filter(
+            active_lead_provider=active_lead_provider, deadline_date__gte=on, paid_at__isnull=True
+        )
+        .order_by("deadline_date")
+        .first()
+    )
+
+
+@transaction.atomic
+def declare(
+    *,
+    lead_provider: LeadProvider,
+    teacher: Teacher | None,
+    course_identifier: str,
+    declaration_type: str,
+    declaration_date: datetime.datetime | None,
+    evidence_type: str = "",
+    now: datetime.datetime | None = None,
+) -> Declaration:
+    """Record the declaration, or return the same one made before (declaring twice is safe).
+    `None` stands for a participant or date we could not read."""
+    now = now or timezone.now()
+    problems = []
+    role = COURSES.get(course_identifier)
+    if teacher is None:
+        problems.append(("participant_id", "The participant_id is not one of your participants."))
+    if role is None:
+        problems.append(("course_identifier", "The course_identifier must be ecf-induction or ecf-mentor."))
+    if declaration_type not in ORDER:
+        problems.append(("declaration_type", f"The declaration_type must be one of: {', '.join(ORDER)}."))
+    if declaration_date is None:
+        problems.append(
+            (
+                "declaration_date",
+                "Enter the declaration_date as an RFC 3339 date and time, like 2026-10-01T09:00:00Z.",
+            )
+        )
+    elif declaration_date > now:
+        problems.append(("declaration_date", "The declaration_date cannot be in the future."))
+    if problems:
+        raise DeclarationRefused(*problems)
+
+    Teacher.objects.select_for_update().filter(pk=teacher.pk).first()  # one declaration decision at a time
+    existing = _same_declaration(
+        lead_provider, teacher, course_identifier, declaration_type, declaration_date, evidence_type
+    )
+    if existing is not None:
+        return existing
+    training = _training_on(lead_provider, teacher, role, declaration_date.date())
+    if training is None:
+        raise DeclarationRefused(
+            ("participant_id", "The participant was not training with you on the declaration_date.")
+        )
+    active = _contract_period_of(training)
+    cohort = active.contract_period
+    _check_rules(
+        training,
+        role=role,
+        cohort=cohort,
+        declaration_type=declaration_type,
+        declaration_date=declaration_date,
+        evidence_type=evidence_type,
+        teacher=teacher,
+        course_identifier=course_identifier,
+    )
+
+    at_school = training.ect_at_school_period or training.mentor_at_school_period
+    funded = at_school.school.eligible_for_funding
+    statement = open_statement(active, on=now.date()) if funded else None
+    if funded and statement is None:
+        raise DeclarationRefused(
+            (
+                "cohort",
+                f"There is no open statement for your {cohort.year} contract: you cannot make declarations for it now.",
+            )
+        )
+    partnership = training.school_partnership
+    try:
+        with transaction.atomic():
+            declaration = Declaration.objects.create(
+                training_period=training,
+                teacher=teacher,
+                course_identifier=course_identifier,
+                lead_provider=lead_provider,
+                delivery_partner=partnership.lead_provider_delivery_partnership.delivery_partner
+                if partnership
+                else None,
+                mentor=_mentor_on(training, declaration_date.date()),
+                declaration_type=declaration_type,
+                declaration_date=declaration_date,
+                evidence_type=evidence_type,
+                payment_status=PaymentStatus.ELIGIBLE if funded else PaymentStatus.NO_PAYMENT,
+                payment_statement=statement,
+            )
+    except IntegrityError:
+        raise _duplicate() from None
+    record_event(
+        actor=Actor.lead_provider_api(lead_provider),
+        event_type="declaration_made",
+        heading=f"{lead_provider} declared {teacher.full_name} {declaration_type}",
+        subject=declaration,
+        teacher=teacher,
+        school=at_school.school,
+        lead_provider=lead_provider,
+    )
+    return declaration
+
+
+def _duplicate() -> DeclarationRefused:
+    return DeclarationRefused(
+        (
+            "declaration_type",
+            "A declaration of this type has already been made for this participant and will be, or has been, paid.",
+        )
+    )
+
+
+def _same_declaration(
+    lead_provider, teacher, course_identifier, declaration_type, declaration_date, evidence_type
+):
+    """A live declaration of the type: the same one again (returned), or a duplicate (refused)."""
+    live = (
+        Declaration.objects.filter(
+            teacher=teacher, course_identifier=course_identifier, declaration_type=declaration_type
+        )
+        .exclude(payment_status=PaymentStatus.VOIDED)
+        .filter(clawback_status=ClawbackStatus.NO_CLAWBACK)
+        .first()
+    )
+    if live is None:
+        return None
+    if (
+        live.lead_provider_id == lead_provider.pk
+        and live.declaration_date == declaration_date
+        and live.evidence_type == evidence_type
+    ):
+        return live
+    raise _duplicate()
+
+
+def _training_on(lead_provider, teacher, role, day) -> TrainingPeriod | None:
+    return (
+        TrainingPeriod.objects.filter(
+            Q(
+                school_partnership__lead_provider_delivery_partnership__active_lead_provider__lead_provider=lead_provider
+            )
+            | Q(expression_of_interest__lead_provider=lead_provider),
+            **{f"{role}_at_school_period__teacher": teacher},
+            started_on__lte=day,
+        )
+        .filter(Q(finished_on__isnull=True) | Q(finished_on__gte=day))
+        .select_related(
+            f"{role}_at_school_period__school",
+            "schedule",
+            "school_partnership__lead_provider_delivery_partnership__active_lead_provider__contract_period",
+            "school_partnership__lead_provider_delivery_partnership__delivery_partner",
+            "expression_of_interest__contract_period",
+        )
+        .first()
+    )
+
+
+def _mentor_on(training: TrainingPeriod, day: datetime.date) -> Teacher | None:
+    if not training.ect_at_school_period_id:
+        return None
+    mentorship = (
+        MentorshipPeriod.objects.filter(mentee_id=training.ect_at_school_period_id, started_on__lte=day)
+        .filter(Q(finished_on__isnull=True) | Q(finished_on__gte=day))
+        .select_related("mentor__teacher")
+        .first()
+    )
+    return mentorship.mentor.teacher if mentorship else None
+
+
+def _check_rules(
+    training, *, role, cohort, declaration_type, declaration_date, evidence_type, teacher, course_identifier
+):
+    problems = []
+    day = declaration_date.date()
+    if cohort.payments_frozen_at is not None:
+        raise DeclarationRefused(
+            ("cohort", f"Payments for the {cohort.year} cohort have closed: no more declarations.")
+        )
+    if (
+        role == "mentor"
+        and cohort.year >= DETAILED_EVIDENCE_FROM
+        and declaration_type
+        not in (
+            DeclarationType.STARTED,
+            DeclarationType.COMPLETED,
+        )
+    ):
+        problems.append(
+            (
+                "declaration_type",
+                f"Mentors in the {cohort.year} cohort are paid for started and completed only.",
+            )
+        )
+    milestone = Milestone.objects.filter(
+        schedule=training.schedule, declaration_type=declaration_type
+    ).first()
+    if milestone is None:
+        if not problems:
+            problems.append(
+                (
+                    "declaration_type",
+                    f"There is no {declaration_type} on the {training.schedule.identifier} schedule.",
+                )
+            )
+    elif day < milestone.start_date or (milestone.milestone_date and day > milestone.milestone_date):
+        window = f"from {milestone.start_date:%-d %B %Y}" + (
+            f" to {milestone.milestone_date:%-d %B %Y}" if milestone.milestone_date else ""
+        )
+        problems.append(
+            ("declaration_date", f"A {declaration_type} declaration on this schedule must be dated {window}.")
+        )
+    if training.withdrawn_at and declaration_date >= training.withdrawn_at:
+        problems.append(
+            (
+                "declaration_date",
+                f"The participant was withdrawn on {timezone.localtime(training.withdrawn_at):%-d %B %Y at %H:%M}: date it before then.",
+            )
+        )
+    allowed, required = evidence_allowed(declaration_type=declaration_type, role=role, cohort=cohort.year)
+    if evidence_type and evidence_type not in allowed:
+        problems.append(
+            ("evidence_held", f"For this declaration the evidence_held must be one of: {', '.join(allowed)}.")
+        )
+    elif required and not evidence_type:
+        problems.append(("evidence_held", "Enter the evidence_held for this declaration."))
+    if cohort.year >= DETAILED_EVIDENCE_FROM and declaration_type in ORDER:
+        problems += _out_of_sequence(teacher, course_identifier, declaration_type, declaration_date)
+    if problems:
+        raise DeclarationRefused(*problems)
+
+
+def _out_of_sequence(teacher, course_identifier, declaration_type, declaration_date) -> list[tuple[str, str]]:
+    """From 2025, milestones are declared in order: not dated before an earlier one nor after a later one."""
+    position = ORDER.index(declaration_type)
+    for other in (
+        Declaration.objects.filter(teacher=teacher, course_identifier=course_identifier)
+        .exclude(payment_status=PaymentStatus.VOIDED)
+        .filter(clawback_status=ClawbackStatus.NO_CLAWBACK)
+    ):
+        other_position = ORDER.index(other.declaration_type)
+        if (other_position < position and declaration_date < other.declaration_date) or (
+            other_position > position and declaration_date > other.declaration_date
+        ):
+            return [
+                (
+                    "declaration_date",
+                    f"The declaration_date must be in sequence with the participant's {other.declaration_type} declaration.",
+                )
+            ]
+    return []
+
+
+class VoidRefused(DeclarationRefused):
+    pass
+
+
+@transaction.atomic
+def void(
+    *, declaration: Declaration, lead_provider: LeadProvider, now: datetime.datetime | None = None
+) -> Declaration:
+    """Withdraw a declaration: one not yet paid is voided; a paid one is clawed back on the next
+    open statement."""
+    now = now or timezone.now()
+    declaration = Declaration.objects.select_for_update().get(pk=declaration.pk)
+    if declaration.payment_status == PaymentStatus.VOIDED:
+        raise VoidRefused(("participant_declaration_id", "This declaration has already been voided."))
+    if declaration.clawback_status != ClawbackStatus.NO_CLAWBACK:
+        raise VoidRefused(("participant_declaration_id", "This declaration is already being clawed back."))
+    if declaration.payment_status == PaymentStatus.PAID:
+        statement = open_statement(declaration.payment_statement.active_lead_provider, on=now.date())
+        if statement is None:
+            raise VoidRefused(
+                ("participant_declaration_id", "There is no open statement to claw this declaration back on.")
+            )
+        declaration.clawback_status, declaration.clawback_statement = (
+            ClawbackStatus.AWAITING_CLAWBACK,
+            statement,
+        )
+        event_type, heading = "declaration_clawback", "clawed back"
+    else:
+        declaration.payment_status, declaration.voided_at = PaymentStatus.VOIDED, now
+        event_type, heading = "declaration_voided", "voided"
+    declaration.save()
+    record_event(
+        actor=Actor.lead_provider_api(lead_provider),
+        event_type=event_type,
+        heading=f"{lead_provider} {heading} a {declaration.declaration_type} declaration",
+        subject=declaration,
+        teacher=declaration.teacher,
+        lead_provider=lead_provider,
+    )
+    return declaration
+
+
+@transaction.atomic
+def add_statements(active_lead_provider: ActiveLeadProvider, *, months: int = 36) -> int:
+    """Monthly statements for the lead provider's contract period, from its first month: cut-off on
+    the month's last day, paid on the 25th of the next. Those already there are kept; returns how
+    many were made."""
+    first = active_lead_provider.contract_period.started_on
+    statements = []
+    for n in range(months):
+        year, month = divmod(first.month - 1 + n, 12)
+        year, month = first.year + year, month + 1
+        deadline = datetime.date(year, month, calendar.monthrange(year, month)[1])
+        statements.append(
+            Statement(
+                active_lead_provider=active_lead_provider,
+                year=year,
+                month=month,
+                deadline_date=deadline,
+                payment_date=(deadline + datetime.timedelta(days=1)).replace(day=25),
+            )
+        )
+    existing = Statement.objects.filter(active_lead_provider=active_lead_provider)
+    before = existing.count()
+    Statement.objects.bulk_create(statements, ignore_conflicts=True)
+    return existing.count() - before
+
+
+@transaction.atomic
+def mark_paid(*, statement: Statement, paid_by, now: datetime.datetime | None = None) -> None:
+    """Finance has paid the statement: its declarations are paid, its clawbacks clawed back."""
+    now = now or timezone.now()
+    if Statement.objects.filter(pk=statement.pk, paid_at__isnull=True).update(paid_at=now) == 0:
+        return
+    Declaration.objects.filter(payment_statement=statement, payment_status=PaymentStatus.ELIGIBLE).update(
+        payment_status=PaymentStatus.PAID, updated_at=now
+    )
+    Declaration.objects.filter(
+        clawback_statement=statement, clawback_status=ClawbackStatus.AWAITING_CLAWBACK
+    ).update(clawback_status=ClawbackStatus.CLAWED_BACK, updated_at=now)
+    record_event(
+        actor=Actor.dfe_staff(paid_by),
+        event_type="statement_paid",
+        heading=f"Statement {statement} marked paid",
+        subject=statement,
+        lead_provider=statement.active_lead_provider.lead_provider,
+    )
