@@ -32,4 +32,8 @@ def operations() -> list[dict]:
                         "anchor": operation["operationId"],
                     }
                 )
-    return found
+    tags = [tag["name"] for tag in document().get("tags", [])]
+    # Grouped by tag in the document's order (the docs page groups consecutive ones).
+    return sorted(
+        found, key=lambda operation: tags.index(operation["tag"]) if operation["tag"] in tags else len(tags)
+    )

@@ -60,6 +60,8 @@ def test_the_documentation_page_lists_every_endpoint(client):
     for operation in operations():
         assert f"{operation['method']} {operation['path']}" in page
     assert "X-Next-Updated-Since" in page
+    for tag in document()["tags"]:  # each group of endpoints once
+        assert page.count(f'<h3 class="govuk-heading-m">{tag["name"].capitalize()}</h3>') == 1
 
 
 # As schemathesis.openapi.from_wsgi would load it, without a request before the test database exists.
