@@ -9,6 +9,7 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connection
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
 
 from finance.models import Declaration, Statement
 from participants.models import (
@@ -158,10 +159,12 @@ def with_enrolments(
     teachers: list[Teacher], lead_provider: LeadProvider, *, today: datetime.date
 ) -> list[Teacher]:
     """Give each teacher `enrolments` (their latest training with the lead provider in each role),
-    `inductions` and `former_api_ids`, in a fixed number of queries however many teachers."""
+    `inductions`, `former_api_ids` and `mentor_training_completed_on` (the date of a live completed
+    mentor declaration, by any provider), in a fixed number of queries however many teachers."""
     by_id = {teacher.pk: teacher for teacher in teachers}
     for teacher in teachers:
         teacher.enrolments, teacher.inductions, teacher.former_api_ids = [], [], []
+        teacher.mentor_training_completed_on = None
     if not teachers:
         return teachers
     trainings = (
@@ -193,6 +196,18 @@ def with_enrolments(
         if role == "ect":
             enrolment.mentor = mentor_of.get(enrolment.at_school.pk)
         by_id[teacher_id].enrolments.append(enrolment)
+    completed = (
+        Declaration.objects.filter(
+            teacher__in=by_id,
+            course_identifier="ecf-mentor",
+            declaration_type="completed",
+            clawback_status="no_clawback",
+        )
+        .exclude(payment_status="voided")
+        .values_list("teacher", "declaration_date")
+    )
+    for teacher_id, declared_on in completed:
+        by_id[teacher_id].mentor_training_completed_on = timezone.localtime(declared_on).date()
     for induction in InductionPeriod.objects.filter(teacher__in=by_id).order_by("started_on", "id"):
         by_id[induction.teacher_id].inductions.append(induction)
     for change in TeacherIdChange.objects.filter(teacher__in=by_id).order_by("changed_at", "id"):

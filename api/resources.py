@@ -96,9 +96,12 @@ def enrolment_json(teacher, enrolment, *, today: datetime.date) -> dict:
         "most_recent_induction_period_end_date": api_date(
             finished_inductions[-1].finished_on if finished_inductions else None
         ),
-        "mentor_funding_end_date": None,
+        # A mentor's funded training ends with a completed declaration, whichever provider made it.
+        "mentor_funding_end_date": api_date(None if is_ect else teacher.mentor_training_completed_on),
         "cohort_changed_after_payments_frozen": False,
-        "mentor_ineligible_for_funding_reason": None,
+        "mentor_ineligible_for_funding_reason": (
+            "completed_declaration_received" if not is_ect and teacher.mentor_training_completed_on else None
+        ),
     }
 
 

@@ -232,3 +232,29 @@ def test_a_schedule_change_that_would_strand_a_declaration_is_refused(api, amara
         {"schedule_identifier": "ecf-standard-april", "course_identifier": "ecf-induction"},
     )
     assert "would not fit" in problems(response)["schedule_identifier"]
+
+
+def test_a_mentors_completed_declaration_ends_their_funding_and_is_a_change(api, ben, statements):
+    since = api.get("/api/v3/participants").headers["X-Next-Updated-Since"]
+    completed = started(
+        ben,
+        course_identifier="ecf-mentor",
+        declaration_type="completed",
+        declaration_date="2028-04-15T09:00:00Z",
+        evidence_held="75-percent-engagement-met",
+    )
+    assert (
+        api.post(DECLARATIONS, completed, HTTP_X_WITH_SERVER_DATE="2028-05-01T09:00:00Z").status_code == 200
+    )
+
+    (changed,) = api.get("/api/v3/participants", {"filter[updated_since]": since}).json()["data"]
+    mentor = changed["attributes"]["ecf_enrolments"][0]
+    assert (
+        changed["id"],
+        mentor["mentor_funding_end_date"],
+        mentor["mentor_ineligible_for_funding_reason"],
+    ) == (
+        str(ben.teacher.api_id),
+        "2028-04-15",
+        "completed_declaration_received",
+    )
