@@ -155,6 +155,14 @@ def _refresh_teacher(teacher: Teacher, record: TeacherRecord, *, corrected_name:
     return changes
 
 
+def _remove(period: ECTAtSchoolPeriod | MentorAtSchoolPeriod) -> None:
+    """Remove a period that has not started, with its mentorships and training: children first, so
+    every statement leaves the foreign keys whole (Django's cascade would not order them)."""
+    MentorshipPeriod.objects.filter(**{"mentee" if _role(period) == "ect" else "mentor": period}).delete()
+    TrainingPeriod.objects.filter(**{f"{_role(period)}_at_school_period": period}).delete()
+    period.delete()
+
+
 def _leave_for(
     period: ECTAtSchoolPeriod | MentorAtSchoolPeriod,
     *,
@@ -181,7 +189,7 @@ def _leave_for(
             reason=f"{new_school.name} registered them from {_day(started_on)}, before they were due to start "
             f"here on {_day(period.started_on)}. A period that has not started is removed, not finished.",
         )
-        period.delete()  # with its mentorships and training (they cascade)
+        _remove(period)
         return old_school
 
     last_day = started_on - ONE_DAY

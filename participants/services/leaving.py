@@ -18,6 +18,7 @@ from participants.services.common import (
     _day,
     _finish_at_school,
     _heading,
+    _remove,
     _role,
 )
 
@@ -130,7 +131,7 @@ def record_leaving(
             changes={"started_on": [locked.started_on.isoformat(), None]},
             reason=f"{reason} A period that has not started is removed, not finished.",
         )
-        locked.delete()  # with its mentorships and training (they cascade)
+        _remove(locked)
         return None
 
     before = locked.finished_on
