@@ -22,7 +22,13 @@ from participants.models import (
     TeacherIdChange,
     TrainingPeriod,
 )
-from providers.models import ContractPeriod, DeliveryPartner, LeadProvider, SchoolPartnership
+from providers.models import (
+    ActiveLeadProvider,
+    ContractPeriod,
+    DeliveryPartner,
+    LeadProvider,
+    SchoolPartnership,
+)
 from schools.models import School, SchoolAccess, SchoolContractPeriodChoice, SchoolRole
 
 
@@ -79,6 +85,18 @@ def trained_by(lead_provider: LeadProvider) -> Q:
     )
 
 
+def all_trained_by(lead_provider: LeadProvider) -> Q:
+    """trained_by, for reading all the provider's training periods: by the ids of its own
+    partnerships and contracts, not by joining every training period to them."""
+    return Q(
+        school_partnership__in=SchoolPartnership.objects.filter(
+            lead_provider_delivery_partnership__active_lead_provider__lead_provider=lead_provider
+        ).values("pk")
+    ) | Q(
+        expression_of_interest__in=ActiveLeadProvider.objects.filter(lead_provider=lead_provider).values("pk")
+    )
+
+
 def in_contract_periods(years: list[int]) -> Q:
     return Q(**{f"{_PROVIDER_CHAIN}__active_lead_provider__contract_period__year__in": years}) | Q(
         expression_of_interest__contract_period__year__in=years
@@ -121,26 +139,56 @@ class ParticipantFilters:
 SORTABLE = {"created_at": "created_at", "updated_at": "api_updated_at"}
 
 
+def enrolled(lead_provider: LeadProvider, filters: ParticipantFilters, *, each: bool) -> Q:
+    """Teachers with an enrolment with the lead provider that `filters` match (all but
+    updated_since and from_participant_id). `each`: checked teacher by teacher (EXISTS), for the
+    few an index finds; else all the provider's teachers are found at once (one semi-join), for a
+    list, whose every page is sorted among them all."""
+    trainings_by_role = {}
+    for role in ("ect", "mentor"):
+        if filters.cohorts or filters.training_status:
+            # Only the latest training in the role (what the enrolment shows) may match.
+            trainings = TrainingPeriod.objects.filter(
+                pk__in=enrolment_trainings(lead_provider, role).values("pk")
+            )
+            if filters.cohorts:
+                trainings = trainings.filter(in_contract_periods(filters.cohorts))
+            if filters.training_status:
+                trainings = trainings.filter(with_training_status(filters.training_status))
+        else:
+            # Which training is the latest does not matter: any one in the role is an enrolment.
+            trainings = TrainingPeriod.objects.filter(
+                trained_by(lead_provider) if each else all_trained_by(lead_provider),
+                **{f"{role}_at_school_period__isnull": False},
+            )
+        trainings_by_role[role] = trainings.order_by()
+    ects, mentors = trainings_by_role["ect"], trainings_by_role["mentor"]
+    if each:
+        return Q(Exists(ects.filter(ect_at_school_period__teacher=OuterRef("pk")))) | Q(
+            Exists(mentors.filter(mentor_at_school_period__teacher=OuterRef("pk")))
+        )
+    # Not `pk IN (ECTs) OR pk IN (mentors)`: two hashed subplans, which each parallel worker
+    # builds again.
+    return Q(
+        pk__in=ects.values("ect_at_school_period__teacher").union(
+            mentors.values("mentor_at_school_period__teacher"), all=True
+        )
+    )
+
+
 def participants(
     lead_provider: LeadProvider, filters: ParticipantFilters = ParticipantFilters()
 ) -> QuerySet[Teacher]:
     """The teachers the lead provider trains or has trained (as an ECT or a mentor), filtered by
     what their enrolments with it show, in the order asked for."""
-    matching_teachers = []
-    for role in ("ect", "mentor"):
-        trainings = TrainingPeriod.objects.filter(
-            pk__in=enrolment_trainings(lead_provider, role).values("pk")
-        )
-        if filters.cohorts:
-            trainings = trainings.filter(in_contract_periods(filters.cohorts))
-        if filters.training_status:
-            trainings = trainings.filter(with_training_status(filters.training_status))
-        matching_teachers.append(Q(pk__in=trainings.values(f"{role}_at_school_period__teacher")))
-    teachers = Teacher.objects.filter(matching_teachers[0] | matching_teachers[1])
+    teachers = Teacher.objects.all()
     if filters.updated_since:
+        # A poll: the few teachers changed since, by the index on api_updated_at.
         teachers = teachers.filter(api_updated_at__gte=filters.updated_since)
     if filters.from_participant_id:
         teachers = teachers.filter(api_id_changes__from_api_id=filters.from_participant_id)
+    each = bool(filters.updated_since or filters.from_participant_id)
+    teachers = teachers.filter(enrolled(lead_provider, filters, each=each))
     order = [("-" if key.startswith("-") else "") + SORTABLE[key.lstrip("-")] for key in filters.sort]
     return teachers.order_by(*order, "id")
 
@@ -167,19 +215,23 @@ def with_enrolments(
         teacher.mentor_training_completed_on = None
     if not teachers:
         return teachers
-    trainings = (
-        TrainingPeriod.objects.filter(trained_by(lead_provider))
-        .filter(Q(ect_at_school_period__teacher__in=by_id) | Q(mentor_at_school_period__teacher__in=by_id))
+    # One query per role, each finding the teachers' periods by their teacher_id index: an OR
+    # across the two periods' tables would read every training period.
+    trainings = [
+        training
+        for role in ("ect", "mentor")
+        for training in TrainingPeriod.objects.filter(
+            trained_by(lead_provider), **{f"{role}_at_school_period__teacher__in": by_id}
+        )
         .select_related(
-            "ect_at_school_period__school",
-            "mentor_at_school_period__school",
+            f"{role}_at_school_period__school",
             "schedule",
             f"{_PROVIDER_CHAIN}__delivery_partner",
             f"{_PROVIDER_CHAIN}__active_lead_provider",
             "expression_of_interest",
         )
         .order_by("started_on", "id")
-    )
+    ]
     latest: dict[tuple[int, str], Enrolment] = {}
     for training in trainings:  # oldest first, so the latest in each role wins
         role = "ect" if training.ect_at_school_period_id else "mentor"
@@ -217,7 +269,11 @@ def with_enrolments(
 
 def participant(lead_provider: LeadProvider, api_id) -> Teacher | None:
     """One teacher the lead provider trains or has trained, by API id; None for anyone else."""
-    return participants(lead_provider).filter(api_id=api_id).first()
+    return (
+        Teacher.objects.filter(api_id=api_id)
+        .filter(enrolled(lead_provider, ParticipantFilters(), each=True))
+        .first()
+    )
 
 
 # --- Partnerships and schools -------------------------------------------------------------------
