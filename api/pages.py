@@ -2,6 +2,7 @@
 filters and sort. Every problem is a BadQuery, which the view answers with a 422 naming them all."""
 
 import datetime
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -38,11 +39,16 @@ class Page:
         return list(rows[self.offset : self.offset + self.per_page])
 
 
+def digits(value, most: int) -> bool:
+    """Whether `value` is 1 to `most` ASCII digits (str.isdigit would take "²" and "٣")."""
+    return isinstance(value, str) and re.fullmatch(rf"[0-9]{{1,{most}}}", value) is not None
+
+
 def positive_whole_number(value: str | None, *, name: str, default: int, most: int | None = None) -> int:
     """The parameter as a number; more than `most` is taken as `most`, as the DfE's services do."""
     if value is None or value == "":
         return default
-    if not value.isdigit() or int(value) < 1:
+    if not digits(value, 18) or int(value) < 1:
         raise BadQuery([(f"Invalid {name}", f"{name} must be a whole number of 1 or more.")])
     return min(int(value), most) if most is not None else int(value)
 
@@ -66,7 +72,7 @@ def cohorts_asked_for(query) -> list[int]:
     if not value:
         return []
     years = [part.strip() for part in value.split(",")]
-    if not all(len(year) == 4 and year.isdigit() for year in years):
+    if not all(re.fullmatch("[0-9]{4}", year) for year in years):
         raise BadQuery([("Invalid filter[cohort]", "filter[cohort] must be years, like 2025 or 2024,2025.")])
     return [int(year) for year in years]
 
@@ -153,6 +159,6 @@ def urn_asked_for(query) -> int | None:
     value = query.get("filter[urn]", "").strip()
     if not value:
         return None
-    if not value.isdigit() or len(value) > 9:
+    if not digits(value, 9):
         raise BadQuery([("Invalid filter[urn]", "filter[urn] must be a school's URN, like 100001.")])
     return int(value)

@@ -240,6 +240,7 @@ def with_enrolments(
     ect_periods = [e.at_school.pk for e in latest.values() if e.role == "ect"]
     mentorships = (
         MentorshipPeriod.objects.filter(mentee__in=ect_periods, started_on__lte=today)
+        .filter(Q(finished_on__isnull=True) | Q(finished_on__gte=today))
         .select_related("mentor__teacher")
         .order_by("started_on", "id")
     )

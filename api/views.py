@@ -1,6 +1,7 @@
 """The lead provider API, version 3: JSON, each resource as {"id", "type", "attributes"}."""
 
 import datetime
+import re
 import uuid
 
 from django.http import JsonResponse
@@ -11,6 +12,7 @@ from api.http import BadBody, attributes_of, bad_body, lead_provider_api, proble
 from api.pages import (
     BadQuery,
     cohorts_asked_for,
+    digits,
     one_of,
     one_year_asked_for,
     page_asked_for,
@@ -96,7 +98,7 @@ def delivery_partner(request, api_id):
 @lead_provider_api()
 def participants(request):
     """The ECTs and mentors you train or trained. Poll with filter[updated_since] set to the
-    X-Next-Updated-Since header of your last call: no change is ever missed."""
+    X-Next-Updated-Since header of the first page of your last poll: no change is ever missed."""
     try:
         asked = read_query(
             request.GET,
@@ -138,7 +140,7 @@ def _cohort(attributes) -> int | None:
     value = attributes.get("cohort")
     if value in (None, ""):
         return None
-    if not str(value).isdigit() or len(str(value)) != 4:
+    if not re.fullmatch("[0-9]{4}", str(value)):
         raise AttributeProblems(("cohort", "The cohort must be a year, like 2025."))
     return int(value)
 
@@ -240,7 +242,7 @@ def _confirm_partnership(request):
         partnership = provider_services.confirm_partnership(
             lead_provider=request.lead_provider,
             contract_period=ContractPeriod.objects.filter(year=int(cohort)).first()
-            if cohort.isdigit()
+            if re.fullmatch("[0-9]{4}", cohort)
             else None,
             school=_found(School, attributes["school_id"]),
             delivery_partner=_found(DeliveryPartner, attributes["delivery_partner_id"]),
@@ -370,7 +372,7 @@ def _cursor(query) -> int:
     value = query.get("cursor", "").strip()
     if not value:
         return 0
-    if not value.isdigit() or len(value) > 18:
+    if not digits(value, 18):
         raise BadQuery([("Invalid cursor", "cursor must be the meta.next_cursor of your last response.")])
     return int(value)
 
@@ -410,9 +412,9 @@ def _declaration_date(value) -> datetime.datetime | None:
         return None
     try:
         when = datetime.datetime.fromisoformat(value.strip())
-    except ValueError:
+        return when.astimezone(datetime.UTC) if when.tzinfo else None
+    except (ValueError, OverflowError):
         return None
-    return when.astimezone(datetime.UTC) if when.tzinfo else None
 
 
 @lead_provider_api("GET", "HEAD", "POST")

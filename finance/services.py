@@ -111,7 +111,7 @@ def declare(
     )
     if existing is not None:
         return existing
-    training = _training_on(lead_provider, teacher, role, declaration_date.date())
+    training = _training_on(lead_provider, teacher, role, timezone.localtime(declaration_date).date())
     if training is None:
         raise DeclarationRefused(
             ("participant_id", "The participant was not training with you on the declaration_date.")
@@ -131,7 +131,7 @@ def declare(
 
     at_school = training.ect_at_school_period or training.mentor_at_school_period
     funded = at_school.school.eligible_for_funding
-    statement = open_statement(active, on=now.date()) if funded else None
+    statement = open_statement(active, on=timezone.localtime(now).date()) if funded else None
     if funded and statement is None:
         raise DeclarationRefused(
             (
@@ -150,7 +150,7 @@ def declare(
                 delivery_partner=partnership.lead_provider_delivery_partnership.delivery_partner
                 if partnership
                 else None,
-                mentor=_mentor_on(training, declaration_date.date()),
+                mentor=_mentor_on(training, timezone.localtime(declaration_date).date()),
                 declaration_type=declaration_type,
                 declaration_date=declaration_date,
                 evidence_type=evidence_type,
@@ -241,7 +241,7 @@ def _check_rules(
     training, *, role, cohort, declaration_type, declaration_date, evidence_type, teacher, course_identifier
 ):
     problems = []
-    day = declaration_date.date()
+    day = timezone.localtime(declaration_date).date()
     if cohort.payments_frozen_at is not None:
         raise DeclarationRefused(
             ("cohort", f"Payments for the {cohort.year} cohort have closed: no more declarations.")
@@ -337,7 +337,7 @@ def void(
     if declaration.clawback_status != ClawbackStatus.NO_CLAWBACK:
         raise VoidRefused(("participant_declaration_id", "This declaration is already being clawed back."))
     if declaration.payment_status == PaymentStatus.PAID:
-        statement = open_statement(declaration.payment_statement.active_lead_provider, on=now.date())
+        statement = open_statement(declaration.payment_statement.active_lead_provider, on=timezone.localtime(now).date())
         if statement is None:
             raise VoidRefused(
                 ("participant_declaration_id", "There is no open statement to claw this declaration back on.")
@@ -392,7 +392,7 @@ def add_statements(active_lead_provider: ActiveLeadProvider, *, months: int = 36
 def mark_paid(*, statement: Statement, paid_by, now: datetime.datetime | None = None) -> None:
     """Finance has paid the statement: its declarations are paid, its clawbacks clawed back."""
     now = now or timezone.now()
-    if Statement.objects.filter(pk=statement.pk, paid_at__isnull=True).update(paid_at=now) == 0:
+    if Statement.objects.filter(pk=statement.pk, paid_at__isnull=True).update(paid_at=now, updated_at=now) == 0:
         return
     Declaration.objects.filter(payment_statement=statement, payment_status=PaymentStatus.ELIGIBLE).update(
         payment_status=PaymentStatus.PAID, updated_at=now

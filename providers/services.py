@@ -8,7 +8,7 @@ from django.db.models import Q
 from audit.services import Actor, record_event
 from core.refusals import AttributeProblems
 from emails.services import queue_email
-from participants.models import TrainingPeriod
+from participants.models import Teacher, TrainingPeriod
 from providers.models import (
     ActiveLeadProvider,
     ContractPeriod,
@@ -80,9 +80,20 @@ def confirm_partnership(
             )
     except IntegrityError:  # the same pairing already: _refuse_when_the_school_is_taken found it first
         raise PartnershipRefused(("school_id", "You are already in partnership with this school.")) from None
-    TrainingPeriod.objects.filter(
+    waiting = TrainingPeriod.objects.filter(
         expression_of_interest=pairing.active_lead_provider, school_partnership__isnull=True
-    ).filter(_at_school(school)).update(school_partnership=partnership)
+    ).filter(_at_school(school))
+    # Teachers first, in id order, as every other writer of their training locks them: no deadlock.
+    list(
+        Teacher.objects.select_for_update()
+        .filter(
+            Q(pk__in=waiting.values("ect_at_school_period__teacher"))
+            | Q(pk__in=waiting.values("mentor_at_school_period__teacher"))
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    waiting.update(school_partnership=partnership)
     actor = Actor.lead_provider_api(lead_provider)
     record_event(
         actor=actor,

@@ -243,7 +243,7 @@ def change_schedule(
     training = _locked(teacher, lead_provider, course_identifier)
     role = "ect" if training.ect_at_school_period_id else "mentor"
     current = _provider_of(training).contract_period
-    year = cohort or current.year
+    year = cohort if cohort is not None else current.year
     problems = []
     kind = schedule_identifier.split("-")[1] if schedule_identifier in IDENTIFIERS else None
     if kind is None:

@@ -4,6 +4,7 @@ declaration must meet, idempotency, voiding and clawback, the sandbox clock, and
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from audit.models import Event
 from finance import services as finance
@@ -258,3 +259,36 @@ def test_a_mentors_completed_declaration_ends_their_funding_and_is_a_change(api,
         "2028-04-15",
         "completed_declaration_received",
     )
+
+
+def test_paying_a_statement_moves_its_updated_at(api, statements):
+    since = timezone.now().isoformat()
+    statement = statements.order_by("deadline_date").first()
+    finance.mark_paid(statement=statement, paid_by=UserFactory(is_staff=True))
+    rows = api.get("/api/v3/statements", {"filter[updated_since]": since}).json()["data"]
+    assert [(row["id"], row["attributes"]["paid"]) for row in rows] == [(str(statement.api_id), True)]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"declaration_date": "0001-01-01T00:00:00+01:00"}, "declaration_date"),
+        ({"declaration_date": 7}, "declaration_date"),
+    ],
+)
+def test_dates_that_cannot_be_read_are_a_422_not_a_500(api, amara, statements, overrides, field):
+    response = api.post(DECLARATIONS, started(amara, **overrides))
+    assert response.status_code == 422
+
+
+def test_digits_that_are_not_ascii_are_a_422(api, amara):
+    assert api.get("/api/v3/participants", {"filter[cohort]": "²⁰²⁶"}).status_code == 422
+    response = api.put(
+        f"/api/v3/participants/{amara.teacher.api_id}/change-schedule",
+        {
+            "schedule_identifier": "ecf-extended-september",
+            "course_identifier": "ecf-induction",
+            "cohort": "²⁰²⁶",
+        },
+    )
+    assert response.status_code == 422

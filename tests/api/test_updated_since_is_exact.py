@@ -207,3 +207,18 @@ def while_a_change_waits_to_commit(ect_period, email, read):
     reader.join(10)
     assert not errors and not reader_errors
     return results[0]
+
+
+@pytest.mark.django_db
+def test_a_schools_urn_or_funding_and_a_pairings_delivery_partner_are_changes_too(api, amara, kings):
+    from schools.models import School
+
+    poller = Poller(api)
+    poller.poll()
+    School.objects.filter(pk=amara.school_id).update(urn=100099)
+    assert poller.poll() == [str(amara.teacher.api_id)]
+    School.objects.filter(pk=amara.school_id).update(name="Renamed")  # not shown: no change
+    assert poller.poll() == []
+    type(kings).objects.filter(pk=kings.pk).update(delivery_partner=DeliveryPartnerFactory(name="Leeds"))
+    assert poller.poll() == [str(amara.teacher.api_id)]
+    assert poller.mirror == everything(api)
