@@ -337,7 +337,9 @@ def void(
     if declaration.clawback_status != ClawbackStatus.NO_CLAWBACK:
         raise VoidRefused(("participant_declaration_id", "This declaration is already being clawed back."))
     if declaration.payment_status == PaymentStatus.PAID:
-        statement = open_statement(declaration.payment_statement.active_lead_provider, on=timezone.localtime(now).date())
+        statement = open_statement(
+            declaration.payment_statement.active_lead_provider, on=timezone.localtime(now).date()
+        )
         if statement is None:
             raise VoidRefused(
                 ("participant_declaration_id", "There is no open statement to claw this declaration back on.")
@@ -392,7 +394,10 @@ def add_statements(active_lead_provider: ActiveLeadProvider, *, months: int = 36
 def mark_paid(*, statement: Statement, paid_by, now: datetime.datetime | None = None) -> None:
     """Finance has paid the statement: its declarations are paid, its clawbacks clawed back."""
     now = now or timezone.now()
-    if Statement.objects.filter(pk=statement.pk, paid_at__isnull=True).update(paid_at=now, updated_at=now) == 0:
+    if (
+        Statement.objects.filter(pk=statement.pk, paid_at__isnull=True).update(paid_at=now, updated_at=now)
+        == 0
+    ):
         return
     Declaration.objects.filter(payment_statement=statement, payment_status=PaymentStatus.ELIGIBLE).update(
         payment_status=PaymentStatus.PAID, updated_at=now
