@@ -48,7 +48,7 @@ def positive_whole_number(value: str | None, *, name: str, default: int, most: i
     """The parameter as a number; more than `most` is taken as `most`, as the DfE's services do."""
     if value is None or value == "":
         return default
-    if not digits(value, 18) or int(value) < 1:
+    if not digits(value, 4000) or int(value) < 1:  # past any end, but int() reads up to 4,300 digits
         raise BadQuery([(f"Invalid {name}", f"{name} must be a whole number of 1 or more.")])
     return min(int(value), most) if most is not None else int(value)
 
