@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower, Now
 
+from core import clock
+
 
 class UserManager(BaseUserManager):
     def create_user(self, email, password=None, **extra):
@@ -51,7 +53,7 @@ class SignInRequest(models.Model):
 
     email = models.EmailField()
     ip_address = models.GenericIPAddressField(null=True, blank=True)
-    requested_at = models.DateTimeField(db_default=Now())
+    requested_at = models.DateTimeField(default=clock.now, db_default=Now())
 
     class Meta:
         indexes = [
@@ -68,7 +70,7 @@ class SignInLink(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sign_in_links")
     token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(db_default=Now())
+    created_at = models.DateTimeField(default=clock.now, db_default=Now())
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
 

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection, transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import SignInLink, SignInRequest, User
+from core import clock
 from core.pacing import Limit, next_allowed_at
 from core.tokens import hash_token, new_token
 from emails.services import queue_email
@@ -44,7 +44,7 @@ def request_sign_in_link(*, email: str, ip_address: str | None) -> datetime.date
     Returns when the person may ask again if they have asked too often, else None. Whether an
     account exists never changes the outcome the caller sees.
     """
-    now = timezone.now()
+    now = clock.now()
     email = email.strip().lower()
     # Count and record one request at a time per address and per IP address (always in this
     # order), so a burst of parallel requests cannot all slip under the limits.
@@ -73,7 +73,7 @@ def request_sign_in_link(*, email: str, ip_address: str | None) -> datetime.date
 
 
 def _request_times(**match) -> list[datetime.datetime]:
-    since = timezone.now() - max(limit.per for limit in LIMITS_PER_EMAIL + LIMITS_PER_IP_ADDRESS)
+    since = clock.now() - max(limit.per for limit in LIMITS_PER_EMAIL + LIMITS_PER_IP_ADDRESS)
     return list(
         SignInRequest.objects.filter(requested_at__gt=since, **match).values_list("requested_at", flat=True)
     )
@@ -93,7 +93,7 @@ def sign_in_link_problem(*, token: str) -> str | None:
         return "unknown"
     if link.used_at:
         return "used"
-    return "expired" if link.expires_at <= timezone.now() else None
+    return "expired" if link.expires_at <= clock.now() else None
 
 
 @transaction.atomic
@@ -103,7 +103,7 @@ def use_sign_in_link(*, token: str) -> User:
     The link is claimed with one conditional UPDATE, so two clicks at the same moment cannot both
     succeed.
     """
-    now = timezone.now()
+    now = clock.now()
     token_hash = hash_token(token)
     claimed = SignInLink.objects.filter(
         token_hash=token_hash, used_at__isnull=True, expires_at__gt=now
@@ -120,5 +120,5 @@ def use_sign_in_link(*, token: str) -> User:
 
 def accept_privacy_notice(*, user: User) -> None:
     User.objects.filter(pk=user.pk, privacy_notice_accepted_at__isnull=True).update(
-        privacy_notice_accepted_at=timezone.now()
+        privacy_notice_accepted_at=clock.now()
     )

@@ -9,11 +9,11 @@ from functools import wraps
 
 from django.conf import settings
 from django.http import JsonResponse
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from api.models import APIRequest, LeadProviderToken
 from api.services import record_request
+from core import clock
 from core.tokens import hash_token
 
 # Per token, as the DfE's services allow.
@@ -40,7 +40,7 @@ def token_from(request) -> LeadProviderToken | None:
         .filter(token_hash=hash_token(value.strip()), revoked_at__isnull=True)
         .first()
     )
-    now = timezone.now()
+    now = clock.now()
     if token is not None and (token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION):
         LeadProviderToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token
@@ -62,7 +62,7 @@ def server_date(request) -> datetime.datetime | None:
     cannot be read), so providers can try declarations against future milestones."""
     header = request.META.get("HTTP_X_WITH_SERVER_DATE", "").strip()
     if not (settings.API_SANDBOX and header):
-        return timezone.now()
+        return clock.now()
     try:
         when = datetime.datetime.fromisoformat(header)
         return when.astimezone(datetime.UTC) if when.tzinfo else when.replace(tzinfo=datetime.UTC)
@@ -104,7 +104,7 @@ def _endpoint(view, allowed: set[str]):
                 status=401,
             )
             response["WWW-Authenticate"] = 'Bearer realm="lead provider API"'
-        elif (wait := retry_after(token, now=timezone.now())) is not None:
+        elif (wait := retry_after(token, now=clock.now())) is not None:
             response = problems(
                 429,
                 (

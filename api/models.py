@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
 
+from core import clock
+
 
 class LeadProviderToken(models.Model):
     lead_provider = models.ForeignKey(
@@ -16,7 +18,7 @@ class LeadProviderToken(models.Model):
     )
     name = models.CharField(max_length=200, help_text='What it is for, for example "Production client".')
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(db_default=Now(), editable=False)
+    created_at = models.DateTimeField(default=clock.now, db_default=Now(), editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -55,7 +57,7 @@ class APIRequest(models.Model):
     query = models.CharField(max_length=2000, blank=True)
     status = models.PositiveSmallIntegerField()
     duration_ms = models.PositiveIntegerField()
-    requested_at = models.DateTimeField(db_default=Now(), editable=False)
+    requested_at = models.DateTimeField(default=clock.now, db_default=Now(), editable=False)
 
     class Meta:
         verbose_name = "API request"

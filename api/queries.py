@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
+from core import clock
 from finance.models import Declaration, Statement
 from participants.models import (
     ECTAtSchoolPeriod,
@@ -294,7 +295,7 @@ def partnerships(
     """The lead provider's school partnerships, each with `api_updated_at` (which moves when the
     school's induction tutor changes too, since the partnership shows them) and
     `participants_currently_training` (through it, on `today`)."""
-    today = today or datetime.date.today()
+    today = today or clock.today()
     rows = SchoolPartnership.objects.filter(
         lead_provider_delivery_partnership__active_lead_provider__lead_provider=lead_provider
     )

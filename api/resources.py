@@ -6,6 +6,8 @@ import datetime
 
 from django.utils import timezone
 
+from core import clock
+
 
 def api_datetime(value: datetime.datetime | None) -> str | None:
     """RFC 3339 in UTC, to the second: 2026-09-01T08:30:00Z."""
@@ -107,7 +109,7 @@ def enrolment_json(teacher, enrolment, *, today: datetime.date) -> dict:
 
 def participant_json(teacher, *, today: datetime.date | None = None) -> dict:
     """A teacher as a lead provider sees them; `teacher` comes from api.queries.with_enrolments."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return {
         "id": str(teacher.api_id),
         "type": "participant",

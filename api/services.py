@@ -1,11 +1,11 @@
 """Creating and revoking lead providers' API tokens; recording calls."""
 
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.models import User
 from api.models import APIRequest, LeadProviderToken
 from audit.services import Actor, record_event
+from core import clock
 from core.tokens import new_token
 from providers.models import LeadProvider
 
@@ -33,7 +33,7 @@ def create_token(
 def revoke_token(*, token: LeadProviderToken, revoked_by: User) -> None:
     """Stop a token working from now. Revoking one already revoked changes nothing."""
     updated = LeadProviderToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
+        revoked_at=clock.now()
     )
     if updated:
         record_event(

@@ -5,7 +5,6 @@ import re
 import uuid
 
 from django.http import JsonResponse
-from django.utils import timezone
 
 from api import queries
 from api.http import BadBody, attributes_of, bad_body, lead_provider_api, problems
@@ -32,6 +31,7 @@ from api.resources import (
     transfers_json,
     unfunded_mentor_json,
 )
+from core import clock
 from core.refusals import AttributeProblems
 from finance import services as finance_services
 from participants.models import Teacher
@@ -113,7 +113,7 @@ def participants(request):
         return problems(422, *bad.problems)
     page = asked.pop("page")
     settled = queries.settled_now()
-    today = timezone.localdate()
+    today = clock.today()
     teachers = page.of(queries.participants(request.lead_provider, queries.ParticipantFilters(**asked)))
     queries.with_enrolments(teachers, request.lead_provider, today=today)
     response = JsonResponse({"data": [participant_json(teacher, today=today) for teacher in teachers]})
@@ -131,7 +131,7 @@ def _participant_response(lead_provider, api_id):
     teacher = queries.participant(lead_provider, api_id)
     if teacher is None:
         return problems(404, NOT_FOUND)
-    today = timezone.localdate()
+    today = clock.today()
     queries.with_enrolments([teacher], lead_provider, today=today)
     return JsonResponse({"data": participant_json(teacher, today=today)})
 
@@ -179,7 +179,7 @@ def participant_action(request, api_id, action):
         act(
             teacher=teacher,
             lead_provider=request.lead_provider,
-            today=timezone.localdate(request.api_now),
+            today=clock.local_date(request.api_now),
             **{name: attributes[name] for name in required},
             **given,
         )
@@ -329,7 +329,7 @@ def school(request, api_id):
 @lead_provider_api()
 def transfers(request):
     """Your participants who moved school, where you trained them before or after the move."""
-    today = timezone.localdate()
+    today = clock.today()
     return _list(
         request,
         lambda page, **asked: queries.with_moves(
@@ -346,7 +346,7 @@ def participant_transfers(request, api_id):
     if teacher is None:
         return problems(404, NOT_FOUND)
     queries.with_moves([teacher], request.lead_provider)
-    return JsonResponse({"data": transfers_json(teacher, today=timezone.localdate())})
+    return JsonResponse({"data": transfers_json(teacher, today=clock.today())})
 
 
 @lead_provider_api()
@@ -393,7 +393,7 @@ def participant_changes(request):
     next_cursor = changed[-1][1] if full_page else max(up_to, asked["cursor"])
     by_id = {teacher.pk: teacher for teacher in Teacher.objects.filter(pk__in=[pk for pk, _ in changed])}
     teachers = [by_id[pk] for pk, _ in changed]
-    today = timezone.localdate()
+    today = clock.today()
     queries.with_enrolments(teachers, request.lead_provider, today=today)
     return JsonResponse(
         {
@@ -422,7 +422,7 @@ def declarations(request):
     """GET: your declarations. POST: declare that a participant reached a milestone."""
     if request.method == "POST":
         return _declare(request)
-    today = timezone.localdate(request.api_now)
+    today = clock.local_date(request.api_now)
     return _list(
         request,
         lambda page, **asked: page.of(queries.declarations(request.lead_provider, **asked)),
@@ -465,7 +465,7 @@ def _declaration_response(request, api_id):
     declaration = queries.declarations(request.lead_provider).filter(api_id=api_id).first()
     if declaration is None:
         return problems(404, NOT_FOUND)
-    return JsonResponse({"data": declaration_json(declaration, today=timezone.localdate(request.api_now))})
+    return JsonResponse({"data": declaration_json(declaration, today=clock.local_date(request.api_now))})
 
 
 @lead_provider_api()

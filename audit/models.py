@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
 
+from core import clock
+
 
 class ActorType(models.TextChoices):
     SCHOOL_USER = "school_user", "School user"
@@ -23,8 +25,8 @@ class ActorType(models.TextChoices):
 class Event(models.Model):
     # When the change took effect (now, unless an import records history), and when the row
     # was written: the database sets recorded_at, so no caller can backdate it.
-    happened_at = models.DateTimeField(db_default=Now(), db_index=True)
-    recorded_at = models.DateTimeField(db_default=Now(), editable=False)
+    happened_at = models.DateTimeField(default=clock.now, db_default=Now(), db_index=True)
+    recorded_at = models.DateTimeField(default=clock.now, db_default=Now(), editable=False)
     event_type = models.CharField(max_length=80, db_index=True)
     heading = models.CharField(max_length=300, help_text="One line a person reads on a timeline.")
 

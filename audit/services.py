@@ -48,10 +48,10 @@ def record_event(
 ) -> Event:
     """Append one event. Call it inside the transaction that makes the change it describes.
 
-    `happened_at` defaults to the transaction's now(); give it only when recording something that
-    happened earlier (an import or backfill of history). `recorded_at` is always the database's.
+    `happened_at` defaults to the service's clock now; give it only when recording something that
+    happened earlier (an import or backfill of history). `recorded_at` is always now.
     """
-    when = {"happened_at": happened_at} if happened_at else {}  # else the database's now()
+    when = {"happened_at": happened_at} if happened_at else {}  # else now, by the service's clock
     return Event.objects.create(
         **when,
         event_type=event_type,

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
+from core import clock
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ecf.settings.development")
 
@@ -40,7 +42,6 @@ from django.core.signals import request_started  # noqa: E402
 from django.db import connection, reset_queries, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from api import queries  # noqa: E402
@@ -172,7 +173,7 @@ def main() -> int:
         staff = User.objects.create_user(
             "api.bench@bench.example.com",
             full_name="Bench Support",
-            privacy_notice_accepted_at=timezone.now(),
+            privacy_notice_accepted_at=clock.now(),
         )
         since = change_participants(provider, CHANGED)
         print(

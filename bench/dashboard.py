@@ -23,6 +23,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from core import clock
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ecf.settings.development")
 
@@ -35,7 +37,6 @@ from django.db import connection, reset_queries, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from schools.models import School, SchoolAccess, SchoolRole  # noqa: E402
@@ -98,10 +99,10 @@ def tutor_for(school: School) -> User:
     user = User.objects.create_user(
         f"induction.tutor.{school.urn}@bench.example.com",
         full_name="Bench Induction Tutor",
-        privacy_notice_accepted_at=timezone.now(),
+        privacy_notice_accepted_at=clock.now(),
     )
     SchoolAccess.objects.filter(school=school, role=SchoolRole.INDUCTION_TUTOR, ended_at__isnull=True).update(
-        ended_at=timezone.now()
+        ended_at=clock.now()
     )
     SchoolAccess.objects.create(user=user, school=school, role=SchoolRole.INDUCTION_TUTOR)
     return user

@@ -9,7 +9,8 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+
+from core import clock
 
 
 class Email(models.Model):
@@ -29,10 +30,10 @@ class Email(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0, help_text="Attempts to hand it to the provider.")
     last_error = models.TextField(blank=True)
     # Python's clock, not the transaction's: emails queued in one transaction keep their order.
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
     # When the next attempt is due: creation, then after each failed attempt the end of its backoff.
     # The sweep picks up pending emails whose task was lost once this is well past.
-    next_attempt_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(default=clock.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     provider_reference = models.CharField(
         max_length=100,

@@ -22,9 +22,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import timezone
 
 from audit.services import Actor, record_event
+from core import clock
 from emails.delivery import PermanentDeliveryError, get_delivery
 from emails.models import Email
 from emails.templates import get_template
@@ -103,7 +103,7 @@ def send_email_now(*, email_id: uuid.UUID | str) -> Attempt:
             return _record_failure(email, error, give_up=email.attempts >= settings.EMAIL_MAX_ATTEMPTS)
 
         email.status = Email.Status.SENT
-        email.sent_at = timezone.now()
+        email.sent_at = clock.now()
         email.provider_reference = reference
         if delivery.removes_secrets_once_sent:
             # Sign-in and nomination links work as credentials; once sent they are not needed here.
@@ -118,7 +118,7 @@ def _record_failure(email: Email, error: Exception, *, give_up: bool) -> Attempt
     """Record a failed attempt; it is committed even though the task goes on to retry."""
     email.last_error = f"Attempt {email.attempts}: {error}"[:2000]
     delay = retry_delay(email.attempts)
-    email.next_attempt_at = timezone.now() + timedelta(seconds=delay)
+    email.next_attempt_at = clock.now() + timedelta(seconds=delay)
     if give_up:
         email.status = Email.Status.FAILED
     email.save(update_fields=["attempts", "last_error", "next_attempt_at", "status"])
@@ -144,7 +144,7 @@ def enqueue_due_emails(*, grace_seconds: int | None = None, batch_size: int | No
     batch_size = batch_size or settings.EMAIL_SWEEP_BATCH_SIZE
     due = list(
         Email.objects.filter(
-            status=Email.Status.PENDING, next_attempt_at__lte=timezone.now() - timedelta(seconds=grace)
+            status=Email.Status.PENDING, next_attempt_at__lte=clock.now() - timedelta(seconds=grace)
         )
         .order_by("next_attempt_at")
         .values_list("id", flat=True)[:batch_size]
@@ -156,7 +156,7 @@ def enqueue_due_emails(*, grace_seconds: int | None = None, batch_size: int | No
         queued.append(email_id)
     if queued:
         Email.objects.filter(pk__in=queued, status=Email.Status.PENDING).update(
-            next_attempt_at=timezone.now() + timedelta(seconds=settings.EMAIL_SWEEP_LEASE_SECONDS)
+            next_attempt_at=clock.now() + timedelta(seconds=settings.EMAIL_SWEEP_LEASE_SECONDS)
         )
         logger.info("Sweep queued %s pending emails", len(queued))
     return len(queued)
@@ -176,7 +176,7 @@ def send_failed_emails_again(*, email_ids: Iterable[uuid.UUID], actor: Actor) ->
         )
         for email in failed:
             Email.objects.filter(pk=email.pk).update(
-                status=Email.Status.PENDING, attempts=0, next_attempt_at=timezone.now()
+                status=Email.Status.PENDING, attempts=0, next_attempt_at=clock.now()
             )
             record_event(
                 actor=actor,

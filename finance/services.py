@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from audit.services import Actor, record_event
+from core import clock
 from core.refusals import AttributeProblems
 from finance.models import ClawbackStatus, Declaration, EvidenceType, PaymentStatus, Statement
 from participants.models import MentorshipPeriod, Teacher, TrainingPeriod
@@ -84,7 +85,7 @@ def declare(
 ) -> Declaration:
     """Record the declaration, or return the same one made before (declaring twice is safe).
     `None` stands for a participant or date we could not read."""
-    now = now or timezone.now()
+    now = now or clock.now()
     problems = []
     role = COURSES.get(course_identifier)
     if teacher is None:
@@ -330,7 +331,7 @@ def void(
 ) -> Declaration:
     """Withdraw a declaration: one not yet paid is voided; a paid one is clawed back on the next
     open statement."""
-    now = now or timezone.now()
+    now = now or clock.now()
     declaration = Declaration.objects.select_for_update().get(pk=declaration.pk)
     if declaration.payment_status == PaymentStatus.VOIDED:
         raise VoidRefused(("participant_declaration_id", "This declaration has already been voided."))
@@ -393,7 +394,7 @@ def add_statements(active_lead_provider: ActiveLeadProvider, *, months: int = 36
 @transaction.atomic
 def mark_paid(*, statement: Statement, paid_by, now: datetime.datetime | None = None) -> None:
     """Finance has paid the statement: its declarations are paid, its clawbacks clawed back."""
-    now = now or timezone.now()
+    now = now or clock.now()
     if (
         Statement.objects.filter(pk=statement.pk, paid_at__isnull=True).update(paid_at=now, updated_at=now)
         == 0

@@ -8,8 +8,8 @@ the change feed sees them."""
 import datetime
 
 from django.db import connection, transaction
-from django.utils import timezone
 
+from core import clock
 from participants.models import StatusSweep
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -35,7 +35,7 @@ UNION SELECT e.teacher_id FROM participants_mentorshipperiod s
 def record_date_driven_changes(*, today: datetime.date | None = None) -> int:
     """Sweep every day not yet swept up to `today`, each in its own transaction; returns how many
     teachers were recorded as changed. Safe to run often and from several workers at once."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     last = StatusSweep.objects.order_by("-day").values_list("day", flat=True).first()
     day = last + ONE_DAY if last else today - FIRST_SWEEP_LOOKS_BACK
     touched = 0

@@ -8,9 +8,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 
+from core import clock
 from core.wizard import Step, Wizard, WizardView
 from participants import queries, services
 from participants.forms import (
@@ -91,7 +91,7 @@ class ChangeEmail(ChangesPerson):
     steps = [Step("email", TeacherEmailForm)]
 
     def form_kwargs(self, step):
-        today = timezone.localdate()
+        today = clock.today()
         trn = self.period.teacher.trn
         return {
             "email_in_use": lambda email: queries.email_in_use(email, today=today, except_trn=trn),
@@ -164,9 +164,7 @@ class ChangeTraining(ChangesPerson):
         return answer["training_programme"] if answer else None
 
     def training_now(self):
-        return self.remember(
-            "training_now", lambda: queries.current_training(self.period, on=timezone.localdate())
-        )
+        return self.remember("training_now", lambda: queries.current_training(self.period, on=clock.today()))
 
     def form_kwargs(self, step):
         training = self.training_now()
@@ -181,7 +179,7 @@ class ChangeTraining(ChangesPerson):
                 "contract_period": queries.training_contract_period(self.period, training),
                 "initial": {"lead_provider": provider.pk if provider else None},
             }
-        today = timezone.localdate()
+        today = clock.today()
         return {
             "date_problem": lambda starting_on: services.training_change_problem(
                 self.period, starting_on, today=today

@@ -8,6 +8,7 @@ import re
 
 from django import forms
 
+from core import clock
 from core.forms import DateQuestionForm, EmailAddressField, FullNameField, GovukDateField, GovukForm
 from participants import trs
 from participants.models import WorkingPattern
@@ -101,7 +102,7 @@ class FindTeacherForm(CheckedAnswerForm):
 
     def clean_date_of_birth(self):
         born = self.cleaned_data["date_of_birth"]
-        today = datetime.date.today()
+        today = clock.today()
         if born.year < 1900:
             raise forms.ValidationError("Date of birth must be after 1900")
         if born > today.replace(year=today.year - 16):

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
 
+from core import clock
 from core.db import finishes_on_or_after_start, no_overlapping_periods
 from schools.models import TrainingProgramme
 
@@ -402,7 +403,7 @@ class TeacherIdChange(models.Model):
 
     teacher = models.ForeignKey(Teacher, on_delete=models.PROTECT, related_name="api_id_changes")
     from_api_id = models.UUIDField("from API ID", unique=True)
-    changed_at = models.DateTimeField(db_default=Now())
+    changed_at = models.DateTimeField(default=clock.now, db_default=Now())
 
     class Meta:
         ordering = ["changed_at"]
@@ -416,7 +417,7 @@ class StatusSweep(models.Model):
     as participant changes (participants.tasks)."""
 
     day = models.DateField(primary_key=True)
-    swept_at = models.DateTimeField(db_default=Now())
+    swept_at = models.DateTimeField(default=clock.now, db_default=Now())
 
     def __str__(self):
         return str(self.day)

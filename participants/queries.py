@@ -25,8 +25,9 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Concat, Least, NullIf
-from django.utils import formats, timezone
+from django.utils import formats
 
+from core import clock
 from participants.models import (
     ECTAtSchoolPeriod,
     InductionOutcome,
@@ -285,7 +286,7 @@ def completed_mentor_training(
     return (
         TrainingPeriod.objects.filter(
             mentor_at_school_period__teacher=teacher,
-            finished_on__lte=today or timezone.localdate(),
+            finished_on__lte=today or clock.today(),
             withdrawn_at__isnull=True,
             deferred_at__isnull=True,
         )
@@ -303,7 +304,7 @@ def mentor_training_eligibility(
     `completed_mentor_training`), nor while they are training through another school they go on
     mentoring at (`leaving` names the mentor periods they are leaving, whose training stops). A
     teacher we do not know yet (None) is eligible."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     completed = completed_mentor_training(teacher, today=today)
     if completed is not None:
         return False, (
@@ -486,7 +487,7 @@ def teacher_timeline(teacher: Teacher, *, newest_events: int) -> list[TimelineEn
     for event in teacher.events.order_by("-happened_at", "-id")[:newest_events]:
         entries.append(
             TimelineEntry(
-                timezone.localdate(event.happened_at),
+                clock.local_date(event.happened_at),
                 event.heading,
                 by=event.actor_name,
                 why=event.reason,

@@ -7,10 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_safe
 
+from core import clock
 from core.wizard import CHECK_ANSWERS, START_AFRESH, Step, Wizard, WizardView
 from participants import queries, services
 from participants.forms import (
@@ -153,7 +153,7 @@ class FindsTeacherRecord(Wizard):
             return {"trn": checked(self, self.find_step)["record"]["trn"]}
         if step.name == "email":
             trn = (self.record_found() or {}).get("trn")
-            today = timezone.localdate()
+            today = clock.today()
             return {"email_in_use": lambda email: queries.email_in_use(email, today=today, except_trn=trn)}
         return {}
 
@@ -231,7 +231,7 @@ class RegisterECTWizard(FindsTeacherRecord):
         record = self.record_found()
         if self.remember(
             "registered_here",
-            lambda: queries.is_registered_at(self.school, record["trn"], today=timezone.localdate()),
+            lambda: queries.is_registered_at(self.school, record["trn"], today=clock.today()),
         ):
             return "already_registered"
         status = record["induction_status"]
@@ -265,9 +265,7 @@ class RegisterECTWizard(FindsTeacherRecord):
             return None
         return self.remember(
             "moving_from",
-            lambda: queries.ongoing_ect_period_elsewhere(
-                record["trn"], self.school, today=timezone.localdate()
-            ),
+            lambda: queries.ongoing_ect_period_elsewhere(record["trn"], self.school, today=clock.today()),
         )
 
     def is_moving(self) -> bool:
@@ -280,7 +278,7 @@ class RegisterECTWizard(FindsTeacherRecord):
             return None
         return self.remember(
             "training_before",
-            lambda: queries.current_training(self.moving_from(), on=timezone.localdate()),
+            lambda: queries.current_training(self.moving_from(), on=clock.today()),
         )
 
     def provider_before(self):
@@ -525,7 +523,7 @@ def person_still_at_school(user, role: str, urn: int, period_id: int):
     """The school (if this user may manage it) and one of its ECTs or mentors who has not left, as
     their page shows them; 404 for anyone else, as if they did not exist."""
     school = school_queries.school_for(user, urn)
-    today = timezone.localdate()
+    today = clock.today()
     find, _template = PERSON_PAGES[role]
     period = find(school, period_id, today=today)
     if period is None or (period.finished_on is not None and period.finished_on < today):
@@ -538,7 +536,7 @@ def person_still_at_school(user, role: str, urn: int, period_id: int):
 def person_page(request, urn: int, period_id: int, role: str):
     """One ECT or mentor at the school: who they are, their status, mentor or mentees, and training."""
     school = school_queries.school_for(request.user, urn)
-    today = timezone.localdate()
+    today = clock.today()
     find, template = PERSON_PAGES[role]
     period = find(school, period_id, today=today)
     if period is None:
@@ -578,7 +576,7 @@ class AssignMentorWizard(Wizard):
     def form_kwargs(self, step):
         return {
             "mentee_name": self.mentee.name,
-            "mentors": queries.mentors_to_choose_from(self.school, today=timezone.localdate()).exclude(
+            "mentors": queries.mentors_to_choose_from(self.school, today=clock.today()).exclude(
                 teacher=self.mentee.teacher_id
             ),
         }
@@ -589,7 +587,7 @@ class AssignMentorWizard(Wizard):
     def takes_over_on(self):
         """The day the chosen mentor starts mentoring them (as `assign_mentor` decides it)."""
         mentor = self.all_cleaned()["mentor"]
-        return max(timezone.localdate(), self.mentee.started_on, mentor.started_on)
+        return max(clock.today(), self.mentee.started_on, mentor.started_on)
 
     def handover(self) -> str:
         """What check answers says will happen, in dates."""
@@ -610,7 +608,7 @@ class AssignMentorWizard(Wizard):
         messages.success(
             self.request,
             f"{mentor.name} is now {self.mentee.name}'s mentor"
-            if starts <= timezone.localdate()
+            if starts <= clock.today()
             else f"{mentor.name} will mentor {self.mentee.name} from {self.display_value(None, starts)}",
         )
         return redirect("ect_page", urn=self.school.urn, period_id=self.mentee.pk)
@@ -668,7 +666,7 @@ class RegisterMentorWizard(FindsTeacherRecord):
             return "prohibited"
         if self.remember(
             "mentor_here",
-            lambda: queries.is_mentor_at(self.school, record["trn"], today=timezone.localdate()),
+            lambda: queries.is_mentor_at(self.school, record["trn"], today=clock.today()),
         ):
             return "already_mentor"
         return None
@@ -695,7 +693,7 @@ class RegisterMentorWizard(FindsTeacherRecord):
             return []
         return self.remember(
             "mentor_periods_elsewhere",
-            lambda: queries.mentor_periods_elsewhere(record["trn"], self.school, today=timezone.localdate()),
+            lambda: queries.mentor_periods_elsewhere(record["trn"], self.school, today=clock.today()),
         )
 
     def leaving(self) -> list[int]:
@@ -808,7 +806,7 @@ class RegisterMentorWizard(FindsTeacherRecord):
             pairing_from = max(period.started_on, self.mentee.started_on)
             mentors = (
                 f"is now {self.mentee.name}'s mentor"
-                if pairing_from <= timezone.localdate()
+                if pairing_from <= clock.today()
                 else f"will mentor {self.mentee.name} from {self.display_value(None, pairing_from)}"
             )
             messages.success(self.request, f"{name} has been registered as a mentor and {mentors}")
@@ -822,8 +820,8 @@ class RegisterMentorWizard(FindsTeacherRecord):
         return redirect("school_year_mentors", urn=self.school.urn, year=self.school_year())
 
     def school_year(self) -> int:
-        period = provider_queries.contract_period_for_registration(timezone.localdate())
-        return period.year if period else timezone.localdate().year
+        period = provider_queries.contract_period_for_registration(clock.today())
+        return period.year if period else clock.today().year
 
 
 @method_decorator(login_required, name="dispatch")
@@ -834,7 +832,7 @@ class RegisterMentorView(RegistersTeacherView):
         school = school_queries.school_for(request.user, urn)
         mentee = None
         if period_id is not None:
-            mentee = queries.ect_at_school(school, period_id, today=timezone.localdate())
+            mentee = queries.ect_at_school(school, period_id, today=clock.today())
             if mentee is None:
                 raise Http404("No such ECT at this school")
         return RegisterMentorWizard(request, school=school, mentee=mentee, yourself=self.yourself)
@@ -888,7 +886,7 @@ class LeavingWizard(Wizard):
 
     def form_kwargs(self, step):
         if step.name == "leaving-date":
-            today = timezone.localdate()
+            today = clock.today()
             return {
                 "teacher_name": self.period.name,
                 "date_problem": lambda leaving_on: services.leaving_problem(
@@ -927,7 +925,7 @@ class LeavingWizard(Wizard):
         messages.success(
             self.request,
             f"We've recorded that {self.period.name} "
-            f"{'left' if left.finished_on < timezone.localdate() else 'leaves'} your school on "
+            f"{'left' if left.finished_on < clock.today() else 'leaves'} your school on "
             f"{self.display_value(None, left.finished_on)}",
         )
         return redirect(self.person_page())

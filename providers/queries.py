@@ -3,8 +3,8 @@ import enum
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
+from core import clock
 from providers.models import (
     AppropriateBody,
     ContractPeriod,
@@ -71,7 +71,7 @@ def contract_period_for_start(
     ).first()
     if containing is None or containing.payments_frozen_at is None:
         return containing
-    instead = contract_period_for_registration(today or timezone.localdate())
+    instead = contract_period_for_registration(today or clock.today())
     return instead if instead is not None and instead.payments_frozen_at is None else None
 
 
@@ -108,7 +108,7 @@ def registration_for_start(
 ) -> RegistrationForStart:
     """Whether an ECT starting on `started_on` can be registered `today`, and in which contract
     period (see `contract_period_for_start` and `RegistrationForStart`). Never raises."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     contract_period = contract_period_for_start(started_on, today=today)
     if contract_period is None:
         return RegistrationForStart(StartDateRegistration.NO_CONTRACT_PERIOD)

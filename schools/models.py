@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Now
 
+from core import clock
 from schools.eligibility import OPEN_STATUSES
 
 
@@ -94,7 +95,7 @@ class SchoolAccess(models.Model):
     user = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="school_access")
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="access")
     role = models.CharField(max_length=20, choices=SchoolRole.choices)
-    started_at = models.DateTimeField(db_default=Now())
+    started_at = models.DateTimeField(default=clock.now, db_default=Now())
     ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -129,7 +130,7 @@ class NominationLink(models.Model):
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="nomination_links")
     requested_from = models.GenericIPAddressField(null=True, blank=True)
     token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(db_default=Now())
+    created_at = models.DateTimeField(default=clock.now, db_default=Now())
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
 
@@ -188,7 +189,7 @@ class SchoolContractPeriodChoice(models.Model):
     appropriate_body = models.ForeignKey(
         "providers.AppropriateBody", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(db_default=Now())
+    created_at = models.DateTimeField(default=clock.now, db_default=Now())
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -14,6 +14,7 @@ from django.utils import formats, timezone
 from accounts.models import User
 from accounts.services import INVITATION_LINK_LIFETIME, create_sign_in_link
 from audit.services import Actor, record_event
+from core import clock
 from core.pacing import Limit, next_allowed_at
 from core.tokens import new_token
 from emails.services import queue_email
@@ -83,7 +84,7 @@ def import_schools(
     """
     if batch_size < 1:
         raise BadBatchSize(f"the batch size must be at least 1, not {batch_size}")
-    today = today or timezone.localdate()
+    today = today or clock.today()
     result = ImportResult()
     first_line_of_urn: dict[int, int] = {}
     batch: list[tuple[int, gias.GiasSchool]] = []
@@ -158,7 +159,7 @@ def _import_batch(batch: list[tuple[int, gias.GiasSchool]], *, result: ImportRes
 
         School.objects.bulk_create(to_create)
         if to_update:
-            now = timezone.now()
+            now = clock.now()
             for school in to_update:
                 school.updated_at = now
             School.objects.bulk_update(to_update, sorted(fields_to_update | {"updated_at"}))
@@ -221,7 +222,7 @@ def send_nomination_link(*, school: School, ip_address: str | None = None) -> da
     """
     if reason := nomination_refusal(school):
         raise CannotNominate(reason)
-    now = timezone.now()
+    now = clock.now()
     # Lock the school's row so two requests at once cannot both slip under the limit.
     School.objects.select_for_update().get(pk=school.pk)
     a_day_ago = now - datetime.timedelta(days=1)
@@ -281,7 +282,7 @@ class NominationLinkUnusable(Exception):
 def check_nomination_link(link: NominationLink) -> None:
     if link.used_at:
         raise NominationLinkUnusable("used")
-    if link.expires_at <= timezone.now():
+    if link.expires_at <= clock.now():
         raise NominationLinkUnusable("expired")
 
 
@@ -296,7 +297,7 @@ def nominate_induction_tutor(
     loses access at once and is told by email, and the new tutor is emailed a sign-in link.
     Returns the new tutor (None when the school expects no ECTs).
     """
-    now = timezone.now()
+    now = clock.now()
     claimed = NominationLink.objects.filter(pk=link.pk, used_at__isnull=True, expires_at__gt=now).update(
         used_at=now
     )
@@ -369,7 +370,7 @@ def record_expected_ects(*, school: School, expects_ects: str, actor: Actor) -> 
 
     "No" is the whole answer for the year. Otherwise the tutor's set-up stands, except that a year
     set up as "no ECTs" needs setting up again."""
-    contract_period = contract_period_for_registration(timezone.localdate())
+    contract_period = contract_period_for_registration(clock.today())
     if contract_period is None:
         return False
     choice = _locked_choice(school, contract_period)
@@ -607,14 +608,14 @@ def change_induction_tutor(*, school: School, changed_by: User, full_name: str, 
         school=school,
         tutor=_user_for(email=email, full_name=full_name),
         actor=Actor.school_user(changed_by),
-        now=timezone.now(),
+        now=clock.now(),
     )
 
 
 @transaction.atomic
 def add_colleague(*, school: School, added_by: User, full_name: str, email: str) -> User:
     """Give a colleague access to the school and email them a sign-in link."""
-    now = timezone.now()
+    now = clock.now()
     colleague = _user_for(email=email, full_name=full_name)
     access, created = SchoolAccess.objects.get_or_create(
         user=colleague,

@@ -8,10 +8,10 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_safe
 
+from core import clock
 from core.wizard import Step, Wizard, WizardView
 from participants import queries as participant_queries
 from providers.models import ContractPeriod
@@ -284,7 +284,7 @@ def school_home(request, urn: int):
     """A school's dashboard: set-up first when the year open for registration needs it, else the
     year being registered for (or the newest year the school has)."""
     school = queries.school_for(request.user, urn)
-    today = timezone.localdate()
+    today = clock.today()
     if year_to_set_up := queries.year_needing_set_up(school, today):
         return redirect("set_up_start", urn=urn, year=year_to_set_up.year)
     years = queries.years_for(school)
@@ -312,7 +312,7 @@ def year_page(request, school: School, year: int, *, showing: str, read_only: bo
     contract_period = next((period for period in years if period.year == year), None)
     if contract_period is None:
         raise Http404("This school has nothing in that year")
-    today = timezone.localdate()
+    today = clock.today()
     choice = queries.choice_for(school, contract_period)
     partnership = (
         queries.partnership_in(

@@ -26,8 +26,9 @@ from providers.models import (
 from providers.schedules import identifier_for_start, schedule_for
 from schools.models import School, SchoolAccess, SchoolRole, TrainingProgramme
 from schools.services import set_up_training
+from tests.dates import THIS_YEAR
 
-SEPTEMBER_2025 = datetime.date(2025, 9, 1)
+LAST_SEPTEMBER = datetime.date(THIS_YEAR - 1, 9, 1)
 
 
 class UserFactory(DjangoModelFactory):
@@ -53,7 +54,7 @@ class SchoolFactory(DjangoModelFactory):
     postcode = factory.Sequence(lambda n: f"ZZ{n % 99 + 1} {n % 9 + 1}AA")
     contact_email = factory.LazyAttribute(lambda s: f"head@school{s.urn}.example.org")
     eligible_for_funding = True
-    eligibility_decided_on = datetime.date(2025, 6, 1)
+    eligibility_decided_on = datetime.date(THIS_YEAR - 1, 6, 1)
 
 
 class ContractPeriodFactory(DjangoModelFactory):
@@ -61,7 +62,7 @@ class ContractPeriodFactory(DjangoModelFactory):
         model = ContractPeriod
         django_get_or_create = ("year",)
 
-    year = 2025
+    year = THIS_YEAR - 1
     started_on = factory.LazyAttribute(lambda c: datetime.date(c.year, 6, 1))
     finished_on = factory.LazyAttribute(lambda c: datetime.date(c.year + 1, 5, 31))
     enabled = True
@@ -128,7 +129,7 @@ class ECTAtSchoolPeriodFactory(DjangoModelFactory):
 
     teacher = factory.SubFactory(TeacherFactory)
     school = factory.SubFactory(SchoolFactory)
-    started_on = SEPTEMBER_2025
+    started_on = LAST_SEPTEMBER
     finished_on = None
     email = factory.Sequence(lambda n: f"ect{n}@example.com")
     working_pattern = "full_time"
@@ -140,7 +141,7 @@ class MentorAtSchoolPeriodFactory(DjangoModelFactory):
 
     teacher = factory.SubFactory(TeacherFactory)
     school = factory.SubFactory(SchoolFactory)
-    started_on = SEPTEMBER_2025
+    started_on = LAST_SEPTEMBER
     finished_on = None
     email = factory.Sequence(lambda n: f"mentor{n}@example.com")
 
@@ -208,7 +209,7 @@ class InductionPeriodFactory(DjangoModelFactory):
 
     teacher = factory.SubFactory(TeacherFactory)
     appropriate_body = factory.SubFactory(AppropriateBodyFactory)
-    started_on = SEPTEMBER_2025
+    started_on = LAST_SEPTEMBER
     finished_on = None
     induction_programme = TrainingProgramme.PROVIDER_LED
 

@@ -5,10 +5,10 @@ record, and records an event with before, after and the reason."""
 import datetime
 
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.models import User
 from audit.services import Actor, record_event
+from core import clock
 from participants.models import (
     ECTAtSchoolPeriod,
     MentorAtSchoolPeriod,
@@ -91,7 +91,7 @@ def change_name(
     the school's periods of theirs, because they changed it or it was wrong (a NameChangeReason).
     The name TRS has is kept; a name equal to it clears the school's. Refused: NothingChanged,
     NoLongerAtSchool."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     locked = _locked_period(period, today=today)
     teacher = Teacher.objects.select_for_update().get(pk=locked.teacher_id)
     name = " ".join(name.split())
@@ -119,7 +119,7 @@ def _change_period(
     period: AtSchoolPeriod, *, values: dict, what: str, changed_by: User, today: datetime.date | None
 ) -> AtSchoolPeriod:
     """Set `values` on the locked period and record the change as "<role>_<what>_changed"."""
-    locked = _locked_period(period, today=today or timezone.localdate())
+    locked = _locked_period(period, today=today or clock.today())
     changes = {
         name: [_as_text(_plain(getattr(locked, name))), _as_text(_plain(value))]
         for name, value in values.items()
@@ -162,7 +162,7 @@ def change_email(
 ) -> AtSchoolPeriod:
     """Change the email address the school gave for an ECT or mentor (lead providers read it).
     Refused: EmailInUse (another teacher's, on a period not over), NothingChanged, NoLongerAtSchool."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     email = email.strip().lower()
     if email_in_use(email, today=today, except_trn=period.teacher.trn):
         raise EmailInUse(email)
@@ -269,7 +269,7 @@ def change_training(
 
     Refused: NoLongerAtSchool, ChangeOutsideTheirTime, ChangeBeforeToday, NothingChanged,
     NotEligibleForFunding (the school cannot have funded training), LeadProviderNotActive."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     locked = _locked_period(period, today=today)
     _refuse_training_date(locked, starting_on, today=today)
     role = _role(locked)

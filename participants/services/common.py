@@ -5,10 +5,11 @@ import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import formats, timezone
+from django.utils import formats
 
 from audit.models import Event
 from audit.services import Actor, record_event
+from core import clock
 from participants.models import (
     ECTAtSchoolPeriod,
     InductionStatus,
@@ -118,7 +119,7 @@ def _trs_values(record: TeacherRecord, *, corrected_name: str) -> dict:
         "corrected_name": "" if _trs_name_is(record, corrected_name) else corrected_name,
         "trs_qts_awarded_on": record.qts_awarded_on,
         "trs_induction_status": InductionStatus(record.induction_status).value,
-        "trs_data_refreshed_at": timezone.now(),
+        "trs_data_refreshed_at": clock.now(),
     }
 
 
@@ -238,7 +239,7 @@ def _finish_at_school(
                 changes={"mentor": [name, None]},
                 reason=f"Their mentor's time at the school ends: {why}.",
             )
-    now = timezone.now()
+    now = clock.now()
     for children, extra in ((mentorships, {}), (trainings, {"updated_at": now})):
         children.filter(started_on__gt=last_day).delete()
         children.filter(Q(finished_on__isnull=True) | Q(finished_on__gt=last_day)).update(

@@ -4,10 +4,10 @@ import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from accounts.models import User
 from audit.services import Actor, record_event
+from core import clock
 from emails.services import queue_email
 from participants.models import (
     ECTAtSchoolPeriod,
@@ -227,7 +227,7 @@ def register_ect(
     school at a time" constraint, should another code path get there first, is reported as
     RegisteredElsewhereJustNow, never as an IntegrityError.
     """
-    today = today or timezone.localdate()
+    today = today or clock.today()
     actor = Actor.school_user(registered_by)
     email = email.strip().lower()
     corrected_name = " ".join(corrected_name.split())

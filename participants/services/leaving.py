@@ -3,10 +3,10 @@
 import datetime
 
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.models import User
 from audit.services import Actor, record_event
+from core import clock
 from participants.models import (
     ECTAtSchoolPeriod,
     MentorAtSchoolPeriod,
@@ -106,7 +106,7 @@ def record_leaving(
     Refused, with nothing changed: AlreadyLeft (over before today, typically because another school
     registered them or someone reported it first), AlreadyLeaving (a date later than the leaving date
     we have), LeavesBeforeStarting (a leaving date before a start that has passed). The period's row is locked, so two reports run one after the other."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     actor = Actor.school_user(reported_by)
     model = type(period)
     locked = (

@@ -5,10 +5,10 @@ from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from accounts.models import User
 from audit.services import Actor, record_event
+from core import clock
 from emails.services import queue_email
 from participants.models import (
     ECTAtSchoolPeriod,
@@ -218,7 +218,7 @@ def register_mentor(
     Races: the teacher's row is locked as in `register_ect`, so two registrations of one teacher at
     one school run one after the other and the second is refused with AlreadyMentorAtThisSchool.
     """
-    today = today or timezone.localdate()
+    today = today or clock.today()
     actor = Actor.school_user(registered_by)
     email = email.strip().lower()
     corrected_name = " ".join(corrected_name.split())
@@ -409,7 +409,7 @@ def assign_mentor(
     not what either asked for. Giving the ECT the mentor they were just given is not refused (it is
     the no-op). A mentor or ECT leaving meanwhile waits for this, or this sees them gone and refuses.
     """
-    today = today or timezone.localdate()
+    today = today or clock.today()
     actor = Actor.school_user(assigned_by)
     # What the caller arrives knowing: the ECT's current mentorship as committed now, before we wait.
     seen = _current_mentorship(

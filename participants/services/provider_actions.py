@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from audit.services import Actor, record_event
+from core import clock
 from core.refusals import AttributeProblems
 from finance.models import ClawbackStatus, Declaration, PaymentStatus
 from participants.models import ECTAtSchoolPeriod, MentorAtSchoolPeriod, Teacher, TrainingPeriod
@@ -112,7 +113,7 @@ def withdraw(
     today: datetime.date | None = None,
 ) -> TrainingPeriod:
     """The participant has stopped training with the lead provider for good: their training ends today."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     problems = []
     if reason not in WITHDRAWAL_REASONS:
         problems.append(("reason", f"The reason must be one of: {', '.join(WITHDRAWAL_REASONS)}."))
@@ -128,7 +129,7 @@ def withdraw(
         today=today,
         verb="withdraw",
         now_true={
-            "withdrawn_at": timezone.now(),
+            "withdrawn_at": clock.now(),
             "withdrawal_reason": reason,
             "deferred_at": None,
             "deferral_reason": "",
@@ -150,7 +151,7 @@ def defer(
     today: datetime.date | None = None,
 ) -> TrainingPeriod:
     """The participant pauses training with the lead provider, to resume later: it ends today."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     problems = []
     if reason not in DEFERRAL_REASONS:
         problems.append(("reason", f"The reason must be one of: {', '.join(DEFERRAL_REASONS)}."))
@@ -167,7 +168,7 @@ def defer(
         training,
         today=today,
         verb="defer",
-        now_true={"deferred_at": timezone.now(), "deferral_reason": reason},
+        now_true={"deferred_at": clock.now(), "deferral_reason": reason},
     )
     _record(
         training, lead_provider, "training_deferred", f"{lead_provider} deferred {teacher.full_name}", reason
@@ -185,7 +186,7 @@ def resume(
 ) -> TrainingPeriod:
     """A withdrawn or deferred participant trains with the lead provider again, from today, on the
     same schedule."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     training = _locked(teacher, lead_provider, course_identifier)
     at_school = _at_school(training)
     if not (training.withdrawn_at or training.deferred_at):
@@ -239,7 +240,7 @@ def change_schedule(
 ) -> TrainingPeriod:
     """Put the participant's training on another schedule, in their cohort or (with a partnership
     with their school there) another one."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     training = _locked(teacher, lead_provider, course_identifier)
     role = "ect" if training.ect_at_school_period_id else "mentor"
     current = _provider_of(training).contract_period

@@ -32,8 +32,8 @@ from urllib.parse import urlsplit
 import requests
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.utils import timezone
 
+from core import clock
 from participants.models import InductionStatus
 
 logger = logging.getLogger(__name__)
@@ -304,6 +304,6 @@ def _is_open(alert: dict) -> bool:
     if end_date is None:
         return True
     try:
-        return datetime.date.fromisoformat(end_date) > timezone.localdate()
+        return datetime.date.fromisoformat(end_date) > clock.today()
     except (TypeError, ValueError):
         return True

@@ -11,9 +11,9 @@ from allauth.socialaccount.models import SocialAccount
 from django.template import RequestContext, Template
 from django.test import RequestFactory
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import User
+from core import clock
 from ecf.settings.auth import socialaccount_providers
 from schools.models import SchoolAccess
 from tests.factories import SchoolFactory, UserFactory
@@ -321,7 +321,7 @@ class TestAllauthsOwnPagesAreNoWayIn:
 
 def test_someone_whose_school_access_has_ended_is_refused(client, fake_dfe_sign_in):
     user = a_tutor("replaced@school.example.org")
-    SchoolAccess.objects.filter(user=user).update(ended_at=timezone.now())
+    SchoolAccess.objects.filter(user=user).update(ended_at=clock.now())
 
     response = sign_in_with_dfe(client, fake_dfe_sign_in, "replaced@school.example.org")
 

@@ -4,9 +4,9 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import SignInLink, SignInRequest
+from core import clock
 from emails.models import Email
 from emails.templates import get_template
 from schools.models import SchoolAccess
@@ -71,7 +71,7 @@ def test_the_emailed_link_signs_in_once(client):
 
 def test_a_link_for_an_invitation_lasts_a_week_and_the_email_says_so(client):
     school = SchoolFactory()
-    client.force_login(tutor_of(school, privacy_notice_accepted_at=timezone.now()))
+    client.force_login(tutor_of(school, privacy_notice_accepted_at=clock.now()))
     with emails_sent() as sent:
         client.post(
             reverse("add_colleague", kwargs={"urn": school.urn, "step": "details"}),
@@ -85,7 +85,7 @@ def test_a_link_for_an_invitation_lasts_a_week_and_the_email_says_so(client):
 
 def test_giving_access_to_someone_who_has_it_already_is_explained(client):
     school = SchoolFactory(name="Badger Primary")
-    tutor = tutor_of(school, privacy_notice_accepted_at=timezone.now())
+    tutor = tutor_of(school, privacy_notice_accepted_at=clock.now())
     client.force_login(tutor)
     response = client.post(
         reverse("add_colleague", kwargs={"urn": school.urn, "step": "details"}),
@@ -97,7 +97,7 @@ def test_giving_access_to_someone_who_has_it_already_is_explained(client):
 def test_an_expired_link_says_so(client):
     tutor = tutor_of(SchoolFactory())
     token = link_token(client, tutor)
-    an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
+    an_hour_ago = clock.now() - datetime.timedelta(hours=1)
     SignInLink.objects.update(created_at=an_hour_ago - datetime.timedelta(hours=1), expires_at=an_hour_ago)
     response = client.post(reverse("sign_in_link", kwargs={"token": token}))
     assert response.status_code == 410
@@ -121,7 +121,7 @@ def test_first_sign_in_asks_for_the_privacy_notice_then_goes_to_the_school(clien
 
 def test_a_tutor_of_several_schools_chooses_one(client):
     first, second = SchoolFactory(name="Aardvark Academy"), SchoolFactory(name="Badger Primary")
-    tutor = tutor_of(first, privacy_notice_accepted_at=timezone.now())
+    tutor = tutor_of(first, privacy_notice_accepted_at=clock.now())
     SchoolAccess.objects.create(user=tutor, school=second, role="colleague")
     client.force_login(tutor)
     page = client.get(reverse("choose_school")).content.decode()
@@ -130,7 +130,7 @@ def test_a_tutor_of_several_schools_chooses_one(client):
 
 def test_another_schools_pages_are_not_found(client):
     mine, theirs = SchoolFactory(), SchoolFactory()
-    client.force_login(tutor_of(mine, privacy_notice_accepted_at=timezone.now()))
+    client.force_login(tutor_of(mine, privacy_notice_accepted_at=clock.now()))
     assert client.get(reverse("school_home", kwargs={"urn": mine.urn})).status_code == 200
     assert client.get(reverse("school_home", kwargs={"urn": theirs.urn})).status_code == 404
     add = reverse("add_colleague", kwargs={"urn": theirs.urn, "step": "details"})
@@ -178,14 +178,14 @@ def test_staff_get_no_sign_in_link_and_school_users_cannot_reach_admin(client):
 
 def test_signing_out_ends_the_session(client):
     school = SchoolFactory()
-    sign_in(client, tutor_of(school, privacy_notice_accepted_at=timezone.now()))
+    sign_in(client, tutor_of(school, privacy_notice_accepted_at=clock.now()))
     client.post(reverse("sign_out"))
     assert client.get(reverse("school_home", kwargs={"urn": school.urn})).status_code == 302
 
 
 def test_a_tutor_gives_a_colleague_access_who_is_emailed(client):
     school = SchoolFactory()
-    tutor = tutor_of(school, full_name="Jane Tutor", privacy_notice_accepted_at=timezone.now())
+    tutor = tutor_of(school, full_name="Jane Tutor", privacy_notice_accepted_at=clock.now())
     client.force_login(tutor)
     url = reverse("add_colleague", kwargs={"urn": school.urn, "step": "details"})
     client.post(url, {"colleague_name": "Sam Colleague", "colleague_email": "sam@school.example.org"})
@@ -218,7 +218,7 @@ def test_a_tutor_gives_a_colleague_access_who_is_emailed(client):
 )
 def test_giving_access_explains_bad_input_and_keeps_it(client, data, message):
     school = SchoolFactory()
-    client.force_login(tutor_of(school, privacy_notice_accepted_at=timezone.now()))
+    client.force_login(tutor_of(school, privacy_notice_accepted_at=clock.now()))
     response = client.post(reverse("add_colleague", kwargs={"urn": school.urn, "step": "details"}), data)
     page = response.content.decode()
     assert response.status_code == 200

@@ -6,13 +6,13 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import User
 from api.models import APIRequest, LeadProviderToken
 from api.services import create_token
 from audit.models import Event
 from audit.services import Actor, record_event
+from core import clock
 from core.tokens import new_token
 from emails.models import Email
 from emails.services import queue_email
@@ -36,6 +36,7 @@ from providers.models import (
     SchoolPartnership,
 )
 from schools.models import NominationLink, School, SchoolAccess, SchoolContractPeriodChoice
+from tests.dates import THIS_YEAR
 from tests.factories import (
     ActiveLeadProviderFactory,
     InductionPeriodFactory,
@@ -102,10 +103,10 @@ def build_graph() -> dict:
     )
     statement = Statement.objects.create(
         active_lead_provider=pairing.active_lead_provider,
-        year=2025,
+        year=THIS_YEAR - 1,
         month=10,
-        deadline_date=datetime.date(2025, 10, 31),
-        payment_date=datetime.date(2025, 11, 25),
+        deadline_date=datetime.date(THIS_YEAR - 1, 10, 31),
+        payment_date=datetime.date(THIS_YEAR - 1, 11, 25),
     )
     declaration = Declaration.objects.create(
         training_period=training,
@@ -114,7 +115,7 @@ def build_graph() -> dict:
         lead_provider=pairing.active_lead_provider.lead_provider,
         delivery_partner=pairing.delivery_partner,
         declaration_type="started",
-        declaration_date=timezone.now(),
+        declaration_date=clock.now(),
         payment_status="eligible",
         payment_statement=statement,
     )
@@ -150,7 +151,7 @@ def build_graph() -> dict:
         NominationLink: NominationLink.objects.create(
             school=partnership.school,
             token_hash=new_token()[1],
-            expires_at=timezone.now() + datetime.timedelta(days=21),
+            expires_at=clock.now() + datetime.timedelta(days=21),
         ),
         Email: queue_email(
             to=access.user.email,

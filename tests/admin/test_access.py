@@ -12,6 +12,7 @@ from audit.services import Actor, record_event
 from participants.models import ECTAtSchoolPeriod, MentorAtSchoolPeriod, Teacher
 from schools.models import School
 from tests.admin.helpers import admin_url
+from tests.dates import THIS_YEAR
 from tests.factories import SchoolFactory, TeacherFactory, UserFactory
 
 PASSWORD = "a long enough password 123"
@@ -133,7 +134,7 @@ def test_support_cannot_change_funding_eligibility_or_whether_a_school_is_open(s
             **data,
             "status": "Closed",
             "eligible_for_funding": "",
-            "eligibility_decided_on": "2020-01-01",
+            "eligibility_decided_on": f"{THIS_YEAR - 6}-01-01",
             "is_open": "on",
         },
     )
@@ -158,7 +159,7 @@ def add_mentor_period(client, teacher, school):
         {
             "teacher": teacher.pk,
             "school": school.pk,
-            "started_on": "2025-09-01",
+            "started_on": f"{THIS_YEAR - 1}-09-01",
             "email": "new.mentor@example.org",
             "change_reason": "The school asked us by email: ticket 123",
             **no_inline_rows,
@@ -171,7 +172,7 @@ def assert_mentor_period_added(teacher, school):
     period = MentorAtSchoolPeriod.objects.get(teacher=teacher)
     assert (period.school, period.started_on, period.finished_on, period.email) == (
         school,
-        datetime.date(2025, 9, 1),
+        datetime.date(THIS_YEAR - 1, 9, 1),
         None,
         "new.mentor@example.org",
     )

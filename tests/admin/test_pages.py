@@ -24,6 +24,7 @@ from participants.models import (
 from providers.models import ContractPeriod, Schedule
 from schools.models import NominationLink, SchoolAccess
 from tests.admin.helpers import admin_url, build_graph, queries_to_get
+from tests.dates import THIS_YEAR
 from tests.factories import (
     ECTAtSchoolPeriodFactory,
     InductionPeriodFactory,
@@ -112,12 +113,17 @@ def test_period_pages_queries_do_not_grow_with_their_training_and_mentorships(ad
     before = [queries_to_get(admin_client, page)[0] for page in pages]
 
     # Finish the current training and mentorship, then three more of each, one after another.
-    TrainingPeriod.objects.filter(pk=graph[TrainingPeriod].pk).update(finished_on=datetime.date(2025, 9, 30))
+    TrainingPeriod.objects.filter(pk=graph[TrainingPeriod].pk).update(
+        finished_on=datetime.date(THIS_YEAR - 1, 9, 30)
+    )
     MentorshipPeriod.objects.filter(pk=graph[MentorshipPeriod].pk).update(
-        finished_on=datetime.date(2025, 9, 30)
+        finished_on=datetime.date(THIS_YEAR - 1, 9, 30)
     )
     for month in (10, 11, 12):
-        started_on, finished_on = datetime.date(2025, month, 1), datetime.date(2025, month, 28)
+        started_on, finished_on = (
+            datetime.date(THIS_YEAR - 1, month, 1),
+            datetime.date(THIS_YEAR - 1, month, 28),
+        )
         TrainingPeriodFactory(ect_at_school_period=ect_period, started_on=started_on, finished_on=finished_on)
         MentorshipPeriodFactory(mentee=ect_period, started_on=started_on, finished_on=finished_on)
         another_ect = ECTAtSchoolPeriodFactory(school=mentor_period.school)
@@ -193,9 +199,9 @@ def test_teacher_page_queries_do_not_grow_with_their_periods_and_events(admin_cl
         )
         record_event(actor=Actor.system(), event_type="note", heading=f"Year {year}", teacher=teacher)
 
-    add_history(2021)
+    add_history(THIS_YEAR - 5)
     queries_for_one_year, _ = queries_to_get(admin_client, url)
-    for year in (2022, 2023, 2024):
+    for year in (THIS_YEAR - 4, THIS_YEAR - 3, THIS_YEAR - 2):
         add_history(year)
     queries_for_four_years, response = queries_to_get(admin_client, url)
     assert len(_inline_formset(response, "events").forms) == 4
@@ -229,11 +235,11 @@ def test_teacher_page_timeline_puts_every_period_and_event_in_date_order(admin_c
     ECTAtSchoolPeriodFactory(
         teacher=teacher,
         school__name="Lyme Primary",
-        started_on=datetime.date(2024, 9, 1),
-        finished_on=datetime.date(2025, 7, 31),
+        started_on=datetime.date(THIS_YEAR - 2, 9, 1),
+        finished_on=datetime.date(THIS_YEAR - 1, 7, 31),
     )
     ECTAtSchoolPeriodFactory(
-        teacher=teacher, school__name="Charmouth Academy", started_on=datetime.date(2025, 9, 1)
+        teacher=teacher, school__name="Charmouth Academy", started_on=datetime.date(THIS_YEAR - 1, 9, 1)
     )
     record_event(
         actor=Actor.system(), event_type="note", heading="Moved school", teacher=teacher, reason="Family move"

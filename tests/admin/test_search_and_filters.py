@@ -4,11 +4,11 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import User
 from audit.models import Event
 from audit.services import Actor, record_event
+from core import clock
 from participants.models import (
     ECTAtSchoolPeriod,
     InductionPeriod,
@@ -20,6 +20,7 @@ from participants.models import (
 from providers.models import DeliveryPartner, LeadProvider, LeadProviderDeliveryPartnership, SchoolPartnership
 from schools.models import School
 from tests.admin.helpers import build_graph
+from tests.dates import THIS_YEAR
 from tests.factories import ECTAtSchoolPeriodFactory, TrainingPeriodFactory
 
 
@@ -153,7 +154,7 @@ def test_a_urn_search_with_letters_is_a_name_search_not_an_error(admin_client, n
 
 def test_ongoing_and_finished_filter(admin_client, named):
     ongoing = named[ECTAtSchoolPeriod]
-    finished = ECTAtSchoolPeriodFactory(finished_on=datetime.date(2025, 12, 31))
+    finished = ECTAtSchoolPeriodFactory(finished_on=datetime.date(THIS_YEAR - 1, 12, 31))
 
     assert ongoing in changelist(admin_client, ECTAtSchoolPeriod, finished="no")
     assert finished not in changelist(admin_client, ECTAtSchoolPeriod, finished="no")
@@ -162,7 +163,7 @@ def test_ongoing_and_finished_filter(admin_client, named):
 
 def test_training_filters_by_status_role_and_contract_period(admin_client, named):
     ect_training = named[TrainingPeriod]
-    withdrawn = TrainingPeriodFactory(withdrawn_at=timezone.now(), withdrawal_reason="moved school")
+    withdrawn = TrainingPeriodFactory(withdrawn_at=clock.now(), withdrawal_reason="moved school")
     mentor_training = TrainingPeriod.objects.filter(mentor_at_school_period=named[MentorAtSchoolPeriod]).get()
 
     assert changelist(admin_client, TrainingPeriod, training_status="withdrawn") == [withdrawn]
@@ -171,6 +172,6 @@ def test_training_filters_by_status_role_and_contract_period(admin_client, named
     assert mentor_training in changelist(admin_client, TrainingPeriod, role="mentor")
     # 2025 through a partnership (ECTs) and through an expression of interest (mentors).
     assert {ect_training, mentor_training} <= set(
-        changelist(admin_client, TrainingPeriod, contract_period="2025")
+        changelist(admin_client, TrainingPeriod, contract_period=f"{THIS_YEAR - 1}")
     )
-    assert changelist(admin_client, TrainingPeriod, contract_period="2024") == []
+    assert changelist(admin_client, TrainingPeriod, contract_period=f"{THIS_YEAR - 2}") == []

@@ -4,11 +4,12 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from audit.models import Event
+from core import clock
 from schools import services as school_services
 from tests.admin.helpers import admin_url
+from tests.dates import THIS_YEAR
 from tests.factories import (
     ActiveLeadProviderFactory,
     AppropriateBodyFactory,
@@ -26,9 +27,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def school():
     year = ContractPeriodFactory(
-        year=2026, started_on=datetime.date(2026, 6, 1), finished_on=datetime.date(2027, 5, 31), enabled=True
+        year=THIS_YEAR,
+        started_on=datetime.date(THIS_YEAR, 6, 1),
+        finished_on=datetime.date(THIS_YEAR + 1, 5, 31),
+        enabled=True,
     )
-    tutor = UserFactory(privacy_notice_accepted_at=timezone.now())
+    tutor = UserFactory(privacy_notice_accepted_at=clock.now())
     school = school_of(tutor, name="Quillfeather Primary School")
     school_services.set_up_training(
         school=school,
@@ -42,7 +46,7 @@ def school():
     ECTAtSchoolPeriodFactory(
         school=school,
         teacher=TeacherFactory(trs_first_name="Amara", trs_last_name="Okafor"),
-        started_on=datetime.date(2026, 9, 1),
+        started_on=datetime.date(THIS_YEAR, 9, 1),
     )
     return school
 
@@ -62,13 +66,13 @@ def test_support_sees_the_dashboard_without_any_way_to_change_it_and_the_look_is
     for tutor_only in (
         reverse("who_to_add", kwargs={"urn": school.urn}),
         reverse("change_induction_tutor", kwargs={"urn": school.urn, "step": "details"}),
-        reverse("change_training", kwargs={"urn": school.urn, "year": 2026}),
+        reverse("change_training", kwargs={"urn": school.urn, "year": THIS_YEAR}),
         "/ects/",  # no person pages
         "colleagues",
     ):
         assert tutor_only not in page
     mentors = support_client.get(
-        reverse("support_school_year_mentors", kwargs={"urn": school.urn, "year": 2026})
+        reverse("support_school_year_mentors", kwargs={"urn": school.urn, "year": THIS_YEAR})
     )
     assert mentors.status_code == 200
 
@@ -78,7 +82,7 @@ def test_support_sees_the_dashboard_without_any_way_to_change_it_and_the_look_is
 
 
 def test_only_staff_who_may_view_schools_get_the_support_view(client, school):
-    address = reverse("support_school_year", kwargs={"urn": school.urn, "year": 2026})
+    address = reverse("support_school_year", kwargs={"urn": school.urn, "year": THIS_YEAR})
     tutor = school.access.get().user
     client.force_login(tutor)  # the school's own tutor: not staff
     assert client.get(address).status_code == 302  # to admin sign-in

@@ -12,6 +12,7 @@ import pytest
 
 from api import services
 from tests.api import contract
+from tests.dates import THIS_YEAR
 from tests.factories import (
     ActiveLeadProviderFactory,
     ContractPeriodFactory,
@@ -28,7 +29,7 @@ from tests.factories import (
     UserFactory,
 )
 
-SEPTEMBER_2026 = datetime.date(2026, 9, 1)
+THIS_SEPTEMBER = datetime.date(THIS_YEAR, 9, 1)
 
 
 @dataclass
@@ -68,9 +69,11 @@ def api_for(client, lead_provider) -> API:
 
 
 @pytest.fixture
-def year_2026():
+def current_period():
     return ContractPeriodFactory(
-        year=2026, started_on=datetime.date(2026, 6, 1), finished_on=datetime.date(2027, 5, 31)
+        year=THIS_YEAR,
+        started_on=datetime.date(THIS_YEAR, 6, 1),
+        finished_on=datetime.date(THIS_YEAR + 1, 5, 31),
     )
 
 
@@ -80,14 +83,14 @@ def ambition_lp():
 
 
 @pytest.fixture
-def ambition_2026(ambition_lp, year_2026):
-    return ActiveLeadProviderFactory(lead_provider=ambition_lp, contract_period=year_2026)
+def ambition_this_year(ambition_lp, current_period):
+    return ActiveLeadProviderFactory(lead_provider=ambition_lp, contract_period=current_period)
 
 
 @pytest.fixture
-def kings(ambition_2026):
+def kings(ambition_this_year):
     return LeadProviderDeliveryPartnershipFactory(
-        active_lead_provider=ambition_2026, delivery_partner=DeliveryPartnerFactory(name="Kings")
+        active_lead_provider=ambition_this_year, delivery_partner=DeliveryPartnerFactory(name="Kings")
     )
 
 
@@ -97,7 +100,7 @@ def quillfeather():
         name="Quillfeather Primary School",
         urn=100001,
         eligible_for_funding=True,
-        eligibility_decided_on=datetime.date(2026, 6, 1),
+        eligibility_decided_on=datetime.date(THIS_YEAR, 6, 1),
     )
 
 
@@ -112,7 +115,7 @@ def amara(quillfeather, partnership):
     period = ECTAtSchoolPeriodFactory(
         school=quillfeather,
         teacher=TeacherFactory(trs_first_name="Amara", trs_last_name="Okafor", trn="1234567"),
-        started_on=SEPTEMBER_2026,
+        started_on=THIS_SEPTEMBER,
         email="amara@example.org",
     )
     TrainingPeriodFactory(ect_at_school_period=period, school_partnership=partnership)
@@ -125,22 +128,22 @@ def ben(quillfeather, partnership, amara):
     period = MentorAtSchoolPeriodFactory(
         school=quillfeather,
         teacher=TeacherFactory(trs_first_name="Ben", trs_last_name="Adeyemi"),
-        started_on=SEPTEMBER_2026,
+        started_on=THIS_SEPTEMBER,
         email="ben@example.org",
     )
     TrainingPeriodFactory(
         ect_at_school_period=None, mentor_at_school_period=period, school_partnership=partnership
     )
-    MentorshipPeriodFactory(mentee=amara, mentor=period, started_on=SEPTEMBER_2026)
+    MentorshipPeriodFactory(mentee=amara, mentor=period, started_on=THIS_SEPTEMBER)
     return period
 
 
 @pytest.fixture
-def tomas(year_2026):
+def tomas(current_period):
     """Teach First's ECT, at another school."""
-    teach_first = ActiveLeadProviderFactory(lead_provider__name="Teach First", contract_period=year_2026)
+    teach_first = ActiveLeadProviderFactory(lead_provider__name="Teach First", contract_period=current_period)
     period = ECTAtSchoolPeriodFactory(
-        teacher=TeacherFactory(trs_first_name="Tomas", trs_last_name="Novak"), started_on=SEPTEMBER_2026
+        teacher=TeacherFactory(trs_first_name="Tomas", trs_last_name="Novak"), started_on=THIS_SEPTEMBER
     )
     TrainingPeriodFactory(ect_at_school_period=period, expression_of_interest=teach_first)
     return period

@@ -4,32 +4,33 @@ declaration must meet, idempotency, voiding and clawback, the sandbox clock, and
 import datetime
 
 import pytest
-from django.utils import timezone
 
 from audit.models import Event
+from core import clock
 from finance import services as finance
 from finance.models import Declaration, Statement
 from providers.models import Milestone
 from tests.api.conftest import api_for
+from tests.dates import TEST_DAY, THIS_YEAR
 from tests.factories import LeadProviderFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 DECLARATIONS = "/api/v3/participant-declarations"
-TODAY = datetime.date.today()
+TODAY = TEST_DAY
 
 
 @pytest.fixture
-def statements(ambition_2026):
-    finance.add_statements(ambition_2026)
-    return Statement.objects.filter(active_lead_provider=ambition_2026)
+def statements(ambition_this_year):
+    finance.add_statements(ambition_this_year)
+    return Statement.objects.filter(active_lead_provider=ambition_this_year)
 
 
 def started(period, **overrides):
     return {
         "participant_id": str(period.teacher.api_id),
         "declaration_type": "started",
-        "declaration_date": "2026-10-01T09:00:00Z",
+        "declaration_date": f"{THIS_YEAR}-10-01T09:00:00Z",
         "course_identifier": "ecf-induction",
         "evidence_held": "training-event-attended",
         **overrides,
@@ -55,7 +56,7 @@ class TestDeclaring:
             **declared,
             "participant_id": str(amara.teacher.api_id),
             "declaration_type": "started",
-            "declaration_date": "2026-10-01T09:00:00Z",
+            "declaration_date": f"{THIS_YEAR}-10-01T09:00:00Z",
             "state": "eligible",
             "statement_id": str(this_month.api_id),
             "delivery_partner_id": str(kings.delivery_partner.api_id),
@@ -74,14 +75,17 @@ class TestDeclaring:
     def test_another_of_the_same_type_is_a_duplicate(self, api, amara, statements):
         api.post(DECLARATIONS, started(amara))
         assert set(
-            problems(api.post(DECLARATIONS, started(amara, declaration_date="2026-10-02T09:00:00Z")))
+            problems(api.post(DECLARATIONS, started(amara, declaration_date=f"{THIS_YEAR}-10-02T09:00:00Z")))
         ) == {"declaration_type"}
 
     def test_every_problem_with_the_request_at_once(self, api, amara, statements):
         response = api.post(
             DECLARATIONS,
             started(
-                amara, course_identifier="npq", declaration_type="halfway", declaration_date="2026-10-01"
+                amara,
+                course_identifier="npq",
+                declaration_type="halfway",
+                declaration_date=f"{THIS_YEAR}-10-01",
             ),
         )
         assert set(problems(response)) == {"course_identifier", "declaration_type", "declaration_date"}
@@ -90,7 +94,10 @@ class TestDeclaring:
         ("overrides", "field"),
         [
             ({"declaration_date": "2099-01-01T09:00:00Z"}, "declaration_date"),  # in the future
-            ({"declaration_date": "2026-08-01T09:00:00Z"}, "participant_id"),  # before she trained with you
+            (
+                {"declaration_date": f"{THIS_YEAR}-08-01T09:00:00Z"},
+                "participant_id",
+            ),  # before she trained with you
             ({"declaration_type": "retained-1"}, "declaration_date"),  # outside the retained-1 window
             ({"evidence_held": ""}, "evidence_held"),  # required from 2025
             ({"declaration_type": "retained-2", "evidence_held": "other"}, "evidence_held"),
@@ -111,23 +118,30 @@ class TestDeclaring:
         from participants.models import TrainingPeriod
 
         TrainingPeriod.objects.filter(ect_at_school_period=amara).update(
-            withdrawn_at=datetime.datetime(2026, 10, 15, 10, tzinfo=datetime.UTC), withdrawal_reason="other"
+            withdrawn_at=datetime.datetime(THIS_YEAR, 10, 15, 10, tzinfo=datetime.UTC),
+            withdrawal_reason="other",
         )
-        late = started(amara, declaration_date="2026-10-20T09:00:00Z")
-        assert "withdrawn on 15 October 2026" in problems(api.post(DECLARATIONS, late))["declaration_date"]
+        late = started(amara, declaration_date=f"{THIS_YEAR}-10-20T09:00:00Z")
         assert (
-            api.post(DECLARATIONS, started(amara, declaration_date="2026-10-14T09:00:00Z")).status_code == 200
+            f"withdrawn on 15 October {THIS_YEAR}"
+            in problems(api.post(DECLARATIONS, late))["declaration_date"]
+        )
+        assert (
+            api.post(
+                DECLARATIONS, started(amara, declaration_date=f"{THIS_YEAR}-10-14T09:00:00Z")
+            ).status_code
+            == 200
         )
 
-    def test_in_sequence_from_2025(self, api, amara, statements):
+    def test_in_sequence_from_last_year(self, api, amara, statements):
         """Support moved the retained-1 window earlier: a retained-1 dated before the started is refused."""
         Milestone.objects.filter(
             schedule=amara.training_periods.get().schedule, declaration_type="retained-1"
-        ).update(start_date=datetime.date(2026, 9, 1))
-        api.post(DECLARATIONS, started(amara, declaration_date="2026-11-01T09:00:00Z"))
+        ).update(start_date=datetime.date(THIS_YEAR, 9, 1))
+        api.post(DECLARATIONS, started(amara, declaration_date=f"{THIS_YEAR}-11-01T09:00:00Z"))
         response = api.post(
             DECLARATIONS,
-            started(amara, declaration_type="retained-1", declaration_date="2026-10-15T09:00:00Z"),
+            started(amara, declaration_type="retained-1", declaration_date=f"{THIS_YEAR}-10-15T09:00:00Z"),
         )
         assert "in sequence" in problems(response)["declaration_date"]
 
@@ -141,9 +155,13 @@ class TestDeclaring:
         assert (declared["state"], declared["statement_id"]) == ("submitted", None)
 
     def test_the_sandbox_clock_lets_a_provider_try_a_future_milestone(self, api, amara, statements):
-        retained = started(amara, declaration_type="retained-1", declaration_date="2027-01-15T09:00:00Z")
+        retained = started(
+            amara, declaration_type="retained-1", declaration_date=f"{THIS_YEAR + 1}-01-15T09:00:00Z"
+        )
         assert "declaration_date" in problems(api.post(DECLARATIONS, retained))
-        response = api.post(DECLARATIONS, retained, HTTP_X_WITH_SERVER_DATE="2027-01-20T10:00:00Z")
+        response = api.post(
+            DECLARATIONS, retained, HTTP_X_WITH_SERVER_DATE=f"{THIS_YEAR + 1}-01-20T10:00:00Z"
+        )
         assert attributes(response)["state"] == "eligible"
 
     def test_a_bad_sandbox_clock_is_a_400(self, api, amara, statements):
@@ -162,7 +180,10 @@ class TestVoiding:
         )
         # Voided, it no longer counts: the milestone may be declared again.
         assert (
-            api.post(DECLARATIONS, started(amara, declaration_date="2026-10-02T09:00:00Z")).status_code == 200
+            api.post(
+                DECLARATIONS, started(amara, declaration_date=f"{THIS_YEAR}-10-02T09:00:00Z")
+            ).status_code
+            == 200
         )
 
     def test_paid_is_clawed_back_on_the_next_statement(self, api, amara, statements):
@@ -199,7 +220,7 @@ class TestReading:
 
         assert listed() == [ect, mentor]
         assert listed(**{"filter[participant_id]": str(ben.teacher.api_id)}) == [mentor]
-        assert listed(**{"filter[cohort]": "2025"}) == []
+        assert listed(**{"filter[cohort]": f"{THIS_YEAR - 1}"}) == []
         assert listed(**{"filter[delivery_partner_id]": str(kings.delivery_partner.api_id)}) == [ect, mentor]
         other = api_for(client, LeadProviderFactory(name="Teach First"))
         assert other.get(DECLARATIONS).json()["data"] == []
@@ -209,14 +230,14 @@ class TestReading:
 
 class TestStatements:
     def test_your_statements_by_cut_off(self, api, client, statements):
-        rows = api.get("/api/v3/statements", {"filter[cohort]": "2026"}).json()["data"]
+        rows = api.get("/api/v3/statements", {"filter[cohort]": f"{THIS_YEAR}"}).json()["data"]
         assert len(rows) == 36
         first = rows[0]["attributes"]
         assert (first["month"], first["year"], first["cohort"], first["cut_off_date"], first["paid"]) == (
             "June",
-            "2026",
-            "2026",
-            "2026-06-30",
+            f"{THIS_YEAR}",
+            f"{THIS_YEAR}",
+            f"{THIS_YEAR}-06-30",
             False,
         )
         statement = statements.order_by("deadline_date").first()
@@ -241,11 +262,14 @@ def test_a_mentors_completed_declaration_ends_their_funding_and_is_a_change(api,
         ben,
         course_identifier="ecf-mentor",
         declaration_type="completed",
-        declaration_date="2028-04-15T09:00:00Z",
+        declaration_date=f"{THIS_YEAR + 2}-04-15T09:00:00Z",
         evidence_held="75-percent-engagement-met",
     )
     assert (
-        api.post(DECLARATIONS, completed, HTTP_X_WITH_SERVER_DATE="2028-05-01T09:00:00Z").status_code == 200
+        api.post(
+            DECLARATIONS, completed, HTTP_X_WITH_SERVER_DATE=f"{THIS_YEAR + 2}-05-01T09:00:00Z"
+        ).status_code
+        == 200
     )
 
     (changed,) = api.get("/api/v3/participants", {"filter[updated_since]": since}).json()["data"]
@@ -256,13 +280,13 @@ def test_a_mentors_completed_declaration_ends_their_funding_and_is_a_change(api,
         mentor["mentor_ineligible_for_funding_reason"],
     ) == (
         str(ben.teacher.api_id),
-        "2028-04-15",
+        f"{THIS_YEAR + 2}-04-15",
         "completed_declaration_received",
     )
 
 
 def test_paying_a_statement_moves_its_updated_at(api, statements):
-    since = timezone.now().isoformat()
+    since = clock.now().isoformat()
     statement = statements.order_by("deadline_date").first()
     finance.mark_paid(statement=statement, paid_by=UserFactory(is_staff=True))
     rows = api.get("/api/v3/statements", {"filter[updated_since]": since}).json()["data"]

@@ -5,6 +5,7 @@ token. Each list holds one row of the caller's when these run."""
 import pytest
 
 from finance import services as finance
+from tests.dates import THIS_YEAR
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +14,7 @@ LISTS = {
     "/api/v3/participants/transfers": {},
     "/api/v3/participants/changes": {},
     "/api/v3/partnerships": {},
-    "/api/v3/schools": {"filter[cohort]": "2026"},
+    "/api/v3/schools": {"filter[cohort]": f"{THIS_YEAR}"},
     "/api/v3/delivery-partners": {},
     "/api/v3/participant-declarations": {},
     "/api/v3/statements": {},
@@ -22,8 +23,8 @@ LISTS = {
 
 
 @pytest.fixture
-def something_in_each_list(api, amara, partnership, ambition_2026):
-    finance.add_statements(ambition_2026, months=1)
+def something_in_each_list(api, amara, partnership, ambition_this_year):
+    finance.add_statements(ambition_this_year, months=1)
 
 
 @pytest.mark.parametrize("path", LISTS)

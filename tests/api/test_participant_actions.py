@@ -8,6 +8,7 @@ import pytest
 from audit.models import Event
 from participants.models import TrainingPeriod
 from participants.services import provider_actions
+from tests.dates import TEST_DAY, THIS_YEAR
 from tests.factories import (
     ActiveLeadProviderFactory,
     ContractPeriodFactory,
@@ -19,7 +20,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date.today()
+TODAY = TEST_DAY
 
 
 def path(period, action):
@@ -86,9 +87,9 @@ class TestWithdraw:
             ("participant_id", "The participant is already withdrawn.")
         }
 
-    def test_not_before_training_starts(self, api, ambition_2026):
+    def test_not_before_training_starts(self, api, ambition_this_year):
         joining = ECTAtSchoolPeriodFactory(started_on=TODAY + datetime.timedelta(days=5))
-        TrainingPeriodFactory(ect_at_school_period=joining, expression_of_interest=ambition_2026)
+        TrainingPeriodFactory(ect_at_school_period=joining, expression_of_interest=ambition_this_year)
         response = api.put(
             path(joining, "withdraw"), {"reason": "other", "course_identifier": "ecf-induction"}
         )
@@ -176,7 +177,7 @@ class TestChangeSchedule:
         assert ect_enrolment(response)["schedule_identifier"] == "ecf-extended-september"
         event = Event.objects.get(event_type="training_schedule_changed")
         assert event.changes == {
-            "schedule": ["ecf-standard-september (2026)", "ecf-extended-september (2026)"]
+            "schedule": [f"ecf-standard-september ({THIS_YEAR})", f"ecf-extended-september ({THIS_YEAR})"]
         }
 
     @pytest.mark.parametrize(
@@ -204,24 +205,27 @@ class TestChangeSchedule:
         assert {title for title, _ in problems(response)} == {"schedule_identifier"}
 
     def test_to_another_cohort_needs_a_partnership_there(self, api, amara, ambition_lp):
-        year_2025 = ContractPeriodFactory(year=2025)
+        previous_period = ContractPeriodFactory(year=THIS_YEAR - 1)
         attributes = {
             "schedule_identifier": "ecf-standard-january",
-            "cohort": "2025",
+            "cohort": f"{THIS_YEAR - 1}",
             "course_identifier": "ecf-induction",
         }
         detail = dict(problems(api.put(path(amara, "change-schedule"), attributes)))["cohort"]
-        assert "not in partnership with Quillfeather Primary School in 2025" in detail
+        assert f"not in partnership with Quillfeather Primary School in {THIS_YEAR - 1}" in detail
 
         pairing = LeadProviderDeliveryPartnershipFactory(
             active_lead_provider=ActiveLeadProviderFactory(
-                lead_provider=ambition_lp, contract_period=year_2025
+                lead_provider=ambition_lp, contract_period=previous_period
             )
         )
         SchoolPartnershipFactory(school=amara.school, lead_provider_delivery_partnership=pairing)
         enrolment = ect_enrolment(api.put(path(amara, "change-schedule"), attributes))
 
-        assert (enrolment["cohort"], enrolment["schedule_identifier"]) == ("2025", "ecf-standard-january")
+        assert (enrolment["cohort"], enrolment["schedule_identifier"]) == (
+            f"{THIS_YEAR - 1}",
+            "ecf-standard-january",
+        )
         assert enrolment["delivery_partner_id"] == str(pairing.delivery_partner.api_id)
 
 

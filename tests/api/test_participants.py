@@ -6,8 +6,10 @@ import uuid
 
 import pytest
 
+from core import clock
 from participants.models import TeacherIdChange
-from tests.api.conftest import SEPTEMBER_2026, api_for
+from tests.api.conftest import THIS_SEPTEMBER, api_for
+from tests.dates import THIS_YEAR
 from tests.factories import (
     ActiveLeadProviderFactory,
     ContractPeriodFactory,
@@ -49,7 +51,7 @@ class TestReading:
             "mentor_id": str(ben.teacher.api_id),
             "school_urn": "100001",
             "working_pattern": "full_time",
-            "cohort": "2026",
+            "cohort": f"{THIS_YEAR}",
             "training_status": "active",
             "participant_status": "active",
             "eligible_for_funding": True,
@@ -77,26 +79,26 @@ class TestReading:
         assert response.json()["errors"][0]["title"] == "Not found"
         assert api.get(f"{LIST}/{uuid.uuid4()}").status_code == 404
 
-    def test_an_ect_waiting_for_a_partnership_shows_no_delivery_partner(self, api, ambition_2026):
-        period = ECTAtSchoolPeriodFactory(started_on=SEPTEMBER_2026)
-        TrainingPeriodFactory(ect_at_school_period=period, expression_of_interest=ambition_2026)
+    def test_an_ect_waiting_for_a_partnership_shows_no_delivery_partner(self, api, ambition_this_year):
+        period = ECTAtSchoolPeriodFactory(started_on=THIS_SEPTEMBER)
+        TrainingPeriodFactory(ect_at_school_period=period, expression_of_interest=ambition_this_year)
         enrolment = enrolments(api.get(LIST), period.teacher)["ect"]
         assert enrolment["delivery_partner_id"] is None
-        assert enrolment["cohort"] == "2026"
+        assert enrolment["cohort"] == f"{THIS_YEAR}"
 
-    def test_participant_status_follows_the_calendar(self, api, ambition_2026):
-        today = datetime.date.today()
+    def test_participant_status_follows_the_calendar(self, api, ambition_this_year):
+        today = clock.today()
         joining = ECTAtSchoolPeriodFactory(started_on=today + datetime.timedelta(days=10))
         leaving = ECTAtSchoolPeriodFactory(
-            started_on=SEPTEMBER_2026, finished_on=today + datetime.timedelta(days=3)
+            started_on=THIS_SEPTEMBER, finished_on=today + datetime.timedelta(days=3)
         )
         left = ECTAtSchoolPeriodFactory(
-            started_on=SEPTEMBER_2026, finished_on=today - datetime.timedelta(days=1)
+            started_on=THIS_SEPTEMBER, finished_on=today - datetime.timedelta(days=1)
         )
         for period in (joining, leaving, left):
             TrainingPeriodFactory(
                 ect_at_school_period=period,
-                expression_of_interest=ambition_2026,
+                expression_of_interest=ambition_this_year,
                 finished_on=period.finished_on,
             )
         response = api.get(LIST)
@@ -106,7 +108,7 @@ class TestReading:
 
     def test_a_teacher_who_moved_to_another_provider_stays_visible_as_left(self, api, amara, partnership):
         """Amara's school switches her to Teach First from today: Ambition still sees her, as left."""
-        today = datetime.date.today()
+        today = clock.today()
         training = amara.training_periods.get()
         training.finished_on = today - datetime.timedelta(days=1)
         training.save()
@@ -123,14 +125,16 @@ class TestReading:
 
 class TestFilters:
     def test_by_cohort(self, api, amara, ambition_lp):
-        year_2025 = ContractPeriodFactory(year=2025)
-        ambition_2025 = ActiveLeadProviderFactory(lead_provider=ambition_lp, contract_period=year_2025)
-        older = ECTAtSchoolPeriodFactory(started_on=datetime.date(2025, 9, 1))
-        TrainingPeriodFactory(ect_at_school_period=older, expression_of_interest=ambition_2025)
+        previous_period = ContractPeriodFactory(year=THIS_YEAR - 1)
+        ambition_last_year = ActiveLeadProviderFactory(
+            lead_provider=ambition_lp, contract_period=previous_period
+        )
+        older = ECTAtSchoolPeriodFactory(started_on=datetime.date(THIS_YEAR - 1, 9, 1))
+        TrainingPeriodFactory(ect_at_school_period=older, expression_of_interest=ambition_last_year)
 
-        assert ids(api.get(LIST, {"filter[cohort]": "2025"})) == [str(older.teacher.api_id)]
-        assert ids(api.get(LIST, {"filter[cohort]": "2026"})) == [str(amara.teacher.api_id)]
-        assert len(ids(api.get(LIST, {"filter[cohort]": "2025,2026"}))) == 2
+        assert ids(api.get(LIST, {"filter[cohort]": f"{THIS_YEAR - 1}"})) == [str(older.teacher.api_id)]
+        assert ids(api.get(LIST, {"filter[cohort]": f"{THIS_YEAR}"})) == [str(amara.teacher.api_id)]
+        assert len(ids(api.get(LIST, {"filter[cohort]": f"{THIS_YEAR - 1},{THIS_YEAR}"}))) == 2
 
     def test_by_training_status(self, api, amara, ben):
         training = ben.training_periods.get()
@@ -153,7 +157,7 @@ class TestFilters:
     def test_updated_since_with_an_offset_sent_unencoded(self, api, amara):
         """A client that forgets to encode "+" sends a space; it still means the offset."""
         response = api.client.get(
-            f"{LIST}?filter[updated_since]=2020-01-01T00:00:00+01:00",
+            f"{LIST}?filter[updated_since]={THIS_YEAR - 6}-01-01T00:00:00+01:00",
             HTTP_AUTHORIZATION=f"Bearer {api.token}",
         )
         assert ids(response) == [str(amara.teacher.api_id)]
@@ -213,7 +217,7 @@ class TestPages:
         assert ids(api.get(LIST, {"page[per_page]": "100000"})) == [str(amara.teacher.api_id)]
 
     def test_queries_do_not_grow_with_the_page(
-        self, api, ambition_2026, amara, ben, django_assert_max_num_queries
+        self, api, ambition_this_year, amara, ben, django_assert_max_num_queries
     ):
         """Measured with two participants, then held to the same count with forty more."""
         from django.db import connection
@@ -222,7 +226,7 @@ class TestPages:
         with CaptureQueriesContext(connection) as small:
             api.get(LIST)
         for _ in range(20):
-            mentor_and_ect(ambition_2026)
+            mentor_and_ect(ambition_this_year)
         with django_assert_max_num_queries(len(small)):
             assert len(ids(api.get(LIST))) == 42
 
@@ -230,13 +234,13 @@ class TestPages:
 def mentor_and_ect(active_lead_provider):
     from tests.factories import MentorAtSchoolPeriodFactory, MentorshipPeriodFactory
 
-    ect = ECTAtSchoolPeriodFactory(started_on=SEPTEMBER_2026)
-    mentor = MentorAtSchoolPeriodFactory(school=ect.school, started_on=SEPTEMBER_2026)
+    ect = ECTAtSchoolPeriodFactory(started_on=THIS_SEPTEMBER)
+    mentor = MentorAtSchoolPeriodFactory(school=ect.school, started_on=THIS_SEPTEMBER)
     TrainingPeriodFactory(ect_at_school_period=ect, expression_of_interest=active_lead_provider)
     TrainingPeriodFactory(
         ect_at_school_period=None, mentor_at_school_period=mentor, expression_of_interest=active_lead_provider
     )
-    MentorshipPeriodFactory(mentee=ect, mentor=mentor, started_on=SEPTEMBER_2026)
+    MentorshipPeriodFactory(mentee=ect, mentor=mentor, started_on=THIS_SEPTEMBER)
 
 
 def test_a_provider_with_nobody_sees_an_empty_list(client, amara):

@@ -4,13 +4,14 @@ a lead provider confirming the schools it trains, and only ever seeing its own p
 import datetime
 
 import pytest
-from django.utils import timezone
 
 from audit.models import Event
+from core import clock
 from emails.models import Email
 from providers.models import SchoolPartnership
 from schools.models import SchoolAccess, SchoolRole
-from tests.api.conftest import SEPTEMBER_2026, api_for
+from tests.api.conftest import THIS_SEPTEMBER, api_for
+from tests.dates import THIS_YEAR
 from tests.factories import (
     ActiveLeadProviderFactory,
     AppropriateBodyFactory,
@@ -29,33 +30,38 @@ pytestmark = pytest.mark.django_db
 
 PARTNERSHIPS = "/api/v3/partnerships"
 SCHOOLS = "/api/v3/schools"
-ELIGIBLE = {"eligible_for_funding": True, "eligibility_decided_on": datetime.date(2026, 6, 1)}
+ELIGIBLE = {"eligible_for_funding": True, "eligibility_decided_on": datetime.date(THIS_YEAR, 6, 1)}
 
 
 @pytest.fixture
 def tutor():
     return UserFactory(
-        full_name="Ada Lovelace", email="ada@elmstead.example", privacy_notice_accepted_at=timezone.now()
+        full_name="Ada Lovelace", email="ada@elmstead.example", privacy_notice_accepted_at=clock.now()
     )
 
 
 @pytest.fixture
-def elmstead(ambition_lp, ambition_2026, year_2026, tutor):
+def elmstead(ambition_lp, ambition_this_year, current_period, tutor):
     """A school that chose Ambition for 2026 and registered an ECT, waiting for Ambition to confirm."""
     school = school_set_up_with(
-        ambition_lp, tutor=tutor, contract_period=year_2026, name="Elmstead Primary", urn=100002, **ELIGIBLE
+        ambition_lp,
+        tutor=tutor,
+        contract_period=current_period,
+        name="Elmstead Primary",
+        urn=100002,
+        **ELIGIBLE,
     )
     return school
 
 
 @pytest.fixture
-def waiting_ect(elmstead, ambition_2026):
-    period = ECTAtSchoolPeriodFactory(school=elmstead, started_on=SEPTEMBER_2026)
-    TrainingPeriodFactory(ect_at_school_period=period, expression_of_interest=ambition_2026)
+def waiting_ect(elmstead, ambition_this_year):
+    period = ECTAtSchoolPeriodFactory(school=elmstead, started_on=THIS_SEPTEMBER)
+    TrainingPeriodFactory(ect_at_school_period=period, expression_of_interest=ambition_this_year)
     return period
 
 
-def confirm(api, school, partner, cohort="2026"):
+def confirm(api, school, partner, cohort=f"{THIS_YEAR}"):
     return api.post(
         PARTNERSHIPS,
         {"cohort": cohort, "school_id": str(school.api_id), "delivery_partner_id": str(partner.api_id)},
@@ -77,7 +83,7 @@ class TestConfirming:
         attributes = response.json()["data"]["attributes"]
         assert attributes == {
             **attributes,
-            "cohort": "2026",
+            "cohort": f"{THIS_YEAR}",
             "urn": "100002",
             "school_id": str(elmstead.api_id),
             "delivery_partner_id": str(kings.delivery_partner.api_id),
@@ -97,7 +103,7 @@ class TestConfirming:
         assert Event.objects.filter(event_type="partnership_confirmed", school=elmstead).count() == 1
         # The school's page shows its provider and delivery partner.
         client.force_login(tutor)
-        page = client.get(f"/schools/{elmstead.urn}/years/2026").content.decode()
+        page = client.get(f"/schools/{elmstead.urn}/years/{THIS_YEAR}").content.decode()
         assert "Ambition Institute" in page and "Kings" in page
 
     def test_every_unknown_id_is_named_at_once(self, api, kings):
@@ -112,7 +118,7 @@ class TestConfirming:
         assert set(problems(response)) == {"cohort", "school_id", "delivery_partner_id"}
 
     def test_missing_attributes(self, api):
-        assert set(problems(api.post(PARTNERSHIPS, {"cohort": "2026"}))) == {
+        assert set(problems(api.post(PARTNERSHIPS, {"cohort": f"{THIS_YEAR}"}))) == {
             "school_id",
             "delivery_partner_id",
         }
@@ -126,13 +132,13 @@ class TestConfirming:
     def test_a_delivery_partner_you_do_not_work_with_that_year(self, api, elmstead, kings):
         stranger = DeliveryPartnerFactory(name="Stranger Partners")
         assert problems(confirm(api, elmstead, stranger)) == {
-            "delivery_partner_id": "You do not work with Stranger Partners in 2026."
+            "delivery_partner_id": f"You do not work with Stranger Partners in {THIS_YEAR}."
         }
 
-    def test_a_school_already_with_another_provider_that_year(self, api, elmstead, year_2026, kings):
+    def test_a_school_already_with_another_provider_that_year(self, api, elmstead, current_period, kings):
         theirs = LeadProviderDeliveryPartnershipFactory(
             active_lead_provider=ActiveLeadProviderFactory(
-                lead_provider__name="Teach First", contract_period=year_2026
+                lead_provider__name="Teach First", contract_period=current_period
             )
         )
         SchoolPartnershipFactory(school=elmstead, lead_provider_delivery_partnership=theirs)
@@ -149,13 +155,13 @@ class TestConfirming:
         )
         assert SchoolPartnership.objects.filter(school=elmstead).count() == 1
 
-    def test_a_school_running_its_own_programme(self, api, year_2026, kings, tutor):
+    def test_a_school_running_its_own_programme(self, api, current_period, kings, tutor):
         from schools.models import SchoolContractPeriodChoice
 
         school = SchoolFactory(name="Own Way School", **ELIGIBLE)
         SchoolContractPeriodChoice.objects.create(
             school=school,
-            contract_period=year_2026,
+            contract_period=current_period,
             expects_ects="yes",
             programme="school_led",
             appropriate_body=AppropriateBodyFactory(),
@@ -165,10 +171,10 @@ class TestConfirming:
             in problems(confirm(api, school, kings.delivery_partner))["school_id"]
         )
 
-    def test_a_school_that_chose_another_provider(self, api, year_2026, kings, tutor):
-        other = ActiveLeadProviderFactory(lead_provider__name="Teach First", contract_period=year_2026)
+    def test_a_school_that_chose_another_provider(self, api, current_period, kings, tutor):
+        other = ActiveLeadProviderFactory(lead_provider__name="Teach First", contract_period=current_period)
         school = school_set_up_with(
-            other.lead_provider, tutor=tutor, contract_period=year_2026, name="Chose Others", **ELIGIBLE
+            other.lead_provider, tutor=tutor, contract_period=current_period, name="Chose Others", **ELIGIBLE
         )
         assert (
             "chose another lead provider"
@@ -177,11 +183,11 @@ class TestConfirming:
 
 
 class TestReading:
-    def test_list_and_show_only_your_own(self, api, partnership, year_2026):
+    def test_list_and_show_only_your_own(self, api, partnership, current_period):
         theirs = SchoolPartnershipFactory(
             lead_provider_delivery_partnership=LeadProviderDeliveryPartnershipFactory(
                 active_lead_provider=ActiveLeadProviderFactory(
-                    lead_provider__name="Teach First", contract_period=year_2026
+                    lead_provider__name="Teach First", contract_period=current_period
                 )
             )
         )
@@ -192,8 +198,8 @@ class TestReading:
         assert api.get(f"{PARTNERSHIPS}/ecf").json()["data"][0]["id"] == str(partnership.api_id)
 
     def test_filters(self, api, partnership, kings):
-        assert len(api.get(PARTNERSHIPS, {"filter[cohort]": "2026"}).json()["data"]) == 1
-        assert api.get(PARTNERSHIPS, {"filter[cohort]": "2025"}).json()["data"] == []
+        assert len(api.get(PARTNERSHIPS, {"filter[cohort]": f"{THIS_YEAR}"}).json()["data"]) == 1
+        assert api.get(PARTNERSHIPS, {"filter[cohort]": f"{THIS_YEAR - 1}"}).json()["data"] == []
         by_partner = {"filter[delivery_partner_id]": str(kings.delivery_partner.api_id)}
         assert len(api.get(PARTNERSHIPS, by_partner).json()["data"]) == 1
         assert problems(api.get(PARTNERSHIPS, {"filter[delivery_partner_id]": "kings"})) == {
@@ -201,13 +207,13 @@ class TestReading:
         }
 
     def test_a_new_induction_tutor_moves_updated_at(self, api, partnership):
-        since = (timezone.now() + datetime.timedelta(seconds=1)).isoformat()
+        since = (clock.now() + datetime.timedelta(seconds=1)).isoformat()
         assert api.get(PARTNERSHIPS, {"filter[updated_since]": since}).json()["data"] == []
         SchoolAccess.objects.create(
             user=UserFactory(full_name="Grace Hopper"),
             school=partnership.school,
             role=SchoolRole.INDUCTION_TUTOR,
-            started_at=timezone.now() + datetime.timedelta(seconds=2),
+            started_at=clock.now() + datetime.timedelta(seconds=2),
         )
         rows = api.get(PARTNERSHIPS, {"filter[updated_since]": since}).json()["data"]
         assert [row["attributes"]["induction_tutor_name"] for row in rows] == ["Grace Hopper"]
@@ -246,11 +252,11 @@ class TestChangingDeliveryPartner:
         )
         stranger = DeliveryPartnerFactory(name="Stranger Partners")
         assert problems(api.put(path, {"delivery_partner_id": str(stranger.api_id)})) == {
-            "delivery_partner_id": "You do not work with Stranger Partners in 2026."
+            "delivery_partner_id": f"You do not work with Stranger Partners in {THIS_YEAR}."
         }
         assert problems(api.put(path, {})) == {"delivery_partner_id": "Enter a delivery_partner_id."}
 
-    def test_another_providers_partnership_is_a_404(self, client, partnership, year_2026):
+    def test_another_providers_partnership_is_a_404(self, client, partnership, current_period):
         other = api_for(client, LeadProviderFactory(name="Teach First"))
         assert (
             other.put(f"{PARTNERSHIPS}/{partnership.api_id}", {"delivery_partner_id": "x"}).status_code == 404
@@ -260,19 +266,21 @@ class TestChangingDeliveryPartner:
 class TestSchools:
     def test_cohort_is_required(self, api):
         assert set(problems(api.get(SCHOOLS))) == {"Invalid filter[cohort]"}
-        assert set(problems(api.get(SCHOOLS, {"filter[cohort]": "2025,2026"}))) == {"Invalid filter[cohort]"}
+        assert set(problems(api.get(SCHOOLS, {"filter[cohort]": f"{THIS_YEAR - 1},{THIS_YEAR}"}))) == {
+            "Invalid filter[cohort]"
+        }
 
-    def test_eligible_schools_with_what_they_chose(self, api, elmstead, partnership, year_2026):
+    def test_eligible_schools_with_what_they_chose(self, api, elmstead, partnership, current_period):
         SchoolFactory(name="Not Eligible", eligible_for_funding=False)
         rows = {
             row["attributes"]["name"]: row["attributes"]
-            for row in api.get(SCHOOLS, {"filter[cohort]": "2026"}).json()["data"]
+            for row in api.get(SCHOOLS, {"filter[cohort]": f"{THIS_YEAR}"}).json()["data"]
         }
 
         assert set(rows) == {"Elmstead Primary", "Quillfeather Primary School"}
         assert rows["Elmstead Primary"] == {
             **rows["Elmstead Primary"],
-            "cohort": "2026",
+            "cohort": f"{THIS_YEAR}",
             "in_partnership": False,
             "induction_programme_choice": "provider_led",
             "expression_of_interest": True,
@@ -283,13 +291,15 @@ class TestSchools:
 
     def test_the_induction_tutor_only_for_a_school_that_chose_you(self, client, elmstead):
         other = api_for(client, LeadProviderFactory(name="Teach First"))
-        row = other.get(SCHOOLS, {"filter[cohort]": "2026", "filter[urn]": "100002"}).json()["data"][0]
+        row = other.get(SCHOOLS, {"filter[cohort]": f"{THIS_YEAR}", "filter[urn]": "100002"}).json()["data"][
+            0
+        ]
         assert (row["attributes"]["expression_of_interest"], row["attributes"]["induction_tutor_name"]) == (
             False,
             None,
         )
 
     def test_one_school(self, api, elmstead):
-        response = api.get(f"{SCHOOLS}/{elmstead.api_id}", {"filter[cohort]": "2026"})
+        response = api.get(f"{SCHOOLS}/{elmstead.api_id}", {"filter[cohort]": f"{THIS_YEAR}"})
         assert response.json()["data"]["attributes"]["urn"] == "100002"
         assert api.get(f"{SCHOOLS}/{elmstead.api_id}", {"filter[cohort]": "1999"}).status_code == 404

@@ -6,12 +6,13 @@ import datetime
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
-from django.utils import timezone
 
 from api import services
 from api.http import RATE_LIMIT
 from api.models import APIRequest, LeadProviderToken
+from core import clock
 from core.tokens import hash_token
+from tests.dates import THIS_YEAR
 from tests.factories import (
     ActiveLeadProviderFactory,
     ContractPeriodFactory,
@@ -56,15 +57,21 @@ def years(*years):
 @pytest.fixture
 def partners(ambition):
     """Ambition works with Kings (2024, 2025) and Leeds (2025); Teach First with Elsewhere."""
-    periods = years(2024, 2025)
+    periods = years(THIS_YEAR - 2, THIS_YEAR - 1)
     active = {
         year: ActiveLeadProviderFactory(lead_provider=ambition, contract_period=period)
         for year, period in periods.items()
     }
     kings, leeds, elsewhere = (DeliveryPartnerFactory(name=name) for name in ("Kings", "Leeds", "Elsewhere"))
-    for active_year, partner in ((active[2024], kings), (active[2025], kings), (active[2025], leeds)):
+    for active_year, partner in (
+        (active[THIS_YEAR - 2], kings),
+        (active[THIS_YEAR - 1], kings),
+        (active[THIS_YEAR - 1], leeds),
+    ):
         LeadProviderDeliveryPartnershipFactory(active_lead_provider=active_year, delivery_partner=partner)
-    theirs = ActiveLeadProviderFactory(lead_provider__name="Teach First", contract_period=periods[2025])
+    theirs = ActiveLeadProviderFactory(
+        lead_provider__name="Teach First", contract_period=periods[THIS_YEAR - 1]
+    )
     LeadProviderDeliveryPartnershipFactory(active_lead_provider=theirs, delivery_partner=elsewhere)
     return {"kings": kings, "leeds": leeds, "elsewhere": elsewhere}
 
@@ -100,7 +107,7 @@ class TestTokens:
 
     def test_the_rate_limit_answers_429_with_when_to_try_again(self, client, token):
         row = LeadProviderToken.objects.get()
-        now = timezone.now()
+        now = clock.now()
         APIRequest.objects.bulk_create(
             APIRequest(
                 token=row,
@@ -124,15 +131,17 @@ class TestDeliveryPartners:
     def test_only_yours_with_the_years_you_work_together(self, client, token, partners):
         data = call(client, LIST, token).json()["data"]
         assert [(d["attributes"]["name"], d["attributes"]["cohort"]) for d in data] == [
-            ("Kings", ["2024", "2025"]),
-            ("Leeds", ["2025"]),
+            ("Kings", [f"{THIS_YEAR - 2}", f"{THIS_YEAR - 1}"]),
+            ("Leeds", [f"{THIS_YEAR - 1}"]),
         ]
         assert {d["type"] for d in data} == {"delivery-partner"}
         assert data[0]["id"] == str(partners["kings"].api_id)
 
     def test_filtered_by_cohort_and_paged(self, client, token, partners):
-        only_2024 = call(client, LIST, token, **{"filter[cohort]": "2024"}).json()["data"]
-        assert [d["attributes"]["name"] for d in only_2024] == ["Kings"]
+        only_two_years_ago = call(client, LIST, token, **{"filter[cohort]": f"{THIS_YEAR - 2}"}).json()[
+            "data"
+        ]
+        assert [d["attributes"]["name"] for d in only_two_years_ago] == ["Kings"]
         second = call(client, LIST, token, **{"page[per_page]": "1", "page[page]": "2"}).json()["data"]
         assert [d["attributes"]["name"] for d in second] == ["Leeds"]
         assert call(client, LIST, token, **{"page[page]": "3", "page[per_page]": "1"}).json()["data"] == []

@@ -5,7 +5,8 @@ import datetime
 import pytest
 
 from participants.models import ECTAtSchoolPeriod, MentorshipPeriod
-from tests.api.conftest import SEPTEMBER_2026, api_for
+from tests.api.conftest import THIS_SEPTEMBER, api_for
+from tests.dates import TEST_DAY
 from tests.factories import (
     ActiveLeadProviderFactory,
     ECTAtSchoolPeriodFactory,
@@ -18,11 +19,11 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date.today()
+TODAY = TEST_DAY
 
 
 @pytest.fixture
-def moved(amara, year_2026):
+def moved(amara, current_period):
     """Amara leaves Quillfeather (Ambition) and joins Northfield, trained by Best Practice Network, next week."""
     last_day, first_day = TODAY + datetime.timedelta(days=6), TODAY + datetime.timedelta(days=7)
     training = amara.training_periods.get()
@@ -30,7 +31,7 @@ def moved(amara, year_2026):
     training.save()
     amara.save()
     best_practice = ActiveLeadProviderFactory(
-        lead_provider__name="Best Practice Network", contract_period=year_2026
+        lead_provider__name="Best Practice Network", contract_period=current_period
     )
     joining = ECTAtSchoolPeriodFactory(
         teacher=amara.teacher, school=SchoolFactory(name="Northfield", urn=100009), started_on=first_day
@@ -77,15 +78,15 @@ class TestTransfers:
 
 
 class TestUnfundedMentors:
-    def test_a_mentor_of_your_ect_trained_elsewhere(self, api, amara, year_2026):
-        other = ActiveLeadProviderFactory(lead_provider__name="Teach First", contract_period=year_2026)
+    def test_a_mentor_of_your_ect_trained_elsewhere(self, api, amara, current_period):
+        other = ActiveLeadProviderFactory(lead_provider__name="Teach First", contract_period=current_period)
         mentor = MentorAtSchoolPeriodFactory(
-            school=amara.school, started_on=SEPTEMBER_2026, email="cleo@example.org"
+            school=amara.school, started_on=THIS_SEPTEMBER, email="cleo@example.org"
         )
         TrainingPeriodFactory(
             ect_at_school_period=None, mentor_at_school_period=mentor, expression_of_interest=other
         )
-        MentorshipPeriodFactory(mentee=amara, mentor=mentor, started_on=SEPTEMBER_2026)
+        MentorshipPeriodFactory(mentee=amara, mentor=mentor, started_on=THIS_SEPTEMBER)
 
         rows = api.get("/api/v3/unfunded-mentors").json()["data"]
 

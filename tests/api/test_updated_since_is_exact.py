@@ -9,10 +9,11 @@ import threading
 import pytest
 from django.db import connection, transaction
 
+from core import clock
 from participants.api_changes import record_date_driven_changes
 from participants.models import ECTAtSchoolPeriod, MentorshipPeriod, Teacher
 from providers.models import SchoolPartnership
-from tests.api.conftest import SEPTEMBER_2026
+from tests.api.conftest import THIS_SEPTEMBER
 from tests.factories import (
     DeliveryPartnerFactory,
     ECTAtSchoolPeriodFactory,
@@ -63,7 +64,7 @@ class TestEachKindOfChangeMovesUpdatedAt:
         people = [amara]
 
         def new_ect():
-            period = ECTAtSchoolPeriodFactory(school=amara.school, started_on=SEPTEMBER_2026)
+            period = ECTAtSchoolPeriodFactory(school=amara.school, started_on=THIS_SEPTEMBER)
             TrainingPeriodFactory(ect_at_school_period=period, school_partnership=partnership)
             people.append(period)
 
@@ -79,9 +80,9 @@ class TestEachKindOfChangeMovesUpdatedAt:
 
         def new_mentor():
             period = rng.choice(people)
-            mentor = MentorAtSchoolPeriodFactory(school=period.school, started_on=SEPTEMBER_2026)
+            mentor = MentorAtSchoolPeriodFactory(school=period.school, started_on=THIS_SEPTEMBER)
             MentorshipPeriod.objects.filter(mentee=period).delete()
-            MentorshipPeriod.objects.create(mentee=period, mentor=mentor, started_on=SEPTEMBER_2026)
+            MentorshipPeriod.objects.create(mentee=period, mentor=mentor, started_on=THIS_SEPTEMBER)
 
         def delivery_partner():
             current = SchoolPartnership.objects.get(pk=partnership.pk).lead_provider_delivery_partnership_id
@@ -101,11 +102,11 @@ class TestEachKindOfChangeMovesUpdatedAt:
             poller.poll()
             assert poller.mirror == everything(api)
 
-    def test_a_day_passing_is_a_change(self, api, ambition_2026):
+    def test_a_day_passing_is_a_change(self, api, ambition_this_year):
         """Nobody writes anything when a joining ECT's first day comes: the daily sweep records it."""
-        today = datetime.date.today()
+        today = clock.today()
         period = ECTAtSchoolPeriodFactory(started_on=today + datetime.timedelta(days=1))
-        TrainingPeriodFactory(ect_at_school_period=period, expression_of_interest=ambition_2026)
+        TrainingPeriodFactory(ect_at_school_period=period, expression_of_interest=ambition_this_year)
         record_date_driven_changes(today=today)
         poller = Poller(api)
         poller.poll()

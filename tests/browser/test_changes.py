@@ -3,12 +3,13 @@
 import datetime
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from audit.models import Event
+from core import clock
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_set_up_training import sign_in
+from tests.dates import THIS_YEAR
 from tests.factories import (
     ActiveLeadProviderFactory,
     AppropriateBodyFactory,
@@ -41,17 +42,20 @@ def continue_(page: Page) -> None:
 
 def test_each_change_from_an_ects_page(page, live_server):
     year = ContractPeriodFactory(
-        year=2026, started_on=datetime.date(2026, 6, 1), finished_on=datetime.date(2027, 5, 31), enabled=True
+        year=THIS_YEAR,
+        started_on=datetime.date(THIS_YEAR, 6, 1),
+        finished_on=datetime.date(THIS_YEAR + 1, 5, 31),
+        enabled=True,
     )
     ambition = ActiveLeadProviderFactory(contract_period=year, lead_provider__name="Ambition Institute")
     ActiveLeadProviderFactory(contract_period=year, lead_provider__name="Teach First")
     AppropriateBodyFactory(name="Riverside Teaching School Hub")
-    tutor = UserFactory(privacy_notice_accepted_at=timezone.now())
+    tutor = UserFactory(privacy_notice_accepted_at=clock.now())
     school = school_of(tutor)
     ect = ECTAtSchoolPeriodFactory(
         school=school,
         teacher=TeacherFactory(trs_first_name="Amara", trs_last_name="Okafor"),
-        started_on=datetime.date(2026, 9, 1),
+        started_on=datetime.date(THIS_YEAR, 9, 1),
         email="amara@example.org",
     )
     TrainingPeriodFactory(ect_at_school_period=ect, expression_of_interest=ambition)
@@ -96,7 +100,7 @@ def test_each_change_from_an_ects_page(page, live_server):
     page.get_by_label("Teach First").check()
     assert_accessible(page)
     continue_(page)
-    today = timezone.localdate()
+    today = clock.today()
     page.get_by_label("Day").fill(str(today.day))
     page.get_by_label("Month").fill(str(today.month))
     page.get_by_label("Year").fill(str(today.year))

@@ -4,6 +4,7 @@ import pytest
 
 from emails.services import queue_email, send_email_now
 from tests.browser.conftest import assert_accessible
+from tests.dates import THIS_YEAR
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,7 +24,7 @@ def test_the_inbox_is_accessible_and_its_links_can_be_followed(page, live_server
             {
                 "school_name": "Fictional Primary School",
                 "nomination_url": "https://example.com/nominate",
-                "expires_on": "14 December 2026",
+                "expires_on": f"14 December {THIS_YEAR}",
             },
         ),
         ("sign_in_link", {"full_name": "", "sign_in_url": start_url, "expires_in": "60 minutes"}),

@@ -3,13 +3,14 @@
 import datetime
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
+from core import clock
 from participants.models import MentorshipPeriod
 from schools.models import SchoolAccess, SchoolRole
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_set_up_training import sign_in
+from tests.dates import THIS_YEAR
 from tests.factories import (
     ActiveLeadProviderFactory,
     ContractPeriodFactory,
@@ -23,7 +24,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-STARTED = datetime.date(2026, 9, 1)
+STARTED = datetime.date(THIS_YEAR, 9, 1)
 
 
 def person(first, last):
@@ -42,22 +43,25 @@ def find_tomasz_nowak(page):
 def start_on_1_september_2026(page):
     page.get_by_label("Day").fill("1")
     page.get_by_label("Month").fill("9")
-    page.get_by_label("Year").fill("2026")
+    page.get_by_label("Year").fill(f"{THIS_YEAR}")
 
 
 def test_a_tutor_gives_an_ect_a_mentor_then_changes_it(page, live_server):
     ContractPeriodFactory(
-        year=2026, started_on=datetime.date(2026, 6, 1), finished_on=datetime.date(2027, 5, 31), enabled=True
+        year=THIS_YEAR,
+        started_on=datetime.date(THIS_YEAR, 6, 1),
+        finished_on=datetime.date(THIS_YEAR + 1, 5, 31),
+        enabled=True,
     )
     school = SchoolFactory(name="Quillfeather Primary School")
-    tutor = UserFactory(privacy_notice_accepted_at=timezone.now())
+    tutor = UserFactory(privacy_notice_accepted_at=clock.now())
     SchoolAccess.objects.create(user=tutor, school=school, role=SchoolRole.INDUCTION_TUTOR)
     ect = ECTAtSchoolPeriodFactory(school=school, teacher=person("Amara", "Okafor"), started_on=STARTED)
     MentorAtSchoolPeriodFactory(school=school, teacher=person("Mo", "Mentor"), started_on=STARTED)
     MentorAtSchoolPeriodFactory(school=school, teacher=person("Nia", "Newmentor"), started_on=STARTED)
     sign_in(page, tutor, live_server)
 
-    page.goto(f"/schools/{school.urn}/years/2026")
+    page.goto(f"/schools/{school.urn}/years/{THIS_YEAR}")
     page.get_by_role("link", name="Amara Okafor").click()
     expect(page.locator("h1")).to_have_text("Amara Okafor")
     assert_accessible(page)
@@ -93,11 +97,14 @@ def test_a_tutor_gives_an_ect_a_mentor_then_changes_it(page, live_server):
 
 def test_a_mentor_registered_from_an_ects_page_is_paired_with_them(page, live_server, fake_trs):
     year = ContractPeriodFactory(
-        year=2026, started_on=datetime.date(2026, 6, 1), finished_on=datetime.date(2027, 5, 31), enabled=True
+        year=THIS_YEAR,
+        started_on=datetime.date(THIS_YEAR, 6, 1),
+        finished_on=datetime.date(THIS_YEAR + 1, 5, 31),
+        enabled=True,
     )
     lead_provider = ActiveLeadProviderFactory(contract_period=year, lead_provider__name="Ambition Institute")
     school = SchoolFactory(name="Quillfeather Primary School")
-    tutor = UserFactory(privacy_notice_accepted_at=timezone.now())
+    tutor = UserFactory(privacy_notice_accepted_at=clock.now())
     SchoolAccess.objects.create(user=tutor, school=school, role=SchoolRole.INDUCTION_TUTOR)
     ect = ECTAtSchoolPeriodFactory(school=school, teacher=person("Amara", "Okafor"), started_on=STARTED)
     sign_in(page, tutor, live_server)
@@ -137,19 +144,22 @@ def test_a_mentor_registered_from_an_ects_page_is_paired_with_them(page, live_se
 
 def test_a_tutor_adds_themself_as_a_mentor_who_also_mentors_at_another_school(page, live_server, fake_trs):
     year = ContractPeriodFactory(
-        year=2026, started_on=datetime.date(2026, 6, 1), finished_on=datetime.date(2027, 5, 31), enabled=True
+        year=THIS_YEAR,
+        started_on=datetime.date(THIS_YEAR, 6, 1),
+        finished_on=datetime.date(THIS_YEAR + 1, 5, 31),
+        enabled=True,
     )
     active = ActiveLeadProviderFactory(contract_period=year, lead_provider__name="Ambition Institute")
-    tutor = UserFactory(privacy_notice_accepted_at=timezone.now(), email="tomasz@example.org")
+    tutor = UserFactory(privacy_notice_accepted_at=clock.now(), email="tomasz@example.org")
     school = school_set_up_with(active.lead_provider, tutor=tutor, contract_period=year)
     elsewhere = MentorAtSchoolPeriodFactory(
         school=SchoolFactory(name="Elm Academy"),
         teacher=TeacherFactory(trn="9990002"),
-        started_on=datetime.date(2025, 9, 1),
+        started_on=datetime.date(THIS_YEAR - 1, 9, 1),
     )
     sign_in(page, tutor, live_server)
 
-    page.goto(f"/schools/{school.urn}/years/2026")
+    page.goto(f"/schools/{school.urn}/years/{THIS_YEAR}")
     page.get_by_role("link", name="Add an ECT or mentor").click()
     expect(page.locator("h1")).to_have_text("Who do you want to add?")
     page.get_by_role("button", name="Continue").click()  # nothing chosen

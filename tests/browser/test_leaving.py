@@ -4,11 +4,12 @@ dashboard shows afterwards."""
 import datetime
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
+from core import clock
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_set_up_training import sign_in
+from tests.dates import THIS_YEAR
 from tests.factories import (
     ContractPeriodFactory,
     ECTAtSchoolPeriodFactory,
@@ -21,7 +22,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-STARTED = datetime.date(2026, 9, 1)
+STARTED = datetime.date(THIS_YEAR, 9, 1)
 
 
 def person(first, last):
@@ -30,16 +31,19 @@ def person(first, last):
 
 def test_a_mentor_leaves_and_their_ect_is_left_needing_one_then_the_ect_leaves(page, live_server):
     ContractPeriodFactory(
-        year=2026, started_on=datetime.date(2026, 6, 1), finished_on=datetime.date(2027, 5, 31), enabled=True
+        year=THIS_YEAR,
+        started_on=datetime.date(THIS_YEAR, 6, 1),
+        finished_on=datetime.date(THIS_YEAR + 1, 5, 31),
+        enabled=True,
     )
-    tutor = UserFactory(privacy_notice_accepted_at=timezone.now())
+    tutor = UserFactory(privacy_notice_accepted_at=clock.now())
     school = school_of(tutor)
     ect = ECTAtSchoolPeriodFactory(school=school, teacher=person("Amara", "Okafor"), started_on=STARTED)
     mentor = MentorAtSchoolPeriodFactory(school=school, teacher=person("Mo", "Mentor"), started_on=STARTED)
     MentorshipPeriodFactory(mentee=ect, mentor=mentor)
     sign_in(page, tutor, live_server)
 
-    page.goto(f"/schools/{school.urn}/years/2026/mentors")
+    page.goto(f"/schools/{school.urn}/years/{THIS_YEAR}/mentors")
     page.get_by_role("link", name="Mo Mentor").click()
     expect(page.locator("h1")).to_have_text("Mo Mentor")
     expect(page.locator(".govuk-summary-list").first).to_contain_text("Amara Okafor")
@@ -51,7 +55,7 @@ def test_a_mentor_leaves_and_their_ect_is_left_needing_one_then_the_ect_leaves(p
     assert_accessible(page)
     page.get_by_label("Day").fill("1")
     page.get_by_label("Month").fill("11")
-    page.get_by_label("Year").fill("2026")
+    page.get_by_label("Year").fill(f"{THIS_YEAR}")
     page.get_by_role("button", name="Continue").click()
     expect(page.locator("h1")).to_have_text("Is Mo Mentor moving to another school?")
     assert_accessible(page)
@@ -62,21 +66,21 @@ def test_a_mentor_leaves_and_their_ect_is_left_needing_one_then_the_ect_leaves(p
     assert_accessible(page)
     page.get_by_role("button", name="Confirm they're leaving").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
-        "We've recorded that Mo Mentor left your school on 1 November 2026"
+        f"We've recorded that Mo Mentor left your school on 1 November {THIS_YEAR}"
     )
     expect(page.locator("main")).to_contain_text("Left your school")
     assert_accessible(page)
 
-    page.goto(f"/schools/{school.urn}/years/2026")
+    page.goto(f"/schools/{school.urn}/years/{THIS_YEAR}")
     page.get_by_role("link", name="Amara Okafor").click()
     expect(page.get_by_role("link", name="Assign a mentor")).to_be_visible()
     page.get_by_role("link", name="Tell us that Amara Okafor is leaving your school").click()
     page.get_by_label("Day").fill("19")
     page.get_by_label("Month").fill("12")
-    page.get_by_label("Year").fill("2026")
+    page.get_by_label("Year").fill(f"{THIS_YEAR}")
     page.get_by_role("button", name="Continue").click()
     page.get_by_label("Yes").check()
     page.get_by_role("button", name="Continue").click()
     page.get_by_role("button", name="Confirm they're leaving").click()
-    expect(page.locator(".govuk-summary-list").first).to_contain_text("19 December 2026")
+    expect(page.locator(".govuk-summary-list").first).to_contain_text(f"19 December {THIS_YEAR}")
     assert_accessible(page)

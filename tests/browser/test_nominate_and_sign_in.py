@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from emails.models import Email
 from schools.models import SchoolAccess
 from tests.browser.conftest import assert_accessible
+from tests.dates import THIS_YEAR
 from tests.factories import ContractPeriodFactory, SchoolFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,7 +26,7 @@ def emailed(template: str, recipient: str) -> Email:
 
 def test_nominate_sign_in_and_stay_within_your_school(page, live_server, settings):
     settings.SERVICE_URL = live_server.url
-    ContractPeriodFactory(year=2026, enabled=True)
+    ContractPeriodFactory(year=THIS_YEAR, enabled=True)
     school = SchoolFactory(
         name="Quillfeather Primary School", contact_email="office@quillfeather.example.org"
     )

@@ -8,9 +8,9 @@ import datetime
 import re
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from core import clock
 from participants.models import ECTAtSchoolPeriod
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_set_up_training import (
@@ -20,6 +20,7 @@ from tests.browser.test_set_up_training import (
     sign_in,
     summary_value,
 )
+from tests.dates import THIS_YEAR
 from tests.factories import (
     ActiveLeadProviderFactory,
     AppropriateBodyFactory,
@@ -52,9 +53,12 @@ NOT_FOUND = "We cannot find their teacher record"
 
 @pytest.fixture
 def this_year():
-    ContractPeriodFactory(year=2025, enabled=False)
+    ContractPeriodFactory(year=THIS_YEAR - 1, enabled=False)
     return ContractPeriodFactory(
-        year=2026, started_on=datetime.date(2026, 6, 1), finished_on=datetime.date(2027, 5, 31), enabled=True
+        year=THIS_YEAR,
+        started_on=datetime.date(THIS_YEAR, 6, 1),
+        finished_on=datetime.date(THIS_YEAR + 1, 5, 31),
+        enabled=True,
     )
 
 
@@ -75,7 +79,7 @@ def tutor():
     return UserFactory(
         email="tutor@quillfeather.example.org",
         full_name="Jane Tutor",
-        privacy_notice_accepted_at=timezone.now(),
+        privacy_notice_accepted_at=clock.now(),
     )
 
 
@@ -126,7 +130,7 @@ def fill_date(page: Page, legend: str, day: str, month: str, year: str) -> None:
 
 def open_dashboard(page: Page, school) -> None:
     page.goto(f"/schools/{school.urn}")
-    expect(page).to_have_url(re.compile(rf"/schools/{school.urn}/years/2026$"))
+    expect(page).to_have_url(re.compile(rf"/schools/{school.urn}/years/{THIS_YEAR}$"))
     shows(page, DASHBOARD)
 
 
@@ -181,7 +185,7 @@ def register(page: Page, school, name: str) -> None:
     expect(page).to_have_url(re.compile(rf"/schools/{school.urn}/ects/registered$"))
     shows(page, f"{name} has been registered as an ECT")
     page.get_by_role("button", name="Return to manage your training").click()
-    expect(page).to_have_url(re.compile(rf"/schools/{school.urn}(/years/2026)?$"))
+    expect(page).to_have_url(re.compile(rf"/schools/{school.urn}(/years/{THIS_YEAR})?$"))
     shows(page, DASHBOARD)
 
 
@@ -194,12 +198,12 @@ def first_time_journey(page: Page, school) -> None:
     start_from_dashboard(page, school)
     find(page, school, "9990001", ("21", "4", "1996"))
     confirm_name_and_details(
-        page, school, name="Amara Okafor", email="amara@example.org", started=("1", "9", "2026")
+        page, school, name="Amara Okafor", email="amara@example.org", started=("1", "9", f"{THIS_YEAR}")
     )
     with emails_sent() as sent:
         register(page, school, "Amara Okafor")
     assert [email.template for email in sent] == ["ect_registered"]
-    expect_ect_row(page, "Amara Okafor", status="Training", started="1 September 2026")
+    expect_ect_row(page, "Amara Okafor", status="Training", started=f"1 September {THIS_YEAR}")
 
 
 # --- The tests --------------------------------------------------------------------------------------
@@ -238,12 +242,12 @@ def test_an_ect_found_first_time_with_a_mistake_a_step_back_and_a_changed_email(
     find(page, school, "9990001", ("21", "4", "1996"))
 
     confirm_name_and_details(
-        page, school, name="Amara Okafor", email="amara@old.example.org", started=("1", "9", "2026")
+        page, school, name="Amara Okafor", email="amara@old.example.org", started=("1", "9", f"{THIS_YEAR}")
     )
     expect(summary_value(page, "TRN")).to_have_text("9990001")
     expect(summary_value(page, "Name")).to_have_text("Amara Okafor")
     expect(summary_value(page, "Email address")).to_have_text("amara@old.example.org")
-    expect(summary_value(page, "Start date")).to_have_text("1 September 2026")
+    expect(summary_value(page, "Start date")).to_have_text(f"1 September {THIS_YEAR}")
     expect(summary_value(page, "Working pattern")).to_have_text("Full time")
     expect(summary_value(page, "Appropriate body")).to_have_text("Riverside Teaching School Hub")
     expect(summary_value(page, "Training provider")).to_have_text("Ambition Institute")
@@ -265,13 +269,13 @@ def test_an_ect_found_first_time_with_a_mistake_a_step_back_and_a_changed_email(
         register(page, school, "Amara Okafor")
     assert [(email.template, email.recipient) for email in sent] == [("ect_registered", "amara@example.org")]
     expect(summary_value(page, "ECTs and mentors")).to_have_text("1 ECT, 0 mentors")
-    expect_ect_row(page, "Amara Okafor", status="Training", started="1 September 2026")
+    expect_ect_row(page, "Amara Okafor", status="Training", started=f"1 September {THIS_YEAR}")
 
     period = ECTAtSchoolPeriod.objects.get(school=school)
     assert (period.teacher.trn, period.email, period.started_on) == (
         "9990001",
         "amara@example.org",
-        datetime.date(2026, 9, 1),
+        datetime.date(THIS_YEAR, 9, 1),
     )
 
 
@@ -307,10 +311,10 @@ def test_an_ect_found_only_by_national_insurance_number(page, live_server, fake_
     press_continue(page)
 
     confirm_name_and_details(
-        page, school, name="Priya Raman", email="priya@example.org", started=("1", "9", "2026")
+        page, school, name="Priya Raman", email="priya@example.org", started=("1", "9", f"{THIS_YEAR}")
     )
     register(page, school, "Priya Raman")
-    expect_ect_row(page, "Priya Raman", status="Training", started="1 September 2026")
+    expect_ect_row(page, "Priya Raman", status="Training", started=f"1 September {THIS_YEAR}")
     assert ECTAtSchoolPeriod.objects.get(school=school).teacher.trn == "9990005"
 
 
@@ -360,7 +364,7 @@ def test_someone_already_registered_here_is_stopped(page, live_server, fake_trs,
     ECTAtSchoolPeriodFactory(
         teacher=TeacherFactory(trn="9990001", trs_first_name="Amara", trs_last_name="Okafor"),
         school=school,
-        started_on=datetime.date(2026, 9, 1),
+        started_on=datetime.date(THIS_YEAR, 9, 1),
     )
     sign_in(page, tutor, live_server)
     start_from_dashboard(page, school)
@@ -378,13 +382,13 @@ def test_someone_already_registered_here_is_stopped(page, live_server, fake_trs,
 def test_an_ect_moving_from_another_school_is_transferred_and_both_schools_see_it(
     page, browser, live_server, fake_trs, tutor, school, this_year, hub, ambition, keeps_provider
 ):
-    other_tutor = UserFactory(email="tutor@inkwell.example.org", privacy_notice_accepted_at=timezone.now())
+    other_tutor = UserFactory(email="tutor@inkwell.example.org", privacy_notice_accepted_at=clock.now())
     teach_first = ActiveLeadProviderFactory(contract_period=this_year, lead_provider__name="Teach First")
     inkwell = set_up_school(other_tutor, this_year, hub, teach_first.lead_provider, name="Inkwell Academy")
     elsewhere = ECTAtSchoolPeriodFactory(
         teacher=TeacherFactory(trn="9990001", trs_first_name="Amara", trs_last_name="Okafor"),
         school=inkwell,
-        started_on=datetime.date(2026, 9, 1),
+        started_on=datetime.date(THIS_YEAR, 9, 1),
     )
     TrainingPeriodFactory(ect_at_school_period=elsewhere, expression_of_interest=teach_first)
     sign_in(page, tutor, live_server)
@@ -410,7 +414,7 @@ def test_an_ect_moving_from_another_school_is_transferred_and_both_schools_see_i
         school,
         name="Amara Okafor",
         email="amara@example.org",
-        started=("1", "12", "2026"),
+        started=("1", "12", f"{THIS_YEAR}"),
         school_choices=not keeps_provider,
     )
     if keeps_provider:  # their provider stays; only the appropriate body is asked
@@ -423,12 +427,12 @@ def test_an_ect_moving_from_another_school_is_transferred_and_both_schools_see_i
         expect(page.locator(".govuk-summary-list")).to_contain_text("Teach First")
         shows(page, "Check your answers")
     register(page, school, "Amara Okafor")
-    expect_ect_row(page, "Amara Okafor", status="Training", started="1 December 2026")
+    expect_ect_row(page, "Amara Okafor", status="Training", started=f"1 December {THIS_YEAR}")
 
     elsewhere.refresh_from_db()
-    assert elsewhere.finished_on == datetime.date(2026, 11, 30)
+    assert elsewhere.finished_on == datetime.date(THIS_YEAR, 11, 30)
     here = ECTAtSchoolPeriod.objects.get(school=school)
-    assert (here.teacher_id, here.started_on) == (elsewhere.teacher_id, datetime.date(2026, 12, 1))
+    assert (here.teacher_id, here.started_on) == (elsewhere.teacher_id, datetime.date(THIS_YEAR, 12, 1))
     training = here.training_periods.get().expression_of_interest
     assert training.lead_provider.name == ("Teach First" if keeps_provider else "Ambition Institute")
 
@@ -439,9 +443,9 @@ def test_an_ect_moving_from_another_school_is_transferred_and_both_schools_see_i
         sign_in(old, other_tutor, live_server)
         open_dashboard(old, inkwell)
         expect(old.locator(".govuk-caption-l")).to_have_text("Inkwell Academy")
-        expect_ect_row(old, "Amara Okafor", status="Leaving your school", started="1 September 2026")
+        expect_ect_row(old, "Amara Okafor", status="Leaving your school", started=f"1 September {THIS_YEAR}")
         old.get_by_role("link", name="Amara Okafor").click()
-        expect(old.locator(".govuk-summary-list").first).to_contain_text("30 November 2026")
+        expect(old.locator(".govuk-summary-list").first).to_contain_text(f"30 November {THIS_YEAR}")
         assert_accessible(old)
     finally:
         context.close()

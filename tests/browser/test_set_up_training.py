@@ -12,13 +12,14 @@ import re
 import pytest
 from django.conf import settings
 from django.test import Client
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from core import clock
 from providers.models import AppropriateBody, SchoolPartnership
 from schools import services
 from schools.models import School, SchoolContractPeriodChoice
 from tests.browser.conftest import assert_accessible
+from tests.dates import THIS_YEAR
 from tests.factories import (
     ActiveLeadProviderFactory,
     AppropriateBodyFactory,
@@ -40,7 +41,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 EXPECTS_ECTS = "Do you expect any early career teachers to join your school this academic year?"
 CHANGE_PROVIDER = "Are you planning to change your current training provider?"
-PROGRAMME = "How do you want to run your training in 2026 to 2027?"
+PROGRAMME = f"How do you want to run your training in {THIS_YEAR} to {THIS_YEAR + 1}?"
 LEAD_PROVIDER = "Which training provider do you want to work with?"
 APPROPRIATE_BODY = "Which appropriate body will check your early career teachers' induction?"
 PROVIDER_LED = "Use a training provider, funded by the DfE"
@@ -48,8 +49,8 @@ SCHOOL_LED = "Deliver your own programme based on the Early Career Framework"
 SUBMITTED = "You've submitted your training information"
 DASHBOARD = "Manage your training"
 
-SEPTEMBER_2025 = datetime.date(2025, 9, 1)
-SEPTEMBER_2026 = datetime.date(2026, 9, 1)
+LAST_SEPTEMBER = datetime.date(THIS_YEAR - 1, 9, 1)
+THIS_SEPTEMBER = datetime.date(THIS_YEAR, 9, 1)
 
 
 # --- Data -----------------------------------------------------------------------------------------
@@ -57,14 +58,17 @@ SEPTEMBER_2026 = datetime.date(2026, 9, 1)
 
 @pytest.fixture
 def last_year():
-    return ContractPeriodFactory(year=2025, enabled=False)
+    return ContractPeriodFactory(year=THIS_YEAR - 1, enabled=False)
 
 
 @pytest.fixture
 def this_year(last_year):
     """The contract period open for registration: the one today falls in."""
     return ContractPeriodFactory(
-        year=2026, started_on=datetime.date(2026, 6, 1), finished_on=datetime.date(2027, 5, 31), enabled=True
+        year=THIS_YEAR,
+        started_on=datetime.date(THIS_YEAR, 6, 1),
+        finished_on=datetime.date(THIS_YEAR + 1, 5, 31),
+        enabled=True,
     )
 
 
@@ -73,7 +77,7 @@ def tutor():
     return UserFactory(
         email="tutor@quillfeather.example.org",
         full_name="Jane Tutor",
-        privacy_notice_accepted_at=timezone.now(),
+        privacy_notice_accepted_at=clock.now(),
     )
 
 
@@ -92,18 +96,18 @@ def partnership_last_year(school, last_year, this_year, *, still_paired_this_yea
     Institute is contracted again in 2026, and (when still paired) with the same delivery partner."""
     ambition = LeadProviderFactory(name="Ambition Institute", email="partnerships@ambition.example.com")
     northern_lights = DeliveryPartnerFactory(name="Northern Lights Teaching Hub")
-    pairing_2025 = LeadProviderDeliveryPartnershipFactory(
+    pairing_last_year = LeadProviderDeliveryPartnershipFactory(
         active_lead_provider=ActiveLeadProviderFactory(lead_provider=ambition, contract_period=last_year),
         delivery_partner=northern_lights,
     )
-    SchoolPartnershipFactory(school=school, lead_provider_delivery_partnership=pairing_2025)
-    ambition_2026 = ActiveLeadProviderFactory(lead_provider=ambition, contract_period=this_year)
+    SchoolPartnershipFactory(school=school, lead_provider_delivery_partnership=pairing_last_year)
+    ambition_this_year = ActiveLeadProviderFactory(lead_provider=ambition, contract_period=this_year)
     if still_paired_this_year:
         return LeadProviderDeliveryPartnershipFactory(
-            active_lead_provider=ambition_2026, delivery_partner=northern_lights
+            active_lead_provider=ambition_this_year, delivery_partner=northern_lights
         )
     # Ambition Institute works with someone else in 2026.
-    LeadProviderDeliveryPartnershipFactory(active_lead_provider=ambition_2026)
+    LeadProviderDeliveryPartnershipFactory(active_lead_provider=ambition_this_year)
     return None
 
 
@@ -162,7 +166,9 @@ def assert_accessible_without_javascript(page: Page) -> None:
 
 
 def on_step(page: Page, school, step: str) -> None:
-    expect(page).to_have_url(re.compile(rf"/schools/{school.urn}/years/2026/set-up/{step}(\?change=1)?$"))
+    expect(page).to_have_url(
+        re.compile(rf"/schools/{school.urn}/years/{THIS_YEAR}/set-up/{step}(\?change=1)?$")
+    )
 
 
 def press_continue(page: Page) -> None:
@@ -219,7 +225,7 @@ def choose_appropriate_body(page: Page, name: str, *, typing: str | None = None)
 def start_set_up(page: Page, school, *, heading: str) -> None:
     """From the school's home page, which sends a school that has not set up 2026 to the intro page."""
     page.goto(f"/schools/{school.urn}")
-    expect(page).to_have_url(re.compile(rf"/schools/{school.urn}/years/2026/set-up$"))
+    expect(page).to_have_url(re.compile(rf"/schools/{school.urn}/years/{THIS_YEAR}/set-up$"))
     expect(page.locator(".govuk-caption-l")).to_have_text(school.name)
     shows(page, heading)
     page.get_by_role("button", name="Start now").click()
@@ -237,11 +243,11 @@ def summary_value(page: Page, key: str):
 
 def confirm_and_continue_to_dashboard(page: Page, school) -> None:
     page.get_by_role("button", name="Confirm and submit").click()
-    expect(page).to_have_url(re.compile(rf"/schools/{school.urn}/years/2026/set-up/submitted$"))
-    expect(page.locator(".govuk-panel__body")).to_contain_text("2026 to 2027")
+    expect(page).to_have_url(re.compile(rf"/schools/{school.urn}/years/{THIS_YEAR}/set-up/submitted$"))
+    expect(page.locator(".govuk-panel__body")).to_contain_text(f"{THIS_YEAR} to {THIS_YEAR + 1}")
     shows(page, SUBMITTED)
     page.get_by_role("button", name="Continue to manage your training").click()
-    expect(page).to_have_url(re.compile(rf"/schools/{school.urn}/years/2026$"))
+    expect(page).to_have_url(re.compile(rf"/schools/{school.urn}/years/{THIS_YEAR}$"))
     shows(page, DASHBOARD)
 
 
@@ -261,7 +267,7 @@ def expect_row(page: Page, name: str, *, status: str, other: str, started: str) 
 
 
 def walk_first_time_provider_led_journey(page: Page, school, *, provider: str, appropriate_body: str):
-    start_set_up(page, school, heading="Tell us how you'll run training in 2026 to 2027")
+    start_set_up(page, school, heading=f"Tell us how you'll run training in {THIS_YEAR} to {THIS_YEAR + 1}")
     choose(page, "Yes")
     on_step(page, school, "programme")
     shows(page, PROGRAMME)
@@ -295,7 +301,7 @@ def test_a_first_time_school_sets_up_its_year_with_a_mistake_a_step_back_and_a_c
     AppropriateBodyFactory(name="Hillside Teaching School Hub")
     sign_in(page, tutor, live_server)
 
-    start_set_up(page, school, heading="Tell us how you'll run training in 2026 to 2027")
+    start_set_up(page, school, heading=f"Tell us how you'll run training in {THIS_YEAR} to {THIS_YEAR + 1}")
 
     # Nothing chosen: the error is summarised at the top, shown by the question, and in the title.
     press_continue(page)
@@ -366,7 +372,7 @@ def test_a_first_time_school_sets_up_its_year_with_a_mistake_a_step_back_and_a_c
     expect(page.locator("main")).to_contain_text("Teach First will confirm your partnership with them")
     shows(page, SUBMITTED)
     page.get_by_role("button", name="Continue to manage your training").click()
-    expect(page).to_have_url(re.compile(rf"/schools/{school.urn}/years/2026$"))
+    expect(page).to_have_url(re.compile(rf"/schools/{school.urn}/years/{THIS_YEAR}$"))
     expect(summary_value(page, "Programme")).to_have_text("Training provider, funded by the DfE")
     expect(summary_value(page, "Training provider")).to_have_text("Teach First")
     expect(summary_value(page, "Delivery partner")).to_have_text("Waiting for Teach First to confirm")
@@ -382,8 +388,8 @@ def test_a_first_time_school_sets_up_its_year_with_a_mistake_a_step_back_and_a_c
     assert not SchoolPartnership.objects.filter(school=school).exists()
 
     # Set up: the school's home is now its dashboard, and the intro page sends there too.
-    page.goto(f"/schools/{school.urn}/years/2026/set-up")
-    expect(page).to_have_url(re.compile(rf"/schools/{school.urn}/years/2026$"))
+    page.goto(f"/schools/{school.urn}/years/{THIS_YEAR}/set-up")
+    expect(page).to_have_url(re.compile(rf"/schools/{school.urn}/years/{THIS_YEAR}$"))
 
 
 def test_with_javascript_the_appropriate_body_list_is_searchable_and_accessible_while_open(
@@ -391,7 +397,7 @@ def test_with_javascript_the_appropriate_body_list_is_searchable_and_accessible_
 ):
     AppropriateBodyFactory(name="Hillside Teaching School Hub")
     sign_in(page, tutor, live_server)
-    start_set_up(page, school, heading="Tell us how you'll run training in 2026 to 2027")
+    start_set_up(page, school, heading=f"Tell us how you'll run training in {THIS_YEAR} to {THIS_YEAR + 1}")
     choose(page, "Yes")
     choose(page, SCHOOL_LED)
     on_step(page, school, "appropriate-body")
@@ -442,7 +448,7 @@ def test_an_answer_made_impossible_before_confirming_is_asked_again(
         lead_provider=LeadProviderFactory(name="Teach First"), contract_period=this_year
     )
     sign_in(page, tutor, live_server)
-    start_set_up(page, school, heading="Tell us how you'll run training in 2026 to 2027")
+    start_set_up(page, school, heading=f"Tell us how you'll run training in {THIS_YEAR} to {THIS_YEAR + 1}")
     choose(page, "Yes")
     choose(page, PROVIDER_LED)
     choose(page, "Teach First")
@@ -487,10 +493,10 @@ def test_an_answer_made_impossible_before_confirming_is_asked_again(
 def test_a_returning_school_keeps_last_years_provider_and_delivery_partner(
     page, live_server, last_year, this_year, tutor, school, riverside_hub
 ):
-    pairing_2026 = partnership_last_year(school, last_year, this_year, still_paired_this_year=True)
+    pairing_this_year = partnership_last_year(school, last_year, this_year, still_paired_this_year=True)
     sign_in(page, tutor, live_server)
 
-    start_set_up(page, school, heading="How to set up training for 2026 to 2027")
+    start_set_up(page, school, heading=f"How to set up training for {THIS_YEAR} to {THIS_YEAR + 1}")
     choose(page, "Yes")
     on_step(page, school, "change-provider")
     expect(page.locator(".govuk-hint")).to_have_text(
@@ -524,7 +530,7 @@ def test_a_returning_school_keeps_last_years_provider_and_delivery_partner(
     expect(page.locator("main")).not_to_contain_text("Waiting for")
     # Both years now have a tab, newest first.
     expect(page.get_by_role("navigation", name="Academic years").get_by_role("link")).to_have_text(
-        ["2026 to 2027", "2025 to 2026"]
+        [f"{THIS_YEAR} to {THIS_YEAR + 1}", f"{THIS_YEAR - 1} to {THIS_YEAR}"]
     )
 
     choice = SchoolContractPeriodChoice.objects.get(school=school, contract_period=this_year)
@@ -533,7 +539,7 @@ def test_a_returning_school_keeps_last_years_provider_and_delivery_partner(
         "Ambition Institute",
     )
     assert SchoolPartnership.objects.filter(
-        school=school, lead_provider_delivery_partnership=pairing_2026
+        school=school, lead_provider_delivery_partnership=pairing_this_year
     ).exists()
 
 
@@ -543,7 +549,7 @@ def test_a_returning_school_whose_pairing_ended_is_told_why_and_chooses_again(
     partnership_last_year(school, last_year, this_year, still_paired_this_year=False)
     sign_in(page, tutor, live_server)
 
-    start_set_up(page, school, heading="How to set up training for 2026 to 2027")
+    start_set_up(page, school, heading=f"How to set up training for {THIS_YEAR} to {THIS_YEAR + 1}")
     choose(page, "Yes")
     on_step(page, school, "change-provider")
     shows(page, CHANGE_PROVIDER)
@@ -551,7 +557,7 @@ def test_a_returning_school_whose_pairing_ended_is_told_why_and_chooses_again(
 
     on_step(page, school, "programme")
     expect(page.locator(".govuk-hint")).to_have_text(
-        "Ambition Institute and Northern Lights Teaching Hub are not working together in 2026 to 2027, "
+        f"Ambition Institute and Northern Lights Teaching Hub are not working together in {THIS_YEAR} to {THIS_YEAR + 1}, "
         "so you need to choose again."
     )
     shows(page, PROGRAMME)
@@ -593,7 +599,7 @@ def test_changing_from_provider_led_to_school_led_from_the_dashboard_tells_the_l
     sign_in(page, tutor, live_server)
 
     page.goto(f"/schools/{school.urn}")
-    expect(page).to_have_url(re.compile(rf"/schools/{school.urn}/years/2026$"))
+    expect(page).to_have_url(re.compile(rf"/schools/{school.urn}/years/{THIS_YEAR}$"))
     expect(summary_value(page, "Training provider")).to_have_text("Ambition Institute")
     shows(page, DASHBOARD)
 
@@ -601,7 +607,7 @@ def test_changing_from_provider_led_to_school_led_from_the_dashboard_tells_the_l
     on_step(page, school, "programme")
     expect(page.get_by_label(PROVIDER_LED, exact=True)).to_be_checked()
     expect(page.get_by_role("link", name="Back", exact=True)).to_have_attribute(
-        "href", f"/schools/{school.urn}/years/2026/set-up/check-answers"
+        "href", f"/schools/{school.urn}/years/{THIS_YEAR}/set-up/check-answers"
     )
     shows(page, PROGRAMME)
     choose(page, SCHOOL_LED)
@@ -614,9 +620,9 @@ def test_changing_from_provider_led_to_school_led_from_the_dashboard_tells_the_l
 
     with emails_sent() as sent:
         page.get_by_role("button", name="Confirm and submit").click()
-        expect(page).to_have_url(re.compile(rf"/schools/{school.urn}/years/2026$"))
+        expect(page).to_have_url(re.compile(rf"/schools/{school.urn}/years/{THIS_YEAR}$"))
         expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
-            "Your training for 2026 to 2027 has been updated"
+            f"Your training for {THIS_YEAR} to {THIS_YEAR + 1} has been updated"
         )
     expect(summary_value(page, "Programme")).to_have_text("Your own programme")
     expect(summary_value(page, "Appropriate body")).to_have_text("Riverside Teaching School Hub")
@@ -632,7 +638,7 @@ def test_changing_from_provider_led_to_school_led_from_the_dashboard_tells_the_l
         "lead_provider_name": "Ambition Institute",
         "school_name": "Quillfeather Primary School",
         "urn": str(school.urn),
-        "academic_year": "2026 to 2027",
+        "academic_year": f"{THIS_YEAR} to {THIS_YEAR + 1}",
         "now_runs": "deliver its own programme",
     }
 
@@ -655,7 +661,7 @@ def test_an_independent_school_cannot_have_funded_training_and_may_choose_istip(
     )
     sign_in(page, tutor, live_server)
 
-    start_set_up(page, school, heading="Tell us how you'll run training in 2026 to 2027")
+    start_set_up(page, school, heading=f"Tell us how you'll run training in {THIS_YEAR} to {THIS_YEAR + 1}")
     choose(page, "Yes")
     on_step(page, school, "programme")
     expect(page.get_by_label(PROVIDER_LED)).to_have_count(0)
@@ -696,7 +702,7 @@ def test_a_closed_school_is_told_why_it_cannot_have_funded_training_and_is_not_o
     )
     sign_in(page, tutor, live_server)
 
-    start_set_up(page, school, heading="Tell us how you'll run training in 2026 to 2027")
+    start_set_up(page, school, heading=f"Tell us how you'll run training in {THIS_YEAR} to {THIS_YEAR + 1}")
     choose(page, "Yes")
     on_step(page, school, "programme")
     expect(page.get_by_label(PROVIDER_LED)).to_have_count(0)
@@ -713,7 +719,7 @@ def test_a_closed_school_is_told_why_it_cannot_have_funded_training_and_is_not_o
 def test_the_dashboard_lists_each_years_teachers_and_mentors_and_hides_other_schools(
     page, live_server, last_year, this_year, tutor, school, riverside_hub
 ):
-    ContractPeriodFactory(year=2024, enabled=False)  # nothing at the school that year
+    ContractPeriodFactory(year=THIS_YEAR - 2, enabled=False)  # nothing at the school that year
     services.set_up_training(
         school=school,
         contract_period=this_year,
@@ -729,56 +735,64 @@ def test_the_dashboard_lists_each_years_teachers_and_mentors_and_hides_other_sch
     ECTAtSchoolPeriodFactory(
         school=school,
         teacher=teacher("Ada", "Lovelace"),
-        started_on=SEPTEMBER_2025,
-        finished_on=datetime.date(2026, 3, 31),
+        started_on=LAST_SEPTEMBER,
+        finished_on=datetime.date(THIS_YEAR, 3, 31),
     )
     tara = ECTAtSchoolPeriodFactory(
-        school=school, teacher=teacher("Tara", "Training"), started_on=SEPTEMBER_2026
+        school=school, teacher=teacher("Tara", "Training"), started_on=THIS_SEPTEMBER
     )
     ECTAtSchoolPeriodFactory(
         school=school,
         teacher=teacher("Lee", "Left"),
-        started_on=SEPTEMBER_2026,
-        finished_on=datetime.date(2026, 10, 31),
+        started_on=THIS_SEPTEMBER,
+        finished_on=datetime.date(THIS_YEAR, 10, 31),
     )
     mentor = MentorAtSchoolPeriodFactory(
-        school=school, teacher=teacher("Mo", "Mentor"), started_on=SEPTEMBER_2026
+        school=school, teacher=teacher("Mo", "Mentor"), started_on=THIS_SEPTEMBER
     )
     MentorshipPeriodFactory(mentee=tara, mentor=mentor)
-    other_school = school_of(UserFactory(privacy_notice_accepted_at=timezone.now()), name="Elsewhere Academy")
+    other_school = school_of(UserFactory(privacy_notice_accepted_at=clock.now()), name="Elsewhere Academy")
     sign_in(page, tutor, live_server)
 
     page.goto(f"/schools/{school.urn}")
-    expect(page).to_have_url(re.compile(rf"/schools/{school.urn}/years/2026$"))
+    expect(page).to_have_url(re.compile(rf"/schools/{school.urn}/years/{THIS_YEAR}$"))
     years = page.get_by_role("navigation", name="Academic years")
-    expect(years.get_by_role("link")).to_have_text(["2026 to 2027", "2025 to 2026"])
-    expect(years.locator("[aria-current=page]")).to_have_text("2026 to 2027")
+    expect(years.get_by_role("link")).to_have_text(
+        [f"{THIS_YEAR} to {THIS_YEAR + 1}", f"{THIS_YEAR - 1} to {THIS_YEAR}"]
+    )
+    expect(years.locator("[aria-current=page]")).to_have_text(f"{THIS_YEAR} to {THIS_YEAR + 1}")
     expect(summary_value(page, "ECTs and mentors")).to_have_text("2 ECTs, 1 mentor")
     expect(table_rows(page)).to_have_count(2)
-    expect_row(page, "Lee Left", status="Left your school", other="None", started="1 September 2026")
-    expect_row(page, "Tara Training", status="Training", other="Mo Mentor", started="1 September 2026")
+    expect_row(page, "Lee Left", status="Left your school", other="None", started=f"1 September {THIS_YEAR}")
+    expect_row(
+        page, "Tara Training", status="Training", other="Mo Mentor", started=f"1 September {THIS_YEAR}"
+    )
     expect(page.locator("main")).not_to_contain_text("Ada Lovelace")
     shows(page, DASHBOARD)
 
     # Last year: its own people, and nothing to change (it is closed for registration).
-    years.get_by_role("link", name="2025 to 2026").click()
-    expect(page).to_have_url(re.compile(rf"/schools/{school.urn}/years/2025$"))
-    expect(years.locator("[aria-current=page]")).to_have_text("2025 to 2026")
+    years.get_by_role("link", name=f"{THIS_YEAR - 1} to {THIS_YEAR}").click()
+    expect(page).to_have_url(re.compile(rf"/schools/{school.urn}/years/{THIS_YEAR - 1}$"))
+    expect(years.locator("[aria-current=page]")).to_have_text(f"{THIS_YEAR - 1} to {THIS_YEAR}")
     expect(table_rows(page)).to_have_count(1)
-    expect_row(page, "Ada Lovelace", status="Left your school", other="None", started="1 September 2025")
+    expect_row(
+        page, "Ada Lovelace", status="Left your school", other="None", started=f"1 September {THIS_YEAR - 1}"
+    )
     expect(page.get_by_role("link", name="Change programme")).to_have_count(0)
     shows(page, DASHBOARD)
 
-    years.get_by_role("link", name="2026 to 2027").click()
-    expect(page).to_have_url(re.compile(rf"/schools/{school.urn}/years/2026$"))
+    years.get_by_role("link", name=f"{THIS_YEAR} to {THIS_YEAR + 1}").click()
+    expect(page).to_have_url(re.compile(rf"/schools/{school.urn}/years/{THIS_YEAR}$"))
     page.get_by_role("link", name="Mentors (1)").click()
-    expect(page).to_have_url(re.compile(rf"/schools/{school.urn}/years/2026/mentors$"))
+    expect(page).to_have_url(re.compile(rf"/schools/{school.urn}/years/{THIS_YEAR}/mentors$"))
     expect(table_rows(page)).to_have_count(1)
-    expect_row(page, "Mo Mentor", status="Mentoring", other="Tara Training", started="1 September 2026")
+    expect_row(
+        page, "Mo Mentor", status="Mentoring", other="Tara Training", started=f"1 September {THIS_YEAR}"
+    )
     shows(page, DASHBOARD)
 
     page.get_by_role("link", name="Early career teachers (2)").click()
-    expect(page).to_have_url(re.compile(rf"/schools/{school.urn}/years/2026$"))
+    expect(page).to_have_url(re.compile(rf"/schools/{school.urn}/years/{THIS_YEAR}$"))
     page.get_by_label("Status").select_option(label="No longer training")
     page.get_by_role("button", name="Apply filters").click()
     expect(page).to_have_url(re.compile(r"status=no_longer_training"))
@@ -795,8 +809,8 @@ def test_the_dashboard_lists_each_years_teachers_and_mentors_and_hides_other_sch
     # Another school's dashboard, and a year with nothing at this school, are not found.
     for path in (
         f"/schools/{other_school.urn}",
-        f"/schools/{other_school.urn}/years/2026",
-        f"/schools/{school.urn}/years/2024",
+        f"/schools/{other_school.urn}/years/{THIS_YEAR}",
+        f"/schools/{school.urn}/years/{THIS_YEAR - 2}",
     ):
         response = page.goto(path)
         assert response.status == 404, path

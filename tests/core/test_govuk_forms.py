@@ -5,6 +5,7 @@ from django import forms
 from django.template import Context, Template
 
 from core.forms import GovukDateField, GovukForm
+from tests.dates import THIS_YEAR
 
 
 class ExpectForm(GovukForm):
@@ -87,7 +88,7 @@ def test_error_summary_links_each_error_to_its_field():
 class StartForm(GovukForm):
     page_heading_field = "started_on"
     started_on = GovukDateField(
-        label="When did they start?", name="Start date", help_text="For example, 1 9 2026"
+        label="When did they start?", name="Start date", help_text=f"For example, 1 9 {THIS_YEAR}"
     )
 
 
@@ -96,10 +97,10 @@ def start(day="", month="", year=""):
 
 
 def test_a_date_is_typed_in_three_boxes_under_one_legend():
-    form = start("1", "9", "2026")
+    form = start("1", "9", f"{THIS_YEAR}")
     assert form.is_valid()
-    assert form.cleaned_data["started_on"] == datetime.date(2026, 9, 1)
-    html = render(start("31", "2", "2026"))
+    assert form.cleaned_data["started_on"] == datetime.date(THIS_YEAR, 9, 1)
+    html = render(start("31", "2", f"{THIS_YEAR}"))
     assert (
         '<fieldset class="govuk-fieldset" role="group" aria-describedby="id_started_on-hint id_started_on-error">'
         in html
@@ -114,11 +115,11 @@ def test_a_date_is_typed_in_three_boxes_under_one_legend():
     ("typed", "message"),
     [
         (("", "", ""), "Enter start date"),
-        (("1", "", "2026"), "Start date must include a month"),
-        (("", "", "2026"), "Start date must include a day and a month"),
-        (("31", "2", "2026"), "Start date must be a real date"),
+        (("1", "", f"{THIS_YEAR}"), "Start date must include a month"),
+        (("", "", f"{THIS_YEAR}"), "Start date must include a day and a month"),
+        (("31", "2", f"{THIS_YEAR}"), "Start date must be a real date"),
         (("1", "9", "26"), "Start date must be a real date"),
-        (("a", "9", "2026"), "Start date must be a real date"),
+        (("a", "9", f"{THIS_YEAR}"), "Start date must be a real date"),
     ],
 )
 def test_a_date_says_what_is_missing_or_wrong(typed, message):

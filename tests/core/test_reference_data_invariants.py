@@ -12,6 +12,7 @@ from providers.models import (
     SchoolPartnership,
 )
 from schools.models import School
+from tests.dates import THIS_YEAR
 from tests.factories import (
     ActiveLeadProviderFactory,
     ContractPeriodFactory,
@@ -41,19 +42,26 @@ def test_eligibility_is_recorded_with_the_date_it_was_decided():
 def test_school_cannot_close_before_it_opens():
     with rejected_by_database("school_closes_after_opening"):
         School.objects.create(
-            urn=1, name="Backwards School", opened_on=D(2020, 9, 1), closed_on=D(2019, 7, 31)
+            urn=1,
+            name="Backwards School",
+            opened_on=D(THIS_YEAR - 6, 9, 1),
+            closed_on=D(THIS_YEAR - 7, 7, 31),
         )
 
 
 def test_contract_periods_do_not_overlap():
-    ContractPeriodFactory(year=2025)
+    ContractPeriodFactory(year=THIS_YEAR - 1)
     with rejected_by_database("contract_periods_do_not_overlap"):
-        ContractPeriod.objects.create(year=2026, started_on=D(2026, 5, 31), finished_on=D(2027, 5, 31))
+        ContractPeriod.objects.create(
+            year=THIS_YEAR, started_on=D(THIS_YEAR, 5, 31), finished_on=D(THIS_YEAR + 1, 5, 31)
+        )
 
 
 def test_contract_period_finishes_after_it_starts():
     with rejected_by_database("contract_period_finishes_after_start"):
-        ContractPeriod.objects.create(year=2030, started_on=D(2030, 6, 1), finished_on=D(2030, 6, 1))
+        ContractPeriod.objects.create(
+            year=THIS_YEAR + 4, started_on=D(THIS_YEAR + 4, 6, 1), finished_on=D(THIS_YEAR + 4, 6, 1)
+        )
 
 
 def test_contract_period_year_is_plausible():

@@ -9,6 +9,7 @@ from celery.contrib.testing.worker import start_worker
 
 from ecf.celery import app as celery_app
 from emails.tasks import send_email
+from tests.dates import THIS_YEAR
 
 PERSONALISATION = {
     "sign_in_link": {
@@ -19,7 +20,7 @@ PERSONALISATION = {
     "nomination_link": {
         "school_name": "Analytical Engine Primary School",
         "nomination_url": "http://127.0.0.1:8000/nominate/xyz789",
-        "expires_on": "14 December 2026",
+        "expires_on": f"14 December {THIS_YEAR}",
     },
     "induction_tutor_nominated": {
         "full_name": "Ada Lovelace",
@@ -40,42 +41,42 @@ PERSONALISATION = {
         "lead_provider_name": "Ambition Institute",
         "school_name": "Analytical Engine Primary School",
         "urn": "100000",
-        "academic_year": "2026 to 2027",
+        "academic_year": f"{THIS_YEAR} to {THIS_YEAR + 1}",
         "now_runs": "deliver its own programme",
     },
     "ect_registered": {
         "full_name": "Mary Anning",
         "school_name": "Analytical Engine Primary School",
-        "start_date": "1 September 2026",
+        "start_date": f"1 September {THIS_YEAR}",
         "training": "Your school has chosen Ambition Institute to provide your training.",
     },
     "participant_transferred": {
         "lead_provider_name": "Ambition Institute",
         "moving": "Mary Anning (TRN 1234567) is moving from Lyme Regis Primary to Analytical Engine Primary School",
-        "what_happens": "They will carry on training with you from 1 January 2027.",
+        "what_happens": f"They will carry on training with you from 1 January {THIS_YEAR + 1}.",
     },
     "partnership_confirmed": {
         "school_name": "Lyme Regis Primary",
         "lead_provider_name": "Ambition Institute",
         "delivery_partner_name": "Jurassic Coast Teaching Hub",
-        "academic_year": "2026 to 2027",
+        "academic_year": f"{THIS_YEAR} to {THIS_YEAR + 1}",
     },
     "partnership_changed": {
         "school_name": "Lyme Regis Primary",
         "lead_provider_name": "Ambition Institute",
         "delivery_partner_name": "Wessex Teaching Hub",
-        "academic_year": "2026 to 2027",
+        "academic_year": f"{THIS_YEAR} to {THIS_YEAR + 1}",
     },
     "ect_moved_school": {
         "school_name": "Lyme Regis Primary",
         "full_name": "Mary Anning",
         "new_school_name": "Analytical Engine Primary School",
-        "last_day": "31 December 2026",
+        "last_day": f"31 December {THIS_YEAR}",
     },
     "mentor_registered": {
         "full_name": "Charles Darwin",
         "school_name": "Analytical Engine Primary School",
-        "start_date": "1 September 2026",
+        "start_date": f"1 September {THIS_YEAR}",
         "training": "Your school has chosen Ambition Institute to provide your mentor training.",
         "mentoring": "You will mentor Mary Anning.",
     },

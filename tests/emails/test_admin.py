@@ -5,9 +5,9 @@ from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from audit.models import Event
+from core import clock
 from emails.models import Email
 from emails.services import queue_email
 from tests.emails.conftest import PERSONALISATION
@@ -39,7 +39,7 @@ def support(client):
 def email(template="sign_in_link", to="ada@example.com", status="pending", **fields):
     email = queue_email(to=to, template=template, personalisation=PERSONALISATION[template])
     if status == "sent":
-        fields.update(sent_at=timezone.now(), provider_reference="notify-id", attempts=1)
+        fields.update(sent_at=clock.now(), provider_reference="notify-id", attempts=1)
     Email.objects.filter(pk=email.pk).update(status=status, **fields)
     email.refresh_from_db()
     return email

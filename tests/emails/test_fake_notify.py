@@ -1,6 +1,5 @@
 """The fake GOV.UK Notify checks what the real one checks, so passing against it means something."""
 
-import time
 import uuid
 
 import jwt
@@ -9,6 +8,7 @@ import requests
 from notifications_python_client.errors import HTTPError
 from notifications_python_client.notifications import NotificationsAPIClient
 
+from core import clock
 from tests.fakes.notify import FakeNotify, FakeTemplate
 
 TEMPLATE_ID = str(uuid.uuid4())
@@ -28,7 +28,7 @@ def post(notify, body, token=None, headers=None):
 
 
 def token(notify, *, iss=None, age=0, secret=None, algorithm="HS256"):
-    claims = {"iss": iss or notify.service_id, "iat": int(time.time()) - age}
+    claims = {"iss": iss or notify.service_id, "iat": int(clock.now().timestamp()) - age}
     key = None if algorithm == "none" else secret or notify.secret
     return jwt.encode(claims, key, algorithm=algorithm)
 

@@ -2,8 +2,8 @@
 
 import pytest
 from django.db import IntegrityError
-from django.utils import timezone
 
+from core import clock
 from emails.models import Email
 
 pytestmark = pytest.mark.django_db
@@ -18,11 +18,11 @@ def write(**fields):
     ("fields", "constraint"),
     [
         ({"status": "sent", "attempts": 1, "provider_reference": "x"}, "email_sent_exactly_when_sent_at"),
-        ({"status": "sent", "attempts": 1, "sent_at": timezone.now()}, "email_sent_exactly_when_sent_at"),
-        ({"status": "pending", "sent_at": timezone.now()}, "email_sent_exactly_when_sent_at"),
-        ({"status": "failed", "sent_at": timezone.now()}, "email_sent_exactly_when_sent_at"),
+        ({"status": "sent", "attempts": 1, "sent_at": clock.now()}, "email_sent_exactly_when_sent_at"),
+        ({"status": "pending", "sent_at": clock.now()}, "email_sent_exactly_when_sent_at"),
+        ({"status": "failed", "sent_at": clock.now()}, "email_sent_exactly_when_sent_at"),
         (
-            {"status": "sent", "sent_at": timezone.now(), "provider_reference": "x"},
+            {"status": "sent", "sent_at": clock.now(), "provider_reference": "x"},
             "email_sent_after_an_attempt",
         ),
         ({"status": "bounced"}, "email_status_known"),
@@ -37,7 +37,7 @@ def test_the_database_refuses_an_inconsistent_row(fields, constraint):
 def test_consistent_rows_are_accepted():
     write()
     write(status="failed", attempts=8, last_error="Attempt 8: 500")
-    write(status="sent", attempts=1, sent_at=timezone.now(), provider_reference="notify-id")
+    write(status="sent", attempts=1, sent_at=clock.now(), provider_reference="notify-id")
     assert Email.objects.count() == 3
 
 

@@ -10,8 +10,8 @@ from datetime import timedelta
 
 import pytest
 from django.db import connections
-from django.utils import timezone
 
+from core import clock
 from emails.models import Email
 from emails.services import REMOVED, Outcome, queue_email, retry_delay, send_email_now
 from emails.tasks import send_email
@@ -52,7 +52,7 @@ def test_an_email_is_sent_once_through_notify_and_marked_sent(fake_notify, setti
     assert email.status == Email.Status.SENT
     assert email.provider_reference == sent.id
     assert email.attempts == 1
-    assert timezone.now() - email.sent_at < timedelta(seconds=10)
+    assert clock.now() - email.sent_at < timedelta(seconds=10)
 
 
 @pytest.mark.django_db
@@ -92,7 +92,7 @@ def test_a_failed_attempt_is_recorded_and_the_next_one_is_due_after_a_backoff(fa
     assert email.status == Email.Status.PENDING
     assert email.attempts == 1
     assert email.last_error.startswith("Attempt 1: GOV.UK Notify did not take the email: 500")
-    assert email.next_attempt_at - timezone.now() > timedelta(seconds=1)
+    assert email.next_attempt_at - clock.now() > timedelta(seconds=1)
     assert fake_notify.sent == []
 
 

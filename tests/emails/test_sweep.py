@@ -3,8 +3,8 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
+from core import clock
 from emails.models import Email
 from emails.services import enqueue_due_emails, queue_email
 from tests.emails.conftest import PERSONALISATION
@@ -17,9 +17,9 @@ def email(status="pending", due_seconds_ago=60, **fields) -> Email:
         to="ada@example.com", template="sign_in_link", personalisation=PERSONALISATION["sign_in_link"]
     )
     if status == "sent":
-        fields.update(sent_at=timezone.now(), provider_reference="notify-id", attempts=1)
+        fields.update(sent_at=clock.now(), provider_reference="notify-id", attempts=1)
     Email.objects.filter(pk=email.pk).update(
-        status=status, next_attempt_at=timezone.now() - timedelta(seconds=due_seconds_ago), **fields
+        status=status, next_attempt_at=clock.now() - timedelta(seconds=due_seconds_ago), **fields
     )
     return email
 
@@ -63,4 +63,4 @@ def test_with_redis_down_the_sweep_stops_quietly_and_tries_again_next_time(broke
     with broker_unreachable():
         assert enqueue_due_emails() == 0
     lost.refresh_from_db()
-    assert lost.next_attempt_at < timezone.now()  # still due for the next sweep
+    assert lost.next_attempt_at < clock.now()  # still due for the next sweep

@@ -4,8 +4,9 @@ induction tutor's, a year set up) overrides `school` itself."""
 import datetime
 
 import pytest
-from django.utils import timezone
 
+from core import clock
+from tests.dates import THIS_YEAR
 from tests.factories import (
     ActiveLeadProviderFactory,
     ContractPeriodFactory,
@@ -21,13 +22,16 @@ from tests.factories import (
 def this_year():
     """The 2026 contract period, open for registration."""
     return ContractPeriodFactory(
-        year=2026, started_on=datetime.date(2026, 6, 1), finished_on=datetime.date(2027, 5, 31), enabled=True
+        year=THIS_YEAR,
+        started_on=datetime.date(THIS_YEAR, 6, 1),
+        finished_on=datetime.date(THIS_YEAR + 1, 5, 31),
+        enabled=True,
     )
 
 
 @pytest.fixture
 def tutor():
-    return UserFactory(full_name="Ada Lovelace", privacy_notice_accepted_at=timezone.now())
+    return UserFactory(full_name="Ada Lovelace", privacy_notice_accepted_at=clock.now())
 
 
 @pytest.fixture
@@ -46,7 +50,7 @@ def ect(school, ambition):
     period = ECTAtSchoolPeriodFactory(
         school=school,
         teacher=TeacherFactory(trs_first_name="Amara", trs_last_name="Okafor"),
-        started_on=datetime.date(2026, 9, 1),
+        started_on=datetime.date(THIS_YEAR, 9, 1),
         email="amara@example.org",
     )
     TrainingPeriodFactory(ect_at_school_period=period, expression_of_interest=ambition)

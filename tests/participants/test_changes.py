@@ -7,6 +7,7 @@ import pytest
 from audit.models import ActorType, Event
 from participants import services
 from participants.models import TrainingPeriod
+from tests.dates import THIS_YEAR
 from tests.factories import (
     ActiveLeadProviderFactory,
     AppropriateBodyFactory,
@@ -20,8 +21,8 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
-TODAY = D(2026, 11, 23)
-STARTED = D(2026, 9, 1)
+TODAY = D(THIS_YEAR, 11, 23)
+STARTED = D(THIS_YEAR, 9, 1)
 
 
 @pytest.fixture
@@ -111,7 +112,9 @@ class TestDetails:
         )
 
     def test_someone_who_has_left_cannot_be_changed(self, school, tutor):
-        gone = ECTAtSchoolPeriodFactory(school=school, started_on=D(2025, 9, 1), finished_on=D(2026, 7, 31))
+        gone = ECTAtSchoolPeriodFactory(
+            school=school, started_on=D(THIS_YEAR - 1, 9, 1), finished_on=D(THIS_YEAR, 7, 31)
+        )
         with pytest.raises(services.NoLongerAtSchool):
             services.change_working_pattern(
                 period=gone, working_pattern="part_time", changed_by=tutor, today=TODAY
@@ -142,22 +145,22 @@ class TestTraining:
             period=ect,
             training_programme="provider_led",
             lead_provider=teach_first.lead_provider,
-            starting_on=D(2027, 1, 1),
+            starting_on=D(THIS_YEAR + 1, 1, 1),
             changed_by=tutor,
             today=TODAY,
         )
         old = TrainingPeriod.objects.exclude(pk=new.pk).get()
         assert (old.finished_on, new.started_on, new.expression_of_interest) == (
-            D(2026, 12, 31),
-            D(2027, 1, 1),
+            D(THIS_YEAR, 12, 31),
+            D(THIS_YEAR + 1, 1, 1),
             teach_first,
         )
         event = only_event("ect_training_changed")
         assert event.changes == {
             "lead_provider": ["Ambition Institute", "Teach First"],
-            "from": [None, "2027-01-01"],
+            "from": [None, f"{THIS_YEAR + 1}-01-01"],
         }
-        assert event.heading == "Amara Okafor trains with Teach First from 1 January 2027"
+        assert event.heading == f"Amara Okafor trains with Teach First from 1 January {THIS_YEAR + 1}"
 
     def test_the_schools_partnership_with_the_new_provider_is_used(
         self, change_training, teach_first, school
@@ -186,9 +189,9 @@ class TestTraining:
         with pytest.raises(services.NothingChanged):
             change(lead_provider=ambition.lead_provider)
         with pytest.raises(services.ChangeBeforeToday, match="training that has already happened"):
-            change(training_programme="school_led", starting_on=D(2026, 11, 1))
+            change(training_programme="school_led", starting_on=D(THIS_YEAR, 11, 1))
         with pytest.raises(services.ChangeOutsideTheirTime):
-            change(training_programme="school_led", starting_on=D(2026, 8, 1))
+            change(training_programme="school_led", starting_on=D(THIS_YEAR, 8, 1))
         not_this_year = ActiveLeadProviderFactory(lead_provider__name="Elsewhere Ltd")
         with pytest.raises(services.LeadProviderNotActive):
             change(lead_provider=not_this_year.lead_provider)
@@ -211,7 +214,9 @@ class TestTraining:
 
     def test_the_date_rule_in_words(self, ect):
         assert services.training_change_problem(ect, TODAY, today=TODAY) is None
-        assert "from 1 September 2026" in services.training_change_problem(ect, D(2026, 8, 1), today=TODAY)
+        assert f"from 1 September {THIS_YEAR}" in services.training_change_problem(
+            ect, D(THIS_YEAR, 8, 1), today=TODAY
+        )
 
 
 def test_dates_more_than_a_year_ahead_are_refused(ect, tutor, change_training):

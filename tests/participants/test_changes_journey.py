@@ -4,11 +4,12 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from audit.models import Event
+from core import clock
 from participants import services
 from participants.models import TrainingPeriod
+from tests.dates import THIS_YEAR
 from tests.factories import (
     ActiveLeadProviderFactory,
     AppropriateBodyFactory,
@@ -22,7 +23,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-STARTED = datetime.date(2026, 9, 1)
+STARTED = datetime.date(THIS_YEAR, 9, 1)
 
 
 @pytest.fixture
@@ -103,7 +104,7 @@ def test_the_appropriate_body_and_the_training_provider_from_a_date(signed_in, e
         change_url(ect, "training", "lead-provider"),
         {"lead_provider": teach_first.lead_provider.pk},
     )
-    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    yesterday = clock.today() - datetime.timedelta(days=1)
     too_early = signed_in.post(
         change_url(ect, "training", "from-date"),
         {
@@ -113,7 +114,7 @@ def test_the_appropriate_body_and_the_training_provider_from_a_date(signed_in, e
         },
     )
     assert "training that has already happened cannot be changed" in too_early.content.decode()
-    today = timezone.localdate()
+    today = clock.today()
     post(
         signed_in,
         change_url(ect, "training", "from-date"),
@@ -141,7 +142,9 @@ def test_another_schools_people_and_those_who_left_cannot_be_changed(signed_in, 
     for period in (
         ECTAtSchoolPeriodFactory(school=SchoolFactory(), started_on=STARTED),
         ECTAtSchoolPeriodFactory(
-            school=school, started_on=datetime.date(2025, 9, 1), finished_on=datetime.date(2026, 7, 31)
+            school=school,
+            started_on=datetime.date(THIS_YEAR - 1, 9, 1),
+            finished_on=datetime.date(THIS_YEAR, 7, 31),
         ),
     ):
         assert signed_in.get(change_url(period, "email", "email")).status_code == 404
@@ -155,7 +158,7 @@ def test_another_schools_people_and_those_who_left_cannot_be_changed(signed_in, 
 
 def test_the_page_shows_the_training_going_on_and_a_change_to_come(signed_in, ect, this_year):
     teach_first = ActiveLeadProviderFactory(contract_period=this_year, lead_provider__name="Teach First")
-    later = timezone.localdate() + datetime.timedelta(days=30)
+    later = clock.today() + datetime.timedelta(days=30)
     services.change_training(
         period=ect,
         training_programme="provider_led",

@@ -13,6 +13,7 @@ import pytest
 from django.db import IntegrityError, connection, connections, transaction
 
 from participants.models import ECTAtSchoolPeriod, MentorAtSchoolPeriod, MentorshipPeriod, TrainingPeriod
+from tests.dates import THIS_YEAR
 from tests.factories import (
     ECTAtSchoolPeriodFactory,
     MentorAtSchoolPeriodFactory,
@@ -78,7 +79,7 @@ def test_two_schools_registering_the_same_ect_at_once_exactly_one_wins():
 
     def register_at(school):
         return lambda: ECTAtSchoolPeriod.objects.create(
-            teacher=teacher, school=school, started_on=D(2025, 9, 1), email="ect@example.com"
+            teacher=teacher, school=school, started_on=D(THIS_YEAR - 1, 9, 1), email="ect@example.com"
         )
 
     outcomes = race(register_at(school_a), register_at(school_b))
@@ -90,14 +91,16 @@ def test_two_schools_registering_the_same_ect_at_once_exactly_one_wins():
 
 
 def test_shortening_a_period_while_training_is_added_beyond_it_exactly_one_wins():
-    period = ECTAtSchoolPeriodFactory(started_on=D(2025, 9, 1))
+    period = ECTAtSchoolPeriodFactory(started_on=D(THIS_YEAR - 1, 9, 1))
 
     def finish_period_in_december():
-        ECTAtSchoolPeriod.objects.filter(pk=period.pk).update(finished_on=D(2025, 12, 31))
+        ECTAtSchoolPeriod.objects.filter(pk=period.pk).update(finished_on=D(THIS_YEAR - 1, 12, 31))
 
     def add_ongoing_training():
         TrainingPeriod.objects.create(
-            ect_at_school_period_id=period.pk, started_on=D(2025, 9, 1), training_programme="school_led"
+            ect_at_school_period_id=period.pk,
+            started_on=D(THIS_YEAR - 1, 9, 1),
+            training_programme="school_led",
         )
 
     outcomes = race(finish_period_in_december, add_ongoing_training)
@@ -107,15 +110,17 @@ def test_shortening_a_period_while_training_is_added_beyond_it_exactly_one_wins(
 
 
 def test_adding_training_while_the_period_is_shortened_exactly_one_wins():
-    period = ECTAtSchoolPeriodFactory(started_on=D(2025, 9, 1))
+    period = ECTAtSchoolPeriodFactory(started_on=D(THIS_YEAR - 1, 9, 1))
 
     def add_ongoing_training():
         TrainingPeriod.objects.create(
-            ect_at_school_period_id=period.pk, started_on=D(2025, 9, 1), training_programme="school_led"
+            ect_at_school_period_id=period.pk,
+            started_on=D(THIS_YEAR - 1, 9, 1),
+            training_programme="school_led",
         )
 
     def finish_period_in_december():
-        ECTAtSchoolPeriod.objects.filter(pk=period.pk).update(finished_on=D(2025, 12, 31))
+        ECTAtSchoolPeriod.objects.filter(pk=period.pk).update(finished_on=D(THIS_YEAR - 1, 12, 31))
 
     outcomes = race(add_ongoing_training, finish_period_in_december)
 
@@ -125,7 +130,7 @@ def test_adding_training_while_the_period_is_shortened_exactly_one_wins():
 
 def test_an_ect_and_their_mentor_leaving_at_once_do_not_wait_on_each_other():
     """Each period's update checks only its own children, so neither waits for the other (no deadlock)."""
-    mentorship = MentorshipPeriodFactory(finished_on=D(2026, 3, 31))
+    mentorship = MentorshipPeriodFactory(finished_on=D(THIS_YEAR, 3, 31))
     ect_updated = threading.Event()
     mentor_committed = threading.Event()
     outcomes = {}
@@ -133,7 +138,9 @@ def test_an_ect_and_their_mentor_leaving_at_once_do_not_wait_on_each_other():
     def finish_ect_and_hold_open():
         try:
             with transaction.atomic():
-                ECTAtSchoolPeriod.objects.filter(pk=mentorship.mentee_id).update(finished_on=D(2026, 3, 31))
+                ECTAtSchoolPeriod.objects.filter(pk=mentorship.mentee_id).update(
+                    finished_on=D(THIS_YEAR, 3, 31)
+                )
                 ect_updated.set()
                 outcomes["mentor committed while the ECT's change was open"] = mentor_committed.wait(
                     timeout=10
@@ -145,7 +152,7 @@ def test_an_ect_and_their_mentor_leaving_at_once_do_not_wait_on_each_other():
         try:
             with transaction.atomic():
                 MentorAtSchoolPeriod.objects.filter(pk=mentorship.mentor_id).update(
-                    finished_on=D(2026, 3, 31)
+                    finished_on=D(THIS_YEAR, 3, 31)
                 )
             mentor_committed.set()
         finally:
@@ -160,19 +167,21 @@ def test_an_ect_and_their_mentor_leaving_at_once_do_not_wait_on_each_other():
     ect_thread.join(timeout=30)
 
     assert outcomes == {"mentor committed while the ECT's change was open": True}
-    assert ECTAtSchoolPeriod.objects.get(pk=mentorship.mentee_id).finished_on == D(2026, 3, 31)
-    assert MentorAtSchoolPeriod.objects.get(pk=mentorship.mentor_id).finished_on == D(2026, 3, 31)
+    assert ECTAtSchoolPeriod.objects.get(pk=mentorship.mentee_id).finished_on == D(THIS_YEAR, 3, 31)
+    assert MentorAtSchoolPeriod.objects.get(pk=mentorship.mentor_id).finished_on == D(THIS_YEAR, 3, 31)
 
 
 def test_finishing_a_mentor_period_while_a_mentorship_is_added_beyond_it_exactly_one_wins():
-    ect = ECTAtSchoolPeriodFactory(started_on=D(2025, 9, 1))
-    mentor = MentorAtSchoolPeriodFactory(school=ect.school, started_on=D(2025, 9, 1))
+    ect = ECTAtSchoolPeriodFactory(started_on=D(THIS_YEAR - 1, 9, 1))
+    mentor = MentorAtSchoolPeriodFactory(school=ect.school, started_on=D(THIS_YEAR - 1, 9, 1))
 
     def finish_mentor_in_december():
-        MentorAtSchoolPeriod.objects.filter(pk=mentor.pk).update(finished_on=D(2025, 12, 31))
+        MentorAtSchoolPeriod.objects.filter(pk=mentor.pk).update(finished_on=D(THIS_YEAR - 1, 12, 31))
 
     def pair_them_ongoing():
-        MentorshipPeriod.objects.create(mentee_id=ect.pk, mentor_id=mentor.pk, started_on=D(2025, 9, 1))
+        MentorshipPeriod.objects.create(
+            mentee_id=ect.pk, mentor_id=mentor.pk, started_on=D(THIS_YEAR - 1, 9, 1)
+        )
 
     outcomes = race(finish_mentor_in_december, pair_them_ongoing)
 

@@ -6,10 +6,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
+from core import clock
 from participants.models import MentorAtSchoolPeriod, MentorshipPeriod
 from schools.models import SchoolAccess, SchoolRole
+from tests.dates import THIS_YEAR
 from tests.factories import (
     ECTAtSchoolPeriodFactory,
     MentorAtSchoolPeriodFactory,
@@ -20,7 +21,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-STARTED = datetime.date(2026, 9, 1)
+STARTED = datetime.date(THIS_YEAR, 9, 1)
 
 
 @pytest.fixture
@@ -56,7 +57,7 @@ def test_the_page_shows_the_ect(client, tutor, school, ect):
         "Amara Okafor",
         ect.teacher.trn,
         ect.email,
-        "1 September 2026",
+        f"1 September {THIS_YEAR}",
         "Your school&#x27;s own programme",
     ):
         assert shown in page or shown.replace("&#x27;", "'") in page
@@ -79,7 +80,7 @@ def test_giving_an_ect_a_mentor_then_changing_it(client, tutor, school, ect):
     assert "Mo Mentor" in client.get(page_url(school, ect)).content.decode()
     client.post(mentor_url(school, ect), {"mentor": second.pk})
     check = client.get(mentor_url(school, ect, "check-answers")).content.decode()
-    today = timezone.localdate()
+    today = clock.today()
     assert '<dd class="govuk-summary-list__value">Nia Newmentor</dd>' in check  # the name, not the record
     assert f"Nia Newmentor will mentor Amara Okafor from {today.day} {today:%B %Y}." in check
     client.post(mentor_url(school, ect, "check-answers"))

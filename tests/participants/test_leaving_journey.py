@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from audit.models import Event
 from participants.models import ECTAtSchoolPeriod, MentorshipPeriod
+from tests.dates import THIS_YEAR
 from tests.factories import (
     ContractPeriodFactory,
     ECTAtSchoolPeriodFactory,
@@ -20,7 +21,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-STARTED = datetime.date(2025, 9, 1)
+STARTED = datetime.date(THIS_YEAR - 1, 9, 1)
 
 
 @pytest.fixture
@@ -59,32 +60,42 @@ def test_an_ect_leaving_is_asked_when_and_where_then_checked_then_recorded(clien
 
     first = client.get(step_url("ect", school, ect, "leaving-date")).content.decode()
     assert "When did or will Amara Okafor leave your school?" in first
-    mistake = client.post(step_url("ect", school, ect, "leaving-date"), leaving_on("31", "2", "2027"))
+    mistake = client.post(
+        step_url("ect", school, ect, "leaving-date"), leaving_on("31", "2", f"{THIS_YEAR + 1}")
+    )
     assert "Their leaving date must be a real date" in mistake.content.decode()
     assert 'value="31"' in mistake.content.decode()  # what was typed is kept
-    too_early = client.post(step_url("ect", school, ect, "leaving-date"), leaving_on("1", "8", "2025"))
+    too_early = client.post(
+        step_url("ect", school, ect, "leaving-date"), leaving_on("1", "8", f"{THIS_YEAR - 1}")
+    )
     assert "Their leaving date must be on or after that" in too_early.content.decode()
 
-    answered = client.post(step_url("ect", school, ect, "leaving-date"), leaving_on("19", "12", "2026"))
+    answered = client.post(
+        step_url("ect", school, ect, "leaving-date"), leaving_on("19", "12", f"{THIS_YEAR}")
+    )
     assert answered["Location"] == step_url("ect", school, ect, "moving-school")
     assert "Select whether they" in client.post(answered["Location"], {}).content.decode()
     checked = client.post(answered["Location"], {"moving_school": "yes"})
     assert checked["Location"] == step_url("ect", school, ect, "check-answers")
     check = client.get(checked["Location"]).content.decode()
-    assert "19 December 2026" in check and "Moving to another school" in check
+    assert f"19 December {THIS_YEAR}" in check and "Moving to another school" in check
 
     done = client.post(checked["Location"], follow=True)
     assert (
-        "We&#x27;ve recorded that Amara Okafor leaves your school on 19 December 2026"
+        f"We&#x27;ve recorded that Amara Okafor leaves your school on 19 December {THIS_YEAR}"
         in done.content.decode()
     )
     ect.refresh_from_db()
-    assert ect.finished_on == datetime.date(2026, 12, 19)
+    assert ect.finished_on == datetime.date(THIS_YEAR, 12, 19)
     assert Event.objects.get(event_type="ect_left_school").actor_user == tutor
     ContractPeriodFactory(
-        year=2025, started_on=datetime.date(2025, 6, 1), finished_on=datetime.date(2026, 5, 31)
+        year=THIS_YEAR - 1,
+        started_on=datetime.date(THIS_YEAR - 1, 6, 1),
+        finished_on=datetime.date(THIS_YEAR, 5, 31),
     )
-    dashboard = client.get(reverse("school_year", kwargs={"urn": school.urn, "year": 2025})).content.decode()
+    dashboard = client.get(
+        reverse("school_year", kwargs={"urn": school.urn, "year": THIS_YEAR - 1})
+    ).content.decode()
     assert "Leaving your school" in dashboard  # until their last day has passed
 
 
@@ -95,28 +106,32 @@ def test_a_mentor_leaving_leaves_their_ects_needing_a_mentor(client, tutor, scho
         reverse("mentor_page", kwargs={"urn": school.urn, "period_id": mentor.pk})
     ).content.decode()
     assert "Amara Okafor" in page  # the ECT they mentor
-    client.post(step_url("mentor", school, mentor, "leaving-date"), leaving_on("1", "11", "2026"))
+    client.post(step_url("mentor", school, mentor, "leaving-date"), leaving_on("1", "11", f"{THIS_YEAR}"))
     client.post(step_url("mentor", school, mentor, "moving-school"), {"moving_school": "no"})
     check = client.get(step_url("mentor", school, mentor, "check-answers")).content.decode()
     assert "The ECTs they mentor will need a new mentor" in check
     client.post(step_url("mentor", school, mentor, "check-answers"))
 
-    assert MentorshipPeriod.objects.get(mentee=ect).finished_on == datetime.date(2026, 11, 1)
+    assert MentorshipPeriod.objects.get(mentee=ect).finished_on == datetime.date(THIS_YEAR, 11, 1)
     ect_page = client.get(
         reverse("ect_page", kwargs={"urn": school.urn, "period_id": ect.pk})
     ).content.decode()
     assert "Assign a mentor" in ect_page and "Needs a mentor" in ect_page
     ContractPeriodFactory(
-        year=2025, started_on=datetime.date(2025, 6, 1), finished_on=datetime.date(2026, 5, 31)
+        year=THIS_YEAR - 1,
+        started_on=datetime.date(THIS_YEAR - 1, 6, 1),
+        finished_on=datetime.date(THIS_YEAR, 5, 31),
     )
-    dashboard = client.get(reverse("school_year", kwargs={"urn": school.urn, "year": 2025})).content.decode()
+    dashboard = client.get(
+        reverse("school_year", kwargs={"urn": school.urn, "year": THIS_YEAR - 1})
+    ).content.decode()
     assert "Needs a mentor" in dashboard
 
 
 def test_someone_who_never_starts_is_removed(client, tutor, school):
-    future = ECTAtSchoolPeriodFactory(school=school, started_on=datetime.date(2027, 1, 5))
+    future = ECTAtSchoolPeriodFactory(school=school, started_on=datetime.date(THIS_YEAR + 1, 1, 5))
     client.force_login(tutor)
-    client.post(step_url("ect", school, future, "leaving-date"), leaving_on("4", "1", "2027"))
+    client.post(step_url("ect", school, future, "leaving-date"), leaving_on("4", "1", f"{THIS_YEAR + 1}"))
     client.post(step_url("ect", school, future, "moving-school"), {"moving_school": "not_sure"})
     done = client.post(step_url("ect", school, future, "check-answers"))
     assert done["Location"] == reverse("school_home", kwargs={"urn": school.urn})
@@ -128,7 +143,7 @@ def test_another_schools_people_and_those_who_left_are_not_found(client, tutor, 
     theirs = [
         ("ect", ECTAtSchoolPeriodFactory(school=other_school)),
         ("mentor", MentorAtSchoolPeriodFactory(school=other_school)),
-        ("ect", ECTAtSchoolPeriodFactory(school=school, finished_on=datetime.date(2026, 7, 31))),
+        ("ect", ECTAtSchoolPeriodFactory(school=school, finished_on=datetime.date(THIS_YEAR, 7, 31))),
     ]
     client.force_login(tutor)
     for role, period in theirs:

@@ -10,9 +10,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db.models import F
 
+from core import clock
 from participants.models import ECTAtSchoolPeriod, MentorshipPeriod, Teacher, TrainingPeriod
 from providers.models import SchoolPartnership
 from providers.schedules import schedule_for
+from tests.dates import THIS_YEAR
 from tests.factories import (
     ActiveLeadProviderFactory,
     ContractPeriodFactory,
@@ -47,32 +49,36 @@ class TestTeacher:
 class TestECTAtSchoolPeriod:
     def test_cannot_finish_before_it_starts(self):
         with rejected_by_database("ect_at_school_period_finishes_after_start"):
-            ECTAtSchoolPeriodFactory(started_on=D(2025, 9, 1), finished_on=D(2025, 8, 31))
+            ECTAtSchoolPeriodFactory(started_on=D(THIS_YEAR - 1, 9, 1), finished_on=D(THIS_YEAR - 1, 8, 31))
 
     def test_one_day_period_is_allowed(self):
-        period = ECTAtSchoolPeriodFactory(started_on=D(2025, 9, 1), finished_on=D(2025, 9, 1))
+        period = ECTAtSchoolPeriodFactory(
+            started_on=D(THIS_YEAR - 1, 9, 1), finished_on=D(THIS_YEAR - 1, 9, 1)
+        )
         assert period.pk
 
     def test_an_ect_is_at_one_school_at_a_time(self):
-        first = ECTAtSchoolPeriodFactory(started_on=D(2025, 9, 1))
+        first = ECTAtSchoolPeriodFactory(started_on=D(THIS_YEAR - 1, 9, 1))
         with rejected_by_database("ect_at_one_school_at_a_time"):
-            ECTAtSchoolPeriodFactory(teacher=first.teacher, started_on=D(2026, 1, 5))
+            ECTAtSchoolPeriodFactory(teacher=first.teacher, started_on=D(THIS_YEAR, 1, 5))
 
     def test_finished_period_that_overlaps_by_one_day_is_rejected(self):
-        first = ECTAtSchoolPeriodFactory(started_on=D(2025, 9, 1), finished_on=D(2026, 1, 5))
+        first = ECTAtSchoolPeriodFactory(started_on=D(THIS_YEAR - 1, 9, 1), finished_on=D(THIS_YEAR, 1, 5))
         with rejected_by_database("ect_at_one_school_at_a_time"):
-            ECTAtSchoolPeriodFactory(teacher=first.teacher, started_on=D(2026, 1, 5))
+            ECTAtSchoolPeriodFactory(teacher=first.teacher, started_on=D(THIS_YEAR, 1, 5))
 
     def test_handover_the_day_before_the_new_start_is_allowed(self):
-        first = ECTAtSchoolPeriodFactory(started_on=D(2025, 9, 1), finished_on=D(2026, 1, 4))
-        second = ECTAtSchoolPeriodFactory(teacher=first.teacher, started_on=D(2026, 1, 5))
+        first = ECTAtSchoolPeriodFactory(started_on=D(THIS_YEAR - 1, 9, 1), finished_on=D(THIS_YEAR, 1, 4))
+        second = ECTAtSchoolPeriodFactory(teacher=first.teacher, started_on=D(THIS_YEAR, 1, 5))
         assert ECTAtSchoolPeriod.objects.filter(teacher=first.teacher).count() == 2
         assert second.school_id != first.school_id
 
     def test_at_most_one_ongoing_period(self):
-        first = ECTAtSchoolPeriodFactory(started_on=D(2025, 9, 1))
+        first = ECTAtSchoolPeriodFactory(started_on=D(THIS_YEAR - 1, 9, 1))
         with rejected_by_database("ect_at_one_school_at_a_time"):
-            ECTAtSchoolPeriodFactory(teacher=first.teacher, school=first.school, started_on=D(2026, 9, 1))
+            ECTAtSchoolPeriodFactory(
+                teacher=first.teacher, school=first.school, started_on=D(THIS_YEAR, 9, 1)
+            )
 
     def test_keeps_its_teacher_and_school(self):
         period = ECTAtSchoolPeriodFactory()
@@ -82,8 +88,8 @@ class TestECTAtSchoolPeriod:
             ECTAtSchoolPeriod.objects.filter(pk=period.pk).update(teacher=TeacherFactory())
 
     def test_changing_dates_into_an_overlap_is_rejected(self):
-        first = ECTAtSchoolPeriodFactory(started_on=D(2025, 9, 1), finished_on=D(2026, 1, 4))
-        ECTAtSchoolPeriodFactory(teacher=first.teacher, started_on=D(2026, 1, 5))
+        first = ECTAtSchoolPeriodFactory(started_on=D(THIS_YEAR - 1, 9, 1), finished_on=D(THIS_YEAR, 1, 4))
+        ECTAtSchoolPeriodFactory(teacher=first.teacher, started_on=D(THIS_YEAR, 1, 5))
         with rejected_by_database("ect_at_one_school_at_a_time"):
             ECTAtSchoolPeriod.objects.filter(pk=first.pk).update(finished_on=F("finished_on") + 1)
 
@@ -91,7 +97,7 @@ class TestECTAtSchoolPeriod:
 class TestMentorAtSchoolPeriod:
     def test_cannot_finish_before_it_starts(self):
         with rejected_by_database("mentor_at_school_period_finishes_after_start"):
-            MentorAtSchoolPeriodFactory(started_on=D(2025, 9, 1), finished_on=D(2025, 1, 1))
+            MentorAtSchoolPeriodFactory(started_on=D(THIS_YEAR - 1, 9, 1), finished_on=D(THIS_YEAR - 1, 1, 1))
 
     def test_a_mentor_may_mentor_at_two_schools_at_once(self):
         first = MentorAtSchoolPeriodFactory()
@@ -99,14 +105,20 @@ class TestMentorAtSchoolPeriod:
         assert first.school_id != second.school_id
 
     def test_overlapping_periods_at_the_same_school_are_rejected(self):
-        first = MentorAtSchoolPeriodFactory(started_on=D(2025, 9, 1), finished_on=D(2026, 7, 31))
+        first = MentorAtSchoolPeriodFactory(
+            started_on=D(THIS_YEAR - 1, 9, 1), finished_on=D(THIS_YEAR, 7, 31)
+        )
         with rejected_by_database("mentor_once_per_school_at_a_time"):
-            MentorAtSchoolPeriodFactory(teacher=first.teacher, school=first.school, started_on=D(2026, 7, 31))
+            MentorAtSchoolPeriodFactory(
+                teacher=first.teacher, school=first.school, started_on=D(THIS_YEAR, 7, 31)
+            )
 
     def test_at_most_one_ongoing_period_per_school(self):
         first = MentorAtSchoolPeriodFactory()
         with rejected_by_database("mentor_once_per_school_at_a_time"):
-            MentorAtSchoolPeriodFactory(teacher=first.teacher, school=first.school, started_on=D(2027, 1, 1))
+            MentorAtSchoolPeriodFactory(
+                teacher=first.teacher, school=first.school, started_on=D(THIS_YEAR + 1, 1, 1)
+            )
 
     def test_keeps_its_teacher_and_school(self):
         period = MentorAtSchoolPeriodFactory()
@@ -129,23 +141,25 @@ class TestMentorshipPeriod:
             MentorshipPeriod.objects.create(mentee=ect, mentor=mentor_elsewhere, started_on=ect.started_on)
 
     def test_lies_inside_the_ect_period(self):
-        ect = ECTAtSchoolPeriodFactory(started_on=D(2025, 9, 1), finished_on=D(2026, 7, 31))
-        mentor = MentorAtSchoolPeriodFactory(school=ect.school, started_on=D(2024, 9, 1))
+        ect = ECTAtSchoolPeriodFactory(started_on=D(THIS_YEAR - 1, 9, 1), finished_on=D(THIS_YEAR, 7, 31))
+        mentor = MentorAtSchoolPeriodFactory(school=ect.school, started_on=D(THIS_YEAR - 2, 9, 1))
         with rejected_by_database("mentorship_within_ect_period"):
-            MentorshipPeriod.objects.create(mentee=ect, mentor=mentor, started_on=D(2025, 9, 1))  # ongoing
+            MentorshipPeriod.objects.create(
+                mentee=ect, mentor=mentor, started_on=D(THIS_YEAR - 1, 9, 1)
+            )  # ongoing
 
     def test_lies_inside_the_mentor_period(self):
-        ect = ECTAtSchoolPeriodFactory(started_on=D(2025, 9, 1))
-        mentor = MentorAtSchoolPeriodFactory(school=ect.school, started_on=D(2025, 10, 1))
+        ect = ECTAtSchoolPeriodFactory(started_on=D(THIS_YEAR - 1, 9, 1))
+        mentor = MentorAtSchoolPeriodFactory(school=ect.school, started_on=D(THIS_YEAR - 1, 10, 1))
         with rejected_by_database("mentorship_within_mentor_period"):
-            MentorshipPeriod.objects.create(mentee=ect, mentor=mentor, started_on=D(2025, 9, 1))
+            MentorshipPeriod.objects.create(mentee=ect, mentor=mentor, started_on=D(THIS_YEAR - 1, 9, 1))
 
     def test_an_ect_has_one_mentor_at_a_time(self):
         mentorship = MentorshipPeriodFactory()
         other_mentor = MentorAtSchoolPeriodFactory(school=mentorship.mentee.school)
         with rejected_by_database("ect_has_one_mentor_at_a_time"):
             MentorshipPeriod.objects.create(
-                mentee=mentorship.mentee, mentor=other_mentor, started_on=D(2026, 2, 1)
+                mentee=mentorship.mentee, mentor=other_mentor, started_on=D(THIS_YEAR, 2, 1)
             )
 
     def test_a_mentor_may_mentor_several_ects(self):
@@ -159,25 +173,25 @@ class TestMentorshipPeriod:
     def test_cannot_finish_before_it_starts(self):
         mentorship = MentorshipPeriodFactory()
         with rejected_by_database("mentorship_period_finishes_after_start"):
-            MentorshipPeriod.objects.filter(pk=mentorship.pk).update(finished_on=D(2025, 8, 1))
+            MentorshipPeriod.objects.filter(pk=mentorship.pk).update(finished_on=D(THIS_YEAR - 1, 8, 1))
 
     def test_finishing_the_ect_period_before_its_mentorship_is_rejected(self):
         mentorship = MentorshipPeriodFactory()
         with rejected_by_database("mentorship_within_ect_period"):
-            ECTAtSchoolPeriod.objects.filter(pk=mentorship.mentee_id).update(finished_on=D(2026, 3, 31))
+            ECTAtSchoolPeriod.objects.filter(pk=mentorship.mentee_id).update(finished_on=D(THIS_YEAR, 3, 31))
 
     def test_finishing_the_mentor_period_before_its_mentorship_is_rejected(self):
         mentorship = MentorshipPeriodFactory()
         with rejected_by_database("mentorship_within_mentor_period"):
-            mentorship.mentor.finished_on = D(2026, 3, 31)
+            mentorship.mentor.finished_on = D(THIS_YEAR, 3, 31)
             mentorship.mentor.save()
 
     def test_finishing_mentorship_first_then_the_periods_is_allowed(self):
         mentorship = MentorshipPeriodFactory()
         for period in (mentorship, mentorship.mentee, mentorship.mentor):
-            period.finished_on = D(2026, 3, 31)
+            period.finished_on = D(THIS_YEAR, 3, 31)
             period.save()
-        assert MentorshipPeriod.objects.get(pk=mentorship.pk).finished_on == D(2026, 3, 31)
+        assert MentorshipPeriod.objects.get(pk=mentorship.pk).finished_on == D(THIS_YEAR, 3, 31)
 
 
 class TestTrainingPeriod:
@@ -195,7 +209,7 @@ class TestTrainingPeriod:
 
     def test_belongs_to_something(self):
         with rejected_by_database("training_period_belongs_to_one_ect_or_mentor_period"):
-            TrainingPeriod.objects.create(started_on=D(2025, 9, 1), training_programme="school_led")
+            TrainingPeriod.objects.create(started_on=D(THIS_YEAR - 1, 9, 1), training_programme="school_led")
 
     def test_provider_led_needs_a_partnership_or_expression_of_interest(self):
         ect = ECTAtSchoolPeriodFactory()
@@ -250,9 +264,7 @@ class TestTrainingPeriod:
     def test_withdrawal_needs_a_reason(self):
         training = TrainingPeriodFactory()
         with rejected_by_database("training_period_withdrawal_has_reason"):
-            TrainingPeriod.objects.filter(pk=training.pk).update(
-                withdrawn_at=datetime.datetime.now(datetime.UTC)
-            )
+            TrainingPeriod.objects.filter(pk=training.pk).update(withdrawn_at=clock.now())
 
     def test_deferral_needs_a_reason(self):
         training = TrainingPeriodFactory()
@@ -260,7 +272,7 @@ class TestTrainingPeriod:
             TrainingPeriod.objects.filter(pk=training.pk).update(deferral_reason="career-break")
 
     def test_cannot_be_both_withdrawn_and_deferred(self):
-        now = datetime.datetime.now(datetime.UTC)
+        now = clock.now()
         training = TrainingPeriodFactory()
         with rejected_by_database("training_period_not_both_withdrawn_and_deferred"):
             TrainingPeriod.objects.filter(pk=training.pk).update(
@@ -274,7 +286,7 @@ class TestTrainingPeriod:
         training = TrainingPeriodFactory()
         with rejected_by_database("ect_training_periods_do_not_overlap"):
             TrainingPeriodFactory(
-                ect_at_school_period=training.ect_at_school_period, started_on=D(2026, 1, 1)
+                ect_at_school_period=training.ect_at_school_period, started_on=D(THIS_YEAR, 1, 1)
             )
 
     def test_training_periods_of_one_mentor_do_not_overlap(self):
@@ -288,25 +300,25 @@ class TestTrainingPeriod:
                 ect_at_school_period=None,
                 mentor_at_school_period=mentor,
                 expression_of_interest=interest,
-                started_on=D(2026, 1, 1),
+                started_on=D(THIS_YEAR, 1, 1),
             )
 
     def test_lies_inside_its_at_school_period(self):
-        ect = ECTAtSchoolPeriodFactory(started_on=D(2025, 9, 1))
+        ect = ECTAtSchoolPeriodFactory(started_on=D(THIS_YEAR - 1, 9, 1))
         with rejected_by_database("training_period_within_school_period"):
-            TrainingPeriodFactory(ect_at_school_period=ect, started_on=D(2025, 8, 31))
+            TrainingPeriodFactory(ect_at_school_period=ect, started_on=D(THIS_YEAR - 1, 8, 31))
 
     def test_shortening_the_at_school_period_under_its_training_is_rejected(self):
         training = TrainingPeriodFactory()
         with rejected_by_database("training_period_within_school_period"):
             ECTAtSchoolPeriod.objects.filter(pk=training.ect_at_school_period_id).update(
-                finished_on=D(2026, 1, 1)
+                finished_on=D(THIS_YEAR, 1, 1)
             )
 
     def test_cannot_finish_before_it_starts(self):
         training = TrainingPeriodFactory()
         with rejected_by_database("training_period_finishes_after_start"):
-            TrainingPeriod.objects.filter(pk=training.pk).update(finished_on=D(2025, 1, 1))
+            TrainingPeriod.objects.filter(pk=training.pk).update(finished_on=D(THIS_YEAR - 1, 1, 1))
 
     def test_a_partnership_it_names_is_with_its_school(self):
         ect = ECTAtSchoolPeriodFactory()
@@ -346,20 +358,20 @@ class TestInductionPeriod:
     def test_periods_of_one_teacher_do_not_overlap(self):
         first = InductionPeriodFactory()
         with rejected_by_database("induction_periods_do_not_overlap"):
-            InductionPeriodFactory(teacher=first.teacher, started_on=D(2026, 1, 1))
+            InductionPeriodFactory(teacher=first.teacher, started_on=D(THIS_YEAR, 1, 1))
 
     def test_cannot_finish_before_it_starts(self):
         with rejected_by_database("induction_period_finishes_after_start"):
-            InductionPeriodFactory(finished_on=D(2025, 1, 1), number_of_terms=1)
+            InductionPeriodFactory(finished_on=D(THIS_YEAR - 1, 1, 1), number_of_terms=1)
 
     def test_a_finished_period_records_its_number_of_terms(self):
         with rejected_by_database("induction_period_finished_has_number_of_terms"):
-            InductionPeriodFactory(finished_on=D(2026, 7, 31))
+            InductionPeriodFactory(finished_on=D(THIS_YEAR, 7, 31))
 
     @pytest.mark.parametrize("terms", [-1, 16.5])
     def test_number_of_terms_is_in_range(self, terms):
         with rejected_by_database("induction_period_number_of_terms_range"):
-            InductionPeriodFactory(finished_on=D(2026, 7, 31), number_of_terms=terms)
+            InductionPeriodFactory(finished_on=D(THIS_YEAR, 7, 31), number_of_terms=terms)
 
     def test_an_outcome_needs_a_finished_period(self):
         with rejected_by_database("induction_period_outcome_only_when_finished"):
@@ -385,16 +397,16 @@ class TestValidationMessages:
         assert error.value.message_dict["mentor"] == ["The mentor must be at the same school as the ECT."]
 
     def test_mentorship_outside_the_ect_period_is_explained(self):
-        ect = ECTAtSchoolPeriodFactory(started_on=D(2025, 9, 1), finished_on=D(2026, 7, 31))
-        mentor = MentorAtSchoolPeriodFactory(school=ect.school, started_on=D(2024, 9, 1))
+        ect = ECTAtSchoolPeriodFactory(started_on=D(THIS_YEAR - 1, 9, 1), finished_on=D(THIS_YEAR, 7, 31))
+        mentor = MentorAtSchoolPeriodFactory(school=ect.school, started_on=D(THIS_YEAR - 2, 9, 1))
         with pytest.raises(ValidationError) as error:
-            MentorshipPeriod(mentee=ect, mentor=mentor, started_on=D(2025, 9, 1)).full_clean()
+            MentorshipPeriod(mentee=ect, mentor=mentor, started_on=D(THIS_YEAR - 1, 9, 1)).full_clean()
         assert error.value.messages == ["The mentorship must fall within the ECT's time at the school."]
 
     def test_training_outside_its_period_is_explained(self):
-        ect = ECTAtSchoolPeriodFactory(started_on=D(2025, 9, 1))
+        ect = ECTAtSchoolPeriodFactory(started_on=D(THIS_YEAR - 1, 9, 1))
         training = TrainingPeriod(
-            ect_at_school_period=ect, started_on=D(2025, 8, 1), training_programme="school_led"
+            ect_at_school_period=ect, started_on=D(THIS_YEAR - 1, 8, 1), training_programme="school_led"
         )
         with pytest.raises(ValidationError) as error:
             training.full_clean()
@@ -413,14 +425,14 @@ class TestValidationMessages:
         first = ECTAtSchoolPeriodFactory()
         with pytest.raises(ValidationError) as error:
             ECTAtSchoolPeriodFactory.build(
-                teacher=first.teacher, school=SchoolFactory(), started_on=D(2026, 1, 5)
+                teacher=first.teacher, school=SchoolFactory(), started_on=D(THIS_YEAR, 1, 5)
             ).full_clean()
         assert error.value.messages == ["This ECT is already at a school on these dates."]
 
     def test_shortening_a_period_under_its_mentorship_is_explained(self):
         mentorship = MentorshipPeriodFactory()
         ect = mentorship.mentee
-        ect.finished_on = D(2026, 3, 31)
+        ect.finished_on = D(THIS_YEAR, 3, 31)
         with pytest.raises(ValidationError) as error:
             ect.full_clean()
         assert error.value.messages == [
@@ -430,7 +442,7 @@ class TestValidationMessages:
     def test_shortening_a_period_under_its_training_is_explained(self):
         training = TrainingPeriodFactory()
         ect = training.ect_at_school_period
-        ect.finished_on = D(2026, 3, 31)
+        ect.finished_on = D(THIS_YEAR, 3, 31)
         with pytest.raises(ValidationError) as error:
             ect.full_clean()
         assert error.value.messages == [

@@ -24,6 +24,7 @@ from participants.models import (
 )
 from participants.queries import ongoing_ect_period_elsewhere
 from participants.trs.client import TeacherRecord
+from tests.dates import THIS_YEAR
 from tests.factories import (
     ActiveLeadProviderFactory,
     AppropriateBodyFactory,
@@ -34,7 +35,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date(2026, 11, 23)
+TODAY = datetime.date(THIS_YEAR, 11, 23)
 TEACHERS = 5
 SCHOOLS = 3
 NEVER = datetime.date.max
@@ -48,7 +49,7 @@ def teacher_record(n: int) -> TeacherRecord:
         last_name="Example",
         date_of_birth=None,
         national_insurance_number=None,
-        qts_awarded_on=datetime.date(2025, 7, 1),
+        qts_awarded_on=datetime.date(THIS_YEAR - 1, 7, 1),
         induction_status=InductionStatus.IN_PROGRESS,
         prohibited_from_teaching=False,
         has_other_alerts=False,
@@ -66,7 +67,10 @@ class World:
 @pytest.fixture
 def world():
     year = ContractPeriodFactory(
-        year=2026, started_on=datetime.date(2026, 6, 1), finished_on=datetime.date(2027, 5, 31), enabled=True
+        year=THIS_YEAR,
+        started_on=datetime.date(THIS_YEAR, 6, 1),
+        finished_on=datetime.date(THIS_YEAR + 1, 5, 31),
+        enabled=True,
     )
     return World(
         schools=[SchoolFactory(name=f"School {n}") for n in range(SCHOOLS)],

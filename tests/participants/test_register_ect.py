@@ -4,9 +4,9 @@ read-side checks the journey can use early, and two schools racing to register o
 import datetime
 
 import pytest
-from django.utils import timezone
 
 from audit.models import ActorType, Event
+from core import clock
 from emails.models import Email
 from emails.templates import get_template
 from participants import queries, services
@@ -27,6 +27,7 @@ from providers.queries import (
 )
 from providers.schedules import schedule_for
 from schools.models import SchoolAccess, SchoolRole
+from tests.dates import THIS_YEAR
 from tests.factories import (
     ActiveLeadProviderFactory,
     AppropriateBodyFactory,
@@ -49,8 +50,8 @@ from tests.races import race
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
-TODAY = D(2026, 8, 15)
-SEPTEMBER = D(2026, 9, 1)
+TODAY = D(THIS_YEAR, 8, 15)
+SEPTEMBER = D(THIS_YEAR, 9, 1)
 TRN = "1234567"
 BORN = D(1990, 3, 14)
 NI_NUMBER = "QQ123456C"
@@ -64,7 +65,7 @@ def teacher_record(**overrides) -> TeacherRecord:
         "last_name": "Anning",
         "date_of_birth": BORN,
         "national_insurance_number": NI_NUMBER,
-        "qts_awarded_on": D(2026, 7, 20),
+        "qts_awarded_on": D(THIS_YEAR, 7, 20),
         "induction_status": InductionStatus.REQUIRED_TO_COMPLETE,
         "prohibited_from_teaching": False,
         "has_other_alerts": False,
@@ -75,14 +76,17 @@ def teacher_record(**overrides) -> TeacherRecord:
 @pytest.fixture
 def last_year():
     return ContractPeriodFactory(
-        year=2025, started_on=D(2025, 6, 1), finished_on=D(2026, 5, 31), enabled=True
+        year=THIS_YEAR - 1, started_on=D(THIS_YEAR - 1, 6, 1), finished_on=D(THIS_YEAR, 5, 31), enabled=True
     )
 
 
 @pytest.fixture
 def next_year():
     return ContractPeriodFactory(
-        year=2027, started_on=D(2027, 6, 1), finished_on=D(2028, 5, 31), enabled=False
+        year=THIS_YEAR + 1,
+        started_on=D(THIS_YEAR + 1, 6, 1),
+        finished_on=D(THIS_YEAR + 2, 5, 31),
+        enabled=False,
     )
 
 
@@ -136,9 +140,9 @@ class TestRegistering:
             "Anning",
             "",
         )
-        assert teacher.trs_qts_awarded_on == D(2026, 7, 20)
+        assert teacher.trs_qts_awarded_on == D(THIS_YEAR, 7, 20)
         assert teacher.trs_induction_status == InductionStatus.REQUIRED_TO_COMPLETE
-        assert timezone.now() - teacher.trs_data_refreshed_at < datetime.timedelta(minutes=1)
+        assert clock.now() - teacher.trs_data_refreshed_at < datetime.timedelta(minutes=1)
         assert (period.teacher, period.school, period.started_on, period.finished_on) == (
             teacher,
             school,
@@ -160,7 +164,9 @@ class TestRegistering:
         known = TeacherFactory(
             trn=TRN, trs_first_name="Mary", trs_last_name="Smith", trs_induction_status=InductionStatus.NONE
         )
-        ECTAtSchoolPeriodFactory(teacher=known, started_on=D(2024, 9, 1), finished_on=D(2025, 7, 31))
+        ECTAtSchoolPeriodFactory(
+            teacher=known, started_on=D(THIS_YEAR - 2, 9, 1), finished_on=D(THIS_YEAR - 1, 7, 31)
+        )
 
         period = register()
 
@@ -227,19 +233,19 @@ class TestRegistering:
     def test_a_start_date_in_a_year_whose_payments_are_frozen_counts_in_the_year_open_now(
         self, register, last_year, this_year
     ):
-        last_year.payments_frozen_at = timezone.now()
+        last_year.payments_frozen_at = clock.now()
         last_year.save()
         active_this_year = ActiveLeadProviderFactory(contract_period=this_year)
         ActiveLeadProviderFactory(lead_provider=active_this_year.lead_provider, contract_period=last_year)
 
         period = register(
-            started_on=D(2026, 3, 1),
+            started_on=D(THIS_YEAR, 3, 1),
             training_programme="provider_led",
             lead_provider=active_this_year.lead_provider,
         )
 
         assert period.training_periods.get().expression_of_interest == active_this_year
-        assert Event.objects.get(event_type="ect_registered").changes["contract_period"] == [None, 2026]
+        assert Event.objects.get(event_type="ect_registered").changes["contract_period"] == [None, THIS_YEAR]
 
     def test_the_registration_is_an_event_on_the_teacher_and_school_by_the_tutor(
         self, register, tutor, school, hub
@@ -256,14 +262,14 @@ class TestRegistering:
         )
         assert event.appropriate_body == hub
         assert (event.subject_type, event.subject_id) == ("ectatschoolperiod", period.pk)
-        assert event.heading == "Mary Anning registered as an ECT from 1 September 2026"
+        assert event.heading == f"Mary Anning registered as an ECT from 1 September {THIS_YEAR}"
         assert event.changes == {
-            "started_on": [None, "2026-09-01"],
+            "started_on": [None, f"{THIS_YEAR}-09-01"],
             "email": [None, "mary.anning@example.com"],
             "working_pattern": [None, "part_time"],
             "appropriate_body": [None, "Riverside Teaching School Hub"],
             "training_programme": [None, "school_led"],
-            "contract_period": [None, 2026],
+            "contract_period": [None, THIS_YEAR],
         }
 
     def test_the_ect_is_emailed_once_with_what_they_need_and_no_links(self, register, this_year):
@@ -283,12 +289,12 @@ class TestRegistering:
         assert email.personalisation == {
             "full_name": "Molly Anning",
             "school_name": "Quillfeather Primary School",
-            "start_date": "1 September 2026",
+            "start_date": f"1 September {THIS_YEAR}",
             "training": "Your school has chosen Ambition Institute to provide your training.",
         }
         rendered = get_template("ect_registered").render(email.personalisation)
         assert "Quillfeather Primary School has registered you" in rendered.subject
-        assert "starting on 1 September 2026" in rendered.body
+        assert f"starting on 1 September {THIS_YEAR}" in rendered.body
         assert "http" not in rendered.body and "www." not in rendered.body
 
     def test_school_led_training_is_described_in_the_email(self, register):
@@ -332,7 +338,11 @@ class TestRefusals:
 
     @pytest.mark.parametrize(
         "started_on, finished_on",
-        [(D(2025, 9, 1), None), (D(2026, 10, 1), None), (D(2025, 9, 1), D(2026, 12, 31))],
+        [
+            (D(THIS_YEAR - 1, 9, 1), None),
+            (D(THIS_YEAR, 10, 1), None),
+            (D(THIS_YEAR - 1, 9, 1), D(THIS_YEAR, 12, 31)),
+        ],
         ids=["ongoing", "not started yet", "finishing later"],
     )
     def test_already_registered_at_this_school(self, register, school, started_on, finished_on):
@@ -346,8 +356,8 @@ class TestRefusals:
         ECTAtSchoolPeriodFactory(
             teacher=TeacherFactory(trn=TRN),
             school=school,
-            started_on=D(2024, 9, 1),
-            finished_on=D(2025, 7, 31),
+            started_on=D(THIS_YEAR - 2, 9, 1),
+            finished_on=D(THIS_YEAR - 1, 7, 31),
         )
         assert register().school == school
 
@@ -361,16 +371,18 @@ class TestRefusals:
 
     def test_an_email_another_teacher_used_before_or_the_teacher_themself_uses_is_fine(self, register):
         ECTAtSchoolPeriodFactory(
-            email="mary.anning@example.com", started_on=D(2023, 9, 1), finished_on=D(2025, 7, 31)
+            email="mary.anning@example.com",
+            started_on=D(THIS_YEAR - 3, 9, 1),
+            finished_on=D(THIS_YEAR - 1, 7, 31),
         )
         MentorAtSchoolPeriodFactory(teacher=TeacherFactory(trn=TRN), email="mary.anning@example.com")
         assert register().email == "mary.anning@example.com"
 
     def test_a_start_date_in_a_year_not_open_yet_says_when_it_opens(self, register, next_year):
-        refusal = self.refused(register, services.ContractPeriodNotOpen, started_on=D(2027, 9, 1))
-        assert (refusal.contract_period, refusal.opens_on) == (next_year, D(2027, 6, 1))
+        refusal = self.refused(register, services.ContractPeriodNotOpen, started_on=D(THIS_YEAR + 1, 9, 1))
+        assert (refusal.contract_period, refusal.opens_on) == (next_year, D(THIS_YEAR + 1, 6, 1))
         assert str(refusal) == (
-            "Registration for ECTs starting in the 2027 to 2028 academic year opens on 1 June 2027. Register them then."
+            f"Registration for ECTs starting in the {THIS_YEAR + 1} to {THIS_YEAR + 2} academic year opens on 1 June {THIS_YEAR + 1}. Register them then."
         )
 
     def test_a_start_date_in_a_closed_year_that_has_begun_gives_no_opening_date(self, register, this_year):
@@ -378,11 +390,14 @@ class TestRefusals:
         this_year.save()
         refusal = self.refused(register, services.ContractPeriodNotOpen)
         assert refusal.opens_on is None
-        assert str(refusal) == "Registration for ECTs starting in the 2026 to 2027 academic year is not open."
+        assert (
+            str(refusal)
+            == f"Registration for ECTs starting in the {THIS_YEAR} to {THIS_YEAR + 1} academic year is not open."
+        )
 
     def test_a_start_date_in_no_contract_period(self, register):
-        refusal = self.refused(register, services.NoContractPeriod, started_on=D(2030, 9, 1))
-        assert "1 September 2030" in str(refusal)
+        refusal = self.refused(register, services.NoContractPeriod, started_on=D(THIS_YEAR + 4, 9, 1))
+        assert f"1 September {THIS_YEAR + 4}" in str(refusal)
 
     def test_a_lead_provider_not_active_in_the_ects_year(self, register, last_year):
         active_last_year = ActiveLeadProviderFactory(
@@ -395,7 +410,7 @@ class TestRefusals:
             lead_provider=active_last_year.lead_provider,
         )
         assert str(refusal) == (
-            "Old Provider does not provide training in the 2026 to 2027 academic year. Choose another lead provider."
+            f"Old Provider does not provide training in the {THIS_YEAR} to {THIS_YEAR + 1} academic year. Choose another lead provider."
         )
 
     def test_provider_led_at_a_school_not_eligible_for_funding(self, register, this_year):
@@ -441,8 +456,8 @@ class TestRefusals:
     def test_a_teacher_whose_appropriate_body_recorded_a_pass(self, register):
         InductionPeriodFactory(
             teacher=TeacherFactory(trn=TRN),
-            started_on=D(2024, 9, 1),
-            finished_on=D(2025, 7, 31),
+            started_on=D(THIS_YEAR - 2, 9, 1),
+            finished_on=D(THIS_YEAR - 1, 7, 31),
             number_of_terms=3,
             outcome=InductionOutcome.PASS,
         )
@@ -489,10 +504,10 @@ def at_old_school(old_school):
     period = ECTAtSchoolPeriodFactory(
         teacher=TeacherFactory(trn=TRN, trs_first_name="Mary", trs_last_name="Anning"),
         school=old_school,
-        started_on=D(2025, 9, 1),
+        started_on=D(THIS_YEAR - 1, 9, 1),
         email="mary.anning@example.com",
     )
-    MentorshipPeriodFactory(mentee=period, started_on=D(2025, 9, 1))
+    MentorshipPeriodFactory(mentee=period, started_on=D(THIS_YEAR - 1, 9, 1))
     TrainingPeriodFactory(ect_at_school_period=period)
     return period
 
@@ -533,12 +548,12 @@ class TestMovingSchool:
         assert to_provider.recipient == "ecf@ambition.example"
         assert (
             to_provider.personalisation["what_happens"]
-            == "They will carry on training with you from 1 September 2026."
+            == f"They will carry on training with you from 1 September {THIS_YEAR}."
         )
         told = by_template["ect_moved_school"]
         assert (told.recipient, told.personalisation["last_day"]) == (
             "tutor@oldmill.example",
-            "31 August 2026",
+            f"31 August {THIS_YEAR}",
         )
 
     def test_moving_to_the_new_schools_provider_tells_both_providers(
@@ -561,9 +576,9 @@ class TestMovingSchool:
             if email.template == "participant_transferred"
         }
         assert told == {
-            "ecf@ambition.example": "They will no longer train with you after 31 August 2026. "
+            "ecf@ambition.example": f"They will no longer train with you after 31 August {THIS_YEAR}. "
             "Do not make declarations for them after that.",
-            "ecf@teachfirst.example": "They will train with you at Quillfeather Primary School from 1 September 2026.",
+            "ecf@teachfirst.example": f"They will train with you at Quillfeather Primary School from 1 September {THIS_YEAR}.",
         }
 
     def test_the_old_period_and_its_mentorship_and_training_finish_the_day_before(
@@ -572,9 +587,11 @@ class TestMovingSchool:
         period = register(transfer_from=at_old_school.pk)
 
         at_old_school.refresh_from_db()
-        assert at_old_school.finished_on == D(2026, 8, 31)
-        assert MentorshipPeriod.objects.get(mentee=at_old_school).finished_on == D(2026, 8, 31)
-        assert TrainingPeriod.objects.get(ect_at_school_period=at_old_school).finished_on == D(2026, 8, 31)
+        assert at_old_school.finished_on == D(THIS_YEAR, 8, 31)
+        assert MentorshipPeriod.objects.get(mentee=at_old_school).finished_on == D(THIS_YEAR, 8, 31)
+        assert TrainingPeriod.objects.get(ect_at_school_period=at_old_school).finished_on == D(
+            THIS_YEAR, 8, 31
+        )
         assert (period.school, period.started_on, period.teacher) == (
             school,
             SEPTEMBER,
@@ -586,38 +603,38 @@ class TestMovingSchool:
 
         left = Event.objects.get(event_type="ect_moved_to_another_school")
         assert (left.school, left.teacher, left.subject_id) == (old_school, period.teacher, at_old_school.pk)
-        assert left.changes == {"finished_on": [None, "2026-08-31"]}
+        assert left.changes == {"finished_on": [None, f"{THIS_YEAR}-08-31"]}
         assert (
             left.heading
-            == "Mary Anning moved to Quillfeather Primary School: their time here finishes on 31 August 2026"
+            == f"Mary Anning moved to Quillfeather Primary School: their time here finishes on 31 August {THIS_YEAR}"
         )
         joined = Event.objects.get(event_type="ect_registered")
         assert joined.school == school
         assert (
             joined.heading
-            == "Mary Anning registered as an ECT from 1 September 2026, moving from Old Mill Academy"
+            == f"Mary Anning registered as an ECT from 1 September {THIS_YEAR}, moving from Old Mill Academy"
         )
 
     def test_children_that_would_start_after_the_old_period_finishes_are_removed(
         self, register, at_old_school
     ):
         later = MentorshipPeriod.objects.get(mentee=at_old_school)
-        later.finished_on = D(2026, 6, 30)
+        later.finished_on = D(THIS_YEAR, 6, 30)
         later.save()
-        upcoming = MentorshipPeriodFactory(mentee=at_old_school, started_on=D(2026, 10, 1))
+        upcoming = MentorshipPeriodFactory(mentee=at_old_school, started_on=D(THIS_YEAR, 10, 1))
 
         register(transfer_from=at_old_school.pk)
 
         assert not MentorshipPeriod.objects.filter(pk=upcoming.pk).exists()
         assert MentorshipPeriod.objects.get(pk=later.pk).finished_on == D(
-            2026, 6, 30
+            THIS_YEAR, 6, 30
         )  # already over: untouched
 
     def test_a_period_at_the_old_school_that_has_not_started_is_removed_not_finished(
         self, register, old_school, school
     ):
         not_started = ECTAtSchoolPeriodFactory(
-            teacher=TeacherFactory(trn=TRN), school=old_school, started_on=D(2026, 10, 1)
+            teacher=TeacherFactory(trn=TRN), school=old_school, started_on=D(THIS_YEAR, 10, 1)
         )
         training = TrainingPeriodFactory(ect_at_school_period=not_started)
         mentorship = MentorshipPeriodFactory(mentee=not_started)
@@ -630,7 +647,7 @@ class TestMovingSchool:
         assert list(ECTAtSchoolPeriod.objects.filter(teacher=period.teacher)) == [period]
         removed = Event.objects.get(event_type="ect_moved_to_another_school")
         assert (removed.school, removed.subject_id) == (old_school, not_started.pk)
-        assert removed.changes == {"started_on": ["2026-10-01", None]}
+        assert removed.changes == {"started_on": [f"{THIS_YEAR}-10-01", None]}
         assert "removed, not finished" in removed.reason
 
     def test_a_move_nobody_confirmed_is_refused(self, register, at_old_school):
@@ -650,8 +667,8 @@ class TestMovingSchool:
         stale = ECTAtSchoolPeriodFactory(
             teacher=at_old_school.teacher,
             school=SchoolFactory(),
-            started_on=D(2024, 9, 1),
-            finished_on=D(2025, 7, 31),
+            started_on=D(THIS_YEAR - 2, 9, 1),
+            finished_on=D(THIS_YEAR - 1, 7, 31),
         )
         with pytest.raises(services.RegisteredElsewhereJustNow):
             register(transfer_from=stale.pk)
@@ -669,27 +686,27 @@ class TestMovingSchool:
         leaving = ECTAtSchoolPeriodFactory(
             teacher=TeacherFactory(trn=TRN),
             school=old_school,
-            started_on=D(2025, 9, 1),
-            finished_on=D(2026, 8, 20),
+            started_on=D(THIS_YEAR - 1, 9, 1),
+            finished_on=D(THIS_YEAR, 8, 20),
         )
         register()
         leaving.refresh_from_db()
-        assert leaving.finished_on == D(2026, 8, 20)
+        assert leaving.finished_on == D(THIS_YEAR, 8, 20)
         assert not Event.objects.filter(event_type="ect_moved_to_another_school").exists()
 
     def test_a_period_elsewhere_that_has_already_finished_is_not_rewritten(self, register, old_school):
         history = ECTAtSchoolPeriodFactory(
             teacher=TeacherFactory(trn=TRN),
             school=old_school,
-            started_on=D(2025, 9, 1),
-            finished_on=D(2026, 7, 31),
+            started_on=D(THIS_YEAR - 1, 9, 1),
+            finished_on=D(THIS_YEAR, 7, 31),
         )
         before = counts()
         with pytest.raises(services.StartsBeforeLeavingAnotherSchool) as refusal:
-            register(started_on=D(2026, 7, 1), transfer_from=history.pk)
-        assert refusal.value.not_before == D(2026, 8, 1)
+            register(started_on=D(THIS_YEAR, 7, 1), transfer_from=history.pk)
+        assert refusal.value.not_before == D(THIS_YEAR, 8, 1)
         assert str(refusal.value) == (
-            "They were registered as an ECT at another school on 31 July 2026. "
+            f"They were registered as an ECT at another school on 31 July {THIS_YEAR}. "
             "Their start date at your school must be after that."
         )
         assert counts() == before
@@ -701,7 +718,7 @@ class TestMovingSchool:
             teacher=TeacherFactory(trn=TRN), school=old_school, started_on=SEPTEMBER
         )
         with pytest.raises(services.StartsBeforeLeavingAnotherSchool):
-            register(transfer_from=begun.pk, today=D(2026, 9, 10))
+            register(transfer_from=begun.pk, today=D(THIS_YEAR, 9, 10))
         assert ECTAtSchoolPeriod.objects.filter(pk=begun.pk, finished_on__isnull=True).exists()
 
 
@@ -712,10 +729,13 @@ class TestEarlyChecks:
     def test_is_registered_at(self, school, old_school):
         teacher = TeacherFactory(trn=TRN)
         ECTAtSchoolPeriodFactory(
-            teacher=teacher, school=school, started_on=D(2024, 9, 1), finished_on=D(2025, 7, 31)
+            teacher=teacher,
+            school=school,
+            started_on=D(THIS_YEAR - 2, 9, 1),
+            finished_on=D(THIS_YEAR - 1, 7, 31),
         )
         assert not queries.is_registered_at(school, TRN, today=TODAY)
-        ECTAtSchoolPeriodFactory(teacher=teacher, school=school, started_on=D(2026, 10, 1))
+        ECTAtSchoolPeriodFactory(teacher=teacher, school=school, started_on=D(THIS_YEAR, 10, 1))
         assert queries.is_registered_at(school, TRN, today=TODAY)
         assert not queries.is_registered_at(old_school, TRN, today=TODAY)
 
@@ -728,7 +748,7 @@ class TestEarlyChecks:
     def test_email_in_use(self):
         ECTAtSchoolPeriodFactory(teacher=TeacherFactory(trn=TRN), email="mary@example.com")
         MentorAtSchoolPeriodFactory(
-            email="old@example.com", finished_on=D(2026, 1, 1), started_on=D(2025, 9, 1)
+            email="old@example.com", finished_on=D(THIS_YEAR, 1, 1), started_on=D(THIS_YEAR - 1, 9, 1)
         )
         assert queries.email_in_use(" MARY@example.com", today=TODAY)
         assert not queries.email_in_use("mary@example.com", today=TODAY, except_trn=TRN)
@@ -738,25 +758,25 @@ class TestEarlyChecks:
 
 class TestContractPeriodForStart:
     def test_the_period_containing_the_date(self, last_year, this_year, next_year):
-        assert contract_period_for_start(D(2026, 5, 31), today=TODAY) == last_year
-        assert contract_period_for_start(D(2026, 6, 1), today=TODAY) == this_year
+        assert contract_period_for_start(D(THIS_YEAR, 5, 31), today=TODAY) == last_year
+        assert contract_period_for_start(D(THIS_YEAR, 6, 1), today=TODAY) == this_year
         assert (
-            contract_period_for_start(D(2027, 9, 1), today=TODAY) == next_year
+            contract_period_for_start(D(THIS_YEAR + 1, 9, 1), today=TODAY) == next_year
         )  # not open, but it contains it
-        assert contract_period_for_start(D(2030, 9, 1), today=TODAY) is None
+        assert contract_period_for_start(D(THIS_YEAR + 4, 9, 1), today=TODAY) is None
 
     def test_a_period_with_frozen_payments_gives_way_to_the_one_open_for_registration(
         self, last_year, this_year
     ):
-        last_year.payments_frozen_at = timezone.now()
+        last_year.payments_frozen_at = clock.now()
         last_year.save()
-        assert contract_period_for_start(D(2026, 3, 1), today=TODAY) == this_year
+        assert contract_period_for_start(D(THIS_YEAR, 3, 1), today=TODAY) == this_year
         this_year.enabled = False
         this_year.save()
         # The newest open period is then the frozen one itself: no period to register in.
-        assert contract_period_for_start(D(2026, 3, 1), today=TODAY) is None
+        assert contract_period_for_start(D(THIS_YEAR, 3, 1), today=TODAY) is None
         assert (
-            registration_for_start(D(2026, 3, 1), today=TODAY).status
+            registration_for_start(D(THIS_YEAR, 3, 1), today=TODAY).status
             == StartDateRegistration.NO_CONTRACT_PERIOD
         )
 
@@ -767,15 +787,15 @@ class TestContractPeriodForStart:
             this_year,
             True,
         )
-        not_yet = registration_for_start(D(2027, 9, 1), today=TODAY)
+        not_yet = registration_for_start(D(THIS_YEAR + 1, 9, 1), today=TODAY)
         assert (not_yet.status, not_yet.contract_period, not_yet.opens_on, not_yet.is_open) == (
             StartDateRegistration.NOT_OPEN,
             next_year,
-            D(2027, 6, 1),
+            D(THIS_YEAR + 1, 6, 1),
             False,
         )
         assert (
-            registration_for_start(D(2030, 9, 1), today=TODAY).status
+            registration_for_start(D(THIS_YEAR + 4, 9, 1), today=TODAY).status
             == StartDateRegistration.NO_CONTRACT_PERIOD
         )
 
@@ -829,6 +849,6 @@ class TestTwoSchoolsAtOnce:
         assert outcomes == {"first": "done", "second": "RegisteredElsewhereJustNow"}
         periods = ECTAtSchoolPeriod.objects.filter(teacher=at_old_school.teacher).order_by("started_on")
         assert [(p.school, p.finished_on) for p in periods] == [
-            (at_old_school.school, D(2026, 8, 31)),
+            (at_old_school.school, D(THIS_YEAR, 8, 31)),
             (school, None),
         ]

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from participants.models import ECTAtSchoolPeriod, Teacher
+from tests.dates import THIS_YEAR
 from tests.factories import (
     ActiveLeadProviderFactory,
     AppropriateBodyFactory,
@@ -77,7 +78,7 @@ def details(client, school, *, email="amara@example.org"):
         client,
         school,
         "start-date",
-        {"started_on_day": "1", "started_on_month": "9", "started_on_year": "2026"},
+        {"started_on_day": "1", "started_on_month": "9", "started_on_year": f"{THIS_YEAR}"},
     )
     return post(client, school, "working-pattern", {"working_pattern": "full_time"})
 
@@ -94,7 +95,7 @@ def test_an_ect_found_first_time_is_registered_with_the_schools_choices(signed_i
         "9990001",
         "Amara Okafor",
         "amara@example.org",
-        "1 September 2026",
+        f"1 September {THIS_YEAR}",
         "Full time",
         "Riverside",
     ):
@@ -107,7 +108,7 @@ def test_an_ect_found_first_time_is_registered_with_the_schools_choices(signed_i
     assert (period.teacher.trn, period.email, period.started_on) == (
         "9990001",
         "amara@example.org",
-        datetime.date(2026, 9, 1),
+        datetime.date(THIS_YEAR, 9, 1),
     )
     assert period.training_periods.get().expression_of_interest is not None
     assert [email.template for email in sent] == ["ect_registered"]
@@ -162,7 +163,7 @@ def test_stop_pages(signed_in, school, trn, born, says):
 
 def test_someone_already_registered_here_stops(signed_in, school):
     ECTAtSchoolPeriodFactory(
-        teacher=TeacherFactory(trn="9990001"), school=school, started_on=datetime.date(2026, 9, 1)
+        teacher=TeacherFactory(trn="9990001"), school=school, started_on=datetime.date(THIS_YEAR, 9, 1)
     )
     find(signed_in, school, FOUND)
     assert (
@@ -175,7 +176,7 @@ def test_an_ect_at_another_school_is_moved_when_the_school_says_so(signed_in, sc
     elsewhere = ECTAtSchoolPeriodFactory(
         teacher=TeacherFactory(trn="9990001"),
         school=SchoolFactory(name="Inkwell Academy"),
-        started_on=datetime.date(2025, 9, 1),
+        started_on=datetime.date(THIS_YEAR - 1, 9, 1),
     )
     assert find(signed_in, school, FOUND) == url(school, "moving-school")
     assert "from Inkwell Academy" in signed_in.get(url(school, "moving-school")).content.decode()
@@ -190,22 +191,26 @@ def test_an_ect_at_another_school_is_moved_when_the_school_says_so(signed_in, sc
     assert "Inkwell Academy" in signed_in.get(url(school, "check-answers")).content.decode()  # moving from
     signed_in.post(url(school, "check-answers"))
     elsewhere.refresh_from_db()
-    assert elsewhere.finished_on == datetime.date(2026, 8, 31)
+    assert elsewhere.finished_on == datetime.date(THIS_YEAR, 8, 31)
     assert ECTAtSchoolPeriod.objects.filter(school=school, teacher__trn="9990001").exists()
 
 
 def test_a_start_date_in_a_year_not_open_says_when_it_opens(signed_in, school):
     ContractPeriodFactory(
-        year=2027, started_on=datetime.date(2027, 6, 1), finished_on=datetime.date(2028, 5, 31), enabled=False
+        year=THIS_YEAR + 1,
+        started_on=datetime.date(THIS_YEAR + 1, 6, 1),
+        finished_on=datetime.date(THIS_YEAR + 2, 5, 31),
+        enabled=False,
     )
     find(signed_in, school, FOUND)
     post(signed_in, school, "confirm-name", {"name_is_right": "yes"})
     post(signed_in, school, "email", {"email": "amara@example.org"})
     response = signed_in.post(
-        url(school, "start-date"), {"started_on_day": "1", "started_on_month": "9", "started_on_year": "2027"}
+        url(school, "start-date"),
+        {"started_on_day": "1", "started_on_month": "9", "started_on_year": f"{THIS_YEAR + 1}"},
     )
     assert response.status_code == 200
-    assert "opens on 1 June 2027" in response.content.decode()
+    assert f"opens on 1 June {THIS_YEAR + 1}" in response.content.decode()
 
 
 def test_trs_being_down_keeps_what_was_typed(signed_in, school, fake_trs):

@@ -4,9 +4,9 @@ eligibility, what they record and email, and two tutors changing one ECT's mento
 import datetime
 
 import pytest
-from django.utils import timezone
 
 from audit.models import ActorType, Event
+from core import clock
 from emails.models import Email
 from emails.templates import get_template
 from participants import queries, services
@@ -19,6 +19,7 @@ from participants.models import (
     TrainingPeriod,
 )
 from participants.trs.client import TeacherRecord
+from tests.dates import THIS_YEAR
 from tests.factories import (
     ActiveLeadProviderFactory,
     ContractPeriodFactory,
@@ -37,12 +38,12 @@ from tests.races import race
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
-TODAY = D(2026, 8, 15)
-SEPTEMBER = D(2026, 9, 1)
+TODAY = D(THIS_YEAR, 8, 15)
+SEPTEMBER = D(THIS_YEAR, 9, 1)
 TRN = "7654321"
 BORN = D(1980, 2, 12)
 NI_NUMBER = "QQ654321C"
-LAST_SUMMER = D(2025, 7, 31)
+LAST_SUMMER = D(THIS_YEAR - 1, 7, 31)
 
 
 def teacher_record(**overrides) -> TeacherRecord:
@@ -64,7 +65,10 @@ def teacher_record(**overrides) -> TeacherRecord:
 @pytest.fixture
 def next_year():
     return ContractPeriodFactory(
-        year=2027, started_on=D(2027, 6, 1), finished_on=D(2028, 5, 31), enabled=False
+        year=THIS_YEAR + 1,
+        started_on=D(THIS_YEAR + 1, 6, 1),
+        finished_on=D(THIS_YEAR + 2, 5, 31),
+        enabled=False,
     )
 
 
@@ -77,7 +81,7 @@ def active(this_year):
 def ect(school):
     return ECTAtSchoolPeriodFactory(
         school=school,
-        started_on=D(2025, 9, 1),
+        started_on=D(THIS_YEAR - 1, 9, 1),
         teacher=TeacherFactory(trs_first_name="Mary", trs_last_name="Anning"),
     )
 
@@ -111,7 +115,9 @@ def mentor_at(school, name, **kwargs):
 
 def completed_training(teacher, *, finished_on=LAST_SUMMER, **kwargs):
     """A mentor training of `teacher` at some school, finished on `finished_on`."""
-    earlier = MentorAtSchoolPeriodFactory(teacher=teacher, started_on=D(2023, 9, 1), finished_on=finished_on)
+    earlier = MentorAtSchoolPeriodFactory(
+        teacher=teacher, started_on=D(THIS_YEAR - 3, 9, 1), finished_on=finished_on
+    )
     return TrainingPeriodFactory(
         ect_at_school_period=None,
         mentor_at_school_period=earlier,
@@ -162,7 +168,9 @@ class TestRegistering:
 
     def test_a_teacher_we_know_is_refreshed_not_duplicated_and_keeps_their_ect_history(self, register):
         known = TeacherFactory(trn=TRN, trs_first_name="Charles", trs_last_name="Smith")
-        ECTAtSchoolPeriodFactory(teacher=known, started_on=D(2020, 9, 1), finished_on=D(2022, 7, 31))
+        ECTAtSchoolPeriodFactory(
+            teacher=known, started_on=D(THIS_YEAR - 6, 9, 1), finished_on=D(THIS_YEAR - 4, 7, 31)
+        )
 
         period = register(corrected_name="  Chas   Darwin ")
 
@@ -181,7 +189,7 @@ class TestRegistering:
     def test_a_mentor_at_another_school_is_registered_here_too_and_stays_there(self, register, school):
         teacher = TeacherFactory(trn=TRN)
         elsewhere = MentorAtSchoolPeriodFactory(
-            teacher=teacher, started_on=D(2025, 9, 1), email="charles.darwin@example.com"
+            teacher=teacher, started_on=D(THIS_YEAR - 1, 9, 1), email="charles.darwin@example.com"
         )
         mentee_there = MentorshipPeriodFactory(mentor=elsewhere, mentee__school=elsewhere.school)
 
@@ -200,16 +208,16 @@ class TestRegistering:
         elsewhere = MentorAtSchoolPeriodFactory(
             teacher=teacher,
             school__name="Elm Academy",
-            started_on=D(2025, 9, 1),
+            started_on=D(THIS_YEAR - 1, 9, 1),
             email="c.darwin@example.com",
         )
         mentee_there = MentorshipPeriodFactory(
-            mentor=elsewhere, mentee__school=elsewhere.school, started_on=D(2025, 9, 1)
+            mentor=elsewhere, mentee__school=elsewhere.school, started_on=D(THIS_YEAR - 1, 9, 1)
         )
         training_there = TrainingPeriodFactory(
             ect_at_school_period=None,
             mentor_at_school_period=elsewhere,
-            started_on=D(2025, 9, 1),
+            started_on=D(THIS_YEAR - 1, 9, 1),
             expression_of_interest=ActiveLeadProviderFactory(),
         )
 
@@ -223,26 +231,28 @@ class TestRegistering:
         assert period.training_periods.get().expression_of_interest == active
         moved = Event.objects.get(event_type="mentor_moved_to_another_school")
         assert (moved.school, moved.subject_id) == (elsewhere.school, elsewhere.pk)
-        assert moved.changes == {"finished_on": [None, "2026-08-31"]}
+        assert moved.changes == {"finished_on": [None, f"{THIS_YEAR}-08-31"]}
         registered = Event.objects.get(event_type="mentor_registered")
         assert registered.heading.endswith("moving from Elm Academy")
 
     def test_a_mentor_moving_before_starting_at_the_old_school_is_removed_from_it(self, register):
-        elsewhere = MentorAtSchoolPeriodFactory(teacher=TeacherFactory(trn=TRN), started_on=D(2026, 10, 1))
+        elsewhere = MentorAtSchoolPeriodFactory(
+            teacher=TeacherFactory(trn=TRN), started_on=D(THIS_YEAR, 10, 1)
+        )
         register(leaving=[elsewhere.pk])
         assert not MentorAtSchoolPeriod.objects.filter(pk=elsewhere.pk).exists()
         assert Event.objects.get(event_type="mentor_moved_to_another_school").changes == {
-            "started_on": ["2026-10-01", None]
+            "started_on": [f"{THIS_YEAR}-10-01", None]
         }
 
     def test_a_mentor_kept_at_another_school_goes_on_training_there_not_here(self, register, active):
         elsewhere = MentorAtSchoolPeriodFactory(
-            teacher=TeacherFactory(trn=TRN), school__name="Elm Academy", started_on=D(2025, 9, 1)
+            teacher=TeacherFactory(trn=TRN), school__name="Elm Academy", started_on=D(THIS_YEAR - 1, 9, 1)
         )
         TrainingPeriodFactory(
             ect_at_school_period=None,
             mentor_at_school_period=elsewhere,
-            started_on=D(2025, 9, 1),
+            started_on=D(THIS_YEAR - 1, 9, 1),
             expression_of_interest=ActiveLeadProviderFactory(),
         )
         period = register(lead_provider=active.lead_provider)
@@ -252,15 +262,17 @@ class TestRegistering:
         )
 
     def test_leaving_a_school_they_began_mentoring_at_on_or_after_the_new_start_is_refused(self, register):
-        elsewhere = MentorAtSchoolPeriodFactory(teacher=TeacherFactory(trn=TRN), started_on=D(2026, 8, 1))
+        elsewhere = MentorAtSchoolPeriodFactory(
+            teacher=TeacherFactory(trn=TRN), started_on=D(THIS_YEAR, 8, 1)
+        )
         before = counts()
         with pytest.raises(services.StartsBeforeLeavingAnotherSchool) as refused:
-            register(leaving=[elsewhere.pk], started_on=D(2026, 7, 1))
-        assert "registered as a mentor at another school on 1 August 2026" in str(refused.value)
+            register(leaving=[elsewhere.pk], started_on=D(THIS_YEAR, 7, 1))
+        assert f"registered as a mentor at another school on 1 August {THIS_YEAR}" in str(refused.value)
         assert counts() == before
 
     def test_only_the_teachers_own_periods_at_other_schools_can_be_left(self, register, school):
-        someone_else = MentorAtSchoolPeriodFactory(started_on=D(2025, 9, 1))
+        someone_else = MentorAtSchoolPeriodFactory(started_on=D(THIS_YEAR - 1, 9, 1))
         register(leaving=[someone_else.pk])
         someone_else.refresh_from_db()
         assert someone_else.finished_on is None
@@ -269,8 +281,8 @@ class TestRegistering:
         MentorAtSchoolPeriodFactory(
             teacher=TeacherFactory(trn=TRN),
             school=school,
-            started_on=D(2023, 9, 1),
-            finished_on=D(2025, 7, 31),
+            started_on=D(THIS_YEAR - 3, 9, 1),
+            finished_on=D(THIS_YEAR - 1, 7, 31),
         )
         assert register().school == school
 
@@ -288,9 +300,9 @@ class TestRegistering:
             school,
         )
         assert (event.subject_type, event.subject_id) == ("mentoratschoolperiod", period.pk)
-        assert event.heading == "Charles Darwin registered as a mentor from 1 September 2026"
+        assert event.heading == f"Charles Darwin registered as a mentor from 1 September {THIS_YEAR}"
         assert event.changes == {
-            "started_on": [None, "2026-09-01"],
+            "started_on": [None, f"{THIS_YEAR}-09-01"],
             "email": [None, "charles.darwin@example.com"],
         }
         assert event.reason == ""
@@ -304,13 +316,13 @@ class TestRegistering:
         assert email.personalisation == {
             "full_name": "Chas Darwin",
             "school_name": "Quillfeather Primary School",
-            "start_date": "1 September 2026",
+            "start_date": f"1 September {THIS_YEAR}",
             "training": "Your school has chosen Ambition Institute to provide your mentor training.",
             "mentoring": "Your school will tell you which ECTs you will mentor.",
         }
         rendered = get_template("mentor_registered").render(email.personalisation)
         assert rendered.subject == "Quillfeather Primary School has registered you as a mentor"
-        assert "starting on 1 September 2026" in rendered.body
+        assert f"starting on 1 September {THIS_YEAR}" in rendered.body
         assert "http" not in rendered.body and "www." not in rendered.body
 
     def test_no_date_of_birth_or_national_insurance_number_is_stored_anywhere(self, register, ect, active):
@@ -360,7 +372,7 @@ class TestMentorTraining:
         event = Event.objects.get(event_type="mentor_registered")
         assert event.lead_provider == lead_provider
         assert event.changes["delivery_partner"] == [None, pairing.delivery_partner.name]
-        assert event.changes["contract_period"] == [None, 2026]
+        assert event.changes["contract_period"] == [None, THIS_YEAR]
 
     def test_funded_training_without_a_partnership_rests_on_an_expression_of_interest(self, register, active):
         period = register(lead_provider=active.lead_provider)
@@ -382,7 +394,7 @@ class TestMentorTraining:
 
         assert queries.mentor_training_eligibility(teacher, today=TODAY) == (
             False,
-            "They completed mentor training on 31 July 2025, so they cannot have funded mentor training again.",
+            f"They completed mentor training on 31 July {THIS_YEAR - 1}, so they cannot have funded mentor training again.",
         )
         with emails_sent() as sent:
             period = register(lead_provider=active.lead_provider)
@@ -390,7 +402,7 @@ class TestMentorTraining:
         assert not period.training_periods.exists()
         event = Event.objects.get(event_type="mentor_registered")
         assert event.reason == (
-            "They completed mentor training on 31 July 2025, so they cannot have funded mentor training again."
+            f"They completed mentor training on 31 July {THIS_YEAR - 1}, so they cannot have funded mentor training again."
         )
         assert "lead_provider" not in event.changes and event.lead_provider is None
         assert sent[0].personalisation["training"] == (
@@ -400,9 +412,9 @@ class TestMentorTraining:
     def test_not_funded_the_year_is_not_looked_at(self, register, next_year, active):
         completed_training(TeacherFactory(trn=TRN))
         # A year not open would refuse training; with none to create, the mentor is registered.
-        assert register(started_on=D(2027, 9, 1), lead_provider=active.lead_provider).started_on == D(
-            2027, 9, 1
-        )
+        assert register(
+            started_on=D(THIS_YEAR + 1, 9, 1), lead_provider=active.lead_provider
+        ).started_on == D(THIS_YEAR + 1, 9, 1)
 
     def test_no_lead_provider_no_training(self, register):
         with emails_sent() as sent:
@@ -416,19 +428,21 @@ class TestMentorTraining:
             {"finished_on": None},
             {"withdrawn_at": "now"},
             {"deferred_at": "now"},
-            {"finished_on": D(2026, 12, 31)},
+            {"finished_on": D(THIS_YEAR, 12, 31)},
         ],
         ids=["still training", "withdrawn", "deferred", "finishes later"],
     )
     def test_training_not_completed_leaves_them_eligible(self, how):
         teacher = TeacherFactory(trn=TRN)
         extra = {}
-        finished_on = how.get("finished_on", D(2025, 7, 31))
+        finished_on = how.get("finished_on", D(THIS_YEAR - 1, 7, 31))
         if "withdrawn_at" in how:
-            extra = {"withdrawn_at": timezone.now(), "withdrawal_reason": "left_teaching_profession"}
+            extra = {"withdrawn_at": clock.now(), "withdrawal_reason": "left_teaching_profession"}
         if "deferred_at" in how:
-            extra = {"deferred_at": timezone.now(), "deferral_reason": "career_break"}
-        earlier = MentorAtSchoolPeriodFactory(teacher=teacher, started_on=D(2023, 9, 1), finished_on=None)
+            extra = {"deferred_at": clock.now(), "deferral_reason": "career_break"}
+        earlier = MentorAtSchoolPeriodFactory(
+            teacher=teacher, started_on=D(THIS_YEAR - 3, 9, 1), finished_on=None
+        )
         TrainingPeriodFactory(
             ect_at_school_period=None,
             mentor_at_school_period=earlier,
@@ -439,16 +453,16 @@ class TestMentorTraining:
         # (Leaving the school they trained through: training they carry on elsewhere is the next test.)
         assert queries.mentor_training_eligibility(teacher, today=TODAY, leaving=[earlier.pk]) == (True, None)
 
-    @pytest.mark.parametrize("finished_on", [None, D(2026, 12, 31)], ids=["ongoing", "finishes later"])
+    @pytest.mark.parametrize("finished_on", [None, D(THIS_YEAR, 12, 31)], ids=["ongoing", "finishes later"])
     def test_training_through_a_school_they_keep_mentoring_at_carries_on_unfunded_here(self, finished_on):
         teacher = TeacherFactory(trn=TRN)
         elsewhere = MentorAtSchoolPeriodFactory(
-            teacher=teacher, school__name="Elm Academy", started_on=D(2025, 9, 1), finished_on=None
+            teacher=teacher, school__name="Elm Academy", started_on=D(THIS_YEAR - 1, 9, 1), finished_on=None
         )
         TrainingPeriodFactory(
             ect_at_school_period=None,
             mentor_at_school_period=elsewhere,
-            started_on=D(2025, 9, 1),
+            started_on=D(THIS_YEAR - 1, 9, 1),
             finished_on=finished_on,
             expression_of_interest=ActiveLeadProviderFactory(),
         )
@@ -467,10 +481,13 @@ class TestMentorTraining:
     def test_is_mentor_at(self, school):
         teacher = TeacherFactory(trn=TRN)
         MentorAtSchoolPeriodFactory(
-            teacher=teacher, school=school, started_on=D(2023, 9, 1), finished_on=D(2025, 7, 31)
+            teacher=teacher,
+            school=school,
+            started_on=D(THIS_YEAR - 3, 9, 1),
+            finished_on=D(THIS_YEAR - 1, 7, 31),
         )
         assert not queries.is_mentor_at(school, TRN, today=TODAY)
-        MentorAtSchoolPeriodFactory(teacher=teacher, school=school, started_on=D(2026, 10, 1))
+        MentorAtSchoolPeriodFactory(teacher=teacher, school=school, started_on=D(THIS_YEAR, 10, 1))
         assert queries.is_mentor_at(school, TRN, today=TODAY)
         assert not queries.is_mentor_at(SchoolFactory(), TRN, today=TODAY)
 
@@ -493,22 +510,24 @@ class TestRegisteringAMentorForAnECT:
             None,
         )
         assert list(Event.objects.order_by("pk").values_list("event_type", "heading")) == [
-            ("mentor_registered", "Charles Darwin registered as a mentor from 1 September 2026"),
-            ("mentor_assigned", "Mentor assigned: Charles Darwin from 1 September 2026"),
+            ("mentor_registered", f"Charles Darwin registered as a mentor from 1 September {THIS_YEAR}"),
+            ("mentor_assigned", f"Mentor assigned: Charles Darwin from 1 September {THIS_YEAR}"),
         ]
 
     def test_from_the_ects_start_when_they_start_later(self, register, school):
-        later = ECTAtSchoolPeriodFactory(school=school, started_on=D(2026, 10, 1))
+        later = ECTAtSchoolPeriodFactory(school=school, started_on=D(THIS_YEAR, 10, 1))
         register(mentee=later)
-        assert MentorshipPeriod.objects.get().started_on == D(2026, 10, 1)
+        assert MentorshipPeriod.objects.get().started_on == D(THIS_YEAR, 10, 1)
 
     def test_the_ects_previous_mentor_stops_the_day_before(self, register, ect, school):
-        MentorshipPeriodFactory(mentee=ect, mentor=mentor_at(school, "Alan Turing"), started_on=D(2025, 9, 1))
+        MentorshipPeriodFactory(
+            mentee=ect, mentor=mentor_at(school, "Alan Turing"), started_on=D(THIS_YEAR - 1, 9, 1)
+        )
 
         register(mentee=ect)
 
         assert mentorships_of(ect) == [
-            ("Alan Turing", D(2025, 9, 1), D(2026, 8, 31)),
+            ("Alan Turing", D(THIS_YEAR - 1, 9, 1), D(THIS_YEAR, 8, 31)),
             ("Charles Darwin", SEPTEMBER, None),
         ]
 
@@ -538,7 +557,11 @@ class TestRefusals:
 
     @pytest.mark.parametrize(
         "started_on, finished_on",
-        [(D(2025, 9, 1), None), (D(2026, 10, 1), None), (D(2025, 9, 1), D(2026, 12, 31))],
+        [
+            (D(THIS_YEAR - 1, 9, 1), None),
+            (D(THIS_YEAR, 10, 1), None),
+            (D(THIS_YEAR - 1, 9, 1), D(THIS_YEAR, 12, 31)),
+        ],
         ids=["ongoing", "not started yet", "finishing later"],
     )
     def test_already_a_mentor_at_this_school(self, register, school, started_on, finished_on):
@@ -576,36 +599,37 @@ class TestRefusals:
         left = ECTAtSchoolPeriodFactory(
             school=school,
             teacher=TeacherFactory(trs_first_name="Mary", trs_last_name="Anning"),
-            finished_on=D(2026, 7, 31),
+            finished_on=D(THIS_YEAR, 7, 31),
         )
         refusal = self.refused(register, services.MenteeHasLeft, mentee=left)
         assert (
-            str(refusal) == "Mary Anning left your school on 31 July 2026, so they cannot be given a mentor."
+            str(refusal)
+            == f"Mary Anning left your school on 31 July {THIS_YEAR}, so they cannot be given a mentor."
         )
 
     def test_the_mentee_leaves_before_the_mentor_starts(self, register, school):
         leaving = ECTAtSchoolPeriodFactory(
             school=school,
             teacher=TeacherFactory(trs_first_name="Mary", trs_last_name="Anning"),
-            finished_on=D(2026, 8, 20),
+            finished_on=D(THIS_YEAR, 8, 20),
         )
         refusal = self.refused(register, services.MenteeHasLeft, mentee=leaving)
         assert (
             str(refusal)
-            == "Mary Anning leaves your school on 20 August 2026, before the mentoring would start."
+            == f"Mary Anning leaves your school on 20 August {THIS_YEAR}, before the mentoring would start."
         )
 
     def test_training_in_a_year_not_open_yet_says_when_it_opens(self, register, next_year, active):
         refusal = self.refused(
             register,
             services.MentorContractPeriodNotOpen,
-            started_on=D(2027, 9, 1),
+            started_on=D(THIS_YEAR + 1, 9, 1),
             lead_provider=active.lead_provider,
         )
         assert isinstance(refusal, services.ContractPeriodNotOpen)
-        assert (refusal.contract_period, refusal.opens_on) == (next_year, D(2027, 6, 1))
+        assert (refusal.contract_period, refusal.opens_on) == (next_year, D(THIS_YEAR + 1, 6, 1))
         assert str(refusal) == (
-            f"Registration for mentors starting in the {next_year} academic year opens on 1 June 2027. "
+            f"Registration for mentors starting in the {next_year} academic year opens on 1 June {THIS_YEAR + 1}. "
             "Register them then."
         )
 
@@ -613,12 +637,12 @@ class TestRefusals:
         refusal = self.refused(
             register,
             services.MentorNoContractPeriod,
-            started_on=D(2030, 9, 1),
+            started_on=D(THIS_YEAR + 4, 9, 1),
             lead_provider=active.lead_provider,
         )
         assert isinstance(refusal, services.NoContractPeriod)
         assert str(refusal) == (
-            "You cannot register a mentor starting on 1 September 2030: that date is not in an academic year "
+            f"You cannot register a mentor starting on 1 September {THIS_YEAR + 4}: that date is not in an academic year "
             "open for registration. Check the start date."
         )
 
@@ -629,7 +653,7 @@ class TestRefusals:
         assert isinstance(refusal, services.NotEligibleForFunding)
 
     def test_a_lead_provider_not_working_that_year(self, register, active):
-        other = ActiveLeadProviderFactory(contract_period=ContractPeriodFactory(year=2025))
+        other = ActiveLeadProviderFactory(contract_period=ContractPeriodFactory(year=THIS_YEAR - 1))
         refusal = self.refused(register, services.LeadProviderNotActive, lead_provider=other.lead_provider)
         assert "does not provide training in the" in str(refusal)
 
@@ -665,25 +689,25 @@ class TestAssigningAMentor:
             tutor,
         )
         assert (event.subject_type, event.subject_id) == ("mentorshipperiod", mentorship.pk)
-        assert event.heading == "Mentor assigned: Alan Turing from 15 August 2026"
-        assert event.changes == {"mentor": [None, "Alan Turing"], "started_on": [None, "2026-08-15"]}
+        assert event.heading == f"Mentor assigned: Alan Turing from 15 August {THIS_YEAR}"
+        assert event.changes == {"mentor": [None, "Alan Turing"], "started_on": [None, f"{THIS_YEAR}-08-15"]}
 
     def test_changing_mentor_finishes_the_previous_mentorship_the_day_before(self, assign, ect, school):
         turing = mentor_at(school, "Alan Turing")
         hopper = mentor_at(school, "Grace Hopper")
-        assign(ect, turing, starting_on=D(2025, 9, 1))
+        assign(ect, turing, starting_on=D(THIS_YEAR - 1, 9, 1))
 
-        assign(ect, hopper, starting_on=D(2026, 1, 5))
+        assign(ect, hopper, starting_on=D(THIS_YEAR, 1, 5))
 
         assert mentorships_of(ect) == [
-            ("Alan Turing", D(2025, 9, 1), D(2026, 1, 4)),
-            ("Grace Hopper", D(2026, 1, 5), None),
+            ("Alan Turing", D(THIS_YEAR - 1, 9, 1), D(THIS_YEAR, 1, 4)),
+            ("Grace Hopper", D(THIS_YEAR, 1, 5), None),
         ]
         event = Event.objects.order_by("pk").last()
-        assert event.heading == "Mentor changed from Alan Turing to Grace Hopper from 5 January 2026"
+        assert event.heading == f"Mentor changed from Alan Turing to Grace Hopper from 5 January {THIS_YEAR}"
         assert event.changes["mentor"] == ["Alan Turing", "Grace Hopper"]
         assert event.reason == (
-            "Mary Anning has one mentor at a time: their mentorship with Alan Turing was finished on 4 January 2026."
+            f"Mary Anning has one mentor at a time: their mentorship with Alan Turing was finished on 4 January {THIS_YEAR}."
         )
 
     def test_a_mentorship_that_has_not_started_is_removed(self, assign, school):
@@ -696,29 +720,31 @@ class TestAssigningAMentor:
 
         assert mentorships_of(ect) == [("Grace Hopper", SEPTEMBER, None)]
         assert (
-            "was removed, as it had not started by 1 September 2026"
+            f"was removed, as it had not started by 1 September {THIS_YEAR}"
             in Event.objects.order_by("pk").last().reason
         )
 
     def test_never_before_the_mentee_or_mentor_starts(self, assign, school, ect):
-        later_mentor = mentor_at(school, "Alan Turing", started_on=D(2026, 10, 1))
-        assert assign(ect, later_mentor, starting_on=D(2025, 1, 1)).started_on == D(2026, 10, 1)
+        later_mentor = mentor_at(school, "Alan Turing", started_on=D(THIS_YEAR, 10, 1))
+        assert assign(ect, later_mentor, starting_on=D(THIS_YEAR - 1, 1, 1)).started_on == D(THIS_YEAR, 10, 1)
 
     def test_the_mentorship_ends_when_the_first_of_them_is_due_to_leave(self, assign, school):
-        ect = ECTAtSchoolPeriodFactory(school=school, started_on=D(2025, 9, 1), finished_on=D(2027, 7, 31))
-        mentor = mentor_at(school, "Alan Turing", finished_on=D(2026, 12, 31))
-        assert assign(ect, mentor).finished_on == D(2026, 12, 31)
+        ect = ECTAtSchoolPeriodFactory(
+            school=school, started_on=D(THIS_YEAR - 1, 9, 1), finished_on=D(THIS_YEAR + 1, 7, 31)
+        )
+        mentor = mentor_at(school, "Alan Turing", finished_on=D(THIS_YEAR, 12, 31))
+        assert assign(ect, mentor).finished_on == D(THIS_YEAR, 12, 31)
 
     def test_the_same_mentor_again_changes_nothing(self, assign, ect, school):
         turing = mentor_at(school, "Alan Turing")
-        first = assign(ect, turing, starting_on=D(2025, 9, 1))
+        first = assign(ect, turing, starting_on=D(THIS_YEAR - 1, 9, 1))
         before = counts()
 
         again = assign(ect, turing)
 
         assert again == first
         assert counts() == before
-        assert mentorships_of(ect) == [("Alan Turing", D(2025, 9, 1), None)]
+        assert mentorships_of(ect) == [("Alan Turing", D(THIS_YEAR - 1, 9, 1), None)]
 
     def test_a_mentor_may_mentor_several_ects(self, assign, ect, school):
         turing = mentor_at(school, "Alan Turing")
@@ -750,19 +776,19 @@ class TestAssignRefusals:
         )
 
     def test_a_mentor_who_has_left(self, assign, ect, school):
-        left = mentor_at(school, "Alan Turing", finished_on=D(2026, 7, 31))
+        left = mentor_at(school, "Alan Turing", finished_on=D(THIS_YEAR, 7, 31))
         assert self.refused(assign, services.MentorHasLeft, ect, left) == (
-            "Alan Turing left your school on 31 July 2026. Choose another mentor."
+            f"Alan Turing left your school on 31 July {THIS_YEAR}. Choose another mentor."
         )
 
     def test_an_ect_who_has_left(self, assign, school):
         left = ECTAtSchoolPeriodFactory(
             school=school,
-            finished_on=D(2026, 7, 31),
+            finished_on=D(THIS_YEAR, 7, 31),
             teacher=TeacherFactory(trs_first_name="Mary", trs_last_name="Anning"),
         )
         assert self.refused(assign, services.MenteeHasLeft, left, mentor_at(school, "Alan Turing")) == (
-            "Mary Anning left your school on 31 July 2026, so they cannot be given a mentor."
+            f"Mary Anning left your school on 31 July {THIS_YEAR}, so they cannot be given a mentor."
         )
 
     def test_an_ect_whose_period_was_removed(self, assign, school):
@@ -789,7 +815,7 @@ class TestTwoTutorsAtOnce:
         hopper = mentor_at(school, "Grace Hopper")
         if had_a_mentor:
             MentorshipPeriodFactory(
-                mentee=ect, mentor=mentor_at(school, "Ada Byron"), started_on=D(2025, 9, 1)
+                mentee=ect, mentor=mentor_at(school, "Ada Byron"), started_on=D(THIS_YEAR - 1, 9, 1)
             )
 
         outcomes = race(

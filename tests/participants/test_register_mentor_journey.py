@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from participants.models import MentorAtSchoolPeriod, MentorshipPeriod
+from tests.dates import THIS_YEAR
 from tests.factories import (
     ActiveLeadProviderFactory,
     ECTAtSchoolPeriodFactory,
@@ -41,7 +42,7 @@ def ect(school):
     return ECTAtSchoolPeriodFactory(
         school=school,
         teacher=TeacherFactory(trn="9990001", trs_first_name="Amara", trs_last_name="Okafor"),
-        started_on=datetime.date(2026, 9, 1),
+        started_on=datetime.date(THIS_YEAR, 9, 1),
     )
 
 
@@ -72,7 +73,7 @@ def test_a_mentor_registered_for_an_ect_is_paired_with_them(signed_in, school, e
     after_start = post(
         signed_in,
         for_ect(school, ect, "start-date"),
-        {"started_on_day": "1", "started_on_month": "9", "started_on_year": "2026"},
+        {"started_on_day": "1", "started_on_month": "9", "started_on_year": f"{THIS_YEAR}"},
     )
     assert after_start == for_ect(school, ect, "lead-provider")
     post(signed_in, after_start, {"lead_provider": lead_provider.pk})
@@ -107,7 +108,7 @@ def test_an_ect_cannot_mentor_themself(signed_in, school, ect):
 
 def test_a_mentor_already_here_and_a_prohibited_teacher_are_stopped(signed_in, school):
     MentorAtSchoolPeriodFactory(
-        school=school, teacher=TeacherFactory(trn="9990002"), started_on=datetime.date(2026, 9, 1)
+        school=school, teacher=TeacherFactory(trn="9990002"), started_on=datetime.date(THIS_YEAR, 9, 1)
     )
     assert post(signed_in, on_its_own(school, "find-mentor"), MENTOR) == on_its_own(school, "cannot-register")
     assert (
@@ -134,16 +135,16 @@ def test_a_mentor_on_their_own_lands_on_the_mentors_list(signed_in, school, lead
     post(
         signed_in,
         on_its_own(school, "start-date"),
-        {"started_on_day": "1", "started_on_month": "9", "started_on_year": "2026"},
+        {"started_on_day": "1", "started_on_month": "9", "started_on_year": f"{THIS_YEAR}"},
     )
     post(signed_in, on_its_own(school, "lead-provider"), {"lead_provider": lead_provider.pk})
     done = signed_in.post(on_its_own(school, "check-answers"))
-    assert done["Location"] == reverse("school_year_mentors", kwargs={"urn": school.urn, "year": 2026})
+    assert done["Location"] == reverse("school_year_mentors", kwargs={"urn": school.urn, "year": THIS_YEAR})
     assert "Tomasz Nowak" in signed_in.get(done["Location"]).content.decode()
 
 
 def test_another_schools_ect_cannot_be_given_a_mentor(signed_in, school):
-    other = ECTAtSchoolPeriodFactory(school=SchoolFactory(), started_on=datetime.date(2026, 9, 1))
+    other = ECTAtSchoolPeriodFactory(school=SchoolFactory(), started_on=datetime.date(THIS_YEAR, 9, 1))
     assert signed_in.get(for_ect(school, other, "find-mentor")).status_code == 404
 
 
@@ -151,7 +152,7 @@ def mentor_at_elm_academy():
     return MentorAtSchoolPeriodFactory(
         school=SchoolFactory(name="Elm Academy"),
         teacher=TeacherFactory(trn="9990002"),
-        started_on=datetime.date(2025, 9, 1),
+        started_on=datetime.date(THIS_YEAR - 1, 9, 1),
         email="tomasz@example.org",
     )
 
@@ -166,7 +167,7 @@ def answer_who_they_are(client, school):
 @pytest.mark.parametrize(
     ("answer", "shown", "finished_there"),
     [
-        ("moving", "Moving here, stopping mentoring at Elm Academy", datetime.date(2026, 8, 31)),
+        ("moving", "Moving here, stopping mentoring at Elm Academy", datetime.date(THIS_YEAR, 8, 31)),
         ("both", "Also mentoring at Elm Academy", None),
     ],
 )
@@ -188,7 +189,7 @@ def test_a_mentor_at_another_school_is_asked_whether_they_keep_mentoring_there(
     post(
         signed_in,
         on_its_own(school, "start-date"),
-        {"started_on_day": "1", "started_on_month": "9", "started_on_year": "2026"},
+        {"started_on_day": "1", "started_on_month": "9", "started_on_year": f"{THIS_YEAR}"},
     )
     post(signed_in, on_its_own(school, "lead-provider"), {"lead_provider": lead_provider.pk})
     assert shown in signed_in.get(on_its_own(school, "check-answers")).content.decode()
@@ -261,7 +262,7 @@ def test_the_tutor_registers_themself_as_a_mentor(signed_in, school, tutor, lead
     post(
         signed_in,
         yourself("start-date"),
-        {"started_on_day": "1", "started_on_month": "9", "started_on_year": "2026"},
+        {"started_on_day": "1", "started_on_month": "9", "started_on_year": f"{THIS_YEAR}"},
     )
     post(signed_in, yourself("lead-provider"), {"lead_provider": lead_provider.pk})
     done = signed_in.post(yourself("check-answers"), follow=True)

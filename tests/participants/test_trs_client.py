@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 import requests
-from django.utils import timezone
 
+from core import clock
 from participants.models import InductionStatus
 from participants.trs import (
     InvalidTRN,
@@ -26,6 +26,7 @@ from participants.trs import (
     normalise_trn,
 )
 from participants.trs.fake import FAKE_TEACHERS_FILE, load_fake_teachers
+from tests.dates import THIS_YEAR
 
 ROOT = Path(__file__).resolve().parents[2]
 TEACHERS_FILE = json.loads(FAKE_TEACHERS_FILE.read_text())
@@ -65,7 +66,7 @@ def test_everyday_teacher_gives_every_field(fake_trs):
     assert record.full_name == "Amara Okafor"
     assert record.date_of_birth == datetime.date(1996, 4, 21)
     assert record.national_insurance_number == "QQ100001A"
-    assert record.qts_awarded_on == datetime.date(2024, 7, 15)
+    assert record.qts_awarded_on == datetime.date(THIS_YEAR - 2, 7, 15)
     assert record.has_qts
     assert record.induction_status == InductionStatus.IN_PROGRESS
     assert record.prohibited_from_teaching is False
@@ -116,7 +117,7 @@ def test_prohibition_is_an_alert_of_its_category_that_has_not_ended(fake_trs, tr
 
 
 def test_a_prohibition_ending_today_has_ended(fake_trs):
-    alert = _alert(category_id="b2b19019-b165-47a3-8745-3297ff152581", end_date=timezone.localdate())
+    alert = _alert(category_id="b2b19019-b165-47a3-8745-3297ff152581", end_date=clock.today())
     fake_trs.send_raw_next(body=json.dumps(_person(alerts=[alert])).encode())
 
     assert find_teacher(trn="9990001").prohibited_from_teaching is False
@@ -420,7 +421,7 @@ def test_fake_has_no_such_path_without_a_version_and_refuses_an_unknown_one(fake
     missing = _get(fake_trs, "9990001", headers={"X-Api-Version": None})
     assert missing.status_code == 404
     assert missing.content == b""
-    assert _get(fake_trs, "9990001", headers={"X-Api-Version": "2026"}).status_code == 400
+    assert _get(fake_trs, "9990001", headers={"X-Api-Version": f"{THIS_YEAR}"}).status_code == 400
     assert _get(fake_trs, "9990001", headers={"X-Api-Version": "20250627"}).status_code == 400
 
 
@@ -518,7 +519,7 @@ def _person(*, alerts):
         "dateOfBirth": "1996-04-21",
         "nationalInsuranceNumber": None,
         "emailAddress": None,
-        "qts": {"holdsFrom": "2024-07-15", "routes": []},
+        "qts": {"holdsFrom": f"{THIS_YEAR - 2}-07-15", "routes": []},
         "eyts": None,
         "qtlsStatus": "None",
         "induction": {
@@ -540,6 +541,6 @@ def _alert(*, category_id, end_date):
             "name": "Fictional",
         },
         "details": None,
-        "startDate": "2020-01-01",
+        "startDate": f"{THIS_YEAR - 6}-01-01",
         "endDate": str(end_date),
     }

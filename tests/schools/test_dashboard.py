@@ -6,11 +6,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
+from core import clock
 from participants.models import InductionStatus
 from schools import services
 from schools.models import SchoolAccess, SchoolRole
+from tests.dates import THIS_YEAR
 from tests.factories import (
     ActiveLeadProviderFactory,
     AppropriateBodyFactory,
@@ -29,20 +30,23 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-SEPTEMBER_2026 = datetime.date(2026, 9, 1)
+THIS_SEPTEMBER = datetime.date(THIS_YEAR, 9, 1)
 
 
 @pytest.fixture
 def this_year():
-    ContractPeriodFactory(year=2025, enabled=False)
+    ContractPeriodFactory(year=THIS_YEAR - 1, enabled=False)
     return ContractPeriodFactory(
-        year=2026, started_on=datetime.date(2026, 6, 1), finished_on=datetime.date(2027, 5, 31), enabled=True
+        year=THIS_YEAR,
+        started_on=datetime.date(THIS_YEAR, 6, 1),
+        finished_on=datetime.date(THIS_YEAR + 1, 5, 31),
+        enabled=True,
     )
 
 
 @pytest.fixture
 def tutor():
-    return UserFactory(privacy_notice_accepted_at=timezone.now())
+    return UserFactory(privacy_notice_accepted_at=clock.now())
 
 
 @pytest.fixture
@@ -60,13 +64,13 @@ def school(tutor, this_year):
     return school
 
 
-def year_url(school, year=2026, *, mentors=False):
+def year_url(school, year=THIS_YEAR, *, mentors=False):
     return reverse(
         "school_year_mentors" if mentors else "school_year", kwargs={"urn": school.urn, "year": year}
     )
 
 
-def ect(school, first, last, *, started_on=SEPTEMBER_2026, **kwargs):
+def ect(school, first, last, *, started_on=THIS_SEPTEMBER, **kwargs):
     teacher = TeacherFactory(trs_first_name=first, trs_last_name=last)
     return ECTAtSchoolPeriodFactory(teacher=teacher, school=school, started_on=started_on, **kwargs)
 
@@ -115,27 +119,27 @@ def test_provider_led_waits_for_the_lead_provider_until_a_partnership_exists(
 
 
 def test_one_tab_per_year_with_data_newest_first(client, school, tutor, this_year):
-    ContractPeriodFactory(year=2024, enabled=False)  # nothing at the school that year
+    ContractPeriodFactory(year=THIS_YEAR - 2, enabled=False)  # nothing at the school that year
     ect(
         school,
         "Ada",
         "Lovelace",
-        started_on=datetime.date(2025, 9, 1),
-        finished_on=datetime.date(2026, 3, 31),
+        started_on=datetime.date(THIS_YEAR - 1, 9, 1),
+        finished_on=datetime.date(THIS_YEAR, 3, 31),
     )
     client.force_login(tutor)
     page = client.get(year_url(school)).content.decode()
-    assert page.index(">2026 to 2027<") < page.index(">2025 to 2026<")
-    assert "2024 to 2025" not in page
+    assert page.index(f">{THIS_YEAR} to {THIS_YEAR + 1}<") < page.index(f">{THIS_YEAR - 1} to {THIS_YEAR}<")
+    assert f"{THIS_YEAR - 2} to {THIS_YEAR - 1}" not in page
     assert "Ada Lovelace" not in page  # left before 2026's year began
-    assert "Ada Lovelace" in client.get(year_url(school, 2025)).content.decode()
-    assert client.get(year_url(school, 2024)).status_code == 404
+    assert "Ada Lovelace" in client.get(year_url(school, THIS_YEAR - 1)).content.decode()
+    assert client.get(year_url(school, THIS_YEAR - 2)).status_code == 404
 
 
 def test_statuses_and_filters(client, school, tutor, this_year):
     hub = AppropriateBodyFactory()
     training = ect(school, "Tara", "Training")
-    ect(school, "Lee", "Left", finished_on=datetime.date(2026, 10, 31))
+    ect(school, "Lee", "Left", finished_on=datetime.date(THIS_YEAR, 10, 31))
     passed = ect(school, "Pat", "Passed")
     passed.teacher.trs_induction_status = InductionStatus.PASSED
     passed.teacher.save()
@@ -143,18 +147,16 @@ def test_statuses_and_filters(client, school, tutor, this_year):
     InductionPeriodFactory(
         teacher=failed.teacher,
         appropriate_body=hub,
-        started_on=SEPTEMBER_2026,
-        finished_on=datetime.date(2026, 11, 1),
+        started_on=THIS_SEPTEMBER,
+        finished_on=datetime.date(THIS_YEAR, 11, 1),
         number_of_terms=1,
         outcome="fail",
     )
     withdrawn = ect(school, "Wes", "Withdrawn")
-    TrainingPeriodFactory(
-        ect_at_school_period=withdrawn, withdrawn_at=timezone.now(), withdrawal_reason="moved"
-    )
+    TrainingPeriodFactory(ect_at_school_period=withdrawn, withdrawn_at=clock.now(), withdrawal_reason="moved")
     mentor = MentorAtSchoolPeriodFactory(
         school=school,
-        started_on=SEPTEMBER_2026,
+        started_on=THIS_SEPTEMBER,
         teacher=TeacherFactory(trs_first_name="Mo", trs_last_name="Mentor"),
     )
     MentorshipPeriodFactory(mentee=training, mentor=mentor)
@@ -205,9 +207,9 @@ def test_queries_do_not_grow_with_the_number_of_participants(client, school, tut
 
     def add_pairs(count: int):
         for _ in range(count):
-            mentee = ECTAtSchoolPeriodFactory(school=school, started_on=SEPTEMBER_2026)
+            mentee = ECTAtSchoolPeriodFactory(school=school, started_on=THIS_SEPTEMBER)
             TrainingPeriodFactory(ect_at_school_period=mentee)
-            mentor = MentorAtSchoolPeriodFactory(school=school, started_on=SEPTEMBER_2026)
+            mentor = MentorAtSchoolPeriodFactory(school=school, started_on=THIS_SEPTEMBER)
             MentorshipPeriodFactory(mentee=mentee, mentor=mentor)
 
     client.force_login(tutor)

@@ -4,6 +4,7 @@ import re
 import pytest
 
 from schools import gias
+from tests.dates import THIS_YEAR
 from tests.schools.gias_files import COLUMNS, csv_bytes, gias_row
 
 # --- parse_row ----------------------------------------------------------------------------------
@@ -17,7 +18,7 @@ def test_parse_row_maps_gias_columns_to_school_fields():
             Street="1 Fictional Road",
             Locality="Headingley",
             OpenDate="01-09-2012",
-            CloseDate="31/08/2030",
+            CloseDate=f"31/08/{THIS_YEAR + 4}",
             **{
                 "Section41Approved (name)": "Approved",
                 "EstablishmentStatus (name)": "Open, but proposed to close",
@@ -39,7 +40,7 @@ def test_parse_row_maps_gias_columns_to_school_fields():
         postcode="LS99 9ZZ",
         contact_email="office@fictional-primary.example.org",
         opened_on=datetime.date(2012, 9, 1),
-        closed_on=datetime.date(2030, 8, 31),
+        closed_on=datetime.date(THIS_YEAR + 4, 8, 31),
     )
     assert school.is_open is True
     assert school.funding_eligibility.eligible is True
@@ -90,13 +91,19 @@ def test_a_row_without_the_email_column_does_not_provide_an_email():
         ({"EstablishmentName": ""}, "EstablishmentName is missing"),
         ({"EstablishmentName": "x" * 256}, "EstablishmentName is longer than 255 characters"),
         ({"Postcode": "LS99 9ZZ 123"}, "Postcode is longer than 10 characters"),
-        ({"OpenDate": "31-02-2020"}, "OpenDate '31-02-2020' is not a date in the form dd-mm-yyyy"),
-        ({"CloseDate": "2024-08-31"}, "CloseDate '2024-08-31' is not a date in the form dd-mm-yyyy"),
+        (
+            {"OpenDate": f"31-02-{THIS_YEAR - 6}"},
+            f"OpenDate '31-02-{THIS_YEAR - 6}' is not a date in the form dd-mm-yyyy",
+        ),
+        (
+            {"CloseDate": f"{THIS_YEAR - 2}-08-31"},
+            f"CloseDate '{THIS_YEAR - 2}-08-31' is not a date in the form dd-mm-yyyy",
+        ),
         ({"MainEmail": "not an email"}, "MainEmail 'not an email' is not a valid email address"),
         ({"MainEmail": "office@"}, "MainEmail 'office@' is not a valid email address"),
         (
-            {"OpenDate": "01-09-2020", "CloseDate": "31-08-2019"},
-            "CloseDate 31-08-2019 is before OpenDate 01-09-2020",
+            {"OpenDate": f"01-09-{THIS_YEAR - 6}", "CloseDate": f"31-08-{THIS_YEAR - 7}"},
+            f"CloseDate 31-08-{THIS_YEAR - 7} is before OpenDate 01-09-{THIS_YEAR - 6}",
         ),
     ],
 )

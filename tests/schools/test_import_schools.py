@@ -9,11 +9,12 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from audit.models import ActorType, Event
+from core import clock
 from schools import services
 from schools.models import School
+from tests.dates import THIS_YEAR
 from tests.factories import SchoolFactory
 from tests.schools.gias_files import BAD_ROWS, SAMPLE, gias_row, sample_rows, write_csv
 
@@ -56,7 +57,7 @@ def test_importing_the_sample_creates_every_school():
         "opened_on": None,
         "closed_on": None,
         "eligible_for_funding": True,
-        "eligibility_decided_on": timezone.localdate(),
+        "eligibility_decided_on": clock.today(),
         "last_chosen_training_programme": "",
         "last_chosen_lead_provider": None,
         "last_chosen_appropriate_body": None,
@@ -104,18 +105,22 @@ def test_statuses_decide_whether_a_school_is_open():
     run_import(SAMPLE)
 
     closed = School.objects.get(urn=990015)
-    assert (closed.status, closed.is_open, closed.closed_on) == ("Closed", False, datetime.date(2024, 8, 31))
+    assert (closed.status, closed.is_open, closed.closed_on) == (
+        "Closed",
+        False,
+        datetime.date(THIS_YEAR - 2, 8, 31),
+    )
     proposed_to_close = School.objects.get(urn=990014)
     assert proposed_to_close.is_open is True
-    assert proposed_to_close.closed_on == datetime.date(2026, 8, 31)
+    assert proposed_to_close.closed_on == datetime.date(THIS_YEAR, 8, 31)
     proposed_to_open = School.objects.get(urn=990016)
-    assert (proposed_to_open.is_open, proposed_to_open.opened_on) == (False, datetime.date(2026, 9, 1))
+    assert (proposed_to_open.is_open, proposed_to_open.opened_on) == (False, datetime.date(THIS_YEAR, 9, 1))
 
 
 def test_an_open_school_that_closes_is_marked_closed_on_reimport(tmp_path):
     run_import(SAMPLE)
     rows = sample_rows()
-    rows[0].update({"EstablishmentStatus (name)": "Closed", "CloseDate": "31-12-2025"})
+    rows[0].update({"EstablishmentStatus (name)": "Closed", "CloseDate": f"31-12-{THIS_YEAR - 1}"})
 
     run_import(write_csv(tmp_path / "closed.csv", rows))
 
@@ -123,7 +128,7 @@ def test_an_open_school_that_closes_is_marked_closed_on_reimport(tmp_path):
     assert (oakfield.status, oakfield.is_open, oakfield.closed_on) == (
         "Closed",
         False,
-        datetime.date(2025, 12, 31),
+        datetime.date(THIS_YEAR - 1, 12, 31),
     )
     assert oakfield.eligible_for_funding is False
 
@@ -148,7 +153,7 @@ def test_the_sample_schools_get_their_funding_eligibility(urn, eligible):
 
     school = School.objects.get(urn=urn)
     assert school.eligible_for_funding is eligible
-    assert school.eligibility_decided_on == timezone.localdate()
+    assert school.eligibility_decided_on == clock.today()
 
 
 def test_a_file_with_bad_rows_imports_the_good_ones_and_names_each_bad_line():
@@ -161,10 +166,10 @@ def test_a_file_with_bad_rows_imports_the_good_ones_and_names_each_bad_line():
         "Line 3: URN is missing",
         "Line 4: URN 'ABC123' is not a number",
         "Line 6: EstablishmentName is missing",
-        "Line 7: OpenDate '31-02-2020' is not a date in the form dd-mm-yyyy",
+        f"Line 7: OpenDate '31-02-{THIS_YEAR - 6}' is not a date in the form dd-mm-yyyy",
         "Line 8: MainEmail 'not-an-email-address' is not a valid email address",
         "Line 9: URN 991001 is already on line 2",
-        "Line 12: CloseDate 31-08-2019 is before OpenDate 01-09-2020",
+        f"Line 12: CloseDate 31-08-{THIS_YEAR - 7} is before OpenDate 01-09-{THIS_YEAR - 6}",
         "Line 13: has 3 values but the header has 14 columns",
         "4 created, 0 updated, 0 unchanged, 8 skipped",
     ]
@@ -172,7 +177,7 @@ def test_a_file_with_bad_rows_imports_the_good_ones_and_names_each_bad_line():
 
 def test_a_changed_eligibility_on_reimport_is_updated_with_one_event(tmp_path):
     run_import(SAMPLE)
-    School.objects.filter(urn=990001).update(eligibility_decided_on=datetime.date(2024, 6, 1))
+    School.objects.filter(urn=990001).update(eligibility_decided_on=datetime.date(THIS_YEAR - 2, 6, 1))
     rows = sample_rows()
     rows[0]["TypeOfEstablishment (name)"] = "Other independent school"  # was a community school
 
@@ -180,7 +185,7 @@ def test_a_changed_eligibility_on_reimport_is_updated_with_one_event(tmp_path):
 
     school = School.objects.get(urn=990001)
     assert school.eligible_for_funding is False
-    assert school.eligibility_decided_on == timezone.localdate()
+    assert school.eligibility_decided_on == clock.today()
     event = Event.objects.get()
     assert event.event_type == "school_funding_eligibility_changed"
     assert event.school == school
@@ -196,7 +201,9 @@ def test_a_changed_eligibility_on_reimport_is_updated_with_one_event(tmp_path):
 
 
 def test_a_school_becoming_eligible_records_the_change_the_other_way(tmp_path):
-    SchoolFactory(urn=995001, eligible_for_funding=False, eligibility_decided_on=datetime.date(2024, 6, 1))
+    SchoolFactory(
+        urn=995001, eligible_for_funding=False, eligibility_decided_on=datetime.date(THIS_YEAR - 2, 6, 1)
+    )
 
     run_import(write_csv(tmp_path / "one.csv", [gias_row(URN="995001")]))
 
@@ -204,21 +211,25 @@ def test_a_school_becoming_eligible_records_the_change_the_other_way(tmp_path):
     assert event.changes == {"eligible_for_funding": [False, True]}
     assert event.heading == "Became eligible for funded training after a GIAS update"
     school = School.objects.get(urn=995001)
-    assert (school.eligible_for_funding, school.eligibility_decided_on) == (True, timezone.localdate())
+    assert (school.eligible_for_funding, school.eligibility_decided_on) == (True, clock.today())
 
 
 def test_an_unchanged_eligibility_keeps_the_date_it_was_decided(tmp_path):
-    SchoolFactory(urn=995001, eligible_for_funding=True, eligibility_decided_on=datetime.date(2024, 6, 1))
+    SchoolFactory(
+        urn=995001, eligible_for_funding=True, eligibility_decided_on=datetime.date(THIS_YEAR - 2, 6, 1)
+    )
 
     run_import(write_csv(tmp_path / "one.csv", [gias_row(URN="995001", EstablishmentName="Renamed")]))
 
     school = School.objects.get(urn=995001)
-    assert (school.name, school.eligibility_decided_on) == ("Renamed", datetime.date(2024, 6, 1))
+    assert (school.name, school.eligibility_decided_on) == ("Renamed", datetime.date(THIS_YEAR - 2, 6, 1))
     assert not Event.objects.exists()
 
 
 def test_an_eligibility_change_and_its_event_are_one_transaction(tmp_path, monkeypatch):
-    SchoolFactory(urn=995001, eligible_for_funding=True, eligibility_decided_on=datetime.date(2024, 6, 1))
+    SchoolFactory(
+        urn=995001, eligible_for_funding=True, eligibility_decided_on=datetime.date(THIS_YEAR - 2, 6, 1)
+    )
 
     def broken_record_event(**kwargs):
         raise RuntimeError("the event log is unavailable")

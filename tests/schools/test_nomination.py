@@ -5,12 +5,13 @@ import datetime
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from audit.models import Event
+from core import clock
 from emails.models import Email
 from schools import services
 from schools.models import NominationLink, SchoolAccess, SchoolContractPeriodChoice
+from tests.dates import THIS_YEAR
 from tests.factories import ContractPeriodFactory, SchoolFactory, UserFactory
 from tests.outbox import emails_sent, token_in
 
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def open_contract_period():
-    return ContractPeriodFactory(year=2026, enabled=True)
+    return ContractPeriodFactory(year=THIS_YEAR, enabled=True)
 
 
 def request_link(client, school) -> str:
@@ -75,11 +76,11 @@ class TestAskingForALink:
             NominationLink.objects.create(
                 school=school,
                 token_hash=f"{minutes_ago:064d}",
-                created_at=timezone.now() - datetime.timedelta(minutes=minutes_ago),
-                expires_at=timezone.now() + datetime.timedelta(days=20),
+                created_at=clock.now() - datetime.timedelta(minutes=minutes_ago),
+                expires_at=clock.now() + datetime.timedelta(days=20),
             )
         wait_until = services.send_nomination_link(school=school)
-        assert wait_until is not None and wait_until > timezone.now() + datetime.timedelta(hours=20)
+        assert wait_until is not None and wait_until > clock.now() + datetime.timedelta(hours=20)
 
     @pytest.mark.parametrize(
         ("school_kwargs", "says"),
@@ -209,7 +210,7 @@ class TestTheLink:
     def test_an_expired_link_says_so(self, client):
         school = SchoolFactory()
         request_link(client, school)
-        long_ago = timezone.now() - datetime.timedelta(days=22)
+        long_ago = clock.now() - datetime.timedelta(days=22)
         NominationLink.objects.filter(school=school).update(
             created_at=long_ago, expires_at=long_ago + datetime.timedelta(days=21)
         )
@@ -224,7 +225,7 @@ class TestTheLink:
         school = SchoolFactory()
         request_link(client, school)
         walk(client, YES_JANE)
-        NominationLink.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=6))
+        NominationLink.objects.update(created_at=clock.now() - datetime.timedelta(minutes=6))
         token = request_link(client, school)
         start = client.get(reverse("nomination_start", kwargs={"token": token}), follow=True)
         assert "Your school's induction tutor is <strong>Jane Tutor</strong>" in start.content.decode()
@@ -274,7 +275,7 @@ def test_submitting_the_same_answers_twice_nominates_once(client):
 def test_nominating_spends_every_other_link_the_school_was_sent(client):
     school = SchoolFactory()
     older = request_link(client, school)
-    NominationLink.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=6))
+    NominationLink.objects.update(created_at=clock.now() - datetime.timedelta(minutes=6))
     request_link(client, school)
     walk(client, YES_JANE)
     response = Client().get(reverse("nomination_start", kwargs={"token": older}))

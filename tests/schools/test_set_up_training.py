@@ -8,9 +8,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from audit.models import Event
+from core import clock
 from providers.models import AppropriateBody, SchoolPartnership
 from schools import services
 from schools.models import SchoolAccess, SchoolContractPeriodChoice, SchoolRole
+from tests.dates import THIS_YEAR
 from tests.factories import (
     ActiveLeadProviderFactory,
     AppropriateBodyFactory,
@@ -29,13 +31,16 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def last_year():
-    return ContractPeriodFactory(year=2025, enabled=False)
+    return ContractPeriodFactory(year=THIS_YEAR - 1, enabled=False)
 
 
 @pytest.fixture
 def this_year():
     return ContractPeriodFactory(
-        year=2026, started_on=datetime.date(2026, 6, 1), finished_on=datetime.date(2027, 5, 31), enabled=True
+        year=THIS_YEAR,
+        started_on=datetime.date(THIS_YEAR, 6, 1),
+        finished_on=datetime.date(THIS_YEAR + 1, 5, 31),
+        enabled=True,
     )
 
 
@@ -46,9 +51,7 @@ def hub():
 
 @pytest.fixture
 def tutor():
-    return UserFactory(
-        email="tutor@example.org", privacy_notice_accepted_at=datetime.datetime.now(datetime.UTC)
-    )
+    return UserFactory(email="tutor@example.org", privacy_notice_accepted_at=clock.now())
 
 
 @pytest.fixture
@@ -214,7 +217,7 @@ class TestSetUpTraining:
         [email] = sent
         assert (email.template, email.recipient) == ("school_left_lead_provider", "contracts@lp.example.com")
         assert email.personalisation["now_runs"] == now_runs
-        assert email.personalisation["academic_year"] == "2026 to 2027"
+        assert email.personalisation["academic_year"] == f"{THIS_YEAR} to {THIS_YEAR + 1}"
         assert Event.objects.filter(event_type="training_changed").count() == 1
 
     def test_switching_lead_provider_tells_the_one_left(self, school, tutor, this_year, hub):
@@ -326,41 +329,41 @@ class TestTheJourney:
     ):
         client.force_login(tutor)
         response = client.get(reverse("school_home", kwargs={"urn": school.urn}))
-        assert response["Location"] == reverse("set_up_start", kwargs={"urn": school.urn, "year": 2026})
+        assert response["Location"] == reverse("set_up_start", kwargs={"urn": school.urn, "year": THIS_YEAR})
         page = client.get(response["Location"]).content.decode()
-        assert "Tell us how you'll run training in 2026 to 2027" in page
-        assert 'href="' + step_url(school, 2026, "expects-ects") + '"' in page
+        assert f"Tell us how you'll run training in {THIS_YEAR} to {THIS_YEAR + 1}" in page
+        assert 'href="' + step_url(school, THIS_YEAR, "expects-ects") + '"' in page
 
     def test_steps_out_of_order_go_to_the_first_unanswered_one(self, client, school, tutor, this_year):
         client.force_login(tutor)
-        response = client.get(step_url(school, 2026, "appropriate-body"))
-        assert response["Location"] == step_url(school, 2026, "expects-ects")
+        response = client.get(step_url(school, THIS_YEAR, "appropriate-body"))
+        assert response["Location"] == step_url(school, THIS_YEAR, "expects-ects")
 
     def test_first_time_provider_led_through_to_the_submitted_page(
         self, client, school, tutor, this_year, hub
     ):
         active = ActiveLeadProviderFactory(contract_period=this_year)
-        ActiveLeadProviderFactory(contract_period=ContractPeriodFactory(year=2025, enabled=False))
+        ActiveLeadProviderFactory(contract_period=ContractPeriodFactory(year=THIS_YEAR - 1, enabled=False))
         client.force_login(tutor)
         answer(
             client,
             school,
-            2026,
+            THIS_YEAR,
             {"expects-ects": {"expects_ects": "yes"}, "programme": {"programme": "provider_led"}},
         )
-        page = client.get(step_url(school, 2026, "lead-provider")).content.decode()
+        page = client.get(step_url(school, THIS_YEAR, "lead-provider")).content.decode()
         assert active.lead_provider.name in page
         assert page.count('type="radio"') == 1  # only the one active in 2026
         response = answer(
             client,
             school,
-            2026,
+            THIS_YEAR,
             {
                 "lead-provider": {"lead_provider": active.lead_provider_id},
                 "appropriate-body": {"appropriate_body": hub.pk},
             },
         )
-        assert response["Location"] == step_url(school, 2026, "check-answers")
+        assert response["Location"] == step_url(school, THIS_YEAR, "check-answers")
         check = client.get(response["Location"]).content.decode()
         for shown in (
             "Yes",
@@ -369,8 +372,8 @@ class TestTheJourney:
             hub.name,
         ):
             assert shown in check
-        done = client.post(step_url(school, 2026, "check-answers"))
-        assert done["Location"] == reverse("set_up_submitted", kwargs={"urn": school.urn, "year": 2026})
+        done = client.post(step_url(school, THIS_YEAR, "check-answers"))
+        assert done["Location"] == reverse("set_up_submitted", kwargs={"urn": school.urn, "year": THIS_YEAR})
         assert "You've submitted your training information" in client.get(done["Location"]).content.decode()
         choice = SchoolContractPeriodChoice.objects.get(school=school)
         assert (choice.programme, choice.lead_provider, choice.appropriate_body) == (
@@ -379,13 +382,13 @@ class TestTheJourney:
             hub,
         )
         # Confirming twice (a double click, or Back then Confirm) does not write twice.
-        again = client.post(step_url(school, 2026, "check-answers"))
-        assert again["Location"] == step_url(school, 2026, "expects-ects")
+        again = client.post(step_url(school, THIS_YEAR, "check-answers"))
+        assert again["Location"] == step_url(school, THIS_YEAR, "expects-ects")
         assert Event.objects.filter(event_type__in=["training_set_up", "training_changed"]).count() == 1
 
     def test_nothing_chosen_is_an_error_by_the_field(self, client, school, tutor, this_year):
         client.force_login(tutor)
-        response = client.post(step_url(school, 2026, "expects-ects"), {})
+        response = client.post(step_url(school, THIS_YEAR, "expects-ects"), {})
         assert response.status_code == 200
         page = response.content.decode()
         assert "govuk-error-summary" in page
@@ -397,10 +400,10 @@ class TestTheJourney:
         answer(
             client,
             school,
-            2026,
+            THIS_YEAR,
             {"expects-ects": {"expects_ects": "yes"}, "programme": {"programme": "provider_led"}},
         )
-        response = client.post(step_url(school, 2026, "lead-provider"), {"lead_provider": "99999"})
+        response = client.post(step_url(school, THIS_YEAR, "lead-provider"), {"lead_provider": "99999"})
         assert response.status_code == 200
         assert "Select a training provider from the list" in response.content.decode()
 
@@ -410,22 +413,22 @@ class TestTheJourney:
         last, pairing = kept_pairing(last_year, this_year)
         SchoolPartnershipFactory(school=school, lead_provider_delivery_partnership=last)
         client.force_login(tutor)
-        page = client.get(step_url(school, 2026, "change-provider"))
+        page = client.get(step_url(school, THIS_YEAR, "change-provider"))
         assert page.status_code == 302  # expects-ects first
-        answer(client, school, 2026, {"expects-ects": {"expects_ects": "yes"}})
-        question = client.get(step_url(school, 2026, "change-provider")).content.decode()
+        answer(client, school, THIS_YEAR, {"expects-ects": {"expects_ects": "yes"}})
+        question = client.get(step_url(school, THIS_YEAR, "change-provider")).content.decode()
         assert "Ambition Institute" in question and str(last.delivery_partner) in question
-        response = answer(client, school, 2026, {"change-provider": {"change_provider": "no"}})
-        assert response["Location"] == step_url(school, 2026, "appropriate-body")
-        answer(client, school, 2026, {"appropriate-body": {"appropriate_body": hub.pk}})
-        check = client.get(step_url(school, 2026, "check-answers")).content.decode()
+        response = answer(client, school, THIS_YEAR, {"change-provider": {"change_provider": "no"}})
+        assert response["Location"] == step_url(school, THIS_YEAR, "appropriate-body")
+        answer(client, school, THIS_YEAR, {"appropriate-body": {"appropriate_body": hub.pk}})
+        check = client.get(step_url(school, THIS_YEAR, "check-answers")).content.decode()
         assert "Training provider" in check and str(pairing.delivery_partner) in check
-        client.post(step_url(school, 2026, "check-answers"))
+        client.post(step_url(school, THIS_YEAR, "check-answers"))
         assert SchoolPartnership.objects.filter(
             school=school, lead_provider_delivery_partnership=pairing
         ).exists()
         dashboard = client.get(
-            reverse("school_year", kwargs={"urn": school.urn, "year": 2026})
+            reverse("school_year", kwargs={"urn": school.urn, "year": THIS_YEAR})
         ).content.decode()
         assert str(pairing.delivery_partner) in dashboard
         assert "Waiting for" not in dashboard
@@ -439,21 +442,23 @@ class TestTheJourney:
         response = answer(
             client,
             school,
-            2026,
+            THIS_YEAR,
             {"expects-ects": {"expects_ects": "yes"}, "change-provider": {"change_provider": "no"}},
         )
-        assert response["Location"] == step_url(school, 2026, "programme")
+        assert response["Location"] == step_url(school, THIS_YEAR, "programme")
         page = client.get(response["Location"]).content.decode()
-        assert "are not working together in 2026 to 2027, so you need to choose again" in page
+        assert (
+            f"are not working together in {THIS_YEAR} to {THIS_YEAR + 1}, so you need to choose again" in page
+        )
 
     def test_no_ects_goes_straight_to_check_answers(self, client, school, tutor, this_year):
         client.force_login(tutor)
-        response = answer(client, school, 2026, {"expects-ects": {"expects_ects": "no"}})
-        assert response["Location"] == step_url(school, 2026, "check-answers")
-        client.post(step_url(school, 2026, "check-answers"))
+        response = answer(client, school, THIS_YEAR, {"expects-ects": {"expects_ects": "no"}})
+        assert response["Location"] == step_url(school, THIS_YEAR, "check-answers")
+        client.post(step_url(school, THIS_YEAR, "check-answers"))
         assert SchoolContractPeriodChoice.objects.get(school=school).programme == "no_ects"
         assert client.get(reverse("school_home", kwargs={"urn": school.urn}))["Location"] == reverse(
-            "school_year", kwargs={"urn": school.urn, "year": 2026}
+            "school_year", kwargs={"urn": school.urn, "year": THIS_YEAR}
         )
 
     def test_an_independent_school_is_offered_istip_and_no_funded_provider(
@@ -466,15 +471,15 @@ class TestTheJourney:
             body_type=AppropriateBody.BodyType.INDEPENDENT_SCHOOLS,
         )
         client.force_login(tutor)
-        answer(client, independent, 2026, {"expects-ects": {"expects_ects": "yes"}})
-        programme = client.get(step_url(independent, 2026, "programme")).content.decode()
+        answer(client, independent, THIS_YEAR, {"expects-ects": {"expects_ects": "yes"}})
+        programme = client.get(step_url(independent, THIS_YEAR, "programme")).content.decode()
         assert "Use a training provider, funded by the DfE" not in programme
         assert "cannot use a DfE-funded training provider because it is not state-funded" in programme
-        response = client.post(step_url(independent, 2026, "programme"), {"programme": "provider_led"})
+        response = client.post(step_url(independent, THIS_YEAR, "programme"), {"programme": "provider_led"})
         assert response.status_code == 200
         assert "Select one of the ways of running training listed" in response.content.decode()
-        answer(client, independent, 2026, {"programme": {"programme": "school_led"}})
-        bodies = client.get(step_url(independent, 2026, "appropriate-body")).content.decode()
+        answer(client, independent, THIS_YEAR, {"programme": {"programme": "school_led"}})
+        bodies = client.get(step_url(independent, THIS_YEAR, "appropriate-body")).content.decode()
         assert bodies.index(istip.name) < bodies.index(hub.name)
 
     def test_changing_from_the_dashboard_starts_from_the_answers_given(
@@ -489,40 +494,43 @@ class TestTheJourney:
             appropriate_body=hub,
         )
         client.force_login(tutor)
-        response = client.get(reverse("change_training", kwargs={"urn": school.urn, "year": 2026}))
-        assert response["Location"] == step_url(school, 2026, "programme") + "?change=1"
+        response = client.get(reverse("change_training", kwargs={"urn": school.urn, "year": THIS_YEAR}))
+        assert response["Location"] == step_url(school, THIS_YEAR, "programme") + "?change=1"
         page = client.get(response["Location"]).content.decode()
         assert 'value="school_led" checked' in page
         response = client.post(response["Location"], {"programme": "no_ects"})
-        assert response["Location"] == step_url(school, 2026, "check-answers")
-        done = client.post(step_url(school, 2026, "check-answers"))
-        assert done["Location"] == reverse("school_year", kwargs={"urn": school.urn, "year": 2026})
+        assert response["Location"] == step_url(school, THIS_YEAR, "check-answers")
+        done = client.post(step_url(school, THIS_YEAR, "check-answers"))
+        assert done["Location"] == reverse("school_year", kwargs={"urn": school.urn, "year": THIS_YEAR})
         assert SchoolContractPeriodChoice.objects.get(school=school).programme == "no_ects"
 
     def test_a_year_not_open_for_registration_cannot_be_set_up(
         self, client, school, tutor, last_year, this_year
     ):
         client.force_login(tutor)
-        assert client.get(step_url(school, 2025, "expects-ects")).status_code == 404
+        assert client.get(step_url(school, THIS_YEAR - 1, "expects-ects")).status_code == 404
         assert (
-            client.get(reverse("set_up_start", kwargs={"urn": school.urn, "year": 2025})).status_code == 404
+            client.get(reverse("set_up_start", kwargs={"urn": school.urn, "year": THIS_YEAR - 1})).status_code
+            == 404
         )
 
     def test_another_schools_set_up_is_not_found(self, client, tutor, this_year):
         other = SchoolFactory()
         client.force_login(tutor)
         for url in (
-            reverse("set_up_start", kwargs={"urn": other.urn, "year": 2026}),
-            step_url(other, 2026, "expects-ects"),
-            reverse("change_training", kwargs={"urn": other.urn, "year": 2026}),
-            reverse("set_up_submitted", kwargs={"urn": other.urn, "year": 2026}),
+            reverse("set_up_start", kwargs={"urn": other.urn, "year": THIS_YEAR}),
+            step_url(other, THIS_YEAR, "expects-ects"),
+            reverse("change_training", kwargs={"urn": other.urn, "year": THIS_YEAR}),
+            reverse("set_up_submitted", kwargs={"urn": other.urn, "year": THIS_YEAR}),
         ):
             assert client.get(url).status_code == 404, url
-        assert client.post(step_url(other, 2026, "expects-ects"), {"expects_ects": "no"}).status_code == 404
+        assert (
+            client.post(step_url(other, THIS_YEAR, "expects-ects"), {"expects_ects": "no"}).status_code == 404
+        )
         assert not SchoolContractPeriodChoice.objects.exists()
 
     def test_signed_out_people_are_sent_to_sign_in(self, client, school, this_year):
-        response = client.get(step_url(school, 2026, "expects-ects"))
+        response = client.get(step_url(school, THIS_YEAR, "expects-ects"))
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("sign_in"))
 
@@ -551,7 +559,7 @@ class TestChangingTheInductionTutor:
 def test_the_headteachers_answer_is_offered_as_the_first_answer(client, school, tutor, this_year):
     services.record_expected_ects(school=school, expects_ects="not_sure", actor=services.HEADTEACHER)
     client.force_login(tutor)
-    page = client.get(step_url(school, 2026, "expects-ects")).content.decode()
+    page = client.get(step_url(school, THIS_YEAR, "expects-ects")).content.decode()
     assert 'value="not_sure" checked' in page
 
 

@@ -31,6 +31,7 @@ from providers.models import (
 )
 from schools.eligibility import decide_funding_eligibility
 from schools.models import School, SchoolContractPeriodChoice
+from tests.dates import THIS_YEAR
 
 pytestmark = pytest.mark.django_db
 
@@ -58,36 +59,53 @@ def every_model_count() -> dict[str, int]:
 def test_contract_periods_2021_to_2026_open_the_last_two_and_freeze_the_first_three():
     seed()
     periods = {p.year: p for p in ContractPeriod.objects.all()}
-    assert sorted(periods) == [2021, 2022, 2023, 2024, 2025, 2026]
+    assert sorted(periods) == [
+        THIS_YEAR - 5,
+        THIS_YEAR - 4,
+        THIS_YEAR - 3,
+        THIS_YEAR - 2,
+        THIS_YEAR - 1,
+        THIS_YEAR,
+    ]
     for year, period in periods.items():
         assert (period.started_on, period.finished_on) == (
             datetime.date(year, 6, 1),
             datetime.date(year + 1, 5, 31),
         )
-    assert {y for y, p in periods.items() if p.enabled} == {2025, 2026}
-    assert {y for y, p in periods.items() if p.payments_frozen_at} == {2021, 2022, 2023}
-    assert all(periods[y].payments_frozen_at.date() < DEMO_TODAY for y in (2021, 2022, 2023))
+    assert {y for y, p in periods.items() if p.enabled} == {THIS_YEAR - 1, THIS_YEAR}
+    assert {y for y, p in periods.items() if p.payments_frozen_at} == {
+        THIS_YEAR - 5,
+        THIS_YEAR - 4,
+        THIS_YEAR - 3,
+    }
+    assert all(
+        periods[y].payments_frozen_at.date() < DEMO_TODAY
+        for y in (THIS_YEAR - 5, THIS_YEAR - 4, THIS_YEAR - 3)
+    )
 
 
 def test_contract_periods_run_from_1_june_to_31_may():
-    assert contract_period_dates(2025) == (datetime.date(2025, 6, 1), datetime.date(2026, 5, 31))
-    assert contract_year_of(datetime.date(2026, 5, 31)) == 2025
-    assert contract_year_of(datetime.date(2026, 6, 1)) == 2026
+    assert contract_period_dates(THIS_YEAR - 1) == (
+        datetime.date(THIS_YEAR - 1, 6, 1),
+        datetime.date(THIS_YEAR, 5, 31),
+    )
+    assert contract_year_of(datetime.date(THIS_YEAR, 5, 31)) == THIS_YEAR - 1
+    assert contract_year_of(datetime.date(THIS_YEAR, 6, 1)) == THIS_YEAR
 
 
 def test_a_second_run_leaves_reference_rows_as_a_developer_changed_them():
     seed()
-    ContractPeriod.objects.filter(year=2024).update(enabled=True)
-    ContractPeriod.objects.filter(year=2025).update(
-        payments_frozen_at=datetime.datetime(2026, 7, 31, 16, tzinfo=datetime.UTC)
+    ContractPeriod.objects.filter(year=THIS_YEAR - 2).update(enabled=True)
+    ContractPeriod.objects.filter(year=THIS_YEAR - 1).update(
+        payments_frozen_at=datetime.datetime(THIS_YEAR, 7, 31, 16, tzinfo=datetime.UTC)
     )
     istip = AppropriateBody.objects.get(name__startswith="Independent Schools Teacher Induction Panel")
     AppropriateBody.objects.filter(pk=istip.pk).update(body_type="teaching_school_hub")
 
     assert "created: nothing new" in seed()
 
-    assert ContractPeriod.objects.get(year=2024).enabled is True
-    assert ContractPeriod.objects.get(year=2025).payments_frozen_at is not None
+    assert ContractPeriod.objects.get(year=THIS_YEAR - 2).enabled is True
+    assert ContractPeriod.objects.get(year=THIS_YEAR - 1).payments_frozen_at is not None
     assert AppropriateBody.objects.get(pk=istip.pk).body_type == "teaching_school_hub"
 
 
@@ -102,9 +120,16 @@ def test_lead_providers_are_active_in_the_years_they_were_contracted_and_paired_
             )
         )
 
-    assert years("Capita") == {2021, 2022, 2023, 2024}
-    assert years("National Institute of Teaching") == {2024, 2025, 2026}
-    assert years("Ambition Institute") == {2021, 2022, 2023, 2024, 2025, 2026}
+    assert years("Capita") == {THIS_YEAR - 5, THIS_YEAR - 4, THIS_YEAR - 3, THIS_YEAR - 2}
+    assert years("National Institute of Teaching") == {THIS_YEAR - 2, THIS_YEAR - 1, THIS_YEAR}
+    assert years("Ambition Institute") == {
+        THIS_YEAR - 5,
+        THIS_YEAR - 4,
+        THIS_YEAR - 3,
+        THIS_YEAR - 2,
+        THIS_YEAR - 1,
+        THIS_YEAR,
+    }
     # Every active lead provider has delivery partners every year, and none outside its years.
     assert not ActiveLeadProvider.objects.annotate(n=Count("delivery_partnerships")).filter(n=0).exists()
     assert DeliveryPartner.objects.count() == 20
@@ -119,9 +144,9 @@ def test_lead_providers_are_active_in_the_years_they_were_contracted_and_paired_
                 active_lead_provider__contract_period_id=year
             ).values_list("active_lead_provider__lead_provider_id", "delivery_partner_id")
         )
-        for year in (2024, 2025)
+        for year in (THIS_YEAR - 2, THIS_YEAR - 1)
     }
-    assert len(pairs[2025] & pairs[2024]) >= 0.7 * len(pairs[2025])
+    assert len(pairs[THIS_YEAR - 1] & pairs[THIS_YEAR - 2]) >= 0.7 * len(pairs[THIS_YEAR - 1])
 
 
 def test_appropriate_bodies_are_hubs_plus_the_two_national_bodies():
@@ -183,7 +208,7 @@ def test_schools_answered_for_every_year_they_were_open_by_the_rules_of_a_choice
     answered = set(choices.values_list("school_id", "contract_period_id"))
     # Every school open on 1 September of a past year told us about it.
     for school in School.objects.all():
-        for year in range(2021, 2026):
+        for year in range(THIS_YEAR - 5, THIS_YEAR):
             september = datetime.date(year, 9, 1)
             if school.opened_on <= september and (school.closed_on is None or school.closed_on >= september):
                 assert (school.pk, year) in answered, (school, year)
@@ -238,10 +263,10 @@ def test_some_provider_led_choices_wait_for_the_lead_provider_to_confirm():
     provider_led = SchoolContractPeriodChoice.objects.filter(programme="provider_led").annotate(
         confirmed=Exists(confirmed)
     )
-    this_year = provider_led.filter(contract_period_id=2026)
+    this_year = provider_led.filter(contract_period_id=THIS_YEAR)
     waiting = this_year.filter(confirmed=False).count()
     assert 0.15 * this_year.count() <= waiting <= 0.4 * this_year.count()
-    earlier = provider_led.filter(contract_period_id__lt=2026)
+    earlier = provider_led.filter(contract_period_id__lt=THIS_YEAR)
     assert 0 < earlier.filter(confirmed=False).count() <= 0.1 * earlier.count()
     # Every partnership is with a lead provider the school chose that year.
     chosen = SchoolContractPeriodChoice.objects.filter(
@@ -254,12 +279,12 @@ def test_some_provider_led_choices_wait_for_the_lead_provider_to_confirm():
 def test_some_open_schools_have_not_set_up_the_year_being_registered_for():
     seed()
     open_schools = School.objects.filter(is_open=True)
-    this_year = SchoolContractPeriodChoice.objects.filter(contract_period_id=2026)
+    this_year = SchoolContractPeriodChoice.objects.filter(contract_period_id=THIS_YEAR)
     unanswered = open_schools.exclude(Exists(this_year.filter(school=OuterRef("pk"))))
     assert 0.08 * open_schools.count() <= unanswered.count() <= 0.12 * open_schools.count()
     # They registered nobody for it, and no lead provider confirmed them for it.
     busy = _people(ARRIVED) | _school_years(PARTNERED)
-    assert not {(pk, 2026) for pk in unanswered.values_list("pk", flat=True)} & busy
+    assert not {(pk, THIS_YEAR) for pk in unanswered.values_list("pk", flat=True)} & busy
     # A few more only have the headteacher's answer from nominating: not set up yet.
     not_set_up = this_year.filter(programme="")
     assert not_set_up.count() >= 3
