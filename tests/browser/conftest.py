@@ -27,6 +27,14 @@ CHROMIUM_ARGS = [
 
 _axe = Axe()
 
+# `bin/dev test --today` moves every process's clock with libfaketime; Chromium spins under it,
+# and the person's computer keeps its own clock anyway (cookies last by Max-Age, not by date).
+_MOVED_CLOCK = ("LD_PRELOAD", "FAKETIME", "FAKETIME_DONT_FAKE_MONOTONIC")
+
+
+def browser_environment() -> dict[str, str]:
+    return {name: value for name, value in os.environ.items() if name not in _MOVED_CLOCK}
+
 
 def pytest_collection_modifyitems(items):
     for item in items:
@@ -40,7 +48,9 @@ def browser():
     if not (settings.BASE_DIR / "static" / "app" / "application.css").exists():
         pytest.fail("The front end is not built: run the tests with `bin/dev test`, which builds it")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=settings.CHROMIUM_PATH, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=settings.CHROMIUM_PATH, args=CHROMIUM_ARGS, env=browser_environment()
+        )
         yield browser
         browser.close()
 
