@@ -16,7 +16,15 @@ from core import clock
 from core.refusals import AttributeProblems
 from finance.models import ClawbackStatus, Declaration, EvidenceType, PaymentStatus, Statement
 from participants.models import MentorshipPeriod, Teacher, TrainingPeriod
-from providers.models import ActiveLeadProvider, DeclarationType, LeadProvider, Milestone
+from providers.models import (
+    ActiveLeadProvider,
+    ContractPeriod,
+    DeclarationType,
+    LeadProvider,
+    LeadProviderDeliveryPartnership,
+    Milestone,
+)
+from providers.schedules import add_schedules
 
 COURSES = {"ecf-induction": "ect", "ecf-mentor": "mentor"}
 ORDER = list(DeclarationType.values)
@@ -413,3 +421,49 @@ def mark_paid(*, statement: Statement, paid_by, now: datetime.datetime | None = 
         subject=statement,
         lead_provider=statement.active_lead_provider.lead_provider,
     )
+
+
+# --- Opening a contract period ----------------------------------------------------------------
+
+
+@transaction.atomic
+def open_contract_period(*, year: int, carry_over: bool, actor: Actor) -> ContractPeriod:
+    """Open contract period `year` for registration, as the DfE does before each academic year:
+    the period (1 June to 31 May), its schedules and milestones from the rules, and, when
+    `carry_over`, the previous year's lead providers with their delivery partners and a year of
+    monthly statements each. Refused when the period exists or its year is out of range."""
+    if ContractPeriod.objects.filter(year=year).exists():
+        raise AttributeProblems(("year", f"Contract period {year} already exists."))
+    started_on, finished_on = ContractPeriod.dates_of(year)
+    contract_period = ContractPeriod.objects.create(
+        year=year, started_on=started_on, finished_on=finished_on, enabled=True
+    )
+    add_schedules(contract_period)
+    carried = _carry_over_lead_providers(contract_period) if carry_over else []
+    for active in carried:
+        add_statements(active)
+    record_event(
+        actor=actor,
+        event_type="contract_period_opened",
+        heading=f"Contract period {contract_period} opened"
+        + (f" with {len(carried)} lead providers from {year - 1}" if carried else ""),
+        subject=contract_period,
+    )
+    return contract_period
+
+
+def _carry_over_lead_providers(contract_period: ContractPeriod) -> list[ActiveLeadProvider]:
+    """The lead providers active the year before, active again, each with the delivery partners
+    it worked with then."""
+    before = ActiveLeadProvider.objects.filter(contract_period_id=contract_period.year - 1)
+    carried = []
+    for previous in before.select_related("lead_provider").order_by("lead_provider__name"):
+        active = ActiveLeadProvider.objects.create(
+            lead_provider=previous.lead_provider, contract_period=contract_period
+        )
+        LeadProviderDeliveryPartnership.objects.bulk_create(
+            LeadProviderDeliveryPartnership(active_lead_provider=active, delivery_partner_id=partner_id)
+            for partner_id in previous.delivery_partnerships.values_list("delivery_partner_id", flat=True)
+        )
+        carried.append(active)
+    return carried

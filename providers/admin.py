@@ -12,7 +12,6 @@ from core.admin import RelatedRowsAdmin
 from providers.models import (
     ActiveLeadProvider,
     AppropriateBody,
-    ContractPeriod,
     DeliveryPartner,
     LeadProvider,
     LeadProviderDeliveryPartnership,
@@ -20,12 +19,6 @@ from providers.models import (
     Schedule,
     SchoolPartnership,
 )
-
-
-@admin.register(ContractPeriod)
-class ContractPeriodAdmin(admin.ModelAdmin):
-    list_display = ("year", "started_on", "finished_on", "enabled", "payments_frozen_at")
-    list_filter = ("enabled",)
 
 
 @admin.register(LeadProvider)

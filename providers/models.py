@@ -1,6 +1,7 @@
 """The provider chain: lead provider × contract period → active lead provider;
 × delivery partner → lead provider–delivery partner pairing; × school → school partnership."""
 
+import datetime
 import uuid
 
 from django.contrib.postgres.constraints import ExclusionConstraint
@@ -38,6 +39,11 @@ class ContractPeriod(models.Model):
 
     def __str__(self):
         return f"{self.year} to {self.year + 1}"
+
+    @staticmethod
+    def dates_of(year: int) -> tuple[datetime.date, datetime.date]:
+        """A contract period's first and last day: 1 June of its year to 31 May the next."""
+        return datetime.date(year, 6, 1), datetime.date(year + 1, 5, 31)
 
 
 class LeadProvider(models.Model):

@@ -26,7 +26,7 @@ from audit.models import Event
 from core.demo import events, people, reference, schools
 from core.demo.loader import Loader, truncate
 from core.demo.reference import ensure_reference_data
-from core.demo.timeline import DEMO_TODAY, at, contract_period_dates, contract_year_of
+from core.demo.timeline import at, contract_period_dates, contract_year_of, seed_day, seeding
 from participants.models import (
     ECTAtSchoolPeriod,
     InductionPeriod,
@@ -173,7 +173,8 @@ def seed_demo(*, reset: bool = False, log: Log = print) -> dict[str, int]:
     """The small demo: reference data always (idempotent); schools and people once."""
     started = time.monotonic()
     log("Seeding demo data")
-    with transaction.atomic():
+    with seeding() as day, transaction.atomic():
+        log(f"  as England stands on {day:%-d %B %Y}")
         if reset:
             _truncate(log)
         ref = _reference(log, DEMO)
@@ -198,7 +199,8 @@ def seed_england(*, fraction: float = 1.0, reset: bool = False, log: Log = print
     started = time.monotonic()
     scale = england(fraction)
     log(f"Seeding England-scale demo data: {scale.schools:,} schools (fraction {fraction:g})")
-    with transaction.atomic():
+    with seeding() as day, transaction.atomic():
+        log(f"  as England stands on {day:%-d %B %Y}")
         if reset:
             _truncate(log)
         elif School.objects.exists() or Teacher.objects.exists():
@@ -224,5 +226,5 @@ def seed_england(*, fraction: float = 1.0, reset: bool = False, log: Log = print
 
 def current_contract_period_start():
     """The first day of the contract period the demo's today falls in."""
-    started_on, _ = contract_period_dates(contract_year_of(DEMO_TODAY))
+    started_on, _ = contract_period_dates(contract_year_of(seed_day()))
     return started_on

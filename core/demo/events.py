@@ -9,7 +9,7 @@ from audit.models import ActorType, Event
 from audit.services import Actor, record_event
 from core.demo.loader import Loader
 from core.demo.people import ECTStint, MentorStint, People
-from core.demo.timeline import DEMO_TODAY, ONE_DAY, at
+from core.demo.timeline import ONE_DAY, at, seed_day
 from participants.models import ECTAtSchoolPeriod, MentorAtSchoolPeriod, TrainingPeriod
 from providers.models import SchoolPartnership
 
@@ -25,7 +25,7 @@ def record_demo_events() -> int:
         record_event(
             actor=DEMO_ACTOR,
             event_type="ect_registered",
-            happened_at=at(min(period.started_on, DEMO_TODAY)),
+            happened_at=at(min(period.started_on, seed_day())),
             heading=f"{period.teacher.full_name} was registered as an ECT at {period.school.name}",
             subject=period,
             teacher=period.teacher,
@@ -40,7 +40,7 @@ def record_demo_events() -> int:
         record_event(
             actor=DEMO_ACTOR,
             event_type="mentor_registered",
-            happened_at=at(min(period.started_on, DEMO_TODAY)),
+            happened_at=at(min(period.started_on, seed_day())),
             heading=f"{period.teacher.full_name} was registered as a mentor at {period.school.name}",
             subject=period,
             teacher=period.teacher,
@@ -62,7 +62,7 @@ def record_demo_events() -> int:
         record_event(
             actor=DEMO_ACTOR,
             event_type="ect_transferred",
-            happened_at=at(min(new.started_on, DEMO_TODAY)),
+            happened_at=at(min(new.started_on, seed_day())),
             heading=f"{old.teacher.full_name} moved from {old.school.name} to {new.school.name}",
             subject=new,
             teacher=old.teacher,

@@ -21,18 +21,20 @@ from decimal import Decimal
 
 from core.demo.loader import Loader
 from core.demo.names import FIRST_NAMES, LAST_NAMES, SHORT_NAMES
-from core.demo.reference import PAYMENTS_FROZEN_AT, Reference
+from core.demo.reference import Reference
 from core.demo.schools import PROVIDER_LED, SCHOOL_LED, SchoolPlan, ensure_partnership
 from core.demo.timeline import (
-    DEMO_TODAY,
     ONE_DAY,
-    YEARS,
     add_years,
     at,
     contract_year_of,
     days,
     earlier,
+    payments_frozen_at,
+    registration_year,
+    seed_day,
     terms_between,
+    years,
 )
 from participants.models import (
     ECTAtSchoolPeriod,
@@ -137,12 +139,12 @@ class People:
         (their at-school period overlaps the contract period, as the dashboard counts them), and
         those where one was registered to start (their period starts in that year)."""
         present, arrived = set(), set()
-        last_year = YEARS[-1]
+        last_year = years()[-1]
         for stint in [*self.ect_stints, *self.mentor_stints]:
             first = contract_year_of(stint.started_on)
             last = contract_year_of(stint.finished_on) if stint.finished_on else last_year
             arrived.add((stint.school.id, first))
-            for year in range(max(first, YEARS[0]), min(last, last_year) + 1):
+            for year in range(max(first, years()[0]), min(last, last_year) + 1):
                 present.add((stint.school.id, year))
         return present, arrived
 
@@ -207,13 +209,13 @@ class PeoplePlanner:
 
     def registered_before(self, day: datetime.date) -> datetime.datetime:
         """When a school registered someone starting on `day`: a little before, never after today."""
-        when = min(day - days(self.rng.randint(0, 30)), DEMO_TODAY - days(self.rng.randint(0, 10)))
+        when = min(day - days(self.rng.randint(0, 30)), seed_day() - days(self.rng.randint(0, 10)))
         return at(when, self.rng.randint(8, 17), self.rng.randint(0, 59))
 
     # --- ECTs -------------------------------------------------------------------------------
 
     def plan_ects(self) -> None:
-        for year in YEARS:
+        for year in years():
             for school in self.schools:
                 for _ in range(school.cohort_sizes.get(year, 0)):
                     start = self._draw_start(year)
@@ -225,7 +227,7 @@ class PeoplePlanner:
     def _draw_start(self, year: int) -> datetime.date:
         """Most ECTs start in September; some in January or April (the same contract period)."""
         r = self.rng.random()
-        if r < 0.78 or (year == 2026 and r < 0.95):
+        if r < 0.78 or (year == registration_year() and r < 0.95):
             return datetime.date(year, 9, self.rng.randint(1, 10))
         if r < 0.82:
             return datetime.date(year, 9, 11) + days(self.rng.randint(0, 60))
@@ -255,12 +257,12 @@ class PeoplePlanner:
         elif school.closed_on is None and r < LEAVES + TRANSFERS + DEFERS:
             deferred_on = start + days(rng.randint(60, 400))
             gap = rng.randint(90, 300)
-            if deferred_on < DEMO_TODAY:
+            if deferred_on < seed_day():
                 planned_end += days(gap)  # induction pauses while training is deferred
                 training_event = ("deferred", deferred_on, gap, rng.choice(DEFERRAL_REASONS))
         elif school.closed_on is None and r < LEAVES + TRANSFERS + DEFERS + WITHDRAWN:
             withdrawn_on = start + days(rng.randint(45, 500))
-            if withdrawn_on < min(planned_end, DEMO_TODAY):
+            if withdrawn_on < min(planned_end, seed_day()):
                 training_event = ("withdrawn", withdrawn_on, rng.choice(WITHDRAWAL_REASONS))
 
         stints: list[ECTStint] = []
@@ -272,11 +274,11 @@ class PeoplePlanner:
             last_day = move[1] - ONE_DAY if move else planned_end
             if at_school.closed_on is not None and at_school.closed_on < last_day:
                 move = ("transfer" if rng.random() < 0.75 else "leave", at_school.closed_on + ONE_DAY)
-            if move and move[1] > DEMO_TODAY:
+            if move and move[1] > seed_day():
                 move = None  # would happen after today: not yet
 
             if move is None:
-                finished = planned_end if planned_end <= DEMO_TODAY else None
+                finished = planned_end if planned_end <= seed_day() else None
                 ended_by = "ongoing" if finished is None else "failed" if fails else "completed"
                 stints.append(
                     self._ect_stint(
@@ -296,7 +298,7 @@ class PeoplePlanner:
             if kind == "leave":
                 # Most leavers are gone for good; some come back to teach elsewhere after a break.
                 gap = rng.randint(150, 450)
-                if rng.random() >= RETURNS_AFTER_LEAVING or day + days(gap) > DEMO_TODAY:
+                if rng.random() >= RETURNS_AFTER_LEAVING or day + days(gap) > seed_day():
                     break
                 day += days(gap)
                 planned_end += days(gap)
@@ -339,7 +341,7 @@ class PeoplePlanner:
     ) -> ECTStint:
         # Once in a contract period, an ECT stays in it, unless its payments are frozen by the
         # time they start here: then the training counts in the period open at that date.
-        frozen_at = PAYMENTS_FROZEN_AT.get(cohort)
+        frozen_at = payments_frozen_at(cohort)
         training_year = cohort
         if frozen_at is not None and frozen_at.date() <= started_on:
             training_year = contract_year_of(started_on)
@@ -400,7 +402,7 @@ class PeoplePlanner:
                 deferred_at,
                 deferral_reason,
                 created_at,
-                min(updated_at, at(DEMO_TODAY, 18)),
+                min(updated_at, at(seed_day(), 18)),
             )
         )
 
@@ -422,7 +424,7 @@ class PeoplePlanner:
                 created_at=created,
             )
             resumed_on = deferred_on + days(gap)
-            if resumed_on <= DEMO_TODAY and (finish is None or resumed_on <= finish):
+            if resumed_on <= seed_day() and (finish is None or resumed_on <= finish):
                 self._training_row(
                     ect=stint.id,
                     start=resumed_on,
@@ -453,7 +455,7 @@ class PeoplePlanner:
 
         withdrawn = None
         if stint.ended_by == "left" and provider[0] == PROVIDER_LED and rng.random() < 0.5:
-            when = min(finish + days(rng.randint(3, 40)), DEMO_TODAY)
+            when = min(finish + days(rng.randint(3, 40)), seed_day())
             withdrawn = (at(when, 11), "left-teaching-profession")
         self._training_row(
             ect=stint.id,
@@ -474,13 +476,13 @@ class PeoplePlanner:
             "completed": InductionStatus.PASSED,
             "failed": InductionStatus.FAILED,
         }.get(last.ended_by, InductionStatus.IN_PROGRESS).value
-        started = [s for s in stints if s.started_on <= DEMO_TODAY]
+        started = [s for s in stints if s.started_on <= seed_day()]
         if not started:
             teacher.induction_status = InductionStatus.REQUIRED_TO_COMPLETE.value
             return
         if (
             last.finished_on is None
-            and contract_year_of(stints[0].started_on) >= 2026
+            and contract_year_of(stints[0].started_on) >= registration_year()
             and self.rng.random() < 0.15
         ):
             return  # the appropriate body has not recorded the start of induction yet
@@ -522,8 +524,8 @@ class PeoplePlanner:
                     programme,
                     terms,
                     outcome or "",
-                    min(recorded_at, at(DEMO_TODAY, 9)),
-                    min(updated_at, at(DEMO_TODAY, 9)),
+                    min(recorded_at, at(seed_day(), 9)),
+                    min(updated_at, at(seed_day(), 9)),
                 )
             )
 
@@ -558,7 +560,7 @@ class PeoplePlanner:
                             mentor.id,
                             segment_start,
                             segment_end,
-                            at(min(segment_start, DEMO_TODAY), 13),
+                            at(min(segment_start, seed_day()), 13),
                         )
                     )
                     if segment_end == end:
@@ -570,7 +572,7 @@ class PeoplePlanner:
         rng = self.rng
         if stint.finished_on is None:
             # Some current ECTs are still waiting for a mentor, more of them among this year's.
-            waiting = 0.12 if contract_year_of(stint.started_on) >= 2026 else 0.02
+            waiting = 0.12 if contract_year_of(stint.started_on) >= registration_year() else 0.02
             if rng.random() < waiting:
                 return None
         start = stint.started_on + days(0 if rng.random() < 0.8 else rng.randint(1, 40))
@@ -595,7 +597,7 @@ class PeoplePlanner:
         rng = self.rng
         start = max(first_mentee_on - days(rng.randint(0, 25)), school.opened_on)
         finish = start + days(200 + int(rng.expovariate(1 / (MENTOR_MEAN_YEARS * 365))))
-        if finish > DEMO_TODAY:
+        if finish > seed_day():
             finish = None
         if school.closed_on is not None:
             finish = earlier(finish, school.closed_on)
@@ -655,12 +657,12 @@ class PeoplePlanner:
         finish = earlier(planned_end, mentor.finished_on)
         withdrawn = None
         if mentor.finished_on is not None and mentor.finished_on < planned_end and self.rng.random() < 0.5:
-            when = min(mentor.finished_on + days(self.rng.randint(3, 40)), DEMO_TODAY)
+            when = min(mentor.finished_on + days(self.rng.randint(3, 40)), seed_day())
             withdrawn = (at(when, 11), "mentor-no-longer-being-mentor")
         self._training_row(
             mentor=mentor.id,
             start=mentor.started_on,
-            finish=finish if finish <= DEMO_TODAY else None,
+            finish=finish if finish <= seed_day() else None,
             provider=provider,
             withdrawn=withdrawn,
             created_at=mentor.registered_at,
@@ -737,7 +739,7 @@ INDUCTION_COLUMNS = [
 
 
 def _finished_at(finished_on: datetime.date | None, registered_at: datetime.datetime) -> datetime.datetime:
-    return max(registered_at, at(min(finished_on, DEMO_TODAY), 17)) if finished_on else registered_at
+    return max(registered_at, at(min(finished_on, seed_day()), 17)) if finished_on else registered_at
 
 
 def teacher_rows(teachers: list[TeacherPlan]):

@@ -10,7 +10,6 @@ the same region, whichever count a run asks for, so a 20-hub demo is the start o
 100-hub England run rather than a different world.
 """
 
-import datetime
 import random
 from dataclasses import dataclass, field
 
@@ -18,7 +17,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from core.demo.names import hub_region, place_names
-from core.demo.timeline import LONDON, YEARS, contract_period_dates
+from core.demo.timeline import FIRST_YEAR, contract_period_dates, open_years, payments_frozen_at, years
 from finance.services import add_statements
 from providers.models import (
     ActiveLeadProvider,
@@ -50,17 +49,6 @@ LEAD_PROVIDERS = [
     LeadProviderFacts("UCL Institute of Education", 2021, None, 19),
 ]
 
-# Registration is open for the current and the coming year; the three oldest are closed for
-# payments (ECF1 froze 2021 and 2022 in the July three years after they opened).
-ENABLED_YEARS = {2025, 2026}
-# The year schools are registering for on the demo's today (the newest open one): the year some
-# schools have not set up yet.
-REGISTRATION_YEAR = max(ENABLED_YEARS)
-PAYMENTS_FROZEN_AT = {
-    2021: datetime.datetime(2024, 7, 31, 17, 0, tzinfo=LONDON),
-    2022: datetime.datetime(2025, 7, 31, 17, 0, tzinfo=LONDON),
-    2023: datetime.datetime(2026, 7, 31, 17, 0, tzinfo=LONDON),
-}
 
 ISTIP = "Independent Schools Teacher Induction Panel (ISTIP)"
 ESP = "Educational Success Partners (ESP)"
@@ -104,10 +92,10 @@ def plan_pairings(partner_index: int) -> dict[int, list[int]]:
     home = partner_index % len(LEAD_PROVIDERS)
     second: int | None = rng.randrange(len(LEAD_PROVIDERS)) if rng.random() < 0.3 else None
     fallback = rng.choice(
-        [i for i, p in enumerate(LEAD_PROVIDERS) if p.last_year is None and p.first_year == 2021]
+        [i for i, p in enumerate(LEAD_PROVIDERS) if p.last_year is None and p.first_year == FIRST_YEAR]
     )
     plan: dict[int, list[int]] = {}
-    for year in YEARS:
+    for year in years():
         first = home if active_in(LEAD_PROVIDERS[home], year) else fallback
         if rng.random() < 0.06:  # an occasional change of mind about the second provider
             second = None if second is not None else rng.randrange(len(LEAD_PROVIDERS))
@@ -156,7 +144,7 @@ def ensure_reference_data(*, delivery_partners: int, hub_appropriate_bodies: int
         0,
     )
 
-    for year in YEARS:
+    for year in years():
         # get_or_create: a period a developer opened, closed or froze in admin stays as they left it.
         started_on, finished_on = contract_period_dates(year)
         _, new = ContractPeriod.objects.get_or_create(
@@ -164,8 +152,8 @@ def ensure_reference_data(*, delivery_partners: int, hub_appropriate_bodies: int
             defaults={
                 "started_on": started_on,
                 "finished_on": finished_on,
-                "enabled": year in ENABLED_YEARS,
-                "payments_frozen_at": PAYMENTS_FROZEN_AT.get(year),
+                "enabled": year in open_years(),
+                "payments_frozen_at": payments_frozen_at(year),
             },
         )
         created["contract periods"] += new
@@ -179,7 +167,7 @@ def ensure_reference_data(*, delivery_partners: int, hub_appropriate_bodies: int
             lead_provider.save(update_fields=["email"])
             created["lead provider emails"] += 1
         ref.lead_provider_ids.append(lead_provider.pk)
-        for year in YEARS:
+        for year in years():
             if active_in(facts, year):
                 active, _ = ActiveLeadProvider.objects.get_or_create(
                     lead_provider=lead_provider, contract_period_id=year
@@ -216,15 +204,15 @@ def ensure_reference_data(*, delivery_partners: int, hub_appropriate_bodies: int
         else:
             ref.hub_appropriate_body_ids.append(body.pk)
 
-    for contract_period in ContractPeriod.objects.filter(year__in=YEARS):
+    for contract_period in ContractPeriod.objects.filter(year__in=years()):
         add_schedules(contract_period)
-    for active in ActiveLeadProvider.objects.filter(contract_period__year__in=YEARS).select_related(
+    for active in ActiveLeadProvider.objects.filter(contract_period__year__in=years()).select_related(
         "contract_period"
     ):
         created["statements"] += add_statements(active)
     ref.schedule_ids = {
         (schedule.contract_period_id, schedule.identifier): schedule.pk
-        for schedule in Schedule.objects.filter(contract_period__year__in=YEARS)
+        for schedule in Schedule.objects.filter(contract_period__year__in=years())
     }
 
     ref.counts = created

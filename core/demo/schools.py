@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from core.demo.loader import Loader
 from core.demo.names import REGION_SHARES, REGIONS, SAINTS, STREET_KINDS, STREETS, hub_region, place_names
-from core.demo.reference import LEAD_PROVIDERS, REGISTRATION_YEAR, Reference
-from core.demo.timeline import DEMO_TODAY, YEARS, at, contract_period_dates, days
+from core.demo.reference import LEAD_PROVIDERS, Reference
+from core.demo.timeline import FIRST_YEAR, at, contract_period_dates, days, registration_year, seed_day, years
 from providers.models import SchoolPartnership
 from schools.eligibility import decide_funding_eligibility
 from schools.models import ExpectsECTs, School, SchoolContractPeriodChoice, TrainingProgramme, YearProgramme
@@ -28,9 +28,10 @@ PROVIDER_LED = TrainingProgramme.PROVIDER_LED.value
 SCHOOL_LED = TrainingProgramme.SCHOOL_LED.value
 
 # Share of funded schools choosing provider-led training, by year (it grew after 2021).
-PROVIDER_LED_SHARE = {2021: 0.70, 2022: 0.78, 2023: 0.84, 2024: 0.88, 2025: 0.90, 2026: 0.92}
-# Share of provider-led choices the lead provider has confirmed (the current year is still filling in).
-CONFIRMED_SHARE = {2026: 0.72}
+PROVIDER_LED_SHARE = {2021: 0.70, 2022: 0.78, 2023: 0.84, 2024: 0.88, 2025: 0.90}
+LATER_PROVIDER_LED_SHARE = 0.92
+# Of provider-led choices, the share the lead provider has confirmed: 0.72 in the year being
+# registered for, which is still filling in, and 0.97 in earlier years.
 # What schools told the service about a year (SchoolContractPeriodChoice). Only a year with no
 # ECT, no mentor and no partnership at the school is answered "no ECTs".
 NO_ECTS_SHARE = 0.25  # of those quiet years: the school said it expected no ECTs
@@ -233,10 +234,10 @@ def plan_schools(rng: random.Random, count: int, ref: Reference, loader: Loader)
 
         opened_on = datetime.date(rng.randint(1950, 2019), rng.randint(1, 12), 1)
         if rng.random() < 0.04:  # a new school: opened at the start of a year since 2021
-            opened_on = datetime.date(rng.randint(2021, 2025), 9, 1)
+            opened_on = datetime.date(rng.randint(FIRST_YEAR, registration_year() - 1), 9, 1)
         closed_on = None
         if opened_on.year < 2021 and rng.random() < 0.021:
-            closed_on = datetime.date(rng.randint(2022, 2025), 8, 31)
+            closed_on = datetime.date(rng.randint(FIRST_YEAR + 1, registration_year() - 1), 8, 31)
 
         if kind.establishment_type == "British schools overseas":
             region, authority, postcode_area = "Not applicable", "Does not apply", ""
@@ -275,7 +276,7 @@ def plan_schools(rng: random.Random, count: int, ref: Reference, loader: Loader)
 def plan_cohort_sizes(rng: random.Random, schools: list[SchoolPlan], ects_per_school_year: float) -> None:
     """How many new ECTs each school takes on each year (0 in most small schools most years)."""
     for school in schools:
-        for year in YEARS:
+        for year in years():
             if school.takes_cohort(year):
                 school.cohort_sizes[year] = poisson(rng, school.ect_rate * ects_per_school_year)
 
@@ -293,7 +294,7 @@ def plan_choices(
     partnerships: list[tuple] = []
     for school in schools:
         previous: Choice | None = None
-        for year in YEARS:
+        for year in years():
             if not school.open_on(datetime.date(year, 9, 1)):
                 continue
             choice = _choose(rng, school, year, previous, ref, lead_provider_weights)
@@ -310,11 +311,15 @@ def _choose(rng, school: SchoolPlan, year: int, previous: Choice | None, ref: Re
     if previous is not None and rng.random() < 0.85:
         programme = previous.programme
     else:
-        programme = PROVIDER_LED if rng.random() < PROVIDER_LED_SHARE[year] else SCHOOL_LED
+        programme = (
+            PROVIDER_LED
+            if rng.random() < PROVIDER_LED_SHARE.get(year, LATER_PROVIDER_LED_SHARE)
+            else SCHOOL_LED
+        )
     if programme == SCHOOL_LED:
         return Choice(SCHOOL_LED)
 
-    confirmed = rng.random() < CONFIRMED_SHARE.get(year, 0.97)
+    confirmed = rng.random() < (0.72 if year == registration_year() else 0.97)
     # Stay with last year's lead provider and delivery partner when that pair still works together.
     if previous is not None and previous.lead_provider is not None and rng.random() < 0.9:
         for pairing_id, partner in ref.pairings.get((year, previous.lead_provider), []):
@@ -375,7 +380,7 @@ def plan_answers(
 
     # The year being registered for: which open schools that registered nobody for it yet (their
     # ECTs and mentors, if any, carry on from earlier years) have not answered, or not set it up.
-    year = REGISTRATION_YEAR
+    year = registration_year()
     open_schools = [s for s in schools if s.closed_on is None and year in s.choices]
     candidates = [s for s in open_schools if (s.id, year) not in arrived and not partnered(s, year)]
     unanswered = rng.sample(candidates, min(len(candidates), round(NOT_ANSWERED_SHARE * len(open_schools))))
@@ -384,16 +389,16 @@ def plan_answers(
     not_set_up = {s.id for s in rng.sample(rest, min(len(rest), round(NOT_SET_UP_SHARE * len(open_schools))))}
 
     for school in schools:
-        first_day = max(school.opened_on, datetime.date(2021, 5, 4))
+        first_day = max(school.opened_on, datetime.date(FIRST_YEAR, 5, 4))
         for year, choice in school.choices.items():
-            if year == REGISTRATION_YEAR and school.id in skipped:
+            if year == registration_year() and school.id in skipped:
                 continue
             answered_on = min(
-                max(datetime.date(year, 3, 15), first_day) + days(rng.randint(0, 60)), DEMO_TODAY
+                max(datetime.date(year, 3, 15), first_day) + days(rng.randint(0, 60)), seed_day()
             )
             answered_at = at(answered_on, rng.randint(8, 17), rng.randint(0, 59))
             quiet = (school.id, year) not in present and not partnered(school, year)
-            if year == REGISTRATION_YEAR and school.id in not_set_up:
+            if year == registration_year() and school.id in not_set_up:
                 expects = ExpectsECTs.YES if rng.random() < 0.7 else ExpectsECTs.NOT_SURE
                 answer = Answer(
                     loader.next_id(SchoolContractPeriodChoice), expects, "", None, None, answered_at
@@ -491,7 +496,7 @@ SCHOOL_COLUMNS = [
 
 
 def school_rows(schools: list[SchoolPlan], ref: Reference):
-    first_contract_period_start, _ = contract_period_dates(YEARS[0])
+    first_contract_period_start, _ = contract_period_dates(years()[0])
     for s in schools:
         # The last answers it gave about training (not "no ECTs"), offered as its defaults.
         trained = [year for year, answer in s.answers.items() if answer.runs_training]
@@ -499,7 +504,7 @@ def school_rows(schools: list[SchoolPlan], ref: Reference):
         decided_on = max(s.opened_on, first_contract_period_start)
         if s.closed_on:
             decided_on = s.closed_on  # eligibility was withdrawn when it closed
-        created = at(max(s.opened_on, datetime.date(2021, 5, 4)), 6)
+        created = at(max(s.opened_on, datetime.date(FIRST_YEAR, 5, 4)), 6)
         lead_provider_id = None
         if latest and latest.lead_provider is not None:
             lead_provider_id = ref.lead_provider_ids[latest.lead_provider]

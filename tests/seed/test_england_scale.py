@@ -8,11 +8,10 @@ from django.db import connection
 
 from audit.models import Event
 from core.demo import AlreadySeeded, seed_england
-from core.demo.timeline import DEMO_TODAY
 from participants.models import ECTAtSchoolPeriod, MentorAtSchoolPeriod, Teacher, TrainingPeriod
 from providers.models import AppropriateBody, DeliveryPartner, SchoolPartnership
 from schools.models import School, SchoolContractPeriodChoice
-from tests.dates import THIS_YEAR
+from tests.dates import TEST_DAY, THIS_YEAR
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +41,7 @@ def test_one_percent_of_england_is_in_proportion_and_keeps_every_invariant():
     assert DeliveryPartner.objects.count() == 100
     assert AppropriateBody.objects.count() == 92
     assert about(Teacher.objects.count(), ENGLAND["teachers"] / 100)
-    now = {"started_on__lte": DEMO_TODAY, "finished_on__isnull": True}
+    now = {"started_on__lte": TEST_DAY, "finished_on__isnull": True}
     assert about(ECTAtSchoolPeriod.objects.filter(**now).count(), ENGLAND["ects_now"] / 100)
     assert about(
         MentorAtSchoolPeriod.objects.filter(finished_on__isnull=True).count(), ENGLAND["mentors_now"] / 100

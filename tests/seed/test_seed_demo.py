@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef
 
 from audit.models import ActorType, Event
-from core.demo.timeline import DEMO_TODAY, contract_period_dates, contract_year_of
+from core.demo.timeline import contract_period_dates, contract_year_of
 from participants.models import (
     ECTAtSchoolPeriod,
     InductionPeriod,
@@ -31,7 +31,7 @@ from providers.models import (
 )
 from schools.eligibility import decide_funding_eligibility
 from schools.models import School, SchoolContractPeriodChoice
-from tests.dates import THIS_YEAR
+from tests.dates import LONDON, NEXT_YEAR, TEST_DAY, THIS_YEAR, in_year, moment
 
 pytestmark = pytest.mark.django_db
 
@@ -56,32 +56,40 @@ def every_model_count() -> dict[str, int]:
     return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
 
 
-def test_contract_periods_2021_to_2026_open_the_last_two_and_freeze_the_first_three():
+def test_contract_periods_from_2021_to_this_year_open_this_year_and_freeze_those_three_years_old():
     seed()
     periods = {p.year: p for p in ContractPeriod.objects.all()}
-    assert sorted(periods) == [
-        THIS_YEAR - 5,
-        THIS_YEAR - 4,
-        THIS_YEAR - 3,
-        THIS_YEAR - 2,
-        THIS_YEAR - 1,
-        THIS_YEAR,
-    ]
+    assert sorted(periods) == list(range(2021, THIS_YEAR + 1))
     for year, period in periods.items():
         assert (period.started_on, period.finished_on) == (
             datetime.date(year, 6, 1),
             datetime.date(year + 1, 5, 31),
         )
-    assert {y for y, p in periods.items() if p.enabled} == {THIS_YEAR - 1, THIS_YEAR}
-    assert {y for y, p in periods.items() if p.payments_frozen_at} == {
-        THIS_YEAR - 5,
-        THIS_YEAR - 4,
-        THIS_YEAR - 3,
-    }
+    # In the autumn term only this academic year's period is open; next year's opens on 1 June.
+    assert {y for y, p in periods.items() if p.enabled} == {THIS_YEAR}
+    frozen_years = set(range(2021, THIS_YEAR - 2))
+    assert {y for y, p in periods.items() if p.payments_frozen_at} == frozen_years
     assert all(
-        periods[y].payments_frozen_at.date() < DEMO_TODAY
-        for y in (THIS_YEAR - 5, THIS_YEAR - 4, THIS_YEAR - 3)
+        periods[y].payments_frozen_at == datetime.datetime(y + 3, 7, 31, 17, tzinfo=LONDON)
+        for y in frozen_years
     )
+
+
+@pytest.mark.parametrize(
+    ("today", "open_years", "newest"),
+    [
+        (in_year(5, 31), {THIS_YEAR}, THIS_YEAR),
+        (in_year(6, 1), {THIS_YEAR, NEXT_YEAR}, NEXT_YEAR),
+        (in_year(8, 31), {THIS_YEAR, NEXT_YEAR}, NEXT_YEAR),
+        (in_year(9, 1, NEXT_YEAR), {NEXT_YEAR}, NEXT_YEAR),
+    ],
+)
+def test_the_periods_open_follow_the_day_the_seed_runs(service_clock, today, open_years, newest):
+    service_clock.move_to(moment(today))
+    seed()
+    periods = {p.year: p for p in ContractPeriod.objects.all()}
+    assert max(periods) == newest
+    assert {y for y, p in periods.items() if p.enabled} == open_years
 
 
 def test_contract_periods_run_from_1_june_to_31_may():
@@ -120,16 +128,10 @@ def test_lead_providers_are_active_in_the_years_they_were_contracted_and_paired_
             )
         )
 
-    assert years("Capita") == {THIS_YEAR - 5, THIS_YEAR - 4, THIS_YEAR - 3, THIS_YEAR - 2}
-    assert years("National Institute of Teaching") == {THIS_YEAR - 2, THIS_YEAR - 1, THIS_YEAR}
-    assert years("Ambition Institute") == {
-        THIS_YEAR - 5,
-        THIS_YEAR - 4,
-        THIS_YEAR - 3,
-        THIS_YEAR - 2,
-        THIS_YEAR - 1,
-        THIS_YEAR,
-    }
+    # Capita's contract ended in 2024; the National Institute of Teaching's began then.
+    assert years("Capita") == {2021, 2022, 2023, 2024}
+    assert years("National Institute of Teaching") == set(range(2024, THIS_YEAR + 1))
+    assert years("Ambition Institute") == set(range(2021, THIS_YEAR + 1))
     # Every active lead provider has delivery partners every year, and none outside its years.
     assert not ActiveLeadProvider.objects.annotate(n=Count("delivery_partnerships")).filter(n=0).exists()
     assert DeliveryPartner.objects.count() == 20
@@ -137,7 +139,7 @@ def test_lead_providers_are_active_in_the_years_they_were_contracted_and_paired_
         name.endswith(("Teaching School Hub", "Partnership"))
         for name in DeliveryPartner.objects.values_list("name", flat=True)
     )
-    # Pairings are mostly stable: most 2025 pairs were already pairs in 2024.
+    # Pairings are mostly stable: most of last year's pairs were already pairs the year before.
     pairs = {
         year: set(
             LeadProviderDeliveryPartnership.objects.filter(
@@ -208,7 +210,7 @@ def test_schools_answered_for_every_year_they_were_open_by_the_rules_of_a_choice
     answered = set(choices.values_list("school_id", "contract_period_id"))
     # Every school open on 1 September of a past year told us about it.
     for school in School.objects.all():
-        for year in range(THIS_YEAR - 5, THIS_YEAR):
+        for year in range(2021, THIS_YEAR):
             september = datetime.date(year, 9, 1)
             if school.opened_on <= september and (school.closed_on is None or school.closed_on >= september):
                 assert (school.pk, year) in answered, (school, year)
@@ -323,7 +325,7 @@ def test_teachers_cover_every_state_a_journey_can_be_in():
     assert not Teacher.objects.exclude(trn__regex=r"^[0-9]{7}$").exists()
 
     # Ongoing: at school now, with a mentor and training now.
-    ongoing = ects.filter(finished_on__isnull=True, started_on__lte=DEMO_TODAY)
+    ongoing = ects.filter(finished_on__isnull=True, started_on__lte=TEST_DAY)
     assert (
         ongoing.filter(
             Exists(MentorshipPeriod.objects.filter(mentee=OuterRef("pk"), finished_on__isnull=True)),
@@ -334,7 +336,7 @@ def test_teachers_cover_every_state_a_journey_can_be_in():
         > 400
     )
     # Registered to start after today (a period that has not started yet).
-    assert ects.filter(started_on__gt=DEMO_TODAY).exists()
+    assert ects.filter(started_on__gt=TEST_DAY).exists()
     # Waiting for a mentor.
     assert ongoing.exclude(Exists(MentorshipPeriod.objects.filter(mentee=OuterRef("pk")))).exists()
 
