@@ -14,11 +14,16 @@ from providers.models import (
 
 
 def contract_period_for_registration(today: datetime.date) -> ContractPeriod | None:
-    """The contract period schools are registering for now: the open one that contains today,
-    else the newest open one (a period opens for registration before its academic year)."""
-    open_periods = ContractPeriod.objects.filter(enabled=True)
+    """The contract period schools are registering for now: the open one for today's academic year
+    (1 September to 31 August), else the open one that contains today, else the newest open one.
+
+    A contract period starts on 1 June, before its academic year, so from June to August two can be
+    open: until 31 August schools still see this year, and on 1 September they roll to the next.
+    A period whose payments are frozen takes no new registrations, open or not."""
+    open_periods = ContractPeriod.objects.filter(enabled=True, payments_frozen_at__isnull=True)
     return (
-        open_periods.filter(started_on__lte=today, finished_on__gte=today).first()
+        open_periods.filter(year=clock.academic_year_of(today)).first()
+        or open_periods.filter(started_on__lte=today, finished_on__gte=today).first()
         or open_periods.order_by("-year").first()
     )
 
@@ -60,8 +65,8 @@ def contract_period_for_start(
 
     That is the period whose [started_on, finished_on] contains the date; but once that period's
     payments are frozen, the ECT counts in the period open for registration `today`
-    (`contract_period_for_registration`) instead. None when no period contains the date, or it is
-    frozen and no period (with payments not frozen) is open.
+    (`contract_period_for_registration`, never a frozen one) instead. None when no period contains
+    the date, or it is frozen and no other period is open.
 
     The period returned may not be open (`enabled` False): to know whether a school may register
     the ECT now, and when it may if not, use `registration_for_start`.
@@ -71,8 +76,7 @@ def contract_period_for_start(
     ).first()
     if containing is None or containing.payments_frozen_at is None:
         return containing
-    instead = contract_period_for_registration(today or clock.today())
-    return instead if instead is not None and instead.payments_frozen_at is None else None
+    return contract_period_for_registration(today or clock.today())
 
 
 class StartDateRegistration(enum.StrEnum):

@@ -89,7 +89,7 @@ def test_support_group_maintains_schools_providers_and_participants_but_only_vie
     assert not any(codename.startswith("delete_") for codename in support)
 
 
-def test_finance_group_only_views_schools_providers_and_events(db):
+def test_finance_group_views_schools_providers_and_events_and_opens_contract_periods(db):
     finance = codenames("finance")
     assert {
         "view_school",
@@ -98,7 +98,9 @@ def test_finance_group_only_views_schools_providers_and_events(db):
         "view_schoolpartnership",
         "view_event",
     } <= finance
-    assert all(codename.startswith("view_") for codename in finance)
+    opens_periods = {"add_contractperiod", "change_contractperiod"}
+    assert opens_periods <= finance
+    assert all(codename.startswith("view_") for codename in finance - opens_periods)
     assert "view_user" not in finance
     assert "view_teacher" not in finance
 

@@ -26,12 +26,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def school():
-    year = ContractPeriodFactory(
-        year=THIS_YEAR,
-        started_on=datetime.date(THIS_YEAR, 6, 1),
-        finished_on=datetime.date(THIS_YEAR + 1, 5, 31),
-        enabled=True,
-    )
+    year = ContractPeriodFactory(year=THIS_YEAR)
     tutor = UserFactory(privacy_notice_accepted_at=clock.now())
     school = school_of(tutor, name="Quillfeather Primary School")
     school_services.set_up_training(

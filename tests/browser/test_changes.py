@@ -41,12 +41,7 @@ def continue_(page: Page) -> None:
 
 
 def test_each_change_from_an_ects_page(page, live_server):
-    year = ContractPeriodFactory(
-        year=THIS_YEAR,
-        started_on=datetime.date(THIS_YEAR, 6, 1),
-        finished_on=datetime.date(THIS_YEAR + 1, 5, 31),
-        enabled=True,
-    )
+    year = ContractPeriodFactory(year=THIS_YEAR)
     ambition = ActiveLeadProviderFactory(contract_period=year, lead_provider__name="Ambition Institute")
     ActiveLeadProviderFactory(contract_period=year, lead_provider__name="Teach First")
     AppropriateBodyFactory(name="Riverside Teaching School Hub")

@@ -47,12 +47,7 @@ def start_on_1_september_2026(page):
 
 
 def test_a_tutor_gives_an_ect_a_mentor_then_changes_it(page, live_server):
-    ContractPeriodFactory(
-        year=THIS_YEAR,
-        started_on=datetime.date(THIS_YEAR, 6, 1),
-        finished_on=datetime.date(THIS_YEAR + 1, 5, 31),
-        enabled=True,
-    )
+    ContractPeriodFactory(year=THIS_YEAR)
     school = SchoolFactory(name="Quillfeather Primary School")
     tutor = UserFactory(privacy_notice_accepted_at=clock.now())
     SchoolAccess.objects.create(user=tutor, school=school, role=SchoolRole.INDUCTION_TUTOR)
@@ -96,12 +91,7 @@ def test_a_tutor_gives_an_ect_a_mentor_then_changes_it(page, live_server):
 
 
 def test_a_mentor_registered_from_an_ects_page_is_paired_with_them(page, live_server, fake_trs):
-    year = ContractPeriodFactory(
-        year=THIS_YEAR,
-        started_on=datetime.date(THIS_YEAR, 6, 1),
-        finished_on=datetime.date(THIS_YEAR + 1, 5, 31),
-        enabled=True,
-    )
+    year = ContractPeriodFactory(year=THIS_YEAR)
     lead_provider = ActiveLeadProviderFactory(contract_period=year, lead_provider__name="Ambition Institute")
     school = SchoolFactory(name="Quillfeather Primary School")
     tutor = UserFactory(privacy_notice_accepted_at=clock.now())
@@ -143,12 +133,7 @@ def test_a_mentor_registered_from_an_ects_page_is_paired_with_them(page, live_se
 
 
 def test_a_tutor_adds_themself_as_a_mentor_who_also_mentors_at_another_school(page, live_server, fake_trs):
-    year = ContractPeriodFactory(
-        year=THIS_YEAR,
-        started_on=datetime.date(THIS_YEAR, 6, 1),
-        finished_on=datetime.date(THIS_YEAR + 1, 5, 31),
-        enabled=True,
-    )
+    year = ContractPeriodFactory(year=THIS_YEAR)
     active = ActiveLeadProviderFactory(contract_period=year, lead_provider__name="Ambition Institute")
     tutor = UserFactory(privacy_notice_accepted_at=clock.now(), email="tomasz@example.org")
     school = school_set_up_with(active.lead_provider, tutor=tutor, contract_period=year)

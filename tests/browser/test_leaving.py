@@ -30,12 +30,7 @@ def person(first, last):
 
 
 def test_a_mentor_leaves_and_their_ect_is_left_needing_one_then_the_ect_leaves(page, live_server):
-    ContractPeriodFactory(
-        year=THIS_YEAR,
-        started_on=datetime.date(THIS_YEAR, 6, 1),
-        finished_on=datetime.date(THIS_YEAR + 1, 5, 31),
-        enabled=True,
-    )
+    ContractPeriodFactory(year=THIS_YEAR)
     tutor = UserFactory(privacy_notice_accepted_at=clock.now())
     school = school_of(tutor)
     ect = ECTAtSchoolPeriodFactory(school=school, teacher=person("Amara", "Okafor"), started_on=STARTED)

@@ -64,12 +64,7 @@ def last_year():
 @pytest.fixture
 def this_year(last_year):
     """The contract period open for registration: the one today falls in."""
-    return ContractPeriodFactory(
-        year=THIS_YEAR,
-        started_on=datetime.date(THIS_YEAR, 6, 1),
-        finished_on=datetime.date(THIS_YEAR + 1, 5, 31),
-        enabled=True,
-    )
+    return ContractPeriodFactory(year=THIS_YEAR)
 
 
 @pytest.fixture

@@ -20,13 +20,8 @@ from tests.factories import (
 
 @pytest.fixture
 def this_year():
-    """The 2026 contract period, open for registration."""
-    return ContractPeriodFactory(
-        year=THIS_YEAR,
-        started_on=datetime.date(THIS_YEAR, 6, 1),
-        finished_on=datetime.date(THIS_YEAR + 1, 5, 31),
-        enabled=True,
-    )
+    """This year's contract period, open for registration."""
+    return ContractPeriodFactory(year=THIS_YEAR)
 
 
 @pytest.fixture

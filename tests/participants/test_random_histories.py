@@ -66,12 +66,7 @@ class World:
 
 @pytest.fixture
 def world():
-    year = ContractPeriodFactory(
-        year=THIS_YEAR,
-        started_on=datetime.date(THIS_YEAR, 6, 1),
-        finished_on=datetime.date(THIS_YEAR + 1, 5, 31),
-        enabled=True,
-    )
+    year = ContractPeriodFactory(year=THIS_YEAR)
     return World(
         schools=[SchoolFactory(name=f"School {n}") for n in range(SCHOOLS)],
         lead_providers=[ActiveLeadProviderFactory(contract_period=year).lead_provider for _ in range(2)],

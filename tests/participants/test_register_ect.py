@@ -773,7 +773,7 @@ class TestContractPeriodForStart:
         assert contract_period_for_start(D(THIS_YEAR, 3, 1), today=TODAY) == this_year
         this_year.enabled = False
         this_year.save()
-        # The newest open period is then the frozen one itself: no period to register in.
+        # Only the frozen period is then open: no period to register in.
         assert contract_period_for_start(D(THIS_YEAR, 3, 1), today=TODAY) is None
         assert (
             registration_for_start(D(THIS_YEAR, 3, 1), today=TODAY).status

@@ -36,12 +36,7 @@ THIS_SEPTEMBER = datetime.date(THIS_YEAR, 9, 1)
 @pytest.fixture
 def this_year():
     ContractPeriodFactory(year=THIS_YEAR - 1, enabled=False)
-    return ContractPeriodFactory(
-        year=THIS_YEAR,
-        started_on=datetime.date(THIS_YEAR, 6, 1),
-        finished_on=datetime.date(THIS_YEAR + 1, 5, 31),
-        enabled=True,
-    )
+    return ContractPeriodFactory(year=THIS_YEAR)
 
 
 @pytest.fixture

@@ -1,8 +1,6 @@
 """Setting up a school's training for a year: the service, the database rules, and the journey
 through the Django test client (the browser tests walk it in Chromium)."""
 
-import datetime
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -32,21 +30,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def last_year():
     return ContractPeriodFactory(year=THIS_YEAR - 1, enabled=False)
-
-
-@pytest.fixture
-def this_year():
-    return ContractPeriodFactory(
-        year=THIS_YEAR,
-        started_on=datetime.date(THIS_YEAR, 6, 1),
-        finished_on=datetime.date(THIS_YEAR + 1, 5, 31),
-        enabled=True,
-    )
-
-
-@pytest.fixture
-def hub():
-    return AppropriateBodyFactory(name="Riverside Teaching School Hub")
 
 
 @pytest.fixture
