@@ -7,6 +7,7 @@ import datetime
 import re
 
 from django import forms
+from django.utils.functional import lazy
 
 from core import clock
 from core.forms import DateQuestionForm, EmailAddressField, FullNameField, GovukDateField, GovukForm
@@ -43,6 +44,18 @@ def kept_record(kept: dict) -> trs.TeacherRecord:
         values["qts_awarded_on"] = datetime.date.fromisoformat(values["qts_awarded_on"])
     defaults = {"date_of_birth": None, "national_insurance_number": None, "has_other_alerts": False}
     return trs.TeacherRecord(**{name: values.get(name, defaults.get(name)) for name in fields})
+
+
+def for_example(*, month: int, day: int, before: str = "") -> str:
+    """A date hint whose example is the next `day` of `month`, worked out each time it is shown,
+    so the example never lies in the past."""
+
+    def hint() -> str:
+        today = clock.today()
+        year = today.year if (month, day) >= (today.month, today.day) else today.year + 1
+        return f"{before}For example, {day} {month} {year}"
+
+    return lazy(hint, str)()
 
 
 class CheckedAnswerForm(GovukForm):
@@ -230,7 +243,7 @@ class StartDateForm(DateQuestionForm):
     started_on = GovukDateField(
         label="When did or will they start as an ECT at your school?",
         name="Start date",
-        help_text="For example, 2 9 2026",
+        help_text=for_example(month=9, day=2),
     )
 
 
@@ -331,7 +344,7 @@ class MentorStartDateForm(DateQuestionForm):
     started_on = GovukDateField(
         label="When will they start mentoring at your school?",
         name="Start date",
-        help_text="For example, 2 9 2026",
+        help_text=for_example(month=9, day=2),
     )
 
 
@@ -361,7 +374,7 @@ class LeavingDateForm(DateQuestionForm):
     leaving_on = GovukDateField(
         label="When did or will they leave your school?",
         name="Their leaving date",
-        help_text="Their last day at your school. For example, 19 12 2026",
+        help_text=for_example(month=12, day=19, before="Their last day at your school. "),
     )
 
     def __init__(self, *args, teacher_name: str, **kwargs):
@@ -407,7 +420,9 @@ class TrainingFromForm(DateQuestionForm):
     starting_on = GovukDateField(
         label="From what date will they train this way?",
         name="The date",
-        help_text="Today or later. Their current training stops the day before. For example, 6 1 2027",
+        help_text=for_example(
+            month=1, day=6, before="Today or later. Their current training stops the day before. "
+        ),
     )
 
 

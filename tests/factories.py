@@ -1,4 +1,4 @@
-"""factory-boy factories for every model, in one place. Dates default to the 2025 contract period."""
+"""factory-boy factories for every model, in one place. Dates default to last year's contract period (THIS_YEAR - 1)."""
 
 import datetime
 

@@ -98,7 +98,7 @@ def test_changelist_queries_do_not_grow_with_rows(admin_client, db, model):
         ContractPeriod,
         Group,
         Schedule,
-    ):  # every graph shares the 2025 period, its schedules and the groups
+    ):  # every graph shares last year's period, its schedules and the groups
         assert len(response.context["cl"].result_list) >= 5
     assert queries_for_five == queries_for_one
 

@@ -170,7 +170,7 @@ def test_training_filters_by_status_role_and_contract_period(admin_client, named
     assert withdrawn not in changelist(admin_client, TrainingPeriod, training_status="active")
     assert set(changelist(admin_client, TrainingPeriod, role="ect")) == {ect_training, withdrawn}
     assert mentor_training in changelist(admin_client, TrainingPeriod, role="mentor")
-    # 2025 through a partnership (ECTs) and through an expression of interest (mentors).
+    # last year through a partnership (ECTs) and through an expression of interest (mentors).
     assert {ect_training, mentor_training} <= set(
         changelist(admin_client, TrainingPeriod, contract_period=f"{THIS_YEAR - 1}")
     )

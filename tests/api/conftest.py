@@ -1,7 +1,7 @@
 """A lead provider calling the API, and the people it trains.
 
-Ambition Institute trains, with its delivery partner Kings, at Quillfeather Primary School in
-2026: Amara Okafor (an ECT since 1 September 2026) and her mentor Ben Adeyemi. Teach First trains
+Ambition Institute trains, with its delivery partner Kings, at Quillfeather Primary School this
+year: Amara Okafor (an ECT since 1 September) and her mentor Ben Adeyemi. Teach First trains
 Tomas Novak at another school, whom Ambition must never see."""
 
 import datetime

@@ -42,7 +42,7 @@ def tutor():
 
 @pytest.fixture
 def elmstead(ambition_lp, ambition_this_year, current_period, tutor):
-    """A school that chose Ambition for 2026 and registered an ECT, waiting for Ambition to confirm."""
+    """A school that chose Ambition for this year and registered an ECT, waiting for Ambition to confirm."""
     school = school_set_up_with(
         ambition_lp,
         tutor=tutor,

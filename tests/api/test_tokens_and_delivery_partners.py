@@ -56,7 +56,7 @@ def years(*years):
 
 @pytest.fixture
 def partners(ambition):
-    """Ambition works with Kings (2024, 2025) and Leeds (2025); Teach First with Elsewhere."""
+    """Ambition works with Kings (the last two years) and Leeds (last year); Teach First with Elsewhere."""
     periods = years(THIS_YEAR - 2, THIS_YEAR - 1)
     active = {
         year: ActiveLeadProviderFactory(lead_provider=ambition, contract_period=period)

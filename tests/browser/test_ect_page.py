@@ -40,7 +40,7 @@ def find_tomasz_nowak(page):
     page.get_by_role("button", name="Continue").click()
 
 
-def start_on_1_september_2026(page):
+def start_on_1_september_this_year(page):
     page.get_by_label("Day").fill("1")
     page.get_by_label("Month").fill("9")
     page.get_by_label("Year").fill(f"{THIS_YEAR}")
@@ -111,7 +111,7 @@ def test_a_mentor_registered_from_an_ects_page_is_paired_with_them(page, live_se
     page.get_by_label("What is their email address?").fill("tomasz@example.org")
     assert_accessible(page)
     page.get_by_role("button", name="Continue").click()
-    start_on_1_september_2026(page)
+    start_on_1_september_this_year(page)
     assert_accessible(page)
     page.get_by_role("button", name="Continue").click()
     expect(page.locator("h1")).to_have_text("Which training provider do you want to work with?")
@@ -162,7 +162,7 @@ def test_a_tutor_adds_themself_as_a_mentor_who_also_mentors_at_another_school(pa
     assert_accessible(page)
     page.get_by_label("Yes, they'll mentor at both schools").check()
     page.get_by_role("button", name="Continue").click()
-    start_on_1_september_2026(page)
+    start_on_1_september_this_year(page)
     page.get_by_role("button", name="Continue").click()
     page.get_by_label("Ambition Institute").check()
     page.get_by_role("button", name="Continue").click()

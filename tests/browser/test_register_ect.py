@@ -79,7 +79,7 @@ def tutor():
 
 
 def set_up_school(tutor, this_year, hub, lead_provider, **school_fields):
-    """A school (with `tutor` as its induction tutor) that has set up 2026 with a training provider."""
+    """A school (with `tutor` as its induction tutor) that has set up this year with a training provider."""
     return school_set_up_with(
         lead_provider, tutor=tutor, contract_period=this_year, appropriate_body=hub, **school_fields
     )

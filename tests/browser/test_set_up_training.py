@@ -87,8 +87,8 @@ def riverside_hub():
 
 
 def partnership_last_year(school, last_year, this_year, *, still_paired_this_year: bool):
-    """The school worked with Ambition Institute and Northern Lights Teaching Hub in 2025; Ambition
-    Institute is contracted again in 2026, and (when still paired) with the same delivery partner."""
+    """The school worked with Ambition Institute and Northern Lights Teaching Hub last year; Ambition
+    Institute is contracted again this year, and (when still paired) with the same delivery partner."""
     ambition = LeadProviderFactory(name="Ambition Institute", email="partnerships@ambition.example.com")
     northern_lights = DeliveryPartnerFactory(name="Northern Lights Teaching Hub")
     pairing_last_year = LeadProviderDeliveryPartnershipFactory(
@@ -101,7 +101,7 @@ def partnership_last_year(school, last_year, this_year, *, still_paired_this_yea
         return LeadProviderDeliveryPartnershipFactory(
             active_lead_provider=ambition_this_year, delivery_partner=northern_lights
         )
-    # Ambition Institute works with someone else in 2026.
+    # Ambition Institute works with someone else this year.
     LeadProviderDeliveryPartnershipFactory(active_lead_provider=ambition_this_year)
     return None
 
@@ -218,7 +218,7 @@ def choose_appropriate_body(page: Page, name: str, *, typing: str | None = None)
 
 
 def start_set_up(page: Page, school, *, heading: str) -> None:
-    """From the school's home page, which sends a school that has not set up 2026 to the intro page."""
+    """From the school's home page, which sends a school that has not set up this year to the intro page."""
     page.goto(f"/schools/{school.urn}")
     expect(page).to_have_url(re.compile(rf"/schools/{school.urn}/years/{THIS_YEAR}/set-up$"))
     expect(page.locator(".govuk-caption-l")).to_have_text(school.name)

@@ -41,7 +41,7 @@ def ambition(this_year):
 
 @pytest.fixture
 def ect(school, ambition):
-    """Amara Okafor, an ECT at `school` since 1 September 2026, training with Ambition Institute."""
+    """Amara Okafor, an ECT at `school` since 1 September this year, training with Ambition Institute."""
     period = ECTAtSchoolPeriodFactory(
         school=school,
         teacher=TeacherFactory(trs_first_name="Amara", trs_last_name="Okafor"),

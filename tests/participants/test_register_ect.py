@@ -515,7 +515,7 @@ def at_old_school(old_school):
 class TestMovingSchool:
     @pytest.fixture
     def trained_by_ambition_last_year(self, at_old_school, last_year):
-        """Their training at the old school: provider-led with Ambition, counting in 2025."""
+        """Their training at the old school: provider-led with Ambition, counting in last year's period."""
         ambition = ActiveLeadProviderFactory(
             contract_period=last_year,
             lead_provider__name="Ambition Institute",
@@ -539,7 +539,7 @@ class TestMovingSchool:
                 training_programme="provider_led",
                 lead_provider=trained_by_ambition_last_year.lead_provider,
             )
-        assert period.training_periods.get().expression_of_interest == trained_by_ambition_last_year  # 2025
+        assert period.training_periods.get().expression_of_interest == trained_by_ambition_last_year
         period.school.refresh_from_db()
         assert period.school.last_chosen_lead_provider is None  # the ECT's provider, not the school's choice
         by_template = {email.template: email for email in sent}

@@ -336,7 +336,7 @@ class TestTheJourney:
         )
         page = client.get(step_url(school, THIS_YEAR, "lead-provider")).content.decode()
         assert active.lead_provider.name in page
-        assert page.count('type="radio"') == 1  # only the one active in 2026
+        assert page.count('type="radio"') == 1  # only the one active this year
         response = answer(
             client,
             school,
