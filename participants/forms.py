@@ -46,13 +46,19 @@ def kept_record(kept: dict) -> trs.TeacherRecord:
     return trs.TeacherRecord(**{name: values.get(name, defaults.get(name)) for name in fields})
 
 
-def for_example(*, month: int, day: int, before: str = "") -> str:
+def for_example(*, month: int, day: int, before: str = "", in_this_academic_year: bool = False) -> str:
     """A date hint whose example is the next `day` of `month`, worked out each time it is shown,
-    so the example never lies in the past."""
+    so the example never lies in the past; or, for a start date, that day in the academic year
+    today is in, so the example is always a date the service takes (a later academic year is not
+    open for registration until its contract period starts)."""
 
     def hint() -> str:
         today = clock.today()
-        year = today.year if (month, day) >= (today.month, today.day) else today.year + 1
+        if in_this_academic_year:
+            academic_year = clock.academic_year_of(today)
+            year = academic_year if month >= 9 else academic_year + 1
+        else:
+            year = today.year if (month, day) >= (today.month, today.day) else today.year + 1
         return f"{before}For example, {day} {month} {year}"
 
     return lazy(hint, str)()
@@ -243,7 +249,7 @@ class StartDateForm(DateQuestionForm):
     started_on = GovukDateField(
         label="When did or will they start as an ECT at your school?",
         name="Start date",
-        help_text=for_example(month=9, day=2),
+        help_text=for_example(month=9, day=2, in_this_academic_year=True),
     )
 
 
@@ -344,7 +350,7 @@ class MentorStartDateForm(DateQuestionForm):
     started_on = GovukDateField(
         label="When will they start mentoring at your school?",
         name="Start date",
-        help_text=for_example(month=9, day=2),
+        help_text=for_example(month=9, day=2, in_this_academic_year=True),
     )
 
 
