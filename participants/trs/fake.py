@@ -18,6 +18,10 @@ behave the same), with the fictional teachers in `fake_teachers.json`:
   record; 308 with `Location: /v3/persons/<retained TRN>` for a merged one. Errors are
   `application/problem+json`.
 
+The records are written as they stood in academic year 2026 (`RECORDS_WRITTEN_IN`); the fake
+moves every date in them but a date of birth on by the academic years since, so a teacher who got
+QTS "last summer" still did on whatever day it runs.
+
 Tests can make it fail the next requests (`fail_next(2, status=503)`), wait before answering
 (`delay_next(3)`, to provoke a client's timeout) or send a body of their choosing
 (`send_raw_next(body=b"{")`), and read what it received (`requests`).
@@ -42,8 +46,11 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
 
 FAKE_TEACHERS_FILE = Path(__file__).with_name("fake_teachers.json")
+RECORDS_WRITTEN_IN = 2026  # the academic year the records' dates are written in
+LONDON = ZoneInfo("Europe/London")
 DEVELOPMENT_API_KEY = "development-only-fake-trs-api-key"
 
 # Versions at which GET /v3/persons/{trn} behaves as this fake does (it was last changed in 20260120).
@@ -288,7 +295,7 @@ class FakeTRS:
                 f"TRN: '{trn}'\nNational insurance number: '{national_insurance_number}'",
                 error_code=PERSON_NOT_FOUND,
             )
-        return _json(200, _person(record, sections))
+        return _json(200, _person(_moved_on(record, years=_academic_years_since_written()), sections))
 
 
 def _sections(include: str) -> set[str] | None:
@@ -304,6 +311,30 @@ def _sections(include: str) -> set[str] | None:
         else:
             return None
     return sections
+
+
+def _academic_years_since_written() -> int:
+    # The fake stands outside the service, as TRS does, so it keeps its own clock: the process's.
+    today = datetime.datetime.now(LONDON).date()  # noqa: TID251
+    academic_year = today.year if (today.month, today.day) >= (9, 1) else today.year - 1
+    return academic_year - RECORDS_WRITTEN_IN
+
+
+def _moved_on(value, *, years: int, key: str = ""):
+    """A record with every YYYY-MM-DD date but the date of birth moved on by `years`."""
+    if isinstance(value, dict):
+        return {name: _moved_on(item, years=years, key=name) for name, item in value.items()}
+    if isinstance(value, list):
+        return [_moved_on(item, years=years) for item in value]
+    if not years or key == "dateOfBirth" or not isinstance(value, str) or len(value) != 10:
+        return value
+    try:
+        day = datetime.date.fromisoformat(value)
+    except ValueError:
+        return value
+    if (day.month, day.day) == (2, 29):
+        day = day.replace(day=28)  # a leap day moved to a common year
+    return day.replace(year=day.year + years).isoformat()
 
 
 def _person(record: dict, sections: set[str]) -> dict:

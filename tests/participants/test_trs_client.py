@@ -26,7 +26,7 @@ from participants.trs import (
     normalise_trn,
 )
 from participants.trs.fake import FAKE_TEACHERS_FILE, load_fake_teachers
-from tests.dates import THIS_YEAR
+from tests.dates import NEXT_YEAR, THIS_YEAR, in_year, moment
 
 ROOT = Path(__file__).resolve().parents[2]
 TEACHERS_FILE = json.loads(FAKE_TEACHERS_FILE.read_text())
@@ -71,6 +71,15 @@ def test_everyday_teacher_gives_every_field(fake_trs):
     assert record.induction_status == InductionStatus.IN_PROGRESS
     assert record.prohibited_from_teaching is False
     assert record.has_other_alerts is False
+
+
+def test_the_fakes_records_keep_their_place_as_the_years_pass(fake_trs, service_clock):
+    """A year on, the everyday teacher got QTS a year later: still two summers before the
+    academic year today is in. Her date of birth stays as it was."""
+    service_clock.move_to(moment(in_year(9, 1, NEXT_YEAR)))
+    record = find_teacher(trn="9990001")
+    assert record.qts_awarded_on == datetime.date(NEXT_YEAR - 2, 7, 15)
+    assert record.date_of_birth == datetime.date(1996, 4, 21)
 
 
 @pytest.mark.parametrize(
