@@ -821,7 +821,7 @@ class RegisterMentorWizard(FindsTeacherRecord):
 
     def school_year(self) -> int:
         period = provider_queries.contract_period_for_registration(clock.today())
-        return period.year if period else clock.today().year
+        return period.year if period else clock.academic_year_of(clock.today())
 
 
 @method_decorator(login_required, name="dispatch")
