@@ -336,13 +336,21 @@ class ChooseMentorForm(GovukForm):
         },
     )
 
-    def __init__(self, *args, mentee_name: str, mentors, **kwargs):
+    def __init__(self, *args, mentee_name: str, mentors, already_their_mentor, **kwargs):
+        """`already_their_mentor(mentor)` says why choosing `mentor` would change nothing, or None."""
         super().__init__(*args, **kwargs)
+        self.already_their_mentor = already_their_mentor
         field = self.fields["mentor"]
         field.queryset = mentors
         field.label = f"Who will mentor {mentee_name}?"
         field.label_from_instance = lambda mentor: mentor.name
         field.help_text = "Mentors registered at your school. A mentor can mentor several ECTs."
+
+    def clean_mentor(self):
+        mentor = self.cleaned_data["mentor"]
+        if reason := self.already_their_mentor(mentor):
+            raise forms.ValidationError(reason)
+        return mentor
 
 
 class MentorStartDateForm(DateQuestionForm):

@@ -56,6 +56,9 @@ ECT_STATUSES = [
     (Status.COMPLETED_INDUCTION, "Completed induction"),
     (Status.NO_LONGER_TRAINING, "No longer training"),
 ]
+# The tag of someone whose start date is still to come: pages say "Starting on" and the date.
+STARTING = "Starting"
+
 MENTOR_STATUSES = [
     (Status.TRAINING, "Mentoring"),
     (Status.NO_LONGER_TRAINING, "No longer mentoring"),
@@ -78,6 +81,18 @@ def during(contract_period: ContractPeriod) -> Q:
     )
 
 
+def training_during(contract_period: ContractPeriod) -> Q:
+    """ECT periods in the contract period's year, less those whose induction was over (passed or
+    failed, as an appropriate body recorded it) before its academic year began on 1 September:
+    they were not training then."""
+    induction_over_before = InductionPeriod.objects.filter(
+        teacher=OuterRef("teacher"),
+        outcome__in=[InductionOutcome.PASS, InductionOutcome.FAIL],
+        finished_on__lt=clock.academic_year_start(contract_period.year),
+    )
+    return during(contract_period) & ~Exists(induction_over_before)
+
+
 def matching(search: str) -> Q:
     """People whose name contains `search`, or whose TRN starts with it."""
     search = " ".join(search.split())
@@ -94,7 +109,7 @@ class Counts:
 
 def counts_in_year(school: School, contract_period: ContractPeriod) -> Counts:
     return Counts(
-        ects=ECTAtSchoolPeriod.objects.filter(during(contract_period), school=school).count(),
+        ects=ECTAtSchoolPeriod.objects.filter(training_during(contract_period), school=school).count(),
         mentors=MentorAtSchoolPeriod.objects.filter(during(contract_period), school=school).count(),
     )
 
@@ -107,9 +122,10 @@ def ects_in_year(
     status: str = "",
     search: str = "",
 ) -> QuerySet[ECTAtSchoolPeriod]:
-    """The school's ECTs during the year, by name, each annotated with `name`, `status`, `tag`
-    (what the status tag says: "Leaving your school" while still training with a leaving date
-    ahead) and `mentor_name` (their mentor now, or their last one if they left)."""
+    """The school's ECTs training during the year, by name, each annotated with `name`, `status`,
+    `tag` (what the status tag says: "Starting" before their start date, "Leaving your school" while
+    still training with a leaving date ahead), `mentor_name` (their mentor now, or their last one if
+    they left) and `next_mentor_name` with `next_mentor_from` (a mentorship still to start)."""
     latest_training = TrainingPeriod.objects.filter(ect_at_school_period=OuterRef("pk")).order_by(
         "-started_on"
     )
@@ -133,8 +149,13 @@ def ects_in_year(
         .annotate(mentor_name=teacher_name("mentor__teacher__"))
         .values("mentor_name")[:1]
     )
+    next_mentorship = (
+        MentorshipPeriod.objects.filter(mentee=OuterRef("pk"), started_on__gt=today)
+        .order_by("started_on")
+        .annotate(mentor_name=teacher_name("mentor__teacher__"))
+    )
     ects = (
-        ECTAtSchoolPeriod.objects.filter(during(contract_period), school=school)
+        ECTAtSchoolPeriod.objects.filter(training_during(contract_period), school=school)
         .select_related("teacher")
         .annotate(
             name=teacher_name("teacher__"),
@@ -153,10 +174,13 @@ def ects_in_year(
                 When(left, then=Value("Left your school")),
                 When(withdrawn, then=Value("Withdrawn")),
                 When(deferred, then=Value("Deferred")),
+                When(started_on__gt=today, then=Value(STARTING)),
                 When(finished_on__isnull=False, then=Value("Leaving your school")),
                 default=Value("Training"),
             ),
             mentor_name=Subquery(mentor),
+            next_mentor_name=Subquery(next_mentorship.values("mentor_name")[:1]),
+            next_mentor_from=Subquery(next_mentorship.values("started_on")[:1]),
         )
         .order_by("teacher__trs_last_name", "teacher__trs_first_name", "pk")
     )
@@ -184,6 +208,7 @@ def mentors_in_year(
             status=Case(When(left, then=Value(Status.NO_LONGER_TRAINING)), default=Value(Status.TRAINING)),
             tag=Case(
                 When(left, then=Value("Left your school")),
+                When(started_on__gt=today, then=Value(STARTING)),
                 When(finished_on__isnull=False, then=Value("Leaving your school")),
                 default=Value("Mentoring"),
             ),
@@ -195,23 +220,34 @@ def mentors_in_year(
     return mentors.filter(matching(search))
 
 
+@dataclass(frozen=True)
+class Mentee:
+    name: str
+    starts_on: datetime.date | None = None  # when the mentorship is still to start
+
+
 def mentees_of(mentors: list[MentorAtSchoolPeriod], *, today: datetime.date) -> None:
-    """Set `mentees` (names) on each mentor of a page: those they mentor on `today`, or at the end
-    of their time at the school if they have left. One query for the whole page."""
-    by_mentor: dict[int, list[str]] = {mentor.pk: [] for mentor in mentors}
+    """Set `mentees` on each mentor of a page: those they mentor on `today`, or at the end of their
+    time at the school if they have left, then those they will mentor from a later day (with that
+    day). One query for the whole page."""
+    by_mentor: dict[int, list[Mentee]] = {mentor.pk: [] for mentor in mentors}
+    coming: dict[int, list[Mentee]] = {mentor.pk: [] for mentor in mentors}
     finished = {mentor.pk: mentor.finished_on for mentor in mentors}
     mentorships = (
-        MentorshipPeriod.objects.filter(mentor__in=list(by_mentor), started_on__lte=today)
+        MentorshipPeriod.objects.filter(mentor__in=list(by_mentor))
         .annotate(mentee_name=teacher_name("mentee__teacher__"))
         .order_by("mentee__teacher__trs_last_name", "mentee__teacher__trs_first_name")
-        .values_list("mentor_id", "mentee_name", "finished_on")
+        .values_list("mentor_id", "mentee_name", "started_on", "finished_on")
     )
-    for mentor_id, mentee_name, mentorship_finished_on in mentorships:
+    for mentor_id, mentee_name, started_on, mentorship_finished_on in mentorships:
+        if started_on > today:
+            coming[mentor_id].append(Mentee(mentee_name, starts_on=started_on))
+            continue
         day = min(today, finished[mentor_id] or today)
         if mentorship_finished_on is None or mentorship_finished_on >= day:
-            by_mentor[mentor_id].append(mentee_name)
+            by_mentor[mentor_id].append(Mentee(mentee_name))
     for mentor in mentors:
-        mentor.mentees = by_mentor[mentor.pk]
+        mentor.mentees = by_mentor[mentor.pk] + sorted(coming[mentor.pk], key=lambda mentee: mentee.starts_on)
 
 
 # --- Registering an ECT: what the journey can check before the end -------------------------------
@@ -342,7 +378,7 @@ def mentor_periods_elsewhere(trn: str, school: School, *, today: datetime.date) 
 
 
 # A stand-in contract period covering every day: for a person's page, whatever year they were in.
-ALL_TIME = ContractPeriod(started_on=datetime.date.min, finished_on=datetime.date.max)
+ALL_TIME = ContractPeriod(year=datetime.MINYEAR, started_on=datetime.date.min, finished_on=datetime.date.max)
 
 
 def _trainings_newest_first() -> Prefetch:
@@ -426,6 +462,18 @@ def training_lead_provider(training: TrainingPeriod | None):
     if training.expression_of_interest_id:
         return training.expression_of_interest.lead_provider
     return None
+
+
+def mentorship_from(mentee_id: int, *, starting_on: datetime.date) -> MentorshipPeriod | None:
+    """The ECT's mentorship that is going on (or due to start) on `starting_on` or later: the one a
+    new mentor from that day replaces. The latest-starting, when a change is already scheduled."""
+    return (
+        MentorshipPeriod.objects.select_related("mentor__teacher")
+        .filter(mentee_id=mentee_id)
+        .filter(Q(finished_on__isnull=True) | Q(finished_on__gte=starting_on))
+        .order_by("-started_on", "-pk")
+        .first()
+    )
 
 
 def mentors_to_choose_from(school: School, *, today: datetime.date) -> QuerySet[MentorAtSchoolPeriod]:

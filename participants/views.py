@@ -579,14 +579,25 @@ class AssignMentorWizard(Wizard):
             "mentors": queries.mentors_to_choose_from(self.school, today=clock.today()).exclude(
                 teacher=self.mentee.teacher_id
             ),
+            "already_their_mentor": self.already_their_mentor,
         }
+
+    def already_their_mentor(self, mentor) -> str | None:
+        """Why choosing `mentor` would change nothing: they already mentor the ECT, or will."""
+        mentorship = queries.mentorship_from(self.mentee.pk, starting_on=self.takes_over_on(mentor))
+        if mentorship is None or mentorship.mentor_id != mentor.pk:
+            return None
+        if mentorship.started_on > clock.today():
+            starts = self.display_value(None, mentorship.started_on)
+            return f"{mentor.name} is already due to mentor {self.mentee.name} from {starts}. Select a different mentor to change it"
+        return f"{mentor.name} is already {self.mentee.name}'s mentor. Select a different mentor to change it"
 
     def back_url_before_first_step(self):
         return reverse("ect_page", kwargs=self.url_kwargs())
 
-    def takes_over_on(self):
-        """The day the chosen mentor starts mentoring them (as `assign_mentor` decides it)."""
-        mentor = self.all_cleaned()["mentor"]
+    def takes_over_on(self, mentor=None):
+        """The day `mentor` (by default the chosen one) would start mentoring them, as `assign_mentor` decides it."""
+        mentor = mentor or self.all_cleaned()["mentor"]
         return max(clock.today(), self.mentee.started_on, mentor.started_on)
 
     def handover(self) -> str:
@@ -594,6 +605,8 @@ class AssignMentorWizard(Wizard):
         starts = self.takes_over_on()
         new = f"{self.all_cleaned()['mentor'].name} will mentor {self.mentee.name} from {self.display_value(None, starts)}."
         if not self.mentee.mentor_name:
+            if self.mentee.next_mentor_name:
+                return f"{self.mentee.next_mentor_name} will no longer mentor them. {new}"
             return new
         last_day = self.display_value(None, starts - datetime.timedelta(days=1))
         return f"{self.mentee.mentor_name} will stop mentoring them after {last_day}. {new}"

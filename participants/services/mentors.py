@@ -16,7 +16,12 @@ from participants.models import (
     MentorshipPeriod,
     Teacher,
 )
-from participants.queries import current_or_future, email_in_use, mentor_training_eligibility
+from participants.queries import (
+    current_or_future,
+    email_in_use,
+    mentor_training_eligibility,
+    mentorship_from,
+)
 from participants.services.common import (
     ONE_DAY,
     RegistrationRefused,
@@ -412,7 +417,7 @@ def assign_mentor(
     today = today or clock.today()
     actor = Actor.school_user(assigned_by)
     # What the caller arrives knowing: the ECT's current mentorship as committed now, before we wait.
-    seen = _current_mentorship(
+    seen = mentorship_from(
         mentee.pk, starting_on=max(starting_on or today, mentee.started_on, mentor.started_on)
     )
     seen_id = seen.pk if seen else None
@@ -447,7 +452,7 @@ def assign_mentor(
     if mentor.finished_on is not None and mentor.finished_on < max(start, today):
         raise MentorHasLeft(mentor, today=today)
 
-    current = _current_mentorship(mentee.pk, starting_on=start)
+    current = mentorship_from(mentee.pk, starting_on=start)
     if current is not None and current.mentor_id == mentor.pk:
         return current
     if (current.pk if current else None) != seen_id:
@@ -467,7 +472,7 @@ def assign_mentor(
             )
     except IntegrityError as error:  # only another code path, not holding the ECT's lock
         if _constraint(error) == "ect_has_one_mentor_at_a_time":
-            raise MentorChangedJustNow(mentee, _current_mentorship(mentee.pk, starting_on=start)) from error
+            raise MentorChangedJustNow(mentee, mentorship_from(mentee.pk, starting_on=start)) from error
         raise
 
     name = mentee.teacher.full_name
@@ -496,15 +501,3 @@ def assign_mentor(
         reason=reason,
     )
     return mentorship
-
-
-def _current_mentorship(mentee_id: int, *, starting_on: datetime.date) -> MentorshipPeriod | None:
-    """The ECT's mentorship that is going on (or due to start) on `starting_on` or later: the one a
-    new mentor from that day replaces. The latest-starting, when a change is already scheduled."""
-    return (
-        MentorshipPeriod.objects.select_related("mentor__teacher")
-        .filter(mentee_id=mentee_id)
-        .filter(Q(finished_on__isnull=True) | Q(finished_on__gte=starting_on))
-        .order_by("-started_on", "-pk")
-        .first()
-    )

@@ -12,6 +12,7 @@ from participants.models import MentorAtSchoolPeriod, MentorshipPeriod
 from schools.models import SchoolAccess, SchoolRole
 from tests.dates import THIS_YEAR
 from tests.factories import (
+    ContractPeriodFactory,
     ECTAtSchoolPeriodFactory,
     MentorAtSchoolPeriodFactory,
     SchoolFactory,
@@ -86,6 +87,57 @@ def test_giving_an_ect_a_mentor_then_changing_it(client, tutor, school, ect):
     client.post(mentor_url(school, ect, "check-answers"))
     # Changed the day it began, the first mentorship never really started, so it is removed.
     assert [m.mentor for m in MentorshipPeriod.objects.filter(mentee=ect)] == [second]
+
+
+def mentor_page_url(school, period):
+    return reverse("mentor_page", kwargs={"urn": school.urn, "period_id": period.pk})
+
+
+def year_url(school, *, mentors=False):
+    name = "school_year_mentors" if mentors else "school_year"
+    return reverse(name, kwargs={"urn": school.urn, "year": THIS_YEAR})
+
+
+def test_a_mentor_for_an_ect_yet_to_start_shows_everywhere_with_the_day_it_begins(client, tutor, school):
+    starts = datetime.date(THIS_YEAR + 1, 1, 5)
+    from_day = f"5 January {THIS_YEAR + 1}"
+    ContractPeriodFactory(year=THIS_YEAR)
+    grace = ECTAtSchoolPeriodFactory(school=school, teacher=person("Grace", "Adeyemi"), started_on=starts)
+    TrainingPeriodFactory(ect_at_school_period=grace, started_on=starts)
+    mentor = MentorAtSchoolPeriodFactory(
+        school=school, teacher=person("Bernadette", "Quayle"), started_on=STARTED
+    )
+    client.force_login(tutor)
+    client.post(mentor_url(school, grace), {"mentor": mentor.pk})
+    client.post(mentor_url(school, grace, "check-answers"))
+
+    ect_page = client.get(page_url(school, grace)).content.decode()
+    assert f"Bernadette Quayle, from {from_day}" in ect_page
+    assert "Needs a mentor" not in ect_page and "Assign a mentor" not in ect_page
+    assert f">Starting on {from_day}</strong>" in ect_page
+    dashboard = client.get(year_url(school)).content.decode()
+    assert f"Bernadette Quayle, from {from_day}" in dashboard and "Needs a mentor" not in dashboard
+    assert f"Grace Adeyemi (from {from_day})" in client.get(mentor_page_url(school, mentor)).content.decode()
+    assert f"Grace Adeyemi (from {from_day})" in client.get(year_url(school, mentors=True)).content.decode()
+
+    # Giving her the same mentor again is refused plainly, and changes nothing.
+    again = client.post(mentor_url(school, grace), {"mentor": mentor.pk})
+    assert again.status_code == 200
+    assert (
+        f"Bernadette Quayle is already due to mentor Grace Adeyemi from {from_day}. "
+        "Select a different mentor to change it" in again.content.decode()
+    )
+    assert MentorshipPeriod.objects.filter(mentee=grace).count() == 1
+
+
+def test_choosing_an_ects_mentor_again_is_refused(client, tutor, school, ect):
+    mentor = MentorAtSchoolPeriodFactory(school=school, teacher=person("Mo", "Mentor"), started_on=STARTED)
+    MentorshipPeriod.objects.create(mentee=ect, mentor=mentor, started_on=STARTED)
+    client.force_login(tutor)
+    response = client.post(mentor_url(school, ect), {"mentor": mentor.pk})
+    page = response.content.decode()
+    assert "Mo Mentor is already Amara Okafor&#x27;s mentor. Select a different mentor to change it" in page
+    assert 'class="govuk-error-summary"' in page
 
 
 def test_another_schools_mentor_cannot_be_chosen(client, tutor, school, ect):

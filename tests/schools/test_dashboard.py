@@ -228,3 +228,63 @@ def test_a_tutor_never_sees_another_schools_year(client, school, tutor, this_yea
         assert "Secret Person" not in response.content.decode()
     # Nor another school's people inside their own year.
     assert "Secret Person" not in client.get(year_url(school)).content.decode()
+
+
+def test_a_year_counts_and_lists_only_those_training_in_it(client, school, tutor, this_year):
+    """An ECT whose induction an appropriate body recorded as over before the year began was not
+    training in it, even while still at the school; one who completes during the year was."""
+    hub = AppropriateBodyFactory()
+
+    def passed_induction(first, last, *, started_on, finished_on):
+        period = ect(school, first, last, started_on=started_on)
+        InductionPeriodFactory(
+            teacher=period.teacher,
+            appropriate_body=hub,
+            started_on=started_on,
+            finished_on=finished_on,
+            number_of_terms=6,
+            outcome="pass",
+        )
+
+    passed_induction(
+        "Dana",
+        "Donebefore",
+        started_on=datetime.date(THIS_YEAR - 2, 9, 1),
+        finished_on=datetime.date(THIS_YEAR, 7, 20),
+    )
+    passed_induction(
+        "Dev",
+        "Doneduring",
+        started_on=datetime.date(THIS_YEAR - 1, 1, 4),
+        finished_on=datetime.date(THIS_YEAR, 10, 20),
+    )
+    ect(school, "Tara", "Training")
+    client.force_login(tutor)
+
+    page = client.get(year_url(school)).content.decode()
+
+    assert "2 ECTs, 0 mentors" in page
+    assert "Early career teachers (2)" in page
+    assert names_in(page, ["Dana Donebefore", "Dev Doneduring", "Tara Training"]) == [
+        "Dev Doneduring",
+        "Tara Training",
+    ]
+    last_year = client.get(year_url(school, THIS_YEAR - 1)).content.decode()
+    assert "Dana Donebefore" in last_year and "2 ECTs" in last_year
+
+
+def test_someone_yet_to_start_is_shown_starting_on_their_start_date(client, school, tutor, this_year):
+    ect(school, "Sam", "Soon", started_on=datetime.date(THIS_YEAR + 1, 4, 6))
+    MentorAtSchoolPeriodFactory(
+        school=school,
+        started_on=datetime.date(THIS_YEAR + 1, 1, 5),
+        teacher=TeacherFactory(trs_first_name="Mo", trs_last_name="Mentor"),
+    )
+    client.force_login(tutor)
+
+    page = client.get(year_url(school)).content.decode()
+    mentors_page = client.get(year_url(school, mentors=True)).content.decode()
+
+    assert f">Starting on 6 April {THIS_YEAR + 1}</strong>" in page
+    assert "Sam Soon" in client.get(year_url(school), {"status": "training"}).content.decode()
+    assert f">Starting on 5 January {THIS_YEAR + 1}</strong>" in mentors_page
