@@ -324,6 +324,16 @@ class RegisterECTWizard(FindsTeacherRecord):
         answer = self.cleaned("use-previous-choices") if self.previous_choices() is not None else None
         return bool(answer and answer["use_previous_choices"] == "yes")
 
+    def start_date_problem(self, started_on) -> str | None:
+        """Why they cannot start on this date: a clash with their time at the school they move
+        from (as `register_ect` would refuse it), or a year not open for registration."""
+        moving_from = self.moving_from() if self.is_moving() else None
+        if moving_from and (
+            clash := services.start_clashes_with(moving_from, started_on=started_on, today=clock.today())
+        ):
+            return str(clash)
+        return registration_problem(started_on)
+
     def programme(self) -> str | None:
         answer = self.cleaned("training-programme")
         return answer["training_programme"] if answer else None
@@ -333,7 +343,7 @@ class RegisterECTWizard(FindsTeacherRecord):
             moving_from = self.moving_from()
             return {"teacher_name": self.trs_name(), "school_name": moving_from.school.name}
         if step.name == "start-date":
-            return {"date_problem": registration_problem}
+            return {"date_problem": self.start_date_problem}
         if step.name == "continue-training":
             partnership = self.training_before().school_partnership
             return {

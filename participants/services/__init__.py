@@ -34,6 +34,7 @@ from participants.services.ects import (
     RegisteredElsewhereJustNow,
     StartsBeforeLeavingAnotherSchool,
     register_ect,
+    start_clashes_with,
 )
 from participants.services.leaving import (
     AlreadyLeaving,
@@ -104,5 +105,6 @@ __all__ = [
     "record_leaving",
     "register_ect",
     "register_mentor",
+    "start_clashes_with",
     "training_change_problem",
 ]

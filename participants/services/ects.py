@@ -433,6 +433,19 @@ def _open_contract_period(started_on: datetime.date, *, today: datetime.date) ->
     return registration.contract_period
 
 
+def start_clashes_with(
+    period_elsewhere: ECTAtSchoolPeriod, *, started_on: datetime.date, today: datetime.date
+) -> StartsBeforeLeavingAnotherSchool | None:
+    """Why the teacher cannot start at a new school on `started_on`, given their time at another
+    school not over before it: history we do not rewrite (that time has finished, or has already
+    begun on or after `started_on`). None when registering them moves them from there."""
+    if period_elsewhere.finished_on is not None and period_elsewhere.finished_on < today:
+        return StartsBeforeLeavingAnotherSchool(period_elsewhere.finished_on)
+    if started_on <= period_elsewhere.started_on <= today:
+        return StartsBeforeLeavingAnotherSchool(period_elsewhere.started_on)
+    return None
+
+
 def _moves_from_other_schools(
     teacher: Teacher,
     *,
@@ -456,10 +469,8 @@ def _moves_from_other_schools(
             raise AlreadyRegisteredAtThisSchool(period)
         if period.finished_on is not None and period.finished_on < started_on:
             continue  # over before the new period starts: no clash
-        if period.finished_on is not None and period.finished_on < today:
-            raise StartsBeforeLeavingAnotherSchool(period.finished_on)
-        if period.started_on >= started_on and period.started_on <= today:
-            raise StartsBeforeLeavingAnotherSchool(period.started_on)
+        if refusal := start_clashes_with(period, started_on=started_on, today=today):
+            raise refusal
         moves.append(period)
     if moves and transfer_from not in {period.pk for period in moves}:
         raise RegisteredElsewhereJustNow

@@ -422,7 +422,9 @@ def test_an_ect_moving_from_another_school_is_transferred_and_both_schools_see_i
         expect(page.locator(".govuk-summary-list")).to_contain_text("Teach First")
         shows(page, "Check your answers")
     register(page, school, "Amara Okafor")
-    expect_ect_row(page, "Amara Okafor", status="Training", started=f"1 December {THIS_YEAR}")
+    expect_ect_row(
+        page, "Amara Okafor", status=f"Starting on 1 December {THIS_YEAR}", started=f"1 December {THIS_YEAR}"
+    )
 
     elsewhere.refresh_from_db()
     assert elsewhere.finished_on == datetime.date(THIS_YEAR, 11, 30)

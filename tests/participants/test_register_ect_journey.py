@@ -195,6 +195,35 @@ def test_an_ect_at_another_school_is_moved_when_the_school_says_so(signed_in, sc
     assert ECTAtSchoolPeriod.objects.filter(school=school, teacher__trn="9990001").exists()
 
 
+def test_a_moving_ects_start_date_before_their_time_at_the_other_school_is_refused_on_its_step(
+    signed_in, school
+):
+    ECTAtSchoolPeriodFactory(
+        teacher=TeacherFactory(trn="9990001"),
+        school=SchoolFactory(name="Inkwell Academy"),
+        started_on=datetime.date(THIS_YEAR, 9, 1),
+    )
+    find(signed_in, school, FOUND)
+    post(signed_in, school, "moving-school", {"moving_school": "yes"})
+    post(signed_in, school, "confirm-name", {"name_is_right": "yes"})
+    post(signed_in, school, "email", {"email": "amara@example.org"})
+    typed = {"started_on_day": "1", "started_on_month": "9", "started_on_year": f"{THIS_YEAR}"}
+
+    response = signed_in.post(url(school, "start-date"), typed)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    message = (
+        f"They were registered as an ECT at another school on 1 September {THIS_YEAR}. "
+        "Their start date at your school must be after that."
+    )
+    assert f'<span class="govuk-visually-hidden">Error:</span> {message}</p>' in page  # by the field
+    assert 'class="govuk-error-summary' in page
+    assert f'value="{THIS_YEAR}"' in page  # what was typed is kept
+    later = {"started_on_day": "2", "started_on_month": "9", "started_on_year": f"{THIS_YEAR}"}
+    assert post(signed_in, school, "start-date", later) == url(school, "working-pattern")
+
+
 def test_a_start_date_in_a_year_not_open_says_when_it_opens(signed_in, school):
     ContractPeriodFactory(
         year=THIS_YEAR + 1,
