@@ -264,14 +264,14 @@ Department for Education
         ),
         _template(
             "ect_moved_school",
-            personalisation=("school_name", "full_name", "new_school_name", "last_day"),
+            personalisation=("school_name", "full_name", "new_school_name", "what_happens"),
             subject="((full_name)) has moved to another school",
             body=f"""
 Hello
 
-((new_school_name)) has registered ((full_name)) as an early career teacher moving to them from ((school_name)). Their last day at ((school_name)) is ((last_day)).
+((new_school_name)) has registered ((full_name)) as an early career teacher moving to them from ((school_name)).
 
-Their training and mentoring at ((school_name)) stop that day. Your list of early career teachers shows them as leaving until then, and as left after it. If this is wrong, contact ((new_school_name)) or us.
+((what_happens)) If this is wrong, contact ((new_school_name)) or us.
 
 {SERVICE_NAME}
 Department for Education

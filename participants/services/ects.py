@@ -265,6 +265,8 @@ def register_ect(
     )
     changes = {} if created else _refresh_teacher(teacher, teacher_record, corrected_name=corrected_name)
 
+    # Their period there is removed, not finished, when they had not started there by then.
+    due_there_on = moves[0].started_on if moves and moves[0].started_on >= started_on else None
     left = [
         _leave_for(period, teacher=teacher, new_school=school, started_on=started_on, actor=actor)
         for period in moves
@@ -336,6 +338,7 @@ def register_ect(
             old_school=left[0],
             new_school=school,
             started_on=started_on,
+            due_there_on=due_there_on,
             provider_before=provider_before,
             provider_after=active_lead_provider.lead_provider if active_lead_provider else None,
         )
@@ -362,12 +365,26 @@ def _tell_of_transfer(
     old_school: School,
     new_school: School,
     started_on: datetime.date,
+    due_there_on: datetime.date | None,
     provider_before: LeadProvider | None,
     provider_after: LeadProvider | None,
 ) -> None:
     """Email the old school's induction tutors, and each lead provider the move concerns: the one
-    they keep, or the one they leave and the one they join."""
+    they keep, or the one they leave and the one they join. `due_there_on` is the day they were due
+    to start at the old school when they never started there: then nothing there has a last day."""
     last_day = _day(started_on - ONE_DAY)
+    if due_there_on is None:
+        at_old_school = (
+            f"Their last day at {old_school.name} is {last_day}. Their training and mentoring there stop "
+            "that day. Your list of early career teachers shows them as leaving until then, and as left after it."
+        )
+        leaves_provider = f"They will no longer train with you after {last_day}. Do not make declarations for them after that."
+    else:
+        at_old_school = (
+            f"They were due to start at {old_school.name} on {_day(due_there_on)} and will not now: "
+            "their registration there has been removed from your list of early career teachers."
+        )
+        leaves_provider = "They will not now start training with you. Do not make declarations for them."
     for tutor_email in induction_tutor_emails(old_school):
         queue_email(
             to=tutor_email,
@@ -376,7 +393,7 @@ def _tell_of_transfer(
                 "school_name": old_school.name,
                 "full_name": teacher.full_name,
                 "new_school_name": new_school.name,
-                "last_day": last_day,
+                "what_happens": at_old_school,
             },
         )
     moving = f"{teacher.full_name} (TRN {teacher.trn}) is moving from {old_school.name} to {new_school.name}"
@@ -385,9 +402,7 @@ def _tell_of_transfer(
     else:
         what_happens = {}
         if provider_before is not None:
-            what_happens[provider_before] = (
-                f"They will no longer train with you after {last_day}. Do not make declarations for them after that."
-            )
+            what_happens[provider_before] = leaves_provider
         if provider_after is not None:
             what_happens[provider_after] = (
                 f"They will train with you at {new_school.name} from {_day(started_on)}."

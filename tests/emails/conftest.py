@@ -71,7 +71,7 @@ PERSONALISATION = {
         "school_name": "Lyme Regis Primary",
         "full_name": "Mary Anning",
         "new_school_name": "Analytical Engine Primary School",
-        "last_day": f"31 December {THIS_YEAR}",
+        "what_happens": f"Their last day at Lyme Regis Primary is 31 December {THIS_YEAR}.",
     },
     "mentor_registered": {
         "full_name": "Charles Darwin",

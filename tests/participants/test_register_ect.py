@@ -551,9 +551,9 @@ class TestMovingSchool:
             == f"They will carry on training with you from 1 September {THIS_YEAR}."
         )
         told = by_template["ect_moved_school"]
-        assert (told.recipient, told.personalisation["last_day"]) == (
-            "tutor@oldmill.example",
-            f"31 August {THIS_YEAR}",
+        assert told.recipient == "tutor@oldmill.example"
+        assert told.personalisation["what_happens"].startswith(
+            f"Their last day at {old_school.name} is 31 August {THIS_YEAR}."
         )
 
     def test_moving_to_the_new_schools_provider_tells_both_providers(
@@ -638,8 +638,14 @@ class TestMovingSchool:
         )
         training = TrainingPeriodFactory(ect_at_school_period=not_started)
         mentorship = MentorshipPeriodFactory(mentee=not_started)
+        SchoolAccess.objects.create(
+            user=UserFactory(email="tutor@oldmill.example"),
+            school=old_school,
+            role=SchoolRole.INDUCTION_TUTOR,
+        )
 
-        period = register(transfer_from=not_started.pk)
+        with emails_sent() as sent:
+            period = register(transfer_from=not_started.pk)
 
         assert not ECTAtSchoolPeriod.objects.filter(pk=not_started.pk).exists()
         assert not TrainingPeriod.objects.filter(pk=training.pk).exists()
@@ -649,6 +655,12 @@ class TestMovingSchool:
         assert (removed.school, removed.subject_id) == (old_school, not_started.pk)
         assert removed.changes == {"started_on": [f"{THIS_YEAR}-10-01", None]}
         assert "removed, not finished" in removed.reason
+        # The old school is told they will not start there, not given a last day before their first.
+        told = next(email for email in sent if email.template == "ect_moved_school")
+        assert told.personalisation["what_happens"] == (
+            f"They were due to start at {old_school.name} on 1 October {THIS_YEAR} and will not now: "
+            "their registration there has been removed from your list of early career teachers."
+        )
 
     def test_a_move_nobody_confirmed_is_refused(self, register, at_old_school):
         before = counts()
