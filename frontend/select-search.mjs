@@ -15,6 +15,11 @@ for (const select of document.querySelectorAll("select[data-autocomplete-select]
       dropdownArrow: () => "",
       tNoResults: () => "No matches: check the spelling, or clear the box to see them all",
     });
+    // Only the box takes typing: the plain select's hint says nothing of it.
+    const hint = document.getElementById(`${inputId}-hint`);
+    if (hint) {
+      hint.textContent = `${hint.textContent.trim()} Start typing to search.`;
+    }
     // The widget leaves the select on its last choice when the box holds text matching none, so
     // nonsense would send that choice. Send what the box says: a choice only when it names one.
     const input = document.getElementById(inputId);

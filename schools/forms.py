@@ -182,11 +182,11 @@ class AppropriateBodyForm(GovukForm):
             )
             field.help_text = (
                 "Independent schools can use the Independent Schools Teacher Induction Panel (ISTIP) "
-                "or a teaching school hub. Start typing to search."
+                "or a teaching school hub."
             )
         else:
             field.queryset = hubs
-            field.help_text = "Choose a teaching school hub. Start typing to search."
+            field.help_text = "Choose a teaching school hub."
 
 
 class NewInductionTutorForm(GovukForm):

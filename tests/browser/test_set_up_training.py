@@ -836,3 +836,28 @@ def test_the_first_time_journey_works_without_javascript(
         "Teach First",
         riverside_hub,
     )
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with JavaScript", "without JavaScript"])
+def test_the_appropriate_body_hint_says_start_typing_only_where_there_is_a_box_to_type_in(
+    browser, live_server, this_year, tutor, school, riverside_hub, javascript
+):
+    context = browser.new_context(java_script_enabled=javascript, base_url=live_server.url)
+    try:
+        page = context.new_page()
+        sign_in(page, tutor, live_server)
+        start_set_up(
+            page, school, heading=f"Tell us how you'll run training in {THIS_YEAR} to {THIS_YEAR + 1}"
+        )
+        choose(page, "Yes")
+        choose(page, SCHOOL_LED)
+        on_step(page, school, "appropriate-body")
+        hint = page.locator(".govuk-hint").filter(has_text="Choose a teaching school hub")
+        expect(hint).to_have_text(
+            "Choose a teaching school hub. Start typing to search."
+            if javascript
+            else "Choose a teaching school hub."
+        )
+        shows(page, APPROPRIATE_BODY)
+    finally:
+        context.close()
