@@ -9,10 +9,17 @@ from django.http import Http404
 from accounts.models import User
 from core.tokens import hash_token
 from participants.models import ECTAtSchoolPeriod, MentorAtSchoolPeriod
-from providers.models import ContractPeriod, SchoolPartnership
+from providers.models import ActiveLeadProvider, ContractPeriod, SchoolPartnership
 from providers.queries import contract_period_for_registration
 from schools import eligibility
-from schools.models import NominationLink, School, SchoolAccess, SchoolContractPeriodChoice, SchoolRole
+from schools.models import (
+    NominationLink,
+    School,
+    SchoolAccess,
+    SchoolContractPeriodChoice,
+    SchoolRole,
+    YearProgramme,
+)
 
 SEARCH_RESULTS = 20
 
@@ -99,12 +106,32 @@ def year_needing_set_up(school: School, today: datetime.date) -> ContractPeriod 
     return None if choice and choice.is_set_up else contract_period
 
 
-def previous_partnership(school: School, contract_period: ContractPeriod) -> SchoolPartnership | None:
-    """The school's partnership in its latest earlier year that had one (what a returning school
-    may keep): the one with the lead provider it chose that year when it had several."""
+def last_year(school: School, contract_period: ContractPeriod) -> SchoolContractPeriodChoice | None:
+    """What the school told us about the year before this one, if it set that year up."""
+    return (
+        SchoolContractPeriodChoice.objects.select_related("contract_period", "lead_provider__lead_provider")
+        .filter(school=school, contract_period__year=contract_period.year - 1)
+        .exclude(programme="")
+        .first()
+    )
+
+
+def last_years_partnership(school: School, contract_period: ContractPeriod) -> SchoolPartnership | None:
+    """The partnership a returning school may keep: last year's, with a lead provider offering
+    training this year too. None when the school ran its own programme (or had no ECTs) last year,
+    whatever a provider reported, and none from earlier years: a school's "current provider" is
+    never one it left years ago. With several partnerships last year, the one with the lead
+    provider the school chose."""
+    last = last_year(school, contract_period)
+    if last is not None and last.programme != YearProgramme.PROVIDER_LED:
+        return None
     chose_this_lead_provider = SchoolContractPeriodChoice.objects.filter(
         school=school,
         lead_provider=OuterRef("lead_provider_delivery_partnership__active_lead_provider"),
+    )
+    offers_training_this_year = ActiveLeadProvider.objects.filter(
+        contract_period=contract_period,
+        lead_provider=OuterRef("lead_provider_delivery_partnership__active_lead_provider__lead_provider"),
     )
     return (
         SchoolPartnership.objects.select_related(
@@ -113,15 +140,13 @@ def previous_partnership(school: School, contract_period: ContractPeriod) -> Sch
             "lead_provider_delivery_partnership__delivery_partner",
         )
         .filter(
+            Exists(offers_training_this_year),
             school=school,
-            lead_provider_delivery_partnership__active_lead_provider__contract_period__year__lt=contract_period.year,
+            lead_provider_delivery_partnership__active_lead_provider__contract_period__year=contract_period.year
+            - 1,
         )
         .annotate(chosen=Exists(chose_this_lead_provider))
-        .order_by(
-            "-lead_provider_delivery_partnership__active_lead_provider__contract_period__year",
-            "-chosen",
-            "-pk",
-        )
+        .order_by("-chosen", "-pk")
         .first()
     )
 

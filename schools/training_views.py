@@ -15,7 +15,7 @@ from core import clock
 from core.wizard import Step, Wizard, WizardView
 from participants import queries as participant_queries
 from providers.models import ContractPeriod
-from providers.queries import contract_period_for_registration, pairing_in
+from providers.queries import active_lead_providers, contract_period_for_registration, pairing_in
 from schools import eligibility, queries, services
 from schools.forms import (
     AppropriateBodyForm,
@@ -83,11 +83,9 @@ class SetUpTrainingWizard(Wizard):
         self.existing = queries.choice_for(school, contract_period)
         self.funding_refusal = queries.funding_refusal(school)
         # Only a first set-up offers to keep last year's provider; a change asks the questions.
-        self.previous = (
-            queries.previous_partnership(school, contract_period)
-            if not self.is_change and self.funding_refusal is None
-            else None
-        )
+        first_set_up = not self.is_change and self.funding_refusal is None
+        self.last_year = queries.last_year(school, contract_period) if first_set_up else None
+        self.previous = queries.last_years_partnership(school, contract_period) if first_set_up else None
         self.pairing_this_year = (
             pairing_in(
                 contract_period,
@@ -97,6 +95,20 @@ class SetUpTrainingWizard(Wizard):
             if self.previous
             else None
         )
+
+    @property
+    def headteachers_answer(self) -> str | None:
+        """Whether the school expects ECTs, as the headteacher said when nominating the tutor: the
+        tutor is not asked again (check answers shows it, with a Change link)."""
+        if self.existing is None or self.is_change:
+            return None
+        return self.existing.expects_ects or None
+
+    @property
+    def answers(self):
+        if self.session_key not in self.request.session and self.headteachers_answer:
+            return {"expects-ects": {"expects_ects": self.headteachers_answer}}
+        return super().answers
 
     @property
     def is_change(self) -> bool:
@@ -125,9 +137,6 @@ class SetUpTrainingWizard(Wizard):
     # --- forms --------------------------------------------------------------------------------
 
     def form_kwargs(self, step):
-        if step.name == "expects-ects" and self.existing is not None:
-            # The headteacher may have answered when nominating the tutor.
-            return {"initial": {"expects_ects": self.existing.expects_ects}}
         if step.name == "change-provider":
             pairing = self.previous.lead_provider_delivery_partnership
             return {
@@ -153,15 +162,33 @@ class SetUpTrainingWizard(Wizard):
         return {}
 
     def why_asked_again(self) -> str:
-        """Why a school that wanted to keep its provider is asked how to run training after all."""
+        """What the school did last year, when it bears on the question: its own programme, a
+        provider not offering training this year, or a pairing it wanted to keep that has ended."""
         answer = self.cleaned("change-provider") if self.offers_to_keep_provider() else None
-        if answer is None or answer["change_provider"] != "no" or self.pairing_this_year is not None:
+        if answer is None:
+            return self.last_year_in_words()
+        if answer["change_provider"] != "no" or self.pairing_this_year is not None:
             return ""
         pairing = self.previous.lead_provider_delivery_partnership
         return (
             f"{pairing.active_lead_provider.lead_provider} and {pairing.delivery_partner} are not working "
             f"together in {self.contract_period}, so you need to choose again."
         )
+
+    def last_year_in_words(self) -> str:
+        last = self.last_year
+        if last is None or self.previous is not None:
+            return ""
+        if last.programme == YearProgramme.SCHOOL_LED:
+            return f"In {last.contract_period} your school delivered its own programme."
+        if last.programme == YearProgramme.PROVIDER_LED and last.lead_provider_id:
+            lead_provider = last.lead_provider.lead_provider
+            if not active_lead_providers(self.contract_period).filter(pk=lead_provider.pk).exists():
+                return (
+                    f"In {last.contract_period} your school used {lead_provider}, "
+                    f"which is not offering training in {self.contract_period}."
+                )
+        return ""
 
     def load(self, choice: SchoolContractPeriodChoice) -> None:
         """Start a change from the answers the school gave."""
@@ -179,6 +206,13 @@ class SetUpTrainingWizard(Wizard):
 
     def url_kwargs(self):
         return {"urn": self.school.urn, "year": self.contract_period.year}
+
+    def step_before(self, step_name):
+        before = super().step_before(step_name)
+        # A question the tutor was never asked is not where "Back" goes.
+        if before == "expects-ects" and self.headteachers_answer:
+            return None
+        return before
 
     def back_url_before_first_step(self):
         if self.is_change:
@@ -231,6 +265,14 @@ class SetUpTrainingView(WizardView):
         )
 
 
+HEADTEACHERS_ANSWER_IN_WORDS = {
+    ExpectsECTs.YES: "your school expects early career teachers (ECTs) to join this academic year",
+    ExpectsECTs.NO: "your school does not expect any early career teachers (ECTs) to join this academic year",
+    ExpectsECTs.NOT_SURE: "your school does not know yet whether any early career teachers (ECTs) will join "
+    "this academic year",
+}
+
+
 @login_required
 @require_safe
 def set_up_start(request, urn: int, year: int):
@@ -246,6 +288,7 @@ def set_up_start(request, urn: int, year: int):
             "school": school,
             "contract_period": wizard.contract_period,
             "returning": wizard.previous is not None,
+            "headteachers_answer": HEADTEACHERS_ANSWER_IN_WORDS.get(wizard.headteachers_answer),
             "start_url": wizard.start_url(),
             "several_schools": queries.schools_for(request.user).count() > 1,
         },
@@ -272,7 +315,18 @@ def set_up_submitted(request, urn: int, year: int):
     choice = queries.choice_for(school, get_object_or_404(ContractPeriod, year=year))
     if choice is None or not choice.is_set_up:
         raise Http404("This year is not set up")
-    return render(request, "schools/set_up/submitted.html", {"school": school, "choice": choice})
+    partnership = (
+        queries.partnership_in(
+            school, choice.contract_period, lead_provider_id=choice.lead_provider.lead_provider_id
+        )
+        if choice.lead_provider_id
+        else None
+    )
+    return render(
+        request,
+        "schools/set_up/submitted.html",
+        {"school": school, "choice": choice, "partnership": partnership},
+    )
 
 
 # --- The dashboard ----------------------------------------------------------------------------
@@ -429,6 +483,13 @@ class ChangeInductionTutorWizard(Wizard):
 
     def form_kwargs(self, step):
         return {"current_tutor": self.current_tutor}
+
+    def step_before(self, step_name):
+        before = super().step_before(step_name)
+        # A question the tutor was never asked is not where "Back" goes.
+        if before == "expects-ects" and self.headteachers_answer:
+            return None
+        return before
 
     def back_url_before_first_step(self):
         return reverse("school_home", kwargs={"urn": self.school.urn})

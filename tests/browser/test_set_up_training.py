@@ -11,6 +11,7 @@ import re
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 from django.test import Client
 from playwright.sync_api import Page, expect
 
@@ -236,10 +237,11 @@ def summary_value(page: Page, key: str):
     return row.first.locator(".govuk-summary-list__value")
 
 
-def confirm_and_continue_to_dashboard(page: Page, school) -> None:
+def confirm_and_continue_to_dashboard(page: Page, school, *, what_happens_next: str = "") -> None:
     page.get_by_role("button", name="Confirm and submit").click()
     expect(page).to_have_url(re.compile(rf"/schools/{school.urn}/years/{THIS_YEAR}/set-up/submitted$"))
     expect(page.locator(".govuk-panel__body")).to_contain_text(f"{THIS_YEAR} to {THIS_YEAR + 1}")
+    expect(page.locator("main")).to_contain_text(what_happens_next)
     shows(page, SUBMITTED)
     page.get_by_role("button", name="Continue to manage your training").click()
     expect(page).to_have_url(re.compile(rf"/schools/{school.urn}/years/{THIS_YEAR}$"))
@@ -518,7 +520,13 @@ def test_a_returning_school_keeps_last_years_provider_and_delivery_partner(
     expect(summary_value(page, APPROPRIATE_BODY)).to_have_text("Riverside Teaching School Hub")
     shows(page, "Check your answers")
 
-    confirm_and_continue_to_dashboard(page, school)
+    confirm_and_continue_to_dashboard(
+        page,
+        school,
+        what_happens_next="Ambition Institute will train your early career teachers (ECTs) with their "
+        "delivery partner, Northern Lights Teaching Hub. Your dashboard shows both.",
+    )
+    expect(page.locator("main")).not_to_contain_text("waiting")
     expect(summary_value(page, "Programme")).to_have_text("Training provider, funded by the DfE")
     expect(summary_value(page, "Training provider")).to_have_text("Ambition Institute")
     expect(summary_value(page, "Delivery partner")).to_have_text("Northern Lights Teaching Hub")
@@ -536,6 +544,61 @@ def test_a_returning_school_keeps_last_years_provider_and_delivery_partner(
     assert SchoolPartnership.objects.filter(
         school=school, lead_provider_delivery_partnership=pairing_this_year
     ).exists()
+
+
+def test_the_headteachers_answer_is_not_asked_again_and_last_years_own_programme_is_recalled(
+    page, live_server, last_year, this_year, tutor, school, riverside_hub
+):
+    """The headteacher said the school expects ECTs; last year the school ran its own programme,
+    and years ago it had a partnership with a provider still contracted."""
+    capita = LeadProviderFactory(name="Capita")
+    ActiveLeadProviderFactory(lead_provider=capita, contract_period=this_year)
+    SchoolPartnershipFactory(
+        school=school,
+        lead_provider_delivery_partnership=LeadProviderDeliveryPartnershipFactory(
+            active_lead_provider=ActiveLeadProviderFactory(
+                lead_provider=capita, contract_period=ContractPeriodFactory(year=THIS_YEAR - 3, enabled=False)
+            )
+        ),
+    )
+    SchoolContractPeriodChoice.objects.create(
+        school=school,
+        contract_period=last_year,
+        expects_ects="yes",
+        programme="school_led",
+        appropriate_body=riverside_hub,
+    )
+    with transaction.atomic():
+        services.record_expected_ects(school=school, expects_ects="yes", actor=services.HEADTEACHER)
+    sign_in(page, tutor, live_server)
+
+    page.goto(f"/schools/{school.urn}")
+    heading = f"Tell us how you'll run training in {THIS_YEAR} to {THIS_YEAR + 1}"
+    shows(page, heading)
+    expect(page.locator("main")).to_contain_text(
+        "When your headteacher nominated you, they told us your school expects early career teachers "
+        "(ECTs) to join this academic year."
+    )
+    expect(page.locator("main")).not_to_contain_text("whether your school expects any ECTs")
+    page.get_by_role("button", name="Start now").click()
+    on_step(page, school, "programme")
+    expect(page.locator(".govuk-hint")).to_have_text(
+        f"In {THIS_YEAR - 1} to {THIS_YEAR} your school delivered its own programme."
+    )
+    expect(page.locator("main")).not_to_contain_text("Capita")
+    shows(page, PROGRAMME)
+    page.get_by_role("link", name="Back", exact=True).click()
+    shows(page, heading)
+    page.get_by_role("button", name="Start now").click()
+    choose(page, SCHOOL_LED)
+    choose_appropriate_body(page, "Riverside Teaching School Hub")
+    on_step(page, school, "check-answers")
+    expect(summary_value(page, EXPECTS_ECTS)).to_have_text("Yes")
+    shows(page, "Check your answers")
+    confirm_and_continue_to_dashboard(
+        page, school, what_happens_next="You'll design and deliver your own training programme"
+    )
+    expect(summary_value(page, "Programme")).to_have_text("Your own programme")
 
 
 def test_a_returning_school_whose_pairing_ended_is_told_why_and_chooses_again(

@@ -539,11 +539,167 @@ class TestChangingTheInductionTutor:
         assert event.actor_user == tutor
 
 
-def test_the_headteachers_answer_is_offered_as_the_first_answer(client, school, tutor, this_year):
-    services.record_expected_ects(school=school, expects_ects="not_sure", actor=services.HEADTEACHER)
-    client.force_login(tutor)
-    page = client.get(step_url(school, THIS_YEAR, "expects-ects")).content.decode()
-    assert 'value="not_sure" checked' in page
+class TestTheHeadteachersAnswerIsNotAskedAgain:
+    def test_the_tutor_starts_at_the_next_question_and_back_goes_to_the_start_page(
+        self, client, school, tutor, this_year
+    ):
+        services.record_expected_ects(school=school, expects_ects="not_sure", actor=services.HEADTEACHER)
+        client.force_login(tutor)
+        start = client.get(reverse("set_up_start", kwargs={"urn": school.urn, "year": THIS_YEAR}))
+        page = start.content.decode()
+        assert "whether your school expects any ECTs" not in page
+        assert "your school does not know yet whether any early career teachers (ECTs) will join" in page
+        assert f'href="{step_url(school, THIS_YEAR, "programme")}"' in page  # Start now
+        programme = client.get(step_url(school, THIS_YEAR, "programme")).content.decode()
+        assert f'href="{reverse("set_up_start", kwargs={"urn": school.urn, "year": THIS_YEAR})}"' in programme
+
+    def test_check_answers_shows_the_headteachers_answer_to_change(
+        self, client, school, tutor, this_year, hub
+    ):
+        services.record_expected_ects(school=school, expects_ects="yes", actor=services.HEADTEACHER)
+        client.force_login(tutor)
+        answer(
+            client,
+            school,
+            THIS_YEAR,
+            {"programme": {"programme": "school_led"}, "appropriate-body": {"appropriate_body": hub.pk}},
+        )
+        check = client.get(step_url(school, THIS_YEAR, "check-answers")).content.decode()
+        assert "Do you expect any early career teachers" in check
+        assert f"{step_url(school, THIS_YEAR, 'expects-ects')}?change=1" in check
+        client.post(step_url(school, THIS_YEAR, "check-answers"))
+        choice = SchoolContractPeriodChoice.objects.get(school=school, contract_period=this_year)
+        assert (choice.expects_ects, choice.programme) == ("yes", "school_led")
+
+    def test_a_headteacher_expecting_none_has_set_the_year_up(self, client, school, tutor, this_year):
+        services.record_expected_ects(school=school, expects_ects="no", actor=services.HEADTEACHER)
+        client.force_login(tutor)
+        response = client.get(reverse("set_up_start", kwargs={"urn": school.urn, "year": THIS_YEAR}))
+        assert response["Location"] == reverse("school_year", kwargs={"urn": school.urn, "year": THIS_YEAR})
+
+    def test_without_a_headteachers_answer_the_tutor_is_asked(self, client, school, tutor, this_year):
+        client.force_login(tutor)
+        response = client.get(step_url(school, THIS_YEAR, "programme"))
+        assert response["Location"] == step_url(school, THIS_YEAR, "expects-ects")
+
+
+class TestWhatTheSchoolDidLastYear:
+    """The returning-school question follows last year's answer, and names only a provider that
+    offers training this year."""
+
+    def set_up_last_year(self, school, last_year, *, programme, lead_provider=None):
+        SchoolContractPeriodChoice.objects.create(
+            school=school,
+            contract_period=last_year,
+            expects_ects="yes",
+            programme=programme,
+            lead_provider=lead_provider,
+            appropriate_body=AppropriateBodyFactory(),
+        )
+
+    def test_a_school_that_ran_its_own_programme_last_year_is_not_asked_about_an_old_provider(
+        self, client, school, tutor, last_year, this_year
+    ):
+        years_ago = ContractPeriodFactory(year=THIS_YEAR - 3, enabled=False)
+        old = LeadProviderFactory(name="Capita")
+        ActiveLeadProviderFactory(lead_provider=old, contract_period=this_year)
+        SchoolPartnershipFactory(
+            school=school,
+            lead_provider_delivery_partnership=LeadProviderDeliveryPartnershipFactory(
+                active_lead_provider=ActiveLeadProviderFactory(lead_provider=old, contract_period=years_ago)
+            ),
+        )
+        self.set_up_last_year(school, last_year, programme="school_led")
+        client.force_login(tutor)
+        response = answer(client, school, THIS_YEAR, {"expects-ects": {"expects_ects": "yes"}})
+        assert response["Location"] == step_url(school, THIS_YEAR, "programme")
+        page = client.get(response["Location"]).content.decode()
+        assert f"In {THIS_YEAR - 1} to {THIS_YEAR} your school delivered its own programme." in page
+        assert "Capita" not in page
+        assert client.get(step_url(school, THIS_YEAR, "change-provider")).status_code == 302
+
+    def test_a_partnership_from_before_last_year_is_not_offered(
+        self, client, school, tutor, last_year, this_year
+    ):
+        years_ago = ContractPeriodFactory(year=THIS_YEAR - 2, enabled=False)
+        old, _ = kept_pairing(years_ago, this_year)
+        SchoolPartnershipFactory(school=school, lead_provider_delivery_partnership=old)
+        client.force_login(tutor)
+        response = answer(client, school, THIS_YEAR, {"expects-ects": {"expects_ects": "yes"}})
+        assert response["Location"] == step_url(school, THIS_YEAR, "programme")
+        start = client.get(reverse("set_up_start", kwargs={"urn": school.urn, "year": THIS_YEAR}))
+        assert "Tell us how you" in start.content.decode()  # a first-time school's start page
+
+    def test_last_years_provider_not_offering_training_this_year_is_not_offered(
+        self, client, school, tutor, last_year, this_year
+    ):
+        gone = LeadProviderFactory(name="Capita")
+        last_years = ActiveLeadProviderFactory(lead_provider=gone, contract_period=last_year)
+        SchoolPartnershipFactory(
+            school=school,
+            lead_provider_delivery_partnership=LeadProviderDeliveryPartnershipFactory(
+                active_lead_provider=last_years
+            ),
+        )
+        self.set_up_last_year(school, last_year, programme="provider_led", lead_provider=last_years)
+        client.force_login(tutor)
+        response = answer(client, school, THIS_YEAR, {"expects-ects": {"expects_ects": "yes"}})
+        assert response["Location"] == step_url(school, THIS_YEAR, "programme")
+        page = client.get(response["Location"]).content.decode()
+        assert (
+            f"In {THIS_YEAR - 1} to {THIS_YEAR} your school used Capita, which is not offering training in "
+            f"{THIS_YEAR} to {THIS_YEAR + 1}." in page
+        )
+
+    def test_a_school_that_used_a_provider_last_year_is_asked_whether_it_changes(
+        self, client, school, tutor, last_year, this_year
+    ):
+        last, _ = kept_pairing(last_year, this_year)
+        SchoolPartnershipFactory(school=school, lead_provider_delivery_partnership=last)
+        self.set_up_last_year(
+            school, last_year, programme="provider_led", lead_provider=last.active_lead_provider
+        )
+        client.force_login(tutor)
+        response = answer(client, school, THIS_YEAR, {"expects-ects": {"expects_ects": "yes"}})
+        assert response["Location"] == step_url(school, THIS_YEAR, "change-provider")
+        assert "Ambition Institute" in client.get(response["Location"]).content.decode()
+
+
+class TestTheSubmittedPage:
+    def submit_provider_led(self, client, school, tutor, lead_provider, hub):
+        client.force_login(tutor)
+        answer(
+            client,
+            school,
+            THIS_YEAR,
+            {
+                "expects-ects": {"expects_ects": "yes"},
+                "programme": {"programme": "provider_led"},
+                "lead-provider": {"lead_provider": lead_provider.pk},
+                "appropriate-body": {"appropriate_body": hub.pk},
+            },
+        )
+        client.post(step_url(school, THIS_YEAR, "check-answers"))
+        return client.get(reverse("set_up_submitted", kwargs={"urn": school.urn, "year": THIS_YEAR}))
+
+    def test_a_new_provider_is_waited_for(self, client, school, tutor, this_year, hub):
+        lead_provider = ActiveLeadProviderFactory(contract_period=this_year).lead_provider
+        page = self.submit_provider_led(client, school, tutor, lead_provider, hub).content.decode()
+        assert "your dashboard will say you're waiting for them" in page
+
+    def test_a_partnership_already_in_place_is_named_not_waited_for(
+        self, client, school, tutor, this_year, hub
+    ):
+        pairing = LeadProviderDeliveryPartnershipFactory(
+            active_lead_provider=ActiveLeadProviderFactory(contract_period=this_year)
+        )
+        SchoolPartnershipFactory(school=school, lead_provider_delivery_partnership=pairing)
+        lead_provider = pairing.active_lead_provider.lead_provider
+        page = self.submit_provider_led(client, school, tutor, lead_provider, hub).content.decode()
+        assert "waiting" not in page
+        assert f"with their delivery partner, {pairing.delivery_partner}" in page
+        dashboard = client.get(reverse("school_year", kwargs={"urn": school.urn, "year": THIS_YEAR}))
+        assert str(pairing.delivery_partner) in dashboard.content.decode()
 
 
 def test_admin_refuses_a_lead_provider_from_another_year_in_words(school, last_year, this_year, hub):
