@@ -97,6 +97,11 @@ class WhoToAddForm(GovukForm):
             ("yourself", "Yourself, as a mentor"),
         ],
         widget=forms.RadioSelect,
+        help_text=(
+            "A teacher moving from another school is added in the same way. When you enter their teacher "
+            "reference number (TRN), we'll find where they trained before and ask only what the move "
+            "does not tell us."
+        ),
         error_messages={"required": "Select who you want to add"},
     )
 

@@ -381,6 +381,13 @@ def mentor_periods_elsewhere(trn: str, school: School, *, today: datetime.date) 
 ALL_TIME = ContractPeriod(year=datetime.MINYEAR, started_on=datetime.date.min, finished_on=datetime.date.max)
 
 
+def ects_needing_a_mentor(school: School, *, today: datetime.date) -> QuerySet[ECTAtSchoolPeriod]:
+    """The school's ECTs still training (or yet to start) with no mentor now and none to come, by name."""
+    return ects_in_year(school, ALL_TIME, today=today, status=Status.TRAINING).filter(
+        mentor_name__isnull=True, next_mentor_name__isnull=True
+    )
+
+
 def _trainings_newest_first() -> Prefetch:
     """A period's training periods as `trainings`, newest first, with what a page shows of each."""
     return Prefetch(

@@ -20,6 +20,7 @@ urlpatterns = [
         name="register_mentor_for_ect",
     ),
     path("schools/<int:urn>/ects/registered", views.ect_registered, name="ect_registered"),
+    path("schools/<int:urn>/mentors/registered", views.mentor_registered, name="mentor_registered"),
     path("schools/<int:urn>/ects/<int:period_id>", views.person_page, {"role": "ect"}, name="ect_page"),
     path(
         "schools/<int:urn>/ects/<int:period_id>/mentor/<str:step>",

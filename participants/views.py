@@ -507,6 +507,36 @@ def ect_registered(request, urn: int):
     )
 
 
+@login_required
+@require_safe
+def mentor_registered(request, urn: int):
+    """What happens now a mentor is registered: their email, their training, their mentees."""
+    school = school_queries.school_for(request.user, urn)
+    registered = request.session.get("registered_mentor") or {}
+    today = clock.today()
+    period = queries.mentor_at_school(school, registered.get("period") or 0, today=today)
+    if period is None:
+        raise Http404("No mentor registered just now")
+    return render(
+        request,
+        "participants/register/mentor_registered.html",
+        {
+            "school": school,
+            "period": period,
+            "yourself": registered.get("yourself", False),
+            "training": queries.current_training(period, on=period.started_on),
+            "why_no_training": registered.get("why_no_training", ""),
+            "ects_needing_a_mentor": queries.ects_needing_a_mentor(school, today=today)[:MENTEES_OFFERED]
+            if not period.mentees
+            else [],
+        },
+    )
+
+
+# On the mentor's confirmation, the ECTs offered to pair them with: a short list, not the whole school.
+MENTEES_OFFERED = 10
+
+
 # Each kind of person's page: how to find them at a school, and the template adding what only they have.
 PERSON_PAGES = {
     "ect": (queries.ect_at_school, "participants/ect.html"),
@@ -824,27 +854,12 @@ class RegisterMentorWizard(FindsTeacherRecord):
             )
         except services.Refused as refusal:
             return refused_page(self, refusal)
-        name = period.teacher.full_name
-        if self.mentee:
-            pairing_from = max(period.started_on, self.mentee.started_on)
-            mentors = (
-                f"is now {self.mentee.name}'s mentor"
-                if pairing_from <= clock.today()
-                else f"will mentor {self.mentee.name} from {self.display_value(None, pairing_from)}"
-            )
-            messages.success(self.request, f"{name} has been registered as a mentor and {mentors}")
-            return redirect("ect_page", urn=self.school.urn, period_id=self.mentee.pk)
-        messages.success(
-            self.request,
-            "You have been registered as a mentor"
-            if self.yourself
-            else f"{name} has been registered as a mentor",
-        )
-        return redirect("school_year_mentors", urn=self.school.urn, year=self.school_year())
-
-    def school_year(self) -> int:
-        period = provider_queries.contract_period_for_registration(clock.today())
-        return period.year if period else clock.academic_year_of(clock.today())
+        self.request.session["registered_mentor"] = {
+            "period": period.pk,
+            "why_no_training": "" if lead_provider else (self.training_eligibility()[1] or ""),
+            "yourself": self.yourself,
+        }
+        return redirect("mentor_registered", urn=self.school.urn)
 
 
 @method_decorator(login_required, name="dispatch")

@@ -122,11 +122,16 @@ def test_a_mentor_registered_from_an_ects_page_is_paired_with_them(page, live_se
     expect(page.locator(".govuk-summary-list")).to_contain_text("Amara Okafor")
     assert_accessible(page)
     page.get_by_role("button", name="Confirm and register").click()
-    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
-        "Tomasz Nowak has been registered as a mentor and is now Amara Okafor's mentor"
+    expect(page.locator("h1")).to_have_text("Tomasz Nowak has been registered as a mentor")
+    expect(page.locator("main")).to_contain_text("We've emailed tomasz@example.org to tell them.")
+    expect(page.locator("main")).to_contain_text(
+        "Ambition Institute will see their details and contact them about mentor training"
     )
-    expect(page.locator(".govuk-summary-list").first).to_contain_text("Tomasz Nowak")
+    expect(page.locator("main")).to_contain_text("Tomasz Nowak will mentor Amara Okafor.")
     assert_accessible(page)
+    page.get_by_role("button", name="Return to manage your training").click()
+    page.goto(f"/schools/{school.urn}/ects/{ect.pk}")
+    expect(page.locator(".govuk-summary-list").first).to_contain_text("Tomasz Nowak")
     mentor = MentorshipPeriod.objects.get(mentee=ect).mentor
     assert mentor.teacher.trn == "9990002"
     assert mentor.training_periods.get().expression_of_interest == lead_provider
@@ -169,10 +174,9 @@ def test_a_tutor_adds_themself_as_a_mentor_who_also_mentors_at_another_school(pa
     expect(page.locator(".govuk-summary-list")).to_contain_text("Also mentoring at Elm Academy")
     assert_accessible(page)
     page.get_by_role("button", name="Confirm and register").click()
-    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
-        "You have been registered as a mentor"
-    )
-    expect(page.locator("main")).to_contain_text("Tomasz Nowak")
+    expect(page.locator("h1")).to_have_text("You have been registered as a mentor")
+    expect(page.locator("main")).to_contain_text("We've emailed tomasz@example.org to tell you.")
+    expect(page.locator("main")).to_contain_text("What to do next")
     assert_accessible(page)
     elsewhere.refresh_from_db()
     assert elsewhere.finished_on is None

@@ -11,6 +11,7 @@ from tests.factories import (
     ActiveLeadProviderFactory,
     ECTAtSchoolPeriodFactory,
     MentorAtSchoolPeriodFactory,
+    MentorshipPeriodFactory,
     SchoolFactory,
     TeacherFactory,
     school_set_up_with,
@@ -82,12 +83,19 @@ def test_a_mentor_registered_for_an_ect_is_paired_with_them(signed_in, school, e
         assert shown in check
     with emails_sent() as sent:
         done = signed_in.post(for_ect(school, ect, "check-answers"))
-    assert done["Location"] == reverse("ect_page", kwargs={"urn": school.urn, "period_id": ect.pk})
+    assert done["Location"] == reverse("mentor_registered", kwargs={"urn": school.urn})
     mentor = MentorAtSchoolPeriod.objects.get(school=school)
     assert MentorshipPeriod.objects.get(mentee=ect).mentor == mentor
     assert mentor.training_periods.get().training_programme == "provider_led"
     assert [email.template for email in sent] == ["mentor_registered"]
-    assert "Tomasz Nowak" in signed_in.get(done["Location"]).content.decode()
+    confirmation = signed_in.get(done["Location"]).content.decode()
+    assert "Tomasz Nowak has been registered as a mentor" in confirmation
+    assert "We've emailed tomasz@example.org to tell them." in confirmation
+    assert (
+        f"{lead_provider.name} will see their details and contact them about mentor training" in confirmation
+    )
+    assert "Tomasz Nowak will mentor Amara Okafor" in confirmation
+    assert "What to do next" not in confirmation  # already paired
 
 
 def test_an_ect_cannot_mentor_themself(signed_in, school, ect):
@@ -128,7 +136,11 @@ def test_a_mentor_already_here_and_a_prohibited_teacher_are_stopped(signed_in, s
     )
 
 
-def test_a_mentor_on_their_own_lands_on_the_mentors_list(signed_in, school, lead_provider):
+def test_a_mentor_on_their_own_is_confirmed_with_the_ects_to_pair_them_with(
+    signed_in, school, lead_provider, ect
+):
+    paired = ECTAtSchoolPeriodFactory(school=school, started_on=datetime.date(THIS_YEAR, 9, 1))
+    MentorshipPeriodFactory(mentee=paired, started_on=paired.started_on)
     post(signed_in, on_its_own(school, "find-mentor"), MENTOR)
     post(signed_in, on_its_own(school, "confirm-name"), {"name_is_right": "yes"})
     post(signed_in, on_its_own(school, "email"), {"email": "tomasz@example.org"})
@@ -139,8 +151,40 @@ def test_a_mentor_on_their_own_lands_on_the_mentors_list(signed_in, school, lead
     )
     post(signed_in, on_its_own(school, "lead-provider"), {"lead_provider": lead_provider.pk})
     done = signed_in.post(on_its_own(school, "check-answers"))
-    assert done["Location"] == reverse("school_year_mentors", kwargs={"urn": school.urn, "year": THIS_YEAR})
-    assert "Tomasz Nowak" in signed_in.get(done["Location"]).content.decode()
+    assert done["Location"] == reverse("mentor_registered", kwargs={"urn": school.urn})
+    confirmation = signed_in.get(done["Location"]).content.decode()
+    assert "Tomasz Nowak has been registered as a mentor" in confirmation
+    assert "What to do next" in confirmation
+    assign = reverse("assign_mentor", kwargs={"urn": school.urn, "period_id": ect.pk, "step": "mentor"})
+    assert f'href="{assign}"' in confirmation
+    assert "Assign a mentor to Amara Okafor" in confirmation
+    assert paired.teacher.trs_last_name not in confirmation  # has a mentor already
+
+
+def test_a_mentor_without_funded_training_is_told_why(signed_in, school, lead_provider):
+    school.eligible_for_funding = False
+    school.save()
+    post(signed_in, on_its_own(school, "find-mentor"), MENTOR)
+    post(signed_in, on_its_own(school, "confirm-name"), {"name_is_right": "yes"})
+    post(signed_in, on_its_own(school, "email"), {"email": "tomasz@example.org"})
+    post(
+        signed_in,
+        on_its_own(school, "start-date"),
+        {"started_on_day": "1", "started_on_month": "9", "started_on_year": f"{THIS_YEAR}"},
+    )
+    done = signed_in.post(on_its_own(school, "check-answers"))
+    confirmation = signed_in.get(done["Location"]).content.decode()
+    assert "Your school cannot have DfE-funded training because" in confirmation
+    assert "contact them about mentor training" not in confirmation
+
+
+def test_the_confirmation_shows_only_a_mentor_just_registered_at_the_school(signed_in, school):
+    assert signed_in.get(reverse("mentor_registered", kwargs={"urn": school.urn})).status_code == 404
+    elsewhere = MentorAtSchoolPeriodFactory(school=SchoolFactory())
+    session = signed_in.session
+    session["registered_mentor"] = {"period": elsewhere.pk, "why_no_training": "", "yourself": False}
+    session.save()
+    assert signed_in.get(reverse("mentor_registered", kwargs={"urn": school.urn})).status_code == 404
 
 
 def test_another_schools_ect_cannot_be_given_a_mentor(signed_in, school):
@@ -268,3 +312,9 @@ def test_the_tutor_registers_themself_as_a_mentor(signed_in, school, tutor, lead
     done = signed_in.post(yourself("check-answers"), follow=True)
     assert "You have been registered as a mentor" in done.content.decode()
     assert MentorAtSchoolPeriod.objects.get(school=school).email == tutor.email
+
+
+def test_who_to_add_says_a_teacher_moving_school_is_added_the_same_way(signed_in, school):
+    page = signed_in.get(reverse("who_to_add", kwargs={"urn": school.urn})).content.decode()
+    assert "A teacher moving from another school is added in the same way" in page
+    assert "transferring" not in page  # no separate choice: the TRN tells us of the move

@@ -686,6 +686,8 @@ class TestTheSubmittedPage:
         lead_provider = ActiveLeadProviderFactory(contract_period=this_year).lead_provider
         page = self.submit_provider_led(client, school, tutor, lead_provider, hub).content.decode()
         assert "your dashboard will say you're waiting for them" in page
+        # What the provider does, then what the school does, as the DfE's own confirmation says it.
+        assert page.index("What happens next") < page.index("What to do next") < page.index("You need to:")
 
     def test_a_partnership_already_in_place_is_named_not_waited_for(
         self, client, school, tutor, this_year, hub
