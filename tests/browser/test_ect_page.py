@@ -180,3 +180,49 @@ def test_a_tutor_adds_themself_as_a_mentor_who_also_mentors_at_another_school(pa
     assert_accessible(page)
     elsewhere.refresh_from_db()
     assert elsewhere.finished_on is None
+
+
+def test_a_mentor_for_an_ect_yet_to_start_shows_on_every_page_and_is_not_given_twice(page, live_server):
+    """Registering in the autumn for a January start is the usual case: the coming mentorship shows
+    on the ECT's page, the dashboard's lists and the mentor's page, each with its first day."""
+    starts = datetime.date(THIS_YEAR + 1, 1, 5)
+    from_day = f"5 January {THIS_YEAR + 1}"
+    ContractPeriodFactory(year=THIS_YEAR)
+    school = SchoolFactory(name="Quillfeather Primary School")
+    tutor = UserFactory(privacy_notice_accepted_at=clock.now())
+    SchoolAccess.objects.create(user=tutor, school=school, role=SchoolRole.INDUCTION_TUTOR)
+    ECTAtSchoolPeriodFactory(school=school, teacher=person("Grace", "Adeyemi"), started_on=starts)
+    mentor = MentorAtSchoolPeriodFactory(
+        school=school, teacher=person("Bernadette", "Quayle"), started_on=STARTED
+    )
+    sign_in(page, tutor, live_server)
+
+    page.goto(f"/schools/{school.urn}/years/{THIS_YEAR}")
+    expect(page.locator("main")).to_contain_text(f"Starting on {from_day}")
+    page.get_by_role("link", name="Grace Adeyemi").click()
+    page.get_by_role("link", name="Assign a mentor").click()
+    page.get_by_label("Bernadette Quayle").check()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Confirm mentor").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        f"Bernadette Quayle will mentor Grace Adeyemi from {from_day}"
+    )
+    expect(page.locator(".govuk-summary-list").first).to_contain_text(f"Bernadette Quayle, from {from_day}")
+    expect(page.locator("main")).not_to_contain_text("Needs a mentor")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Change mentor").click()
+    page.get_by_label("Bernadette Quayle").check()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        f"Bernadette Quayle is already due to mentor Grace Adeyemi from {from_day}"
+    )
+    assert_accessible(page)
+
+    page.goto(f"/schools/{school.urn}/years/{THIS_YEAR}")
+    expect(page.locator("main")).to_contain_text(f"Bernadette Quayle, from {from_day}")
+    expect(page.locator("main")).not_to_contain_text("Needs a mentor")
+    assert_accessible(page)
+    page.goto(f"/schools/{school.urn}/mentors/{mentor.pk}")
+    expect(page.locator("main")).to_contain_text(f"Grace Adeyemi (from {from_day})")
+    assert_accessible(page)
