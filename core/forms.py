@@ -188,30 +188,39 @@ class GovukModelForm(OneErrorPerField, PageTitleMixin, forms.ModelForm):
 # paragraph separators (Zl, Zp); and halves of surrogate pairs (Cs). Letters, marks, digits,
 # punctuation and spaces of every script are not among them.
 HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
-# Except the zero-width non-joiner and joiner, which are part of how Persian, Urdu, Malayalam,
-# Sinhala and other scripts write words: between two letters (or a letter's marks) they belong.
-JOINERS = frozenset({"\u200c", "\u200d"})
+# Except the zero-width joiner and non-joiner where they are part of how a script writes a word
+# (Malayalam and Sinhala after a virama; Persian and Urdu between two letters). The rule is
+# IDNA's for the joiners in domain names (RFC 5892, appendix A.1 and A.2), as far as Python's
+# unicodedata can tell: it has a letter's combining class, not its Arabic joining type.
+ZERO_WIDTH_NON_JOINER = "\u200c"
+ZERO_WIDTH_JOINER = "\u200d"
+VIRAMA = 9  # the canonical combining class of a virama
 
 
-def _is_letter_or_mark(character: str) -> bool:
-    return unicodedata.category(character)[0] in "LM"
+def _joiner_belongs(text: str, index: int) -> bool:
+    """Whether the character at `index` is a joiner in its place: after a virama, or (the
+    non-joiner) between a letter, or its marks, and the next letter."""
+    before = text[index - 1] if index > 0 else ""
+    after = text[index + 1] if index + 1 < len(text) else ""
+    if text[index] not in (ZERO_WIDTH_NON_JOINER, ZERO_WIDTH_JOINER) or not before:
+        return False
+    if unicodedata.combining(before) == VIRAMA:
+        return True
+    return (
+        text[index] == ZERO_WIDTH_NON_JOINER
+        and unicodedata.category(before)[0] in "LM"
+        and bool(after)
+        and unicodedata.category(after)[0] == "L"
+    )
 
 
 def hidden_characters(text: str) -> list[str]:
     """The characters of `text` that cannot be seen: by Unicode category, not by a list."""
-    hidden = []
-    for index, character in enumerate(text):
-        if unicodedata.category(character) not in HIDDEN_CATEGORIES:
-            continue
-        if (
-            character in JOINERS
-            and 0 < index < len(text) - 1
-            and _is_letter_or_mark(text[index - 1])
-            and _is_letter_or_mark(text[index + 1])
-        ):
-            continue
-        hidden.append(character)
-    return hidden
+    return [
+        character
+        for index, character in enumerate(text)
+        if unicodedata.category(character) in HIDDEN_CATEGORIES and not _joiner_belongs(text, index)
+    ]
 
 
 def refuse_hidden_characters(value: str) -> None:

@@ -212,7 +212,9 @@ class NewInductionTutorForm(GovukForm):
 class ParticipantFilterForm(GovukForm):
     """The filters above a dashboard list (a GET form: bad values are ignored, not errors)."""
 
-    status = forms.ChoiceField(label="Status", required=False)
+    status = forms.ChoiceField(
+        label="Status", required=False, error_messages={"invalid_choice": "Select a status from the list"}
+    )
     q = GovukTextField(label="Search by name or TRN", name="Search", required=False, max_length=100)
 
     def __init__(self, *args, showing: str, **kwargs):
