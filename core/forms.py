@@ -272,6 +272,7 @@ class GovukTextField(forms.CharField):
         self.validators = sorted([*self.validators, refuse_hidden_characters], key=_rule_order)
 
     def run_validators(self, value):
+        """The rules in order (see `_rule_order`); the first that fails is the field's one error."""
         if value in self.empty_values:
             return
         for validator in self.validators:
