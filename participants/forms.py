@@ -10,7 +10,14 @@ from django import forms
 from django.utils.functional import lazy
 
 from core import clock
-from core.forms import DateQuestionForm, EmailAddressField, FullNameField, GovukDateField, GovukForm
+from core.forms import (
+    DateQuestionForm,
+    EmailAddressField,
+    FullNameField,
+    GovukDateField,
+    GovukForm,
+    GovukTextField,
+)
 from participants import trs
 from participants.models import WorkingPattern
 
@@ -19,6 +26,8 @@ TRS_UNAVAILABLE = (
     "your answers are kept."
 )
 CHECKED = "checked"  # the key under which a checked answer keeps its outcome
+TRN_FORMAT = "Enter a TRN in the correct format: 7 digits, like 1234567"
+NATIONAL_INSURANCE_NUMBER_FORMAT = "Enter a National Insurance number, like QQ 12 34 56 C"
 # Two letters, six digits and a final letter A to D (spaces and hyphens removed first).
 NATIONAL_INSURANCE_NUMBER = re.compile(r"[A-Z]{2}[0-9]{6}[A-D]")
 
@@ -108,11 +117,13 @@ class WhoToAddForm(GovukForm):
 
 class FindTeacherForm(CheckedAnswerForm):
     title = "Find the teacher's record"
-    trn = forms.CharField(
+    trn = GovukTextField(
         label="Teacher reference number (TRN)",
         help_text="Must be 7 digits long",
+        name="TRN",
         max_length=20,
-        error_messages={"required": "Enter the teacher reference number (TRN)"},
+        required_message="Enter the teacher reference number (TRN)",
+        error_messages={"max_length": TRN_FORMAT},
     )
     date_of_birth = GovukDateField(
         label="Date of birth", name="Date of birth", help_text="For example, 31 3 1995"
@@ -122,7 +133,7 @@ class FindTeacherForm(CheckedAnswerForm):
         try:
             return trs.normalise_trn(self.cleaned_data["trn"])
         except trs.InvalidTRN:
-            raise forms.ValidationError("Enter a TRN in the correct format: 7 digits, like 1234567") from None
+            raise forms.ValidationError(TRN_FORMAT) from None
 
     def clean_date_of_birth(self):
         born = self.cleaned_data["date_of_birth"]
@@ -157,12 +168,14 @@ class FindTeacherForm(CheckedAnswerForm):
 
 class NationalInsuranceNumberForm(CheckedAnswerForm):
     page_heading_field = "national_insurance_number"
-    national_insurance_number = forms.CharField(
+    national_insurance_number = GovukTextField(
         label="What is their National Insurance number?",
         help_text="We could not match the date of birth with their teacher record. "
         "It's on their payslip or P60, for example QQ 12 34 56 C.",
+        name="National Insurance number",
         max_length=20,
-        error_messages={"required": "Enter their National Insurance number"},
+        required_message="Enter their National Insurance number",
+        error_messages={"max_length": NATIONAL_INSURANCE_NUMBER_FORMAT},
     )
 
     def __init__(self, *args, trn: str, **kwargs):
@@ -178,9 +191,7 @@ class NationalInsuranceNumberForm(CheckedAnswerForm):
         except ValueError:
             number = ""
         if not NATIONAL_INSURANCE_NUMBER.fullmatch(number):
-            self.add_error(
-                "national_insurance_number", "Enter a National Insurance number, like QQ 12 34 56 C"
-            )
+            self.add_error("national_insurance_number", NATIONAL_INSURANCE_NUMBER_FORMAT)
             return cleaned
         try:
             record = trs.find_teacher(trn=self.trn, national_insurance_number=number)
@@ -211,16 +222,21 @@ class ConfirmNameForm(GovukForm):
     corrected_name = FullNameField(
         label="If not, what name do they use?",
         help_text="For example, a shorter first name or a married name. Do not use this to register someone else.",
+        name="The name they use",
         required_message="Enter the name they use",
         required=False,
     )
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("name_is_right") == "no" and not cleaned.get("corrected_name", "").strip():
-            self.add_error("corrected_name", "Enter the name they use")
-        if cleaned.get("name_is_right") == "yes":
+        answer = cleaned.get("name_is_right")
+        if answer == "yes":
+            # The box is only for "no" (it is hidden otherwise): what it holds is not checked or kept.
+            self._errors.pop("corrected_name", None)
             cleaned["corrected_name"] = ""
+        # Only an empty box is missing a name: a name refused (too long, say) already says why.
+        elif answer == "no" and "corrected_name" not in self.errors and not cleaned.get("corrected_name"):
+            self.add_error("corrected_name", "Enter the name they use")
         return cleaned
 
 
@@ -420,6 +436,7 @@ class ChangeNameForm(GovukForm):
     title = "Change their name"
     name = FullNameField(
         label="What is their name now?",
+        name="Their name",
         help_text="Only for a name they have changed, or one we have wrong. To add a different person, register them.",
         required_message="Enter their name",
     )

@@ -2,7 +2,7 @@ from django import forms
 from django.db.models import Case, When
 from django.urls import reverse_lazy
 
-from core.forms import EmailAddressField, FullNameField, GovukForm
+from core.forms import EmailAddressField, FullNameField, GovukForm, GovukTextField
 from participants.queries import ECT_STATUSES, MENTOR_STATUSES
 from providers.models import AppropriateBody, LeadProvider
 from providers.queries import active_lead_providers, independent_schools_body, teaching_school_hubs
@@ -11,17 +11,15 @@ from schools.models import ExpectsECTs, YearProgramme
 
 class FindSchoolForm(GovukForm):
     page_heading_field = "q"
-    q = forms.CharField(
+    q = GovukTextField(
         widget=forms.TextInput(
             attrs={"data-school-search": reverse_lazy("nominate_search_json"), "autocomplete": "off"}
         ),
         label="Find your school",
         help_text="Search by name, URN or postcode",
+        name="School name, URN or postcode",
         max_length=100,
-        error_messages={
-            "required": "Enter your school's name, URN or postcode",
-            "max_length": "School name, URN or postcode must be 100 characters or fewer",
-        },
+        required_message="Enter your school's name, URN or postcode",
     )
 
 
@@ -214,8 +212,10 @@ class NewInductionTutorForm(GovukForm):
 class ParticipantFilterForm(GovukForm):
     """The filters above a dashboard list (a GET form: bad values are ignored, not errors)."""
 
-    status = forms.ChoiceField(label="Status", required=False)
-    q = forms.CharField(label="Search by name or TRN", required=False, max_length=100)
+    status = forms.ChoiceField(
+        label="Status", required=False, error_messages={"invalid_choice": "Select a status from the list"}
+    )
+    q = GovukTextField(label="Search by name or TRN", name="Search", required=False, max_length=100)
 
     def __init__(self, *args, showing: str, **kwargs):
         super().__init__(*args, **kwargs)

@@ -207,7 +207,7 @@ def test_a_tutor_gives_a_colleague_access_who_is_emailed(client):
         ),
         (
             {"colleague_name": "S" * 201, "colleague_email": "sam@example.org"},
-            "Full name must be 200 characters or fewer",
+            "Full name must be 200 characters or less",
         ),
         (
             {"colleague_name": "Sam", "colleague_email": "sam@"},

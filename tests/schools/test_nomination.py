@@ -174,7 +174,7 @@ class TestTheLink:
         [
             ("expects-ects", {}, "Select whether you expect any early career teachers"),
             ("tutor-name", {"full_name": ""}, "Enter the induction tutor&#x27;s full name"),
-            ("tutor-name", {"full_name": "x" * 201}, "Full name must be 200 characters or fewer"),
+            ("tutor-name", {"full_name": "x" * 201}, "Full name must be 200 characters or less"),
             ("tutor-email", {"email": "not-an-email"}, "Enter an email address in the correct format"),
             ("tutor-email", {"email": ""}, "Enter the induction tutor&#x27;s email address"),
         ],
