@@ -267,7 +267,8 @@ class TeacherAdmin(ChangesNeedAReason, admin.ModelAdmin):
             ),
         )
         return format_html(
-            "<table><thead><tr><th>Date</th><th>What</th><th>By</th><th>Why</th></tr></thead>"
+            # The id is where the page's "Timeline" link (Django's "History") goes.
+            '<table id="timeline"><thead><tr><th>Date</th><th>What</th><th>By</th><th>Why</th></tr></thead>'
             "<tbody>{}</tbody></table>",
             rows,
         )
