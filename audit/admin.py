@@ -51,12 +51,15 @@ class ChangesNeedAReason:
         return f"{url}#timeline"
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        # The page's "History" link becomes "Timeline" (templates/admin/participants/
-        # change_form_object_tools.html).
         obj = self.get_object(request, unquote(object_id))
         if obj is not None:
-            extra_context = {**(extra_context or {}), "timeline_url": self.timeline_url(obj)}
+            extra_context = {**(extra_context or {}), **self.object_tools_context(request, obj)}
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def object_tools_context(self, request, obj) -> dict:
+        """What the links above the change form need: "Timeline", in place of Django's "History"
+        (templates/admin/participants/change_form_object_tools.html)."""
+        return {"timeline_url": self.timeline_url(obj)}
 
     def history_view(self, request, object_id, extra_context=None):
         """Django's history lists only saves made in admin, so for a teacher whose records changed
