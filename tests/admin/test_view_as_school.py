@@ -130,6 +130,15 @@ def test_names_on_the_dashboard_lead_support_to_each_persons_page_as_the_school_
     assert f'<a class="govuk-link" href="{mentor_page}">Mo Mentor</a>' in mentors.content.decode()
 
 
+def test_staff_who_may_see_schools_but_not_teachers_get_no_links_to_teachers(finance_client, school):
+    page = finance_client.get(
+        reverse("support_school_year", kwargs={"urn": school.urn, "year": THIS_YEAR})
+    ).content.decode()
+
+    assert "Amara Okafor" in page
+    assert reverse("support_ect_page", kwargs={"urn": school.urn, "period_id": ect_of(school).pk}) not in page
+
+
 def assert_nothing_to_change(page: str, school, period, role: str):
     """No Change, Assign, Register or leaving link, and no form."""
     for tutor_only in (
