@@ -14,6 +14,7 @@ from participants import trs
 from participants.models import InductionStatus, Teacher
 from tests.admin.helpers import admin_url
 from tests.admin.test_access import form_data
+from tests.dates import THIS_YEAR
 from tests.factories import ECTAtSchoolPeriodFactory, TeacherFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +50,7 @@ def test_nobody_edits_what_trs_holds_in_admin(request, who):
     teacher = TeacherFactory(
         trs_first_name="Amara",
         trs_last_name="Okafor",
-        trs_qts_awarded_on=datetime.date(2020, 7, 1),
+        trs_qts_awarded_on=datetime.date(THIS_YEAR - 6, 7, 1),
         trs_induction_status=InductionStatus.IN_PROGRESS,
     )
     page = client.get(admin_url(Teacher, "change", teacher.pk))
@@ -64,7 +65,7 @@ def test_nobody_edits_what_trs_holds_in_admin(request, who):
             **form_data(page),
             "trs_first_name": "Someone",
             "trs_last_name": "Else",
-            "trs_qts_awarded_on": "2001-01-01",
+            "trs_qts_awarded_on": f"{THIS_YEAR - 25}-01-01",
             "trs_induction_status": InductionStatus.PASSED,
             "corrected_name": "Amy Okafor",
             "change_reason": "She asked us by email to use the name she goes by",
@@ -76,7 +77,7 @@ def test_nobody_edits_what_trs_holds_in_admin(request, who):
     assert (teacher.trs_first_name, teacher.trs_last_name, teacher.trs_qts_awarded_on) == (
         "Amara",
         "Okafor",
-        datetime.date(2020, 7, 1),
+        datetime.date(THIS_YEAR - 6, 7, 1),
     )
     assert teacher.trs_induction_status == InductionStatus.IN_PROGRESS
     assert teacher.corrected_name == "Amy Okafor"
