@@ -53,8 +53,38 @@ class UserAdmin(DjangoUserAdmin):
     ordering = ("email",)
 
     # Who may grant admin access or permissions: only superusers, even if someone is later
-    # given "change user" (the support and finance groups have only "view user").
+    # given "change user" (the support group has only "view user", finance nothing).
     PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+    # What anyone but a superuser sees of an account: support look up the people who use the
+    # service (who they are, whether they can sign in, when they last did), not passwords or
+    # who may do what in admin.
+    SCHOOL_USER_FIELDSETS = (
+        (None, {"fields": ("email", "full_name", "is_active")}),
+        ("Important dates", {"fields": ("last_login", "created_at")}),
+    )
+
+    def get_queryset(self, request):
+        users = super().get_queryset(request)
+        if request.user.is_superuser:
+            return users
+        # Staff accounts, and what they may do, are superusers' business: support (and anyone
+        # else given "view user" or "change user") reach only the accounts of school users. A
+        # staff account's page is then "not found", like any record someone may not see.
+        return users.filter(is_staff=False, is_superuser=False)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and not request.user.is_superuser:
+            return self.SCHOOL_USER_FIELDSETS
+        return super().get_fieldsets(request, obj)
+
+    def get_list_display(self, request):
+        if request.user.is_superuser:
+            return self.list_display
+        return ("email", "full_name", "is_active", "last_login")  # every one of them is a school user
+
+    def get_list_filter(self, request):
+        return self.list_filter if request.user.is_superuser else ("is_active",)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)

@@ -7,15 +7,22 @@ field (small lookup tables stay selects, see providers/admin.py), and every list
 it shows (`select_related`, see core/admin.py).
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
-from django.urls import reverse
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
+from django.views.decorators.http import require_POST
 
-from audit.admin import ChangesNeedAReason
+from audit.admin import ChangesNeedAReason, ReasonedChangeForm
 from audit.models import Event
 from core.admin import RelatedRowsAdmin, RelatedRowsMixin
+from participants import services
 from participants.models import (
     ECTAtSchoolPeriod,
     InductionPeriod,
@@ -222,8 +229,26 @@ class MentorInline(ReadOnlyInline):
     verbose_name_plural = "mentors"
 
 
+class TeacherChangeForm(ReasonedChangeForm):
+    def clean_corrected_name(self):
+        """The name the school knows them by, only when it is not the name TRS has (as
+        `services.change_name` keeps it)."""
+        name = " ".join(self.cleaned_data["corrected_name"].split())
+        teacher = self.instance
+        return "" if name == f"{teacher.trs_first_name} {teacher.trs_last_name}" else name
+
+
+# What we hold from the Teaching Record System: changed only by asking TRS again.
+TRS_FIELDS = ("trs_first_name", "trs_last_name", "trs_qts_awarded_on", "trs_induction_status")
+
+
 @admin.register(Teacher)
 class TeacherAdmin(ChangesNeedAReason, admin.ModelAdmin):
+    """A teacher. Their names, QTS date and induction status are TRS's, read-only here, and
+    "Refresh from TRS" asks TRS for them again; support correct a name through "corrected name",
+    the name the school knows them by, with a reason like any other change."""
+
+    form = TeacherChangeForm
     list_display = ("trn", "trs_last_name", "trs_first_name", "corrected_name", "trs_induction_status")
     list_filter = ("trs_induction_status",)
     search_fields = (
@@ -235,20 +260,82 @@ class TeacherAdmin(ChangesNeedAReason, admin.ModelAdmin):
         "mentor_at_school_periods__email",
     )
     readonly_fields = (
-        "api_id",
+        # A TRN identifies the person: a wrong one is a different teacher, not an edit.
+        "trn",
+        *TRS_FIELDS,
         "trs_data_refreshed_at",
+        "api_id",
         "created_at",
         "updated_at",
         "all_events",
         "timeline",
     )
+    fieldsets = (
+        (None, {"fields": ("trn", "corrected_name", "change_reason")}),
+        (
+            "From the Teaching Record System (TRS)",
+            {
+                "description": "These change only when TRS does: use “Refresh from TRS” at the top of "
+                "the page to ask TRS again. To correct the name the school knows them by, change "
+                "“Corrected name” above.",
+                "fields": (*TRS_FIELDS, "trs_data_refreshed_at"),
+            },
+        ),
+        ("Timeline", {"fields": ("all_events", "timeline")}),
+        ("Record", {"fields": ("api_id", "created_at", "updated_at")}),
+    )
     inlines = (ECTAtSchoolPeriodInline, MentorAtSchoolPeriodInline, InductionPeriodInline, EventInline)
     show_full_result_count = False  # a second COUNT over 250,000 rows on every search
 
-    def get_readonly_fields(self, request, obj=None):
-        # A TRN identifies the person: a wrong one is a different teacher, not an edit.
-        readonly = super().get_readonly_fields(request, obj)
-        return (*readonly, "trn") if obj is not None else readonly
+    def has_add_permission(self, request):
+        # A teacher is added by a school registering them, which checks their record in TRS
+        # (and that they may be registered): here there would be no TRS record to hold.
+        return False
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/refresh-from-trs/",
+                self.admin_site.admin_view(self.refresh_from_trs_view),
+                name="{}_{}_refresh_from_trs".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def object_tools_context(self, request, obj) -> dict:
+        context = super().object_tools_context(request, obj)
+        if self.has_change_permission(request, obj):
+            # templates/admin/participants/teacher/change_form_object_tools.html
+            context["refresh_from_trs_url"] = reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_refresh_from_trs", args=[obj.pk]
+            )
+        return context
+
+    @method_decorator(require_POST)
+    def refresh_from_trs_view(self, request, object_id):
+        """Ask TRS again for the teacher's names, QTS date and induction status, then back to their page."""
+        teacher = self.get_object(request, unquote(object_id))
+        if teacher is None:
+            raise Http404("No such teacher")
+        if not self.has_change_permission(request, teacher):
+            raise PermissionDenied
+        try:
+            changes = services.refresh_from_trs(teacher=teacher, refreshed_by=request.user)
+        except services.CannotRefreshFromTRS as refusal:
+            self.message_user(request, str(refusal), messages.ERROR)
+        else:
+            labels = ", ".join(str(Teacher._meta.get_field(name).verbose_name) for name in changes)
+            self.message_user(
+                request,
+                f"Refreshed from TRS: {labels} changed."
+                if changes
+                else "Refreshed from TRS: nothing had changed.",
+                messages.SUCCESS,
+            )
+        return redirect(
+            reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[teacher.pk])
+        )
 
     def timeline_of(self, obj):
         return obj, None
@@ -267,7 +354,8 @@ class TeacherAdmin(ChangesNeedAReason, admin.ModelAdmin):
             ),
         )
         return format_html(
-            "<table><thead><tr><th>Date</th><th>What</th><th>By</th><th>Why</th></tr></thead>"
+            # The id is where the page's "Timeline" link (Django's "History") goes.
+            '<table id="timeline"><thead><tr><th>Date</th><th>What</th><th>By</th><th>Why</th></tr></thead>'
             "<tbody>{}</tbody></table>",
             rows,
         )

@@ -36,6 +36,19 @@ urlpatterns = [
     path(
         "schools/<int:urn>/mentors/<int:period_id>", views.person_page, {"role": "mentor"}, name="mentor_page"
     ),
+    # What support staff see from admin's "View as the school" (schools/urls.py has the dashboard).
+    path(
+        "support/schools/<int:urn>/ects/<int:period_id>",
+        views.support_person_page,
+        {"role": "ect"},
+        name="support_ect_page",
+    ),
+    path(
+        "support/schools/<int:urn>/mentors/<int:period_id>",
+        views.support_person_page,
+        {"role": "mentor"},
+        name="support_mentor_page",
+    ),
     path(
         "schools/<int:urn>/mentors/<int:period_id>/leaving/<str:step>",
         views.LeavingView.as_view(role="mentor"),

@@ -3,7 +3,8 @@
 import datetime
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -38,8 +39,9 @@ from participants.models import ECTAtSchoolPeriod, InductionStatus, Teacher
 from providers import queries as provider_queries
 from schools import eligibility
 from schools import queries as school_queries
+from schools import services as school_services
 from schools.forms import AppropriateBodyForm, LeadProviderForm
-from schools.models import TrainingProgramme
+from schools.models import School, TrainingProgramme
 
 # Why a teacher cannot be registered, in the order they are checked.
 STOP_REASONS = {
@@ -576,11 +578,39 @@ def person_still_at_school(user, role: str, urn: int, period_id: int):
 def person_page(request, urn: int, period_id: int, role: str):
     """One ECT or mentor at the school: who they are, their status, mentor or mentees, and training."""
     school = school_queries.school_for(request.user, urn)
-    today = clock.today()
-    find, template = PERSON_PAGES[role]
-    period = find(school, period_id, today=today)
+    period = person_at(school, period_id, role)
+    return render_person_page(request, school, period, role)
+
+
+@staff_member_required
+@permission_required(("schools.view_school", "participants.view_teacher"), raise_exception=True)
+@require_safe
+def support_person_page(request, urn: int, period_id: int, role: str):
+    """Support staff see an ECT's or mentor's page as the school does, from the school's dashboard
+    in admin's "View as the school": read-only, and each look is recorded on the teacher's and
+    the school's timelines. The school's own check (`school_for`) is not made: the permissions are
+    the check."""
+    school = get_object_or_404(School, urn=urn)
+    period = person_at(school, period_id, role)
+    school_services.record_support_view(school=school, viewed_by=request.user, person=period)
+    return render_person_page(request, school, period, role, read_only=True)
+
+
+def person_at(school, period_id: int, role: str):
+    """One of the school's ECTs or mentors (`role`), as their page shows them; 404 if not the school's."""
+    find, _template = PERSON_PAGES[role]
+    period = find(school, period_id, today=clock.today())
     if period is None:
         raise Http404("No such person at this school")
+    return period
+
+
+def render_person_page(request, school, period, role: str, *, read_only: bool = False) -> HttpResponse:
+    """A person's page, for the school's own users or (`read_only`) for support staff, who see
+    the same page with no way to change anything."""
+    today = clock.today()
+    _find, template = PERSON_PAGES[role]
+    still_here = period.finished_on is None or period.finished_on >= today
     return render(
         request,
         template,
@@ -588,7 +618,13 @@ def person_page(request, urn: int, period_id: int, role: str):
             "school": school,
             "period": period,
             **training_now_and_next(period.trainings, today=today),
-            "still_here": period.finished_on is None or period.finished_on >= today,
+            "still_here": still_here,
+            # Change links, "Assign a mentor" and "is leaving": for the school, while they are there.
+            "can_change": still_here and not read_only,
+            "read_only": read_only,
+            "dashboard_url": reverse(
+                "support_school_home" if read_only else "school_home", kwargs={"urn": school.urn}
+            ),
             "change_url_name": f"{role}_change",
             "leaving_url": reverse(
                 f"{role}_leaving", kwargs={"urn": school.urn, "period_id": period.pk, "step": "leaving-date"}

@@ -13,6 +13,7 @@ from django.utils import formats, timezone
 
 from accounts.models import User
 from accounts.services import INVITATION_LINK_LIFETIME, create_sign_in_link
+from audit.models import Event
 from audit.services import Actor, record_event
 from core import clock
 from core.pacing import Limit, next_allowed_at
@@ -662,11 +663,26 @@ def _end_access(access: SchoolAccess, *, now: datetime.datetime) -> None:
     access.save(update_fields=["ended_at"])
 
 
-def record_support_view(*, school: School, viewed_by: User) -> None:
-    """Support staff looked at the school's dashboard as the school sees it: kept on its timeline."""
+def record_support_view(*, school: School, viewed_by: User, person=None) -> None:
+    """Support staff looked at the school's dashboard as the school sees it, or at the page of one
+    of its ECTs or mentors (`person`, their period at the school): kept on the school's timeline,
+    and the teacher's."""
+    if person is None:
+        record_event(
+            actor=Actor.dfe_staff(viewed_by),
+            event_type="school_viewed_by_support",
+            heading=f"Support staff viewed the school's dashboard: {viewed_by}",
+            school=school,
+        )
+        return
+    teacher = person.teacher
     record_event(
         actor=Actor.dfe_staff(viewed_by),
-        event_type="school_viewed_by_support",
-        heading=f"Support staff viewed the school's dashboard: {viewed_by}",
+        event_type="teacher_viewed_by_support",
+        heading=f"Support staff viewed {teacher.full_name}'s page as the school sees it: {viewed_by}"[
+            : Event._meta.get_field("heading").max_length
+        ],
+        subject=person,
+        teacher=teacher,
         school=school,
     )

@@ -402,6 +402,11 @@ def year_page(request, school: School, year: int, *, showing: str, read_only: bo
             "read_only": read_only,
             "year_url": "support_school_year" if read_only else "school_year",
             "mentors_url": "support_school_year_mentors" if read_only else "school_year_mentors",
+            # Each person's page: support staff see it read-only too, if they may see teachers
+            # (finance, who may see schools, may not).
+            "link_people": not read_only or request.user.has_perm("participants.view_teacher"),
+            "ect_url": "support_ect_page" if read_only else "ect_page",
+            "mentor_url": "support_mentor_page" if read_only else "mentor_page",
             "counts": counts,
             "showing": showing,
             "filters": filters,

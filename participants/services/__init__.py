@@ -1,6 +1,7 @@
 """Changes to teachers and their periods, each in one transaction with its events and emails:
 registering an ECT (`ects`) or a mentor and giving an ECT a mentor (`mentors`), leaving a school
-(`leaving`) and changing what the school said of someone (`changes`). What they share, and the `Refused` every refusal is, live in `common`.
+(`leaving`), changing what the school said of someone (`changes`) and refreshing a teacher's
+facts from TRS (`records`). What they share, and the `Refused` every refusal is, live in `common`.
 
 Callers import this package: `from participants import services; services.register_ect(...)`.
 """
@@ -60,6 +61,7 @@ from participants.services.mentors import (
     assign_mentor,
     register_mentor,
 )
+from participants.services.records import CannotRefreshFromTRS, refresh_from_trs
 
 __all__ = [
     "AlreadyLeaving",
@@ -68,6 +70,7 @@ __all__ = [
     "AlreadyRegisteredAtThisSchool",
     "CannotBeRegistered",
     "CannotMentorThemself",
+    "CannotRefreshFromTRS",
     "ChangeBeforeToday",
     "ChangeOutsideTheirTime",
     "ContractPeriodNotOpen",
@@ -103,6 +106,7 @@ __all__ = [
     "change_working_pattern",
     "leaving_problem",
     "record_leaving",
+    "refresh_from_trs",
     "register_ect",
     "register_mentor",
     "start_clashes_with",
