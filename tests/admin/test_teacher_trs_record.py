@@ -228,3 +228,18 @@ def test_a_refresh_is_a_post(support_client, fake_trs):
     teacher = stale_amara()
     assert support_client.get(refresh_url(teacher)).status_code == 405
     assert not fake_trs.requests_for("9990001")
+
+
+def test_a_corrected_name_with_a_hidden_character_is_refused_in_admin_too(support_client):
+    teacher = TeacherFactory(trs_first_name="Amara", trs_last_name="Okafor")
+    page = support_client.get(admin_url(Teacher, "change", teacher.pk))
+
+    response = support_client.post(
+        admin_url(Teacher, "change", teacher.pk),
+        {**form_data(page), "corrected_name": "Amy \u202eOkafor", "change_reason": "She asked us to"},
+    )
+
+    assert response.status_code == 200
+    assert "Corrected name must not include hidden characters" in response.content.decode()
+    teacher.refresh_from_db()
+    assert teacher.corrected_name == ""
