@@ -92,7 +92,7 @@ class TestAskingForALink:
             "and so is a sixth within 24 hours",
             'The page says "You cannot ask for another link yet" with the time you can try again, and no '
             "email is queued",
-            "That link still works (for 21 days, until it is used)",
+            "That link still works (for 21 days, until a tutor is nominated through any of the school's links)",
             "may ask for 30 nomination links an hour and 100 in 24 hours across all schools",
             "3 to one address in 15 minutes, 10 in 24 hours",
         ]:
