@@ -18,14 +18,17 @@ BULLET = re.compile(r"^\* ")
 @never_cache
 @require_safe
 def development_inbox(request):
-    """Every email the service sent from this computer, newest first, as its recipient would read it.
+    """Every email in the outbox, newest first, as its recipient would read it: those still queued
+    (the worker has not sent them yet) as well as those sent, each marked, so the first email
+    here is always the newest one, links and all.
 
     Only in development (EMAIL_DELIVERY "development"), where nothing leaves the machine: it is how
     a developer follows their own sign-in link. Anywhere else the page does not exist.
     """
     if settings.EMAIL_DELIVERY != "development":
         raise Http404
-    emails = list(Email.objects.order_by("-created_at")[:INBOX_SIZE])
+    # Whatever their status: an email is shown from the moment its transaction commits.
+    emails = list(Email.objects.order_by("-created_at", "-pk")[:INBOX_SIZE])
     return render(
         request,
         "emails/development_inbox.html",

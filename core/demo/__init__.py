@@ -2,8 +2,8 @@
 
 Modules, in the order the build uses them: timeline (the fixed "today" and date helpers),
 names (fixed name lists), reference (contract periods, providers, appropriate bodies),
-schools, people (teachers and their periods), events (audit log), loader (ids and COPY),
-build (the stages, in one transaction).
+schools, people (teachers and their periods), named_schools (the schools the README lists, in
+fixed states), events (audit log), loader (ids and COPY), build (the stages, in one transaction).
 """
 
 from core.demo.build import DEMO, AlreadySeeded, england, row_counts, seed_demo, seed_england

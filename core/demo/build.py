@@ -9,7 +9,9 @@ Both run the same stages at different sizes:
      what each school told the service about each year (SchoolContractPeriodChoice), which
      depends on who was there;
   4. one COPY per table, in foreign-key order;
-  5. audit events.
+  5. (the small demo) the named schools the README lists, planned by rule (named_schools.py),
+     added whenever the database lacks one, even to data seeded before they existed;
+  6. audit events.
 Everything happens in one transaction, so a failed run leaves nothing behind, and the small
 demo is "present" exactly when its schools are.
 """
@@ -23,7 +25,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 
 from audit.models import Event
-from core.demo import events, people, reference, schools
+from core.demo import events, named_schools, people, reference, schools
 from core.demo.loader import Loader, truncate
 from core.demo.reference import ensure_reference_data
 from core.demo.timeline import at, contract_period_dates, contract_year_of, seed_day, seeding
@@ -122,10 +124,6 @@ def _reference(log: Log, scale: Scale) -> reference.Reference:
 
 def _build_people(log: Log, scale: Scale, ref: reference.Reference, loader: Loader) -> people.People:
     """Plan schools and people in Python, then COPY them in; returns the plan (for events)."""
-    with connection.cursor() as cursor:
-        # The load writes history with its own times: its teachers' API "updated at" is the load's
-        # time, and recording each row as a participant change would only slow it.
-        cursor.execute("SET LOCAL participants.bulk_load = 'on'")
     with stage(log, "plan schools and their choices") as s:
         planned_schools = schools.plan_schools(random.Random("demo-schools"), scale.schools, ref, loader)
         schools.plan_cohort_sizes(random.Random("demo-cohorts"), planned_schools, scale.ects_per_school_year)
@@ -146,6 +144,38 @@ def _build_people(log: Log, scale: Scale, ref: reference.Reference, loader: Load
             random.Random("demo-answers"), planned_schools, present, arrived, loader, partnerships
         )
         s["detail"] = f"{sum(len(school.answers) for school in planned_schools):,} school years"
+    _load(log, loader, ref, planned_schools, partnerships, plan)
+    return plan
+
+
+def _add_named_schools(log: Log, ref: reference.Reference, loader: Loader) -> None:
+    """Add the named demo schools the README lists that the database lacks (all of them after a
+    fresh seed; any added since, to data seeded before), with their people."""
+    urns = [named.urn for named in named_schools.NAMED_SCHOOLS]
+    present = set(School.objects.filter(urn__in=urns).values_list("urn", flat=True))
+    missing = [named for named in named_schools.NAMED_SCHOOLS if named.urn not in present]
+    if not missing:
+        return
+    with stage(log, "plan the named schools (README)") as s:
+        taken = set(Teacher.objects.values_list("trn", flat=True))
+        plans, partnerships, planner = named_schools.plan_named_schools(missing, ref, loader, taken)
+        s["detail"] = f"{len(plans)} schools, {len(planner.people.teachers)} teachers"
+    _load(log, loader, ref, plans, partnerships, planner.people)
+
+
+def _load(
+    log: Log,
+    loader: Loader,
+    ref: reference.Reference,
+    planned_schools: list[schools.SchoolPlan],
+    partnerships: list[tuple],
+    plan: people.People,
+) -> None:
+    """COPY planned schools and people in, table by table in foreign-key order."""
+    with connection.cursor() as cursor:
+        # The load writes history with its own times: its teachers' API "updated at" is the load's
+        # time, and recording each row as a participant change would only slow it.
+        cursor.execute("SET LOCAL participants.bulk_load = 'on'")
 
     def load(model, columns, rows):
         with stage(log, f"copy {model._meta.db_table}") as s:
@@ -160,7 +190,6 @@ def _build_people(log: Log, scale: Scale, ref: reference.Reference, loader: Load
     load(MentorshipPeriod, people.MENTORSHIP_COLUMNS, plan.mentorships)
     load(TrainingPeriod, people.TRAINING_COLUMNS, plan.training)
     load(InductionPeriod, people.INDUCTION_COLUMNS, plan.inductions)
-    return plan
 
 
 def _truncate(log: Log) -> None:
@@ -186,9 +215,11 @@ def seed_demo(*, reset: bool = False, log: Log = print) -> dict[str, int]:
             log(f"  demo schools and teachers already present ({present:,} schools): left as they are")
         else:
             _build_people(log, DEMO, ref, loader)
+        _add_named_schools(log, ref, loader)
+        if not present:
             with stage(log, "audit events") as s:
                 s["detail"] = f"{events.record_demo_events()} events"
-            loader.advance_sequences()
+        loader.advance_sequences()
     counts = row_counts()
     log(f"Done in {time.monotonic() - started:.1f} s")
     return counts

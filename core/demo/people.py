@@ -313,6 +313,52 @@ class PeoplePlanner:
             self.plan_ect_training(stint, event)
         self.plan_induction(teacher, stints)
 
+    def plan_steady_ect(self, school: SchoolPlan, start: datetime.date) -> ECTStint:
+        """An ECT who started at the school on `start` (within the last two years) and is there
+        still, nothing having happened to their training: for the named demo schools, whose
+        state the README promises whatever the draws."""
+        registered_at = self.registered_before(start)
+        teacher = self.new_teacher(start - days(self.rng.randint(40, 400)), registered_at)
+        assert add_years(start, 2) > seed_day(), "a steady ECT is still in induction"
+        stint = self._ect_stint(teacher, school, start, None, False, "ongoing", contract_year_of(start), True)
+        self.plan_ect_training(stint, None)
+        self.plan_induction(teacher, [stint])
+        return stint
+
+    def plan_steady_mentor(self, school: SchoolPlan, mentees: list[ECTStint]) -> MentorStint:
+        """A mentor at the school from their first mentee's first day, mentoring each of them from
+        theirs, and there still."""
+        rng = self.rng
+        start = min(mentee.started_on for mentee in mentees)
+        teacher = self.new_teacher(
+            datetime.date(rng.randint(2005, 2018), 7, rng.randint(1, 28)), self.registered_before(start)
+        )
+        teacher.induction_status = InductionStatus.PASSED.value
+        mentor = MentorStint(
+            id=self.loader.next_id(MentorAtSchoolPeriod),
+            teacher=teacher,
+            school=school,
+            started_on=start,
+            finished_on=None,
+            registered_at=self.registered_before(start),
+            capacity=len(mentees),
+        )
+        self.people.mentor_stints.append(mentor)
+        for mentee in mentees:
+            mentor.mentorships.append((mentee.started_on, None))
+            self.people.mentorships.append(
+                (
+                    self.loader.next_id(MentorshipPeriod),
+                    mentee.id,
+                    mentor.id,
+                    mentee.started_on,
+                    None,
+                    at(min(mentee.started_on, seed_day()), 13),
+                )
+            )
+        self.plan_mentor_training(mentor)
+        return mentor
+
     def _transfer_day(self, start: datetime.date, planned_end: datetime.date) -> datetime.date | None:
         """A move at the start of a later term, or now and then in the middle of one."""
         earliest, latest = start + days(90), planned_end - days(60)

@@ -11,7 +11,7 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 WHITENOISE_USE_FINDERS = True
 DEMO_DATA_ALLOWED = True
 
-# Email: nothing leaves the machine; /dev/emails shows every email the service sent.
+# Email: nothing leaves the machine; /dev/emails shows every email the service queued, sent or not yet.
 EMAIL_DELIVERY = "development"
 
 # Teachers: the fake TRS that `bin/dev serve` starts (participants/trs/fake.py, fictional teachers

@@ -1,11 +1,14 @@
 """Nominating an induction tutor: the services and the journey through the Django test client."""
 
 import datetime
+import re
+from pathlib import Path
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+from accounts.services import LIMITS_PER_EMAIL
 from audit.models import Event
 from core import clock
 from emails.models import Email
@@ -16,6 +19,9 @@ from tests.factories import ContractPeriodFactory, SchoolFactory, UserFactory
 from tests.outbox import emails_sent, token_in
 
 pytestmark = pytest.mark.django_db
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+HOUR, DAY = datetime.timedelta(hours=1), datetime.timedelta(days=1)
 
 
 @pytest.fixture(autouse=True)
@@ -69,6 +75,43 @@ class TestAskingForALink:
         assert response.status_code == 429
         assert "You can try again at" in response.content.decode()
         assert NominationLink.objects.filter(school=school).count() == 1
+
+    def test_the_readme_tells_newcomers_truly_when_another_link_is_refused(self, client, service_clock):
+        readme = re.sub(r"\s+", " ", README.read_text())
+        # What the README says below, as the rules stand (change both together).
+        five_minutes_apart, five_a_day = services.NOMINATION_LIMITS
+        assert (five_minutes_apart.times, five_minutes_apart.per) == (1, datetime.timedelta(minutes=5))
+        assert (five_a_day.times, five_a_day.per) == (5, datetime.timedelta(days=1))
+        an_hour, a_day = services.NOMINATION_LIMITS_PER_IP_ADDRESS
+        assert (an_hour.times, an_hour.per, a_day.times, a_day.per) == (30, HOUR, 100, DAY)
+        sign_in_soon, sign_in_day = LIMITS_PER_EMAIL
+        assert (sign_in_soon.times, sign_in_soon.per) == (3, datetime.timedelta(minutes=15))
+        assert (sign_in_day.times, sign_in_day.per) == (10, DAY)
+        for says in [
+            "a second nomination link for the same school within 5 minutes of the last one is refused, "
+            "and so is a sixth within 24 hours",
+            'The page says "You cannot ask for another link yet" with the time you can try again, and no '
+            "email is queued",
+            "That link still works (for 21 days, until a tutor is nominated through any of the school's links)",
+            "may ask for 30 nomination links an hour and 100 in 24 hours across all schools",
+            "3 to one address in 15 minutes, 10 in 24 hours",
+        ]:
+            assert says in readme
+
+        school = SchoolFactory()
+        first_token = request_link(client, school)
+        service_clock.shift(datetime.timedelta(minutes=4, seconds=50))
+        confirm = reverse("nomination_confirm_school", kwargs={"urn": school.urn})
+        with emails_sent() as sent:
+            refused = client.post(confirm)
+        assert refused.status_code == 429
+        assert "You cannot ask for another link yet" in refused.content.decode()
+        assert "You can try again at" in refused.content.decode()
+        assert sent == [] and Email.objects.filter(template="nomination_link").count() == 1
+        # The earlier link still opens; five minutes after it, another is sent.
+        assert client.get(reverse("nomination_start", kwargs={"token": first_token})).status_code == 302
+        service_clock.shift(datetime.timedelta(seconds=11))
+        request_link(client, school)
 
     def test_at_most_five_a_day(self):
         school = SchoolFactory()
