@@ -33,9 +33,9 @@ from tests.factories import (
     school_of,
 )
 
-# The permission groups are made by a migration: keep them for these tests (other browser tests
+# The permission groups are made by a migration: put back for these tests (other browser tests
 # empty the database when they finish).
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("staff_groups")]
 
 
 def support_user() -> User:

@@ -122,7 +122,7 @@ def _is_returning(school, listed, *, this_year, last_year, today):
         school=school, contract_period__year__gte=this_year.year
     ).exists()
     assert not _partnerships(school, this_year).exists()
-    previous = queries.previous_partnership(school, this_year)
+    previous = queries.last_years_partnership(school, this_year)
     if training["school_led"]:
         assert previous is None
     else:
