@@ -7,8 +7,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from audit.models import Event
-from core.demo import AlreadySeeded, seed_england
-from core.demo.timeline import FIRST_YEAR
+from demo.build import AlreadySeeded, seed_england
+from demo.timeline import FIRST_YEAR
 from participants.models import ECTAtSchoolPeriod, MentorAtSchoolPeriod, Teacher, TrainingPeriod
 from providers.models import AppropriateBody, DeliveryPartner, SchoolPartnership
 from schools.models import School, SchoolContractPeriodChoice

@@ -13,7 +13,7 @@ from django.core.management import call_command
 
 from audit.models import Event
 from core import clock
-from core.demo import named_schools
+from demo import named_schools
 from participants.models import ECTAtSchoolPeriod, MentorAtSchoolPeriod, MentorshipPeriod, TrainingPeriod
 from providers.models import ContractPeriod, SchoolPartnership
 from providers.queries import contract_period_for_registration, pairing_in

@@ -11,8 +11,8 @@ from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef
 
 from audit.models import ActorType, Event
-from core.demo.named_schools import NAMED_SCHOOLS, NAMED_URNS
-from core.demo.timeline import contract_period_dates, contract_year_of
+from demo.named_schools import NAMED_SCHOOLS, NAMED_URNS
+from demo.timeline import contract_period_dates, contract_year_of
 from participants.models import (
     ECTAtSchoolPeriod,
     InductionPeriod,

@@ -10,7 +10,7 @@ lists it in, so a newcomer knows which school to try a journey with.
 - set up: this year done as well, so signing in shows the dashboard, with an ECT from last year
   and one from this year.
 
-The rest of the demo is drawn at random (core/demo/schools.py), so which generated school is in
+The rest of the demo is drawn at random (demo/schools.py), so which generated school is in
 which state changes with the day the data is seeded; these do not. Each named school is planned
 by rule, with its own random draws only for its people's names and dates, and is added to a
 database seeded before it existed. tests/seed/test_named_schools.py checks every school the
@@ -22,11 +22,11 @@ import random
 import uuid
 from dataclasses import dataclass
 
-from core.demo.loader import Loader
-from core.demo.people import PeoplePlanner
-from core.demo.reference import LEAD_PROVIDERS, Reference
-from core.demo.schools import KINDS, PROVIDER_LED, SCHOOL_LED, Answer, Choice, SchoolPlan
-from core.demo.timeline import FIRST_YEAR, at, registration_year, seed_day
+from demo.loader import Loader
+from demo.people import PeoplePlanner
+from demo.reference import LEAD_PROVIDERS, Reference
+from demo.schools import KINDS, PROVIDER_LED, SCHOOL_LED, Answer, Choice, SchoolPlan
+from demo.timeline import FIRST_YEAR, at, registration_year, seed_day
 from providers.models import SchoolPartnership
 from schools.models import ExpectsECTs, School, SchoolContractPeriodChoice
 

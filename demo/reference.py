@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.text import slugify
 
-from core.demo.names import hub_region, place_names
-from core.demo.timeline import FIRST_YEAR, contract_period_dates, open_years, payments_frozen_at, years
+from demo.names import hub_region, place_names
+from demo.timeline import FIRST_YEAR, contract_period_dates, open_years, payments_frozen_at, years
 from finance.services import add_statements
 from providers.models import (
     ActiveLeadProvider,

@@ -19,11 +19,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from core.demo.loader import Loader
-from core.demo.names import FIRST_NAMES, LAST_NAMES, SHORT_NAMES
-from core.demo.reference import Reference
-from core.demo.schools import PROVIDER_LED, SCHOOL_LED, SchoolPlan, ensure_partnership
-from core.demo.timeline import (
+from demo.loader import Loader
+from demo.names import FIRST_NAMES, LAST_NAMES, SHORT_NAMES
+from demo.reference import Reference
+from demo.schools import PROVIDER_LED, SCHOOL_LED, SchoolPlan, ensure_partnership
+from demo.timeline import (
     ONE_DAY,
     add_years,
     at,

@@ -12,10 +12,10 @@ import random
 import uuid
 from dataclasses import dataclass, field
 
-from core.demo.loader import Loader
-from core.demo.names import REGION_SHARES, REGIONS, SAINTS, STREET_KINDS, STREETS, hub_region, place_names
-from core.demo.reference import LEAD_PROVIDERS, Reference
-from core.demo.timeline import FIRST_YEAR, at, contract_period_dates, days, registration_year, seed_day, years
+from demo.loader import Loader
+from demo.names import REGION_SHARES, REGIONS, SAINTS, STREET_KINDS, STREETS, hub_region, place_names
+from demo.reference import LEAD_PROVIDERS, Reference
+from demo.timeline import FIRST_YEAR, at, contract_period_dates, days, registration_year, seed_day, years
 from providers.models import SchoolPartnership
 from schools.eligibility import decide_funding_eligibility
 from schools.models import ExpectsECTs, School, SchoolContractPeriodChoice, TrainingProgramme, YearProgramme

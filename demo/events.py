@@ -7,9 +7,9 @@ from django.db.models import OuterRef, Subquery
 
 from audit.models import ActorType, Event
 from audit.services import Actor, record_event
-from core.demo.loader import Loader
-from core.demo.people import ECTStint, MentorStint, People
-from core.demo.timeline import ONE_DAY, at, seed_day
+from demo.loader import Loader
+from demo.people import ECTStint, MentorStint, People
+from demo.timeline import ONE_DAY, at, seed_day
 from participants.models import ECTAtSchoolPeriod, MentorAtSchoolPeriod, TrainingPeriod
 from providers.models import SchoolPartnership
 

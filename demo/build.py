@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 
 from audit.models import Event
-from core.demo import events, named_schools, people, reference, schools
-from core.demo.loader import Loader, truncate
-from core.demo.reference import ensure_reference_data
-from core.demo.timeline import at, contract_period_dates, contract_year_of, seed_day, seeding
+from demo import events, named_schools, people, reference, schools
+from demo.loader import Loader, truncate
+from demo.reference import ensure_reference_data
+from demo.timeline import at, contract_period_dates, contract_year_of, seed_day, seeding
 from participants.models import (
     ECTAtSchoolPeriod,
     InductionPeriod,

@@ -1,0 +1,65 @@
+"""The layers contract (pyproject.toml, [tool.importlinter]): each app imports only those below
+it, core at the bottom, demo data above every app. `bin/dev test` runs `lint-imports` on the tree;
+these tests show the contract holding, and refusing an import up from core."""
+
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+
+
+def root_packages() -> list[str]:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    return config["tool"]["importlinter"]["root_packages"]
+
+
+def lint_imports(where: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache"],
+        cwd=where,
+        env={"PYTHONPATH": str(where), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def copy_of_the_code(to: Path) -> Path:
+    """The apps' Python files and pyproject.toml, as they are, somewhere they can be changed."""
+    for package in root_packages():
+        shutil.copytree(ROOT / package, to / package, ignore=shutil.ignore_patterns("*.pyc", "__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", to / "pyproject.toml")
+    return to
+
+
+def test_every_app_keeps_to_its_layer():
+    result = lint_imports(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 kept, 0 broken" in result.stdout
+
+
+def test_core_importing_an_app_above_it_breaks_the_contract(tmp_path):
+    code = copy_of_the_code(tmp_path)
+    clock = code / "core" / "clock.py"
+    clock.write_text(clock.read_text() + "\nfrom participants import models  # noqa\n")
+
+    result = lint_imports(code)
+
+    assert result.returncode != 0
+    assert "1 broken" in result.stdout
+    assert "core.clock -> participants.models" in result.stdout
+
+
+def test_demo_data_stands_above_every_app(tmp_path):
+    code = copy_of_the_code(tmp_path)
+    forms = code / "schools" / "forms.py"
+    forms.write_text(forms.read_text() + "\nfrom demo import timeline  # noqa\n")
+
+    result = lint_imports(code)
+
+    assert result.returncode != 0
+    assert "schools.forms -> demo.timeline" in result.stdout
