@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 
+from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -52,13 +53,16 @@ def queue_email(*, to: str, template: str, personalisation: dict[str, str]) -> E
     return email
 
 
+# The worker's task that sends one email (emails/tasks.py), asked for by name: tasks call into this
+# module, never the other way round.
+SEND_EMAIL_TASK = "emails.tasks.send_email"
+
+
 def enqueue_send(email_id: uuid.UUID) -> bool:
     """Ask Celery to send the email. Never raises: False (and a warning) when the broker is unreachable."""
-    from emails.tasks import send_email  # the task module imports this one
-
     try:
         # No publish retries: a request must not wait for Redis; the sweep sends it later instead.
-        send_email.apply_async(args=[str(email_id)], retry=False)
+        current_app.send_task(SEND_EMAIL_TASK, args=[str(email_id)], retry=False)
     except Exception as error:  # whatever the broker raises, the email is safe in the outbox
         logger.warning("Could not queue email %s (the sweep will send it): %r", email_id, error)
         return False

@@ -140,8 +140,9 @@ def queued_tasks(monkeypatch):
     """The ids of the emails a send_email task was queued for, instead of queuing them on Redis."""
     queued = []
 
-    def record(args=None, kwargs=None, **options):
+    def record(name, args=None, kwargs=None, **options):
+        assert name == send_email.name  # the task the worker runs
         queued.append(args[0])
 
-    monkeypatch.setattr(send_email, "apply_async", record)
+    monkeypatch.setattr(celery_app, "send_task", record)
     return queued
