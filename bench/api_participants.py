@@ -20,34 +20,21 @@ database whose name ends in _bench:
 import argparse
 import datetime
 import math
-import os
 import re
-import statistics
 import sys
-import time
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urlencode
 
+from common import explain, keep_query_log_across_requests, refusal_unless_bench_database, time_request
+from django.db import connection, transaction
+from django.test import Client
+
+from accounts.models import User
+from api import queries
+from api.services import create_token
 from core import clock
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ecf.settings.development")
-
-import django
-
-django.setup()
-
-from django.core.signals import request_started  # noqa: E402
-from django.db import connection, reset_queries, transaction  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-
-from accounts.models import User  # noqa: E402
-from api import queries  # noqa: E402
-from api.services import create_token  # noqa: E402
-from participants.models import Teacher  # noqa: E402
-from providers.models import LeadProvider  # noqa: E402
+from participants.models import Teacher
+from providers.models import LeadProvider
 
 TARGET_MS = 500  # a page of 100, at the 95th percentile
 SLOW_QUERY_MS = 100
@@ -99,36 +86,21 @@ def client_for(provider: LeadProvider, staff: User, case: str) -> Client:
 
 
 def measure(client: Client, case: str, per_page: int, url: str, runs: int, slow_ms: float) -> Measured:
-    for _ in range(2):  # warm up: caches and Postgres buffers filled, the token's last_used_at set
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code, response.content[:500])
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    queries_run = list(captured.captured_queries)  # read now: the log moves on with the next request
-    data = response.json()["data"]
-    rows, size = len(data), len(response.content)
-    ects = sum(e["participant_type"] == "ect" for p in data for e in p["attributes"]["ecf_enrolments"])
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    times.sort()
-    query_ms = [(float(q["time"]) * 1000, q["sql"]) for q in queries_run]
+    timing = time_request(lambda: client.get(url), runs=runs)
+    data = timing.response.json()["data"]
     return Measured(
         case=case,
         per_page=per_page,
         url=url,
-        median_ms=statistics.median(times),
-        p95_ms=times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
-        queries=len(queries_run),
-        sql_ms=sum(ms for ms, _ in query_ms),
-        slowest_ms=max((ms for ms, _ in query_ms), default=0.0),
-        rows=rows,
-        ects=ects,
-        kilobytes=size / 1024,
-        slow=[(ms, sql) for ms, sql in query_ms if ms > slow_ms],
+        median_ms=timing.median_ms,
+        p95_ms=timing.p95_ms,
+        queries=len(timing.queries),
+        sql_ms=timing.sql_ms,
+        slowest_ms=timing.slowest_ms,
+        rows=len(data),
+        ects=sum(e["participant_type"] == "ect" for p in data for e in p["attributes"]["ecf_enrolments"]),
+        kilobytes=len(timing.response.content) / 1024,
+        slow=timing.slower_than(slow_ms),
     )
 
 
@@ -136,12 +108,6 @@ def shorten(sql: str) -> str:
     """The query without its list of columns and with long lists of ids cut short, to read."""
     sql = re.sub(r"^SELECT .*? FROM ", "SELECT … FROM ", sql, count=1)
     return re.sub(r"IN \(((?:\d+, ){5})(?:\d+, )+(\d+)\)", r"IN (\1…, \2)", sql)
-
-
-def explain(sql: str) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
-        return "\n".join(line for (line,) in cursor.fetchall())
 
 
 def main() -> int:
@@ -156,17 +122,14 @@ def main() -> int:
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE every slow query")
     args = parser.parse_args()
 
-    database = connection.settings_dict["NAME"]
-    if not database.endswith("_bench"):
-        print(f"Refusing to run on {database!r}: benchmarks run on a database whose name ends in _bench.")
+    if refusal := refusal_unless_bench_database():
+        print(refusal)
         return 2
     if not Teacher.objects.exists():
-        print(f"{database!r} has no teachers: build the England data set first (bench/seed_england.py).")
+        print("The database has no teachers: build the England data set first (bench/seed_england.py).")
         return 2
 
-    # Django empties the query log as each request starts, which would hide a request's queries
-    # from CaptureQueriesContext (it counts from where the log stood before the request).
-    request_started.disconnect(reset_queries)
+    keep_query_log_across_requests()
     results: list[Measured] = []
     with transaction.atomic():
         provider, count = pick_provider()

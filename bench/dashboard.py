@@ -16,30 +16,17 @@ database whose name ends in _bench:
 """
 
 import argparse
-import os
-import statistics
 import sys
-import time
 from dataclasses import dataclass
-from pathlib import Path
 
+from common import explain, keep_query_log_across_requests, refusal_unless_bench_database, time_request
+from django.db import connection, transaction
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import User
 from core import clock
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ecf.settings.development")
-
-import django
-
-django.setup()
-
-from django.core.signals import request_started  # noqa: E402
-from django.db import connection, reset_queries, transaction  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.urls import reverse  # noqa: E402
-
-from accounts.models import User  # noqa: E402
-from schools.models import School, SchoolAccess, SchoolRole  # noqa: E402
+from schools.models import School, SchoolAccess, SchoolRole
 
 TARGET_MS = 300  # a page, at the 95th percentile
 SLOW_QUERY_MS = 50
@@ -127,37 +114,18 @@ def search_term(school: School, year: int) -> str:
 def measure(
     client: Client, label: str, page: str, url: str, runs: int, slow_ms: float, status: int = 200
 ) -> Measured:
-    for _ in range(2):  # warm up: templates compiled, caches and Postgres buffers filled
-        response = client.get(url)
-        assert response.status_code == status, (url, response.status_code, response.get("Location"))
-    with CaptureQueriesContext(connection) as captured:
-        client.get(url)
-    queries = list(captured.captured_queries)  # read now: the log moves on with the next request
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == status, (url, response.status_code)
-    times.sort()
-    query_ms = [(float(q["time"]) * 1000, q["sql"]) for q in queries]
+    timing = time_request(lambda: client.get(url), runs=runs, status=status)
     return Measured(
         school=label,
         page=page,
         url=url,
-        median_ms=statistics.median(times),
-        p95_ms=times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
-        queries=len(queries),
-        sql_ms=sum(ms for ms, _ in query_ms),
-        slowest_ms=max((ms for ms, _ in query_ms), default=0.0),
-        slow=[(ms, sql) for ms, sql in query_ms if ms > slow_ms],
+        median_ms=timing.median_ms,
+        p95_ms=timing.p95_ms,
+        queries=len(timing.queries),
+        sql_ms=timing.sql_ms,
+        slowest_ms=timing.slowest_ms,
+        slow=timing.slower_than(slow_ms),
     )
-
-
-def explain(sql: str) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
-        return "\n".join(line for (line,) in cursor.fetchall())
 
 
 def main() -> int:
@@ -169,17 +137,14 @@ def main() -> int:
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE every slow query")
     args = parser.parse_args()
 
-    database = connection.settings_dict["NAME"]
-    if not database.endswith("_bench"):
-        print(f"Refusing to run on {database!r}: benchmarks run on a database whose name ends in _bench.")
+    if refusal := refusal_unless_bench_database():
+        print(refusal)
         return 2
     if not School.objects.exists():
-        print(f"{database!r} has no schools: build the England data set first (bench/seed_england.py).")
+        print("The database has no schools: build the England data set first (bench/seed_england.py).")
         return 2
 
-    # Django empties the query log as each request starts, which would hide a request's queries
-    # from CaptureQueriesContext (it counts from where the log stood before the request).
-    request_started.disconnect(reset_queries)
+    keep_query_log_across_requests()
     results: list[Measured] = []
     with transaction.atomic():
         for label, urn, year, people in pick_schools():
