@@ -161,12 +161,19 @@ class StartsBeforeLeavingAnotherSchool(RegistrationRefused):
     """The start date falls in the teacher's time at another school that cannot be cut short: one
     that has already finished, or one that has already begun on or after the new start date."""
 
-    def __init__(self, registered_on: datetime.date, *, role: str = "an ECT"):
+    def __init__(self, period_elsewhere, *, ended: bool, role: str = "an ECT"):
+        # The earliest start here follows the day their time there ended, or else the day it began.
+        day = period_elsewhere.finished_on if ended else period_elsewhere.started_on
+        there = period_elsewhere.school.name
         super().__init__(
-            f"They were registered as {role} at another school on {_day(registered_on)}. "
-            "Their start date at your school must be after that."
+            (
+                f"Their time as {role} at {there} ended on {_day(day)}."
+                if ended
+                else f"They started as {role} at {there} on {_day(day)}."
+            )
+            + " Their start date at your school must be after that."
         )
-        self.not_before = registered_on + ONE_DAY
+        self.not_before = day + ONE_DAY
 
 
 @transaction.atomic
@@ -455,9 +462,9 @@ def start_clashes_with(
     school not over before it: history we do not rewrite (that time has finished, or has already
     begun on or after `started_on`). None when registering them moves them from there."""
     if period_elsewhere.finished_on is not None and period_elsewhere.finished_on < today:
-        return StartsBeforeLeavingAnotherSchool(period_elsewhere.finished_on)
+        return StartsBeforeLeavingAnotherSchool(period_elsewhere, ended=True)
     if started_on <= period_elsewhere.started_on <= today:
-        return StartsBeforeLeavingAnotherSchool(period_elsewhere.started_on)
+        return StartsBeforeLeavingAnotherSchool(period_elsewhere, ended=False)
     return None
 
 

@@ -370,7 +370,7 @@ def _mentor_periods_to_leave(
         if period.finished_on is not None and period.finished_on < started_on:
             continue
         if period.started_on >= started_on and period.started_on <= today:
-            raise StartsBeforeLeavingAnotherSchool(period.started_on, role="a mentor")
+            raise StartsBeforeLeavingAnotherSchool(period, ended=False, role="a mentor")
         moves.append(period)
     return moves
 

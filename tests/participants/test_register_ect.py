@@ -718,7 +718,7 @@ class TestMovingSchool:
             register(started_on=D(THIS_YEAR, 7, 1), transfer_from=history.pk)
         assert refusal.value.not_before == D(THIS_YEAR, 8, 1)
         assert str(refusal.value) == (
-            f"They were registered as an ECT at another school on 31 July {THIS_YEAR}. "
+            f"Their time as an ECT at {old_school.name} ended on 31 July {THIS_YEAR}. "
             "Their start date at your school must be after that."
         )
         assert counts() == before

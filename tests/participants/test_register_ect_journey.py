@@ -214,7 +214,7 @@ def test_a_moving_ects_start_date_before_their_time_at_the_other_school_is_refus
     assert response.status_code == 200
     page = response.content.decode()
     message = (
-        f"They were registered as an ECT at another school on 1 September {THIS_YEAR}. "
+        f"They started as an ECT at Inkwell Academy on 1 September {THIS_YEAR}. "
         "Their start date at your school must be after that."
     )
     assert f'<span class="govuk-visually-hidden">Error:</span> {message}</p>' in page  # by the field

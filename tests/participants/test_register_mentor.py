@@ -268,7 +268,9 @@ class TestRegistering:
         before = counts()
         with pytest.raises(services.StartsBeforeLeavingAnotherSchool) as refused:
             register(leaving=[elsewhere.pk], started_on=D(THIS_YEAR, 7, 1))
-        assert f"registered as a mentor at another school on 1 August {THIS_YEAR}" in str(refused.value)
+        assert f"They started as a mentor at {elsewhere.school.name} on 1 August {THIS_YEAR}" in str(
+            refused.value
+        )
         assert counts() == before
 
     def test_only_the_teachers_own_periods_at_other_schools_can_be_left(self, register, school):
