@@ -2,13 +2,11 @@ import datetime
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
-from django.shortcuts import redirect
 from django.urls import reverse
 
 from audit.models import Event
 from audit.services import Actor, record_event
-from core.admin import ReadOnlyMixin, RelatedRowsAdmin
+from core.admin import HistoryElsewhereMixin, ReadOnlyMixin, RelatedRowsAdmin
 
 
 @admin.register(Event)
@@ -29,10 +27,11 @@ class ReasonedChangeForm(forms.ModelForm):
         label="Why are you making this change?",
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Kept with the change, and your name, on the teacher's timeline.",
+        error_messages={"required": "Enter why you are making this change"},
     )
 
 
-class ChangesNeedAReason:
+class ChangesNeedAReason(HistoryElsewhereMixin):
     """For a ModelAdmin of a teacher's records: support staff add or change a row only with a
     reason, and each save becomes an event by DfE staff, with before and after, in the same
     transaction as the save (the admin's). Rows are not deleted here: a wrong record is corrected,
@@ -44,30 +43,13 @@ class ChangesNeedAReason:
     def timeline_of(self, obj) -> tuple:
         raise NotImplementedError
 
-    def timeline_url(self, obj) -> str:
+    history_label = "Timeline"
+
+    def history_url(self, obj) -> str:
         """Where a row's history is: the timeline on its teacher's admin page."""
         teacher, _school = self.timeline_of(obj)
         url = reverse(f"admin:{teacher._meta.app_label}_{teacher._meta.model_name}_change", args=[teacher.pk])
         return f"{url}#timeline"
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        obj = self.get_object(request, unquote(object_id))
-        if obj is not None:
-            extra_context = {**(extra_context or {}), **self.object_tools_context(request, obj)}
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def object_tools_context(self, request, obj) -> dict:
-        """What the links above the change form need: "Timeline", in place of Django's "History"
-        (templates/admin/participants/change_form_object_tools.html)."""
-        return {"timeline_url": self.timeline_url(obj)}
-
-    def history_view(self, request, object_id, extra_context=None):
-        """Django's history lists only saves made in admin, so for a teacher whose records changed
-        through the service it says there is no history at all. Their timeline has every change."""
-        obj = self.get_object(request, unquote(object_id))
-        if obj is None or not self.has_view_or_change_permission(request, obj):
-            return super().history_view(request, object_id, extra_context)  # its "not found" or 403
-        return redirect(self.timeline_url(obj))
 
     def has_delete_permission(self, request, obj=None):
         return False

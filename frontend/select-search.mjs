@@ -15,14 +15,20 @@ for (const select of document.querySelectorAll("select[data-autocomplete-select]
       dropdownArrow: () => "",
       tNoResults: () => "No matches: check the spelling, or clear the box to see them all",
     });
-    // Only the box takes typing: the plain select's hint says nothing of it.
+    const input = document.getElementById(inputId);
+    // Only the box takes typing: the plain select's hint says nothing of it. The box is new, so it
+    // is told which hint (and error) describe it, as the select was.
     const hint = document.getElementById(`${inputId}-hint`);
     if (hint) {
       hint.textContent = `${hint.textContent.trim()} Start typing to search.`;
     }
+    const describedBy = select.getAttribute("aria-describedby");
+    if (input && describedBy) {
+      const own = input.getAttribute("aria-describedby");
+      input.setAttribute("aria-describedby", own ? `${describedBy} ${own}` : describedBy);
+    }
     // The widget leaves the select on its last choice when the box holds text matching none, so
     // nonsense would send that choice. Send what the box says: a choice only when it names one.
-    const input = document.getElementById(inputId);
     select.form?.addEventListener("submit", () => {
       const chosen = select.options[select.selectedIndex];
       if (input && (!chosen || chosen.text.trim() !== input.value.trim())) {

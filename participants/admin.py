@@ -7,7 +7,6 @@ field (small lookup tables stay selects, see providers/admin.py), and every list
 it shows (`select_related`, see core/admin.py).
 """
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -23,7 +22,7 @@ from django.views.decorators.http import require_POST
 from audit.admin import ChangesNeedAReason, ReasonedChangeForm
 from audit.models import Event
 from core.admin import RelatedRowsAdmin, RelatedRowsMixin
-from core.forms import hidden_characters
+from core.forms import GovukTextField
 from participants import services
 from participants.models import (
     ECTAtSchoolPeriod,
@@ -232,12 +231,19 @@ class MentorInline(ReadOnlyInline):
 
 
 class TeacherChangeForm(ReasonedChangeForm):
+    # The schools' name rule and words (decision 0019), not Django's ("Ensure this value has…").
+    corrected_name = GovukTextField(
+        name="Corrected name",
+        label="Corrected name",
+        max_length=Teacher._meta.get_field("corrected_name").max_length,
+        required=False,
+        help_text=Teacher._meta.get_field("corrected_name").help_text,
+    )
+
     def clean_corrected_name(self):
         """The name the school knows them by, only when it is not the name TRS has (as
         `services.change_name` keeps it)."""
         name = " ".join(self.cleaned_data["corrected_name"].split())
-        if hidden_characters(name):  # the same rule as the schools' name boxes (decision 0019)
-            raise forms.ValidationError("Corrected name must not include hidden characters")
         teacher = self.instance
         return "" if name == f"{teacher.trs_first_name} {teacher.trs_last_name}" else name
 

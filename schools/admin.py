@@ -4,12 +4,12 @@ from django.db.models.functions import Replace, Upper
 from django.urls import reverse
 from django.utils.html import format_html
 
-from core.admin import RelatedRowsAdmin
+from core.admin import HistoryElsewhereMixin, RelatedRowsAdmin
 from schools.models import NominationLink, School, SchoolAccess, SchoolContractPeriodChoice
 
 
 @admin.register(School)
-class SchoolAdmin(admin.ModelAdmin):
+class SchoolAdmin(HistoryElsewhereMixin, admin.ModelAdmin):
     list_display = (
         "name",
         "urn",
@@ -28,6 +28,12 @@ class SchoolAdmin(admin.ModelAdmin):
         "phase",
         "establishment_type",
     )
+    history_label = "Events"
+
+    def history_url(self, school) -> str:
+        """The school's events in the audit log: its set-up, access, registrations and support's looks."""
+        return f"{reverse('admin:audit_event_changelist')}?school__id__exact={school.pk}"
+
     # `urn__exact` matches the whole URN (compared as text, so a name typed in the box is no error).
     search_fields = ("urn__exact", "name", "postcode")
     # is_open follows the GIAS status (the database computes it). Funding eligibility is decided

@@ -221,6 +221,9 @@ class SetUpTrainingWizard(Wizard):
 
     def summary_rows(self):
         rows = super().summary_rows()
+        if chosen_programme(self) == YearProgramme.NO_ECTS:
+            # "No ECTs" as the way to run training answers the first question too: say so, as saved.
+            rows[0]["value"] = ExpectsECTs.NO.label
         if self.keeps_provider():  # what "No" keeps, after the question
             pairing = self.pairing_this_year
             rows[2:2] = [

@@ -243,3 +243,28 @@ def test_a_corrected_name_with_a_hidden_character_is_refused_in_admin_too(suppor
     assert "Corrected name must not include hidden characters" in response.content.decode()
     teacher.refresh_from_db()
     assert teacher.corrected_name == ""
+
+
+def test_a_corrected_name_too_long_or_with_a_nul_is_refused_in_the_services_words(support_client):
+    teacher = TeacherFactory(trs_first_name="Amara", trs_last_name="Okafor")
+    page = support_client.get(admin_url(Teacher, "change", teacher.pk))
+
+    for typed, message in (
+        ("A" * 10_000, "Corrected name must be 200 characters or less"),
+        ("Amy\x00Okafor", "Corrected name must not include hidden characters"),
+    ):
+        response = support_client.post(
+            admin_url(Teacher, "change", teacher.pk),
+            {**form_data(page), "corrected_name": typed, "change_reason": "She asked us to"},
+        )
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert message in html
+        assert "Ensure this value" not in html and "Null characters" not in html
+
+    missing_reason = support_client.post(
+        admin_url(Teacher, "change", teacher.pk), {**form_data(page), "corrected_name": "Amy Okafor"}
+    )
+    assert "Enter why you are making this change" in missing_reason.content.decode()
+    teacher.refresh_from_db()
+    assert teacher.corrected_name == ""

@@ -2,11 +2,15 @@
 is replaced by their timeline, where every change is."""
 
 import pytest
+from django.urls import reverse
+from django.utils.html import escape
 
 from audit.services import Actor, record_event
 from participants.models import ECTAtSchoolPeriod, Teacher, TrainingPeriod
+from providers.models import AppropriateBody
 from schools.models import School
 from tests.admin.helpers import admin_url
+from tests.factories import SchoolFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -42,13 +46,34 @@ def test_a_period_links_to_its_teachers_timeline(support_client, graph, model):
 
 
 def test_other_records_keep_djangos_history(support_client, graph):
-    """A school's changes in admin are its history there."""
-    school = graph[School]
-    page = support_client.get(admin_url(School, "change", school.pk)).content.decode()
-    assert f'href="{admin_url(School, "history", school.pk)}"' in page
-    assert support_client.get(admin_url(School, "history", school.pk)).status_code == 200
+    """An appropriate body's changes in admin are its history there."""
+    body = graph[AppropriateBody]
+    page = support_client.get(admin_url(AppropriateBody, "change", body.pk)).content.decode()
+    assert f'href="{admin_url(AppropriateBody, "history", body.pk)}"' in page
+    assert support_client.get(admin_url(AppropriateBody, "history", body.pk)).status_code == 200
 
 
 def test_no_timeline_for_someone_who_may_not_see_teachers(finance_client, graph):
     history = finance_client.get(admin_url(Teacher, "history", graph[Teacher].pk))
     assert history.status_code == 403
+
+
+def test_a_schools_history_is_its_events_in_the_audit_log(support_client):
+    school = SchoolFactory(name="Quillfeather Primary School")
+    other = SchoolFactory(name="Elm Academy")
+    for each in (school, other):
+        record_event(
+            actor=Actor.system(),
+            event_type="school_seen",
+            heading=f"Something happened at {each.name}",
+            school=each,
+        )
+    page = support_client.get(admin_url(School, "change", school.pk)).content.decode()
+    events_url = f"{reverse('admin:audit_event_changelist')}?school__id__exact={school.pk}"
+    assert f'<a href="{escape(events_url)}" class="historylink">Events</a>' in page
+
+    history = support_client.get(admin_url(School, "history", school.pk))
+    assert (history.status_code, history.url) == (302, events_url)
+    events = support_client.get(events_url).content.decode()
+    assert "Something happened at Quillfeather Primary School" in events
+    assert "Elm Academy" not in events

@@ -916,11 +916,15 @@ def test_the_appropriate_body_hint_says_start_typing_only_where_there_is_a_box_t
         choose(page, SCHOOL_LED)
         on_step(page, school, "appropriate-body")
         hint = page.locator(".govuk-hint").filter(has_text="Choose a teaching school hub")
-        expect(hint).to_have_text(
+        said = (
             "Choose a teaching school hub. Start typing to search."
             if javascript
             else "Choose a teaching school hub."
         )
+        expect(hint).to_have_text(said)
+        # Whatever takes the answer (the search box, or the plain select) is described by the hint.
+        answer_box = appropriate_body_search_box(page) if javascript else page.get_by_label(APPROPRIATE_BODY)
+        expect(answer_box).to_have_accessible_description(re.compile(re.escape(said)))
         shows(page, APPROPRIATE_BODY)
     finally:
         context.close()

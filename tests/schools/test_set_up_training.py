@@ -715,3 +715,16 @@ def test_admin_refuses_a_lead_provider_from_another_year_in_words(school, last_y
     )
     with pytest.raises(ValidationError, match="active in this choice's contract period"):
         choice.full_clean()
+
+
+def test_choosing_no_ects_after_the_headteachers_answer_shows_one_answer_as_saved(
+    client, school, tutor, this_year
+):
+    services.record_expected_ects(school=school, expects_ects="not_sure", actor=services.HEADTEACHER)
+    client.force_login(tutor)
+    answer(client, school, THIS_YEAR, {"programme": {"programme": "no_ects"}})
+    check = client.get(step_url(school, THIS_YEAR, "check-answers")).content.decode()
+    assert "We do not know yet" not in check
+    client.post(step_url(school, THIS_YEAR, "check-answers"))
+    choice = SchoolContractPeriodChoice.objects.get(school=school, contract_period=this_year)
+    assert (choice.expects_ects, choice.programme) == ("no", "no_ects")
