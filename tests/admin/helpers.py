@@ -35,15 +35,22 @@ from providers.models import (
     Schedule,
     SchoolPartnership,
 )
+from schools import services as school_services
 from schools.models import NominationLink, School, SchoolAccess, SchoolContractPeriodChoice
 from tests.dates import THIS_YEAR
 from tests.factories import (
     ActiveLeadProviderFactory,
+    AppropriateBodyFactory,
+    ContractPeriodFactory,
+    ECTAtSchoolPeriodFactory,
     InductionPeriodFactory,
+    MentorAtSchoolPeriodFactory,
     MentorshipPeriodFactory,
     SchoolPartnershipFactory,
+    TeacherFactory,
     TrainingPeriodFactory,
     UserFactory,
+    school_of,
 )
 
 
@@ -164,3 +171,28 @@ def build_graph() -> dict:
             },
         ),
     }
+
+
+def school_set_up_with_a_mentored_ect(ect: Teacher, *, name: str = "Quillfeather Primary School") -> School:
+    """A school set up for this year (provider-led) with `ect` as an ECT from 1 September,
+    mentored by Mo Mentor: what support look at as the school sees it."""
+    year = ContractPeriodFactory(year=THIS_YEAR)
+    tutor = UserFactory(privacy_notice_accepted_at=clock.now(), full_name="Tess Tutor")
+    school = school_of(tutor, name=name)
+    school_services.set_up_training(
+        school=school,
+        contract_period=year,
+        set_up_by=tutor,
+        expects_ects="yes",
+        programme="provider_led",
+        lead_provider=ActiveLeadProviderFactory(contract_period=year).lead_provider,
+        appropriate_body=AppropriateBodyFactory(),
+    )
+    mentee = ECTAtSchoolPeriodFactory(school=school, teacher=ect, started_on=datetime.date(THIS_YEAR, 9, 1))
+    MentorshipPeriodFactory(
+        mentee=mentee,
+        mentor=MentorAtSchoolPeriodFactory(
+            school=school, teacher=TeacherFactory(trs_first_name="Mo", trs_last_name="Mentor")
+        ),
+    )
+    return school

@@ -1,28 +1,18 @@
 """Support staff look at a school's dashboard as the school sees it: read-only, and recorded."""
 
-import datetime
-
 import pytest
 from django.urls import reverse
 
 from audit.models import Event
-from core import clock
 from participants.models import ECTAtSchoolPeriod, MentorAtSchoolPeriod
-from schools import services as school_services
 from tests.admin.conftest import staff_in
-from tests.admin.helpers import admin_url
+from tests.admin.helpers import admin_url, school_set_up_with_a_mentored_ect
 from tests.dates import THIS_YEAR
 from tests.factories import (
-    ActiveLeadProviderFactory,
-    AppropriateBodyFactory,
-    ContractPeriodFactory,
     ECTAtSchoolPeriodFactory,
-    MentorAtSchoolPeriodFactory,
-    MentorshipPeriodFactory,
     SchoolFactory,
     TeacherFactory,
     UserFactory,
-    school_of,
 )
 
 pytestmark = pytest.mark.django_db
@@ -30,30 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def school():
-    year = ContractPeriodFactory(year=THIS_YEAR)
-    tutor = UserFactory(privacy_notice_accepted_at=clock.now())
-    school = school_of(tutor, name="Quillfeather Primary School")
-    school_services.set_up_training(
-        school=school,
-        contract_period=year,
-        set_up_by=tutor,
-        expects_ects="yes",
-        programme="provider_led",
-        lead_provider=ActiveLeadProviderFactory(contract_period=year).lead_provider,
-        appropriate_body=AppropriateBodyFactory(),
-    )
-    ect = ECTAtSchoolPeriodFactory(
-        school=school,
-        teacher=TeacherFactory(trs_first_name="Amara", trs_last_name="Okafor"),
-        started_on=datetime.date(THIS_YEAR, 9, 1),
-    )
-    MentorshipPeriodFactory(
-        mentee=ect,
-        mentor=MentorAtSchoolPeriodFactory(
-            school=school, teacher=TeacherFactory(trs_first_name="Mo", trs_last_name="Mentor")
-        ),
-    )
-    return school
+    return school_set_up_with_a_mentored_ect(TeacherFactory(trs_first_name="Amara", trs_last_name="Okafor"))
 
 
 def test_support_sees_the_dashboard_without_any_way_to_change_it_and_the_look_is_recorded(

@@ -4,8 +4,6 @@ Admin is Django's own, with a few changes of ours for accessibility (templates/a
 core/static/core/): these tests look at it as a browser draws it, scripts and all.
 """
 
-import datetime
-
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
@@ -13,24 +11,14 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from audit.models import Event
-from core import clock
 from participants.models import ECTAtSchoolPeriod, Teacher, TrainingPeriod
-from schools import services as school_services
 from schools.models import School
-from tests.admin.helpers import admin_url, build_graph
+from tests.admin.helpers import admin_url, build_graph, school_set_up_with_a_mentored_ect
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_set_up_training import sign_in
-from tests.dates import THIS_YEAR
 from tests.factories import (
-    ActiveLeadProviderFactory,
-    AppropriateBodyFactory,
-    ContractPeriodFactory,
-    ECTAtSchoolPeriodFactory,
-    MentorAtSchoolPeriodFactory,
-    MentorshipPeriodFactory,
     TeacherFactory,
     UserFactory,
-    school_of,
 )
 
 # The permission groups are made by a migration: put back for these tests (other browser tests
@@ -47,30 +35,9 @@ def support_user() -> User:
 def quillfeather() -> School:
     """A school set up for this year, with Amara Okafor (the fake TRS's 9990001, as we held her
     before TRS's record changed) as an ECT, mentored by Mo Mentor."""
-    year = ContractPeriodFactory(year=THIS_YEAR)
-    tutor = UserFactory(privacy_notice_accepted_at=clock.now(), full_name="Tess Tutor")
-    school = school_of(tutor)
-    school_services.set_up_training(
-        school=school,
-        contract_period=year,
-        set_up_by=tutor,
-        expects_ects="yes",
-        programme="provider_led",
-        lead_provider=ActiveLeadProviderFactory(contract_period=year).lead_provider,
-        appropriate_body=AppropriateBodyFactory(),
+    return school_set_up_with_a_mentored_ect(
+        TeacherFactory(trn="9990001", trs_first_name="Amarah", trs_last_name="Okafor")
     )
-    ect = ECTAtSchoolPeriodFactory(
-        school=school,
-        teacher=TeacherFactory(trn="9990001", trs_first_name="Amarah", trs_last_name="Okafor"),
-        started_on=datetime.date(THIS_YEAR, 9, 1),
-    )
-    MentorshipPeriodFactory(
-        mentee=ect,
-        mentor=MentorAtSchoolPeriodFactory(
-            school=school, teacher=TeacherFactory(trs_first_name="Mo", trs_last_name="Mentor")
-        ),
-    )
-    return school
 
 
 def shows(page, heading: str) -> None:

@@ -8,6 +8,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
@@ -42,24 +44,23 @@ def test_every_app_keeps_to_its_layer():
     assert "1 kept, 0 broken" in result.stdout
 
 
-def test_core_importing_an_app_above_it_breaks_the_contract(tmp_path):
+@pytest.mark.parametrize(
+    ("module", "import_line", "broken"),
+    [
+        # core is the ground floor every app stands on
+        ("core/clock.py", "from participants import models", "core.clock -> participants.models"),
+        # demo data stands above every app
+        ("schools/forms.py", "from demo import timeline", "schools.forms -> demo.timeline"),
+    ],
+    ids=["core importing participants", "an app importing demo"],
+)
+def test_an_import_up_the_layers_breaks_the_contract(tmp_path, module, import_line, broken):
     code = copy_of_the_code(tmp_path)
-    clock = code / "core" / "clock.py"
-    clock.write_text(clock.read_text() + "\nfrom participants import models  # noqa\n")
+    changed = code / module
+    changed.write_text(changed.read_text() + f"\n{import_line}  # noqa\n")
 
     result = lint_imports(code)
 
     assert result.returncode != 0
     assert "1 broken" in result.stdout
-    assert "core.clock -> participants.models" in result.stdout
-
-
-def test_demo_data_stands_above_every_app(tmp_path):
-    code = copy_of_the_code(tmp_path)
-    forms = code / "schools" / "forms.py"
-    forms.write_text(forms.read_text() + "\nfrom demo import timeline  # noqa\n")
-
-    result = lint_imports(code)
-
-    assert result.returncode != 0
-    assert "schools.forms -> demo.timeline" in result.stdout
+    assert broken in result.stdout

@@ -136,11 +136,8 @@ def test_a_mentor_already_here_and_a_prohibited_teacher_are_stopped(signed_in, s
     )
 
 
-def test_a_mentor_on_their_own_is_confirmed_with_the_ects_to_pair_them_with(
-    signed_in, school, lead_provider, ect
-):
-    paired = ECTAtSchoolPeriodFactory(school=school, started_on=datetime.date(THIS_YEAR, 9, 1))
-    MentorshipPeriodFactory(mentee=paired, started_on=paired.started_on)
+def answer_up_to_the_start_date(signed_in, school):
+    """Tomasz Nowak, registered on his own: found, named, emailed, starting on 1 September."""
     post(signed_in, on_its_own(school, "find-mentor"), MENTOR)
     post(signed_in, on_its_own(school, "confirm-name"), {"name_is_right": "yes"})
     post(signed_in, on_its_own(school, "email"), {"email": "tomasz@example.org"})
@@ -149,6 +146,14 @@ def test_a_mentor_on_their_own_is_confirmed_with_the_ects_to_pair_them_with(
         on_its_own(school, "start-date"),
         {"started_on_day": "1", "started_on_month": "9", "started_on_year": f"{THIS_YEAR}"},
     )
+
+
+def test_a_mentor_on_their_own_is_confirmed_with_the_ects_to_pair_them_with(
+    signed_in, school, lead_provider, ect
+):
+    paired = ECTAtSchoolPeriodFactory(school=school, started_on=datetime.date(THIS_YEAR, 9, 1))
+    MentorshipPeriodFactory(mentee=paired, started_on=paired.started_on)
+    answer_up_to_the_start_date(signed_in, school)
     post(signed_in, on_its_own(school, "lead-provider"), {"lead_provider": lead_provider.pk})
     done = signed_in.post(on_its_own(school, "check-answers"))
     assert done["Location"] == reverse("mentor_registered", kwargs={"urn": school.urn})
@@ -164,14 +169,7 @@ def test_a_mentor_on_their_own_is_confirmed_with_the_ects_to_pair_them_with(
 def test_a_mentor_without_funded_training_is_told_why(signed_in, school, lead_provider):
     school.eligible_for_funding = False
     school.save()
-    post(signed_in, on_its_own(school, "find-mentor"), MENTOR)
-    post(signed_in, on_its_own(school, "confirm-name"), {"name_is_right": "yes"})
-    post(signed_in, on_its_own(school, "email"), {"email": "tomasz@example.org"})
-    post(
-        signed_in,
-        on_its_own(school, "start-date"),
-        {"started_on_day": "1", "started_on_month": "9", "started_on_year": f"{THIS_YEAR}"},
-    )
+    answer_up_to_the_start_date(signed_in, school)
     done = signed_in.post(on_its_own(school, "check-answers"))
     confirmation = signed_in.get(done["Location"]).content.decode()
     assert "Your school cannot have DfE-funded training because" in confirmation
