@@ -1,22 +1,23 @@
 from django.urls import path
 
-from participants import change_views, views
+from participants import views
+from participants.journeys import assign_mentor, changes, leaving, register_ect, register_mentor
 
 urlpatterns = [
     path("schools/<int:urn>/add", views.who_to_add, name="who_to_add"),
     path(
         "schools/<int:urn>/mentors/register/<str:step>",
-        views.RegisterMentorView.as_view(),
+        register_mentor.RegisterMentorView.as_view(),
         name="register_mentor",
     ),
     path(
         "schools/<int:urn>/mentors/register-yourself/<str:step>",
-        views.RegisterMentorView.as_view(yourself=True),
+        register_mentor.RegisterMentorView.as_view(yourself=True),
         name="register_yourself_as_mentor",
     ),
     path(
         "schools/<int:urn>/ects/<int:period_id>/register-mentor/<str:step>",
-        views.RegisterMentorView.as_view(),
+        register_mentor.RegisterMentorView.as_view(),
         name="register_mentor_for_ect",
     ),
     path("schools/<int:urn>/ects/registered", views.ect_registered, name="ect_registered"),
@@ -24,13 +25,17 @@ urlpatterns = [
     path("schools/<int:urn>/ects/<int:period_id>", views.person_page, {"role": "ect"}, name="ect_page"),
     path(
         "schools/<int:urn>/ects/<int:period_id>/mentor/<str:step>",
-        views.AssignMentorView.as_view(),
+        assign_mentor.AssignMentorView.as_view(),
         name="assign_mentor",
     ),
-    path("schools/<int:urn>/ects/register/<str:step>", views.RegisterECTView.as_view(), name="register_ect"),
+    path(
+        "schools/<int:urn>/ects/register/<str:step>",
+        register_ect.RegisterECTView.as_view(),
+        name="register_ect",
+    ),
     path(
         "schools/<int:urn>/ects/<int:period_id>/leaving/<str:step>",
-        views.LeavingView.as_view(role="ect"),
+        leaving.LeavingView.as_view(role="ect"),
         name="ect_leaving",
     ),
     path(
@@ -51,17 +56,17 @@ urlpatterns = [
     ),
     path(
         "schools/<int:urn>/mentors/<int:period_id>/leaving/<str:step>",
-        views.LeavingView.as_view(role="mentor"),
+        leaving.LeavingView.as_view(role="mentor"),
         name="mentor_leaving",
     ),
     path(
         "schools/<int:urn>/ects/<int:period_id>/change/<str:what>/<str:step>",
-        change_views.ChangeView.as_view(role="ect"),
+        changes.ChangeView.as_view(role="ect"),
         name="ect_change",
     ),
     path(
         "schools/<int:urn>/mentors/<int:period_id>/change/<str:what>/<str:step>",
-        change_views.ChangeView.as_view(role="mentor"),
+        changes.ChangeView.as_view(role="mentor"),
         name="mentor_change",
     ),
 ]
