@@ -28,13 +28,6 @@ class ChangeInductionTutorWizard(Wizard):
     def form_kwargs(self, step):
         return {"current_tutor": self.current_tutor}
 
-    def step_before(self, step_name):
-        before = super().step_before(step_name)
-        # A question the tutor was never asked is not where "Back" goes.
-        if before == "expects-ects" and self.headteachers_answer:
-            return None
-        return before
-
     def back_url_before_first_step(self):
         return reverse("school_home", kwargs={"urn": self.school.urn})
 
