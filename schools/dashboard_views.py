@@ -1,0 +1,215 @@
+"""A school's own pages: the start of setting up a year and the page after it, the "Manage your
+training" dashboard with a page per year, and support staff's read-only look at it. The journeys
+(setting up a year, changing the induction tutor) are in schools/journeys/."""
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_safe
+
+from core import clock
+from participants import queries as participant_queries
+from providers.models import ContractPeriod
+from providers.queries import contract_period_for_registration
+from schools import queries, services
+from schools.forms import ParticipantFilterForm
+from schools.journeys.set_up_training import SetUpTrainingWizard, open_contract_period
+from schools.models import ExpectsECTs, School, SchoolRole
+
+PAGE_SIZE = 50
+
+
+# --- Setting up a year: the pages around the journey --------------------------------------------
+
+
+HEADTEACHERS_ANSWER_IN_WORDS = {
+    ExpectsECTs.YES: "your school expects early career teachers (ECTs) to join this academic year",
+    ExpectsECTs.NO: "your school does not expect any early career teachers (ECTs) to join this academic year",
+    ExpectsECTs.NOT_SURE: "your school does not know yet whether any early career teachers (ECTs) will join "
+    "this academic year",
+}
+
+
+@login_required
+@require_safe
+def set_up_start(request, urn: int, year: int):
+    """What the school will be asked, and what it needs to hand."""
+    school = queries.school_for(request.user, urn)
+    wizard = SetUpTrainingWizard(request, school=school, contract_period=open_contract_period(year))
+    if wizard.is_change:
+        return redirect("school_year", urn=urn, year=year)
+    return render(
+        request,
+        "schools/set_up/start.html",
+        {
+            "school": school,
+            "contract_period": wizard.contract_period,
+            "returning": wizard.previous is not None,
+            "headteachers_answer": HEADTEACHERS_ANSWER_IN_WORDS.get(wizard.headteachers_answer),
+            "start_url": wizard.start_url(),
+            "several_schools": queries.schools_for(request.user).count() > 1,
+        },
+    )
+
+
+@login_required
+@require_safe
+def set_up_submitted(request, urn: int, year: int):
+    school = queries.school_for(request.user, urn)
+    choice = queries.choice_for(school, get_object_or_404(ContractPeriod, year=year))
+    if choice is None or not choice.is_set_up:
+        raise Http404("This year is not set up")
+    partnership = (
+        queries.partnership_in(
+            school, choice.contract_period, lead_provider_id=choice.lead_provider.lead_provider_id
+        )
+        if choice.lead_provider_id
+        else None
+    )
+    return render(
+        request,
+        "schools/set_up/submitted.html",
+        {"school": school, "choice": choice, "partnership": partnership},
+    )
+
+
+# --- The dashboard ----------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def school_home(request, urn: int):
+    """A school's dashboard: set-up first when the year open for registration needs it, else the
+    year being registered for (or the newest year the school has)."""
+    school = queries.school_for(request.user, urn)
+    today = clock.today()
+    if year_to_set_up := queries.year_needing_set_up(school, today):
+        return redirect("set_up_start", urn=urn, year=year_to_set_up.year)
+    years = queries.years_for(school)
+    if not years:
+        return render(request, "schools/dashboard/no_years.html", dashboard_context(request, school))
+    registering = contract_period_for_registration(today)
+    default = registering if registering in years else years[0]
+    return redirect("school_year", urn=urn, year=default.year)
+
+
+def dashboard_context(request, school: School) -> dict:
+    people = list(queries.people_who_manage(school))
+    return {
+        "school": school,
+        "people": people,
+        "tutor": next((access.user for access in people if access.role == SchoolRole.INDUCTION_TUTOR), None),
+        "several_schools": queries.schools_for(request.user).count() > 1,
+    }
+
+
+def year_page(request, school: School, year: int, *, showing: str, read_only: bool = False):
+    """A year of the school's dashboard: for its own users, or (`read_only`) for support staff, who
+    may look but change nothing."""
+    years = queries.years_for(school)
+    contract_period = next((period for period in years if period.year == year), None)
+    if contract_period is None:
+        raise Http404("This school has nothing in that year")
+    today = clock.today()
+    choice = queries.choice_for(school, contract_period)
+    partnership = (
+        queries.partnership_in(
+            school, contract_period, lead_provider_id=choice.lead_provider.lead_provider_id
+        )
+        if choice and choice.lead_provider_id
+        else None
+    )
+    filters = ParticipantFilterForm(request.GET, showing=showing)
+    status, search = filters.chosen()
+    if showing == "mentors":
+        people = participant_queries.mentors_in_year(
+            school, contract_period, today=today, status=status, search=search
+        )
+    else:
+        people = participant_queries.ects_in_year(
+            school, contract_period, today=today, status=status, search=search
+        )
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    if showing == "mentors":
+        participant_queries.mentees_of(list(page.object_list), today=today)
+    counts = participant_queries.counts_in_year(school, contract_period)
+    return render(
+        request,
+        "schools/dashboard/year.html",
+        {
+            **dashboard_context(request, school),
+            "years": years,
+            "contract_period": contract_period,
+            "choice": choice,
+            "partnership": partnership,
+            "can_change": contract_period.enabled and not read_only,
+            "read_only": read_only,
+            "year_url": "support_school_year" if read_only else "school_year",
+            "mentors_url": "support_school_year_mentors" if read_only else "school_year_mentors",
+            # Each person's page: support staff see it read-only too, if they may see teachers
+            # (finance, who may see schools, may not).
+            "link_people": not read_only or request.user.has_perm("participants.view_teacher"),
+            "ect_url": "support_ect_page" if read_only else "ect_page",
+            "mentor_url": "support_mentor_page" if read_only else "mentor_page",
+            "counts": counts,
+            "showing": showing,
+            "filters": filters,
+            "show_search": (counts.mentors if showing == "mentors" else counts.ects) > PAGE_SIZE // 2,
+            "page": page,
+            "page_links": page_links(request, page),
+        },
+    )
+
+
+def page_links(request, page) -> list[dict]:
+    """The numbered links of GOV.UK pagination: first, last, and the pages either side of this one,
+    with gaps between (None)."""
+    paginator = page.paginator
+    if paginator.num_pages <= 1:
+        return []
+    wanted = {1, paginator.num_pages, page.number - 1, page.number, page.number + 1}
+    links, previous = [], 0
+    for number in sorted(n for n in wanted if 1 <= n <= paginator.num_pages):
+        if number - previous > 1:
+            links.append(None)
+        query = request.GET.copy()
+        query["page"] = number
+        links.append({"number": number, "url": f"?{query.urlencode()}", "current": number == page.number})
+        previous = number
+    return links
+
+
+@login_required
+@require_safe
+def school_year(request, urn: int, year: int):
+    return year_page(request, queries.school_for(request.user, urn), year, showing="ects")
+
+
+@login_required
+@require_safe
+def school_year_mentors(request, urn: int, year: int):
+    return year_page(request, queries.school_for(request.user, urn), year, showing="mentors")
+
+
+@staff_member_required
+@permission_required("schools.view_school", raise_exception=True)
+@require_safe
+def support_school_home(request, urn: int):
+    """Where admin's "View as the school" link goes: the school's newest year."""
+    school = get_object_or_404(School, urn=urn)
+    years = queries.years_for(school)
+    if not years:
+        raise Http404("This school has no years to show yet")
+    return redirect("support_school_year", urn=urn, year=years[0].year)
+
+
+@staff_member_required
+@permission_required("schools.view_school", raise_exception=True)
+@require_safe
+def support_school_year(request, urn: int, year: int, *, showing: str = "ects"):
+    """Support staff see a school's dashboard as the school does, read-only; each look is recorded."""
+    school = get_object_or_404(School, urn=urn)
+    services.record_support_view(school=school, viewed_by=request.user)
+    return year_page(request, school, year, showing=showing, read_only=True)
