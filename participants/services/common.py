@@ -22,6 +22,7 @@ from participants.models import (
 )
 from participants.trs.client import TeacherRecord
 from providers.models import ActiveLeadProvider, ContractPeriod, Schedule, SchoolPartnership
+from providers.queries import StartDateRegistration, registration_for_start
 from providers.schedules import identifier_for_start, schedule_for
 from schools.models import School
 from schools.queries import partnership_in
@@ -161,6 +162,24 @@ def _refresh_teacher(teacher: Teacher, record: TeacherRecord, *, corrected_name:
 def _tidied(email: str, corrected_name: str) -> tuple[str, str]:
     """The email address lower-cased, and the school's name for the teacher with its spaces tidied."""
     return email.strip().lower(), " ".join(corrected_name.split())
+
+
+def _open_contract_period(
+    started_on: datetime.date,
+    *,
+    today: datetime.date,
+    not_open: Callable[[ContractPeriod, datetime.date | None], Exception],
+    no_contract_period: Callable[[datetime.date], Exception],
+) -> ContractPeriod:
+    """The contract period open for registration that `started_on` is in. Refused with
+    `not_open(contract_period, opens_on)` when that period is not open yet, and with
+    `no_contract_period(started_on)` when no contract period covers the day."""
+    registration = registration_for_start(started_on, today=today)
+    if registration.status == StartDateRegistration.NOT_OPEN:
+        raise not_open(registration.contract_period, registration.opens_on)
+    if registration.status == StartDateRegistration.NO_CONTRACT_PERIOD:
+        raise no_contract_period(started_on)
+    return registration.contract_period
 
 
 def _created_or_refused(

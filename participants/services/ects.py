@@ -32,6 +32,7 @@ from participants.services.common import (
     _email_registered,
     _leave_old_schools,
     _locked_teacher,
+    _open_contract_period,
     _record_registration,
     _refresh_teacher,
     _start_training,
@@ -46,7 +47,6 @@ from providers.models import (
     LeadProvider,
     SchoolPartnership,
 )
-from providers.queries import StartDateRegistration, registration_for_start
 from schools.models import School, TrainingProgramme
 from schools.queries import induction_tutor_emails
 from schools.services import remember_last_choices
@@ -312,7 +312,9 @@ def _refuse_what_needs_no_lock(
     """Refuse what TRS says, the year, funded training the school cannot have and an email address
     in use, before waiting for the teacher's lock; the contract period the start date is in."""
     _refuse_unless_record_allows_induction(teacher_record)
-    contract_period = _open_contract_period(started_on, today=today)
+    contract_period = _open_contract_period(
+        started_on, today=today, not_open=ContractPeriodNotOpen, no_contract_period=NoContractPeriod
+    )
     if training_programme == TrainingProgramme.PROVIDER_LED and not school.eligible_for_funding:
         raise NotEligibleForFunding
     if email_in_use(email, today=today, except_trn=teacher_record.trn):
@@ -548,15 +550,6 @@ def _refuse_if_induction_over(teacher: Teacher) -> None:
         raise CannotBeRegistered("passed")
     if InductionOutcome.FAIL in outcomes:
         raise CannotBeRegistered("failed")
-
-
-def _open_contract_period(started_on: datetime.date, *, today: datetime.date) -> ContractPeriod:
-    registration = registration_for_start(started_on, today=today)
-    if registration.status == StartDateRegistration.NOT_OPEN:
-        raise ContractPeriodNotOpen(registration.contract_period, registration.opens_on)
-    if registration.status == StartDateRegistration.NO_CONTRACT_PERIOD:
-        raise NoContractPeriod(started_on)
-    return registration.contract_period
 
 
 def start_clashes_with(

@@ -31,6 +31,7 @@ from participants.services.common import (
     _heading,
     _leave_old_schools,
     _locked_teacher,
+    _open_contract_period,
     _record_registration,
     _refresh_teacher,
     _start_training,
@@ -47,7 +48,6 @@ from participants.services.ects import (
 )
 from participants.trs.client import TeacherRecord
 from providers.models import ActiveLeadProvider, ContractPeriod, LeadProvider, SchoolPartnership
-from providers.queries import StartDateRegistration, registration_for_start
 from schools.models import School, TrainingProgramme
 
 
@@ -273,14 +273,15 @@ def register_mentor(
             starting_on=max(started_on, mentee.started_on),
             today=today,
         )
-    _email_registered(
-        period,
-        training=training.in_words(),
-        mentoring=f"You will mentor {mentee.teacher.full_name}."
-        if mentee is not None
-        else "Your school will tell you which ECTs you will mentor.",
-    )
+    _email_registered(period, training=training.in_words(), mentoring=_mentoring_in_words(mentee))
     return period
+
+
+def _mentoring_in_words(mentee: ECTAtSchoolPeriod | None) -> str:
+    """What the mentor's email says of whom they mentor."""
+    if mentee is not None:
+        return f"You will mentor {mentee.teacher.full_name}."
+    return "Your school will tell you which ECTs you will mentor."
 
 
 def _refuse_what_needs_no_lock(
@@ -363,7 +364,12 @@ def _plan_training(
     )
     if not eligible or lead_provider is None:
         return MentorTraining(eligible, not_eligible_because)
-    contract_period = _open_contract_period_for_mentor(started_on, today=today)
+    contract_period = _open_contract_period(
+        started_on,
+        today=today,
+        not_open=MentorContractPeriodNotOpen,
+        no_contract_period=MentorNoContractPeriod,
+    )
     if not school.eligible_for_funding:
         raise MentorTrainingNotFunded
     return MentorTraining(
@@ -440,15 +446,6 @@ def _mentor_periods_to_leave(
             raise StartsBeforeLeavingAnotherSchool(period.started_on, role="a mentor")
         moves.append(period)
     return moves
-
-
-def _open_contract_period_for_mentor(started_on: datetime.date, *, today: datetime.date) -> ContractPeriod:
-    registration = registration_for_start(started_on, today=today)
-    if registration.status == StartDateRegistration.NOT_OPEN:
-        raise MentorContractPeriodNotOpen(registration.contract_period, registration.opens_on)
-    if registration.status == StartDateRegistration.NO_CONTRACT_PERIOD:
-        raise MentorNoContractPeriod(started_on)
-    return registration.contract_period
 
 
 @transaction.atomic
