@@ -80,22 +80,17 @@ def open_statement(active_lead_provider: ActiveLeadProvider, *, on: datetime.dat
     )
 
 
-@transaction.atomic
-def declare(
-    *,
-    lead_provider: LeadProvider,
+def _refuse_what_cannot_be_read(
     teacher: Teacher | None,
-    course_identifier: str,
+    *,
+    role: str | None,
     declaration_type: str,
     declaration_date: datetime.datetime | None,
-    evidence_type: str = "",
-    now: datetime.datetime | None = None,
-) -> Declaration:
-    """Record the declaration, or return the same one made before (declaring twice is safe).
-    `None` stands for a participant or date we could not read."""
-    now = now or clock.now()
+    now: datetime.datetime,
+) -> None:
+    """Every problem with the request's own values at once: an unknown participant, course or
+    declaration type, and a date we could not read or that is in the future."""
     problems = []
-    role = COURSES.get(course_identifier)
     if teacher is None:
         problems.append(("participant_id", "The participant_id is not one of your participants."))
     if role is None:
@@ -114,17 +109,82 @@ def declare(
     if problems:
         raise DeclarationRefused(*problems)
 
+
+def _training_declared_on(lead_provider, teacher, role, declaration_date) -> TrainingPeriod:
+    """The participant's training with the lead provider on the declaration's day; refused when none."""
+    training = _training_on(lead_provider, teacher, role, timezone.localtime(declaration_date).date())
+    if training is None:
+        raise DeclarationRefused(
+            ("participant_id", "The participant was not training with you on the declaration_date.")
+        )
+    return training
+
+
+def _payment(
+    active: ActiveLeadProvider, *, funded: bool, now: datetime.datetime
+) -> tuple[str, Statement | None]:
+    """How a declaration made now is paid: eligible, on the lead provider's open statement, when
+    the school can have funded training (refused when no statement is open); else no payment."""
+    if not funded:
+        return PaymentStatus.NO_PAYMENT, None
+    statement = open_statement(active, on=timezone.localtime(now).date())
+    if statement is None:
+        raise DeclarationRefused(
+            (
+                "cohort",
+                f"There is no open statement for your {active.contract_period.year} contract: you cannot make declarations for it now.",
+            )
+        )
+    return PaymentStatus.ELIGIBLE, statement
+
+
+def _create_declaration(
+    training: TrainingPeriod, *, declaration_date: datetime.datetime, **fields
+) -> Declaration:
+    """The declaration on the training, naming its delivery partner and the ECT's mentor that day;
+    a duplicate made meanwhile, which the database refuses, is refused in words."""
+    partnership = training.school_partnership
+    try:
+        with transaction.atomic():
+            return Declaration.objects.create(
+                training_period=training,
+                delivery_partner=partnership.lead_provider_delivery_partnership.delivery_partner
+                if partnership
+                else None,
+                mentor=_mentor_on(training, timezone.localtime(declaration_date).date()),
+                declaration_date=declaration_date,
+                **fields,
+            )
+    except IntegrityError:
+        raise _duplicate() from None
+
+
+@transaction.atomic
+def declare(
+    *,
+    lead_provider: LeadProvider,
+    teacher: Teacher | None,
+    course_identifier: str,
+    declaration_type: str,
+    declaration_date: datetime.datetime | None,
+    evidence_type: str = "",
+    now: datetime.datetime | None = None,
+) -> Declaration:
+    """Record the declaration, or return the same one made before (declaring twice is safe).
+    `None` stands for a participant or date we could not read."""
+    now = now or clock.now()
+    role = COURSES.get(course_identifier)
+    _refuse_what_cannot_be_read(
+        teacher, role=role, declaration_type=declaration_type, declaration_date=declaration_date, now=now
+    )
+
     Teacher.objects.select_for_update().filter(pk=teacher.pk).first()  # one declaration decision at a time
     existing = _same_declaration(
         lead_provider, teacher, course_identifier, declaration_type, declaration_date, evidence_type
     )
     if existing is not None:
         return existing
-    training = _training_on(lead_provider, teacher, role, timezone.localtime(declaration_date).date())
-    if training is None:
-        raise DeclarationRefused(
-            ("participant_id", "The participant was not training with you on the declaration_date.")
-        )
+    training = _training_declared_on(lead_provider, teacher, role, declaration_date)
     active = _contract_period_of(training)
     cohort = active.contract_period
     _check_rules(
@@ -137,37 +197,19 @@ def declare(
         teacher=teacher,
         course_identifier=course_identifier,
     )
-
     at_school = training.ect_at_school_period or training.mentor_at_school_period
-    funded = at_school.school.eligible_for_funding
-    statement = open_statement(active, on=timezone.localtime(now).date()) if funded else None
-    if funded and statement is None:
-        raise DeclarationRefused(
-            (
-                "cohort",
-                f"There is no open statement for your {cohort.year} contract: you cannot make declarations for it now.",
-            )
-        )
-    partnership = training.school_partnership
-    try:
-        with transaction.atomic():
-            declaration = Declaration.objects.create(
-                training_period=training,
-                teacher=teacher,
-                course_identifier=course_identifier,
-                lead_provider=lead_provider,
-                delivery_partner=partnership.lead_provider_delivery_partnership.delivery_partner
-                if partnership
-                else None,
-                mentor=_mentor_on(training, timezone.localtime(declaration_date).date()),
-                declaration_type=declaration_type,
-                declaration_date=declaration_date,
-                evidence_type=evidence_type,
-                payment_status=PaymentStatus.ELIGIBLE if funded else PaymentStatus.NO_PAYMENT,
-                payment_statement=statement,
-            )
-    except IntegrityError:
-        raise _duplicate() from None
+    payment_status, statement = _payment(active, funded=at_school.school.eligible_for_funding, now=now)
+    declaration = _create_declaration(
+        training,
+        teacher=teacher,
+        course_identifier=course_identifier,
+        lead_provider=lead_provider,
+        declaration_type=declaration_type,
+        declaration_date=declaration_date,
+        evidence_type=evidence_type,
+        payment_status=payment_status,
+        payment_statement=statement,
+    )
     record_event(
         actor=Actor.lead_provider_api(lead_provider),
         event_type="declaration_made",

@@ -38,7 +38,7 @@ from participants.services.ects import (
     NotEligibleForFunding,
     _active_lead_provider,
 )
-from providers.models import AppropriateBody, LeadProvider
+from providers.models import ActiveLeadProvider, AppropriateBody, LeadProvider
 from schools.models import TrainingProgramme
 
 AtSchoolPeriod = ECTAtSchoolPeriod | MentorAtSchoolPeriod
@@ -278,7 +278,6 @@ def change_training(
     if training_programme == TrainingProgramme.SCHOOL_LED:
         lead_provider = None
 
-    trainings = TrainingPeriod.objects.filter(**{f"{role}_at_school_period": locked})
     current = current_training(locked, on=starting_on)
     if current is not None and current.started_on > starting_on:
         current = None  # it starts later, and is removed below
@@ -289,25 +288,79 @@ def change_training(
         and before_provider == lead_provider
     ):
         raise NothingChanged("training")
+    active_lead_provider = _provider_for_training(locked, current, training_programme, lead_provider)
+    training = _replace_training(
+        locked,
+        current,
+        starting_on=starting_on,
+        training_programme=training_programme,
+        active_lead_provider=active_lead_provider,
+    )
+    _record_training_changed(
+        locked,
+        current,
+        starting_on=starting_on,
+        training_programme=training_programme,
+        before_provider=before_provider,
+        lead_provider=lead_provider,
+        changed_by=changed_by,
+    )
+    return training
 
-    active_lead_provider = None
-    contract_period = training_contract_period(locked, current)
-    if training_programme == TrainingProgramme.PROVIDER_LED:
-        if not locked.school.eligible_for_funding:
-            raise NotEligibleForFunding
-        active_lead_provider = _active_lead_provider(lead_provider, contract_period)
 
-    trainings.filter(started_on__gte=starting_on).delete()
+def _provider_for_training(
+    period: AtSchoolPeriod,
+    current: TrainingPeriod | None,
+    training_programme: str,
+    lead_provider: LeadProvider | None,
+) -> ActiveLeadProvider | None:
+    """The lead provider, as it works in the contract period their current training counts in
+    (else their start date's), for provider-led training; refused when the school cannot have
+    funded training or the provider does not work that year."""
+    contract_period = training_contract_period(period, current)
+    if training_programme != TrainingProgramme.PROVIDER_LED:
+        return None
+    if not period.school.eligible_for_funding:
+        raise NotEligibleForFunding
+    return _active_lead_provider(lead_provider, contract_period)
+
+
+def _replace_training(
+    period: AtSchoolPeriod,
+    current: TrainingPeriod | None,
+    *,
+    starting_on: datetime.date,
+    training_programme: str,
+    active_lead_provider: ActiveLeadProvider | None,
+) -> TrainingPeriod:
+    """Training due from `starting_on` on is removed, the current one finishes the day before, and
+    the new one runs from `starting_on` to the end of their time at the school."""
+    TrainingPeriod.objects.filter(**{f"{_role(period)}_at_school_period": period}).filter(
+        started_on__gte=starting_on
+    ).delete()
     if current is not None and current.started_on < starting_on:
         current.finished_on = starting_on - ONE_DAY
         current.save(update_fields=["finished_on", "updated_at"])
-    training = _start_training(
-        locked,
+    return _start_training(
+        period,
         started_on=starting_on,
         training_programme=training_programme,
         active_lead_provider=active_lead_provider,
-        finished_on=locked.finished_on,
+        finished_on=period.finished_on,
     )
+
+
+def _record_training_changed(
+    period: AtSchoolPeriod,
+    current: TrainingPeriod | None,
+    *,
+    starting_on: datetime.date,
+    training_programme: str,
+    before_provider: LeadProvider | None,
+    lead_provider: LeadProvider | None,
+    changed_by: User,
+) -> None:
+    """The event: the programme and lead provider before and after, and from when."""
     programme_before = current.training_programme if current else None
     changes = {}
     if programme_before != training_programme:
@@ -321,12 +374,11 @@ def change_training(
     how = f"with {lead_provider}" if lead_provider else "with their school's own programme"
     record_event(
         actor=Actor.school_user(changed_by),
-        event_type=f"{role}_training_changed",
-        heading=_heading(f"{locked.teacher.full_name} trains {how} from {_day(starting_on)}"),
-        subject=locked,
-        teacher=locked.teacher,
-        school=locked.school,
+        event_type=f"{_role(period)}_training_changed",
+        heading=_heading(f"{period.teacher.full_name} trains {how} from {_day(starting_on)}"),
+        subject=period,
+        teacher=period.teacher,
+        school=period.school,
         lead_provider=lead_provider or before_provider,
         changes=changes,
     )
-    return training

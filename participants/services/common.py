@@ -2,14 +2,16 @@
 period at a school (a move or a leaving)."""
 
 import datetime
+from collections.abc import Callable
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import formats
 
 from audit.models import Event
 from audit.services import Actor, record_event
 from core import clock
+from emails.services import queue_email
 from participants.models import (
     ECTAtSchoolPeriod,
     InductionStatus,
@@ -19,7 +21,8 @@ from participants.models import (
     TrainingPeriod,
 )
 from participants.trs.client import TeacherRecord
-from providers.models import ActiveLeadProvider, Schedule
+from providers.models import ActiveLeadProvider, ContractPeriod, Schedule, SchoolPartnership
+from providers.queries import StartDateRegistration, registration_for_start
 from providers.schedules import identifier_for_start, schedule_for
 from schools.models import School
 from schools.queries import partnership_in
@@ -154,6 +157,113 @@ def _refresh_teacher(teacher: Teacher, record: TeacherRecord, *, corrected_name:
         setattr(teacher, name, value)
     teacher.save(update_fields=[*values, "updated_at"])
     return changes
+
+
+def _tidied(email: str, corrected_name: str) -> tuple[str, str]:
+    """The email address lower-cased, and the school's name for the teacher with its spaces tidied."""
+    return email.strip().lower(), " ".join(corrected_name.split())
+
+
+def _open_contract_period(
+    started_on: datetime.date,
+    *,
+    today: datetime.date,
+    not_open: Callable[[ContractPeriod, datetime.date | None], Exception],
+    no_contract_period: Callable[[datetime.date], Exception],
+) -> ContractPeriod:
+    """The contract period open for registration that `started_on` is in. Refused with
+    `not_open(contract_period, opens_on)` when that period is not open yet, and with
+    `no_contract_period(started_on)` when no contract period covers the day."""
+    registration = registration_for_start(started_on, today=today)
+    if registration.status == StartDateRegistration.NOT_OPEN:
+        raise not_open(registration.contract_period, registration.opens_on)
+    if registration.status == StartDateRegistration.NO_CONTRACT_PERIOD:
+        raise no_contract_period(started_on)
+    return registration.contract_period
+
+
+def _created_or_refused(
+    model: type[models.Model], *, constraint: str, refusal: Callable[[], Exception], **fields
+) -> models.Model:
+    """A new row, created in a savepoint so that the database refusing it by `constraint` (when
+    another code path got there first) is raised as `refusal()`, in words, not an IntegrityError."""
+    try:
+        with transaction.atomic():
+            return model.objects.create(**fields)
+    except IntegrityError as error:
+        if _constraint(error) == constraint:
+            raise refusal() from error
+        raise
+
+
+def _training_choices(
+    active_lead_provider: ActiveLeadProvider | None,
+    partnership: SchoolPartnership | None,
+    contract_period: ContractPeriod | None,
+) -> dict:
+    """What a registration recorded of the training: its lead provider, delivery partner and year."""
+    return {
+        "lead_provider": active_lead_provider.lead_provider.name if active_lead_provider else None,
+        "delivery_partner": (
+            partnership.lead_provider_delivery_partnership.delivery_partner.name if partnership else None
+        ),
+        "contract_period": contract_period.year if contract_period else None,
+    }
+
+
+def _record_registration(
+    period: ECTAtSchoolPeriod | MentorAtSchoolPeriod,
+    *,
+    actor: Actor,
+    heading: str,
+    active_lead_provider: ActiveLeadProvider | None,
+    choices: dict,
+    changes: dict,
+    **more,
+) -> None:
+    """The event of an ECT's or mentor's registration: what the school chose (as set from nothing)
+    and what changed of a teacher we knew."""
+    record_event(
+        actor=actor,
+        event_type=f"{_role(period)}_registered",
+        heading=_heading(heading),
+        subject=period,
+        teacher=period.teacher,
+        school=period.school,
+        lead_provider=active_lead_provider.lead_provider if active_lead_provider else None,
+        changes={**{key: [None, value] for key, value in choices.items() if value is not None}, **changes},
+        **more,
+    )
+
+
+def _email_registered(period: ECTAtSchoolPeriod | MentorAtSchoolPeriod, **personalisation) -> None:
+    """Tell the ECT or mentor they are registered ("ect_registered", "mentor_registered")."""
+    queue_email(
+        to=period.email,
+        template=f"{_role(period)}_registered",
+        personalisation={
+            "full_name": period.teacher.full_name,
+            "school_name": period.school.name,
+            "start_date": _day(period.started_on),
+            **personalisation,
+        },
+    )
+
+
+def _leave_old_schools(
+    periods: list[ECTAtSchoolPeriod] | list[MentorAtSchoolPeriod],
+    *,
+    teacher: Teacher,
+    new_school: School,
+    started_on: datetime.date,
+    actor: Actor,
+) -> list[School]:
+    """Finish (or remove) each of the periods at other schools the teacher leaves to start at
+    `new_school` (`_leave_for`); the schools they leave."""
+    return [
+        _leave_for(period, teacher=teacher, new_school=new_school, started_on=started_on, actor=actor)
+        for period in periods
+    ]
 
 
 def _remove(period: ECTAtSchoolPeriod | MentorAtSchoolPeriod) -> None:

@@ -1,12 +1,13 @@
 """Registering an ECT, and why one cannot be registered."""
 
 import datetime
+from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 
 from accounts.models import User
-from audit.services import Actor, record_event
+from audit.services import Actor
 from core import clock
 from emails.services import queue_email
 from participants.models import (
@@ -26,17 +27,26 @@ from participants.queries import (
 from participants.services.common import (
     ONE_DAY,
     RegistrationRefused,
-    _constraint,
+    _created_or_refused,
     _day,
-    _heading,
-    _leave_for,
+    _email_registered,
+    _leave_old_schools,
     _locked_teacher,
+    _open_contract_period,
+    _record_registration,
     _refresh_teacher,
     _start_training,
+    _tidied,
+    _training_choices,
 )
 from participants.trs.client import TeacherRecord
-from providers.models import ActiveLeadProvider, AppropriateBody, ContractPeriod, LeadProvider
-from providers.queries import StartDateRegistration, registration_for_start
+from providers.models import (
+    ActiveLeadProvider,
+    AppropriateBody,
+    ContractPeriod,
+    LeadProvider,
+    SchoolPartnership,
+)
 from schools.models import School, TrainingProgramme
 from schools.queries import induction_tutor_emails
 from schools.services import remember_last_choices
@@ -236,8 +246,59 @@ def register_ect(
     """
     today = today or clock.today()
     actor = Actor.school_user(registered_by)
-    email = email.strip().lower()
-    corrected_name = " ".join(corrected_name.split())
+    email, corrected_name = _tidied(email, corrected_name)
+    _check_arguments(working_pattern, training_programme, lead_provider)
+    contract_period = _refuse_what_needs_no_lock(
+        school,
+        teacher_record,
+        email=email,
+        started_on=started_on,
+        training_programme=training_programme,
+        today=today,
+    )
+
+    # From here on, one registration of this teacher at a time.
+    teacher, created = _locked_teacher(teacher_record, corrected_name=corrected_name)
+    if not created:
+        _refuse_if_induction_over(teacher)
+    move = _plan_move(teacher, school=school, started_on=started_on, today=today, transfer_from=transfer_from)
+    contract_period = move.contract_period or contract_period  # a transfer keeps their training's
+    active_lead_provider = _active_lead_provider(lead_provider, contract_period) if lead_provider else None
+    changes = {} if created else _refresh_teacher(teacher, teacher_record, corrected_name=corrected_name)
+
+    left = _leave_old_schools(
+        move.periods, teacher=teacher, new_school=school, started_on=started_on, actor=actor
+    )
+    period, partnership = _start_ect_period(
+        teacher,
+        school=school,
+        started_on=started_on,
+        email=email,
+        working_pattern=working_pattern,
+        appropriate_body=appropriate_body,
+        training_programme=training_programme,
+        active_lead_provider=active_lead_provider,
+    )
+    _remember_the_schools_choices(
+        period, move, training_programme=training_programme, active_lead_provider=active_lead_provider
+    )
+    _record_ect_registered(
+        period,
+        actor=actor,
+        moved_from=left[0] if left else None,
+        training=_training_choices(active_lead_provider, partnership, contract_period),
+        training_programme=training_programme,
+        active_lead_provider=active_lead_provider,
+        changes=changes,
+    )
+    _tell_of_registration(period, move=move, left=left, active_lead_provider=active_lead_provider)
+    return period
+
+
+def _check_arguments(
+    working_pattern: str, training_programme: str, lead_provider: LeadProvider | None
+) -> None:
+    """Arguments that contradict each other are the caller's mistake, not the school's: ValueError."""
     if working_pattern not in WorkingPattern.values:
         raise ValueError(f"Unknown working pattern {working_pattern!r}")
     if training_programme not in TrainingProgramme.values:
@@ -245,125 +306,177 @@ def register_ect(
     if (training_programme == TrainingProgramme.PROVIDER_LED) != (lead_provider is not None):
         raise ValueError("Provider-led training needs a lead provider, and school-led training has none")
 
-    # Refusals that need no lock: what TRS says, the year, the lead provider, the email address.
+
+def _refuse_what_needs_no_lock(
+    school: School,
+    teacher_record: TeacherRecord,
+    *,
+    email: str,
+    started_on: datetime.date,
+    training_programme: str,
+    today: datetime.date,
+) -> ContractPeriod:
+    """Refuse what TRS says, the year, funded training the school cannot have and an email address
+    in use, before waiting for the teacher's lock; the contract period the start date is in."""
     _refuse_unless_record_allows_induction(teacher_record)
-    contract_period = _open_contract_period(started_on, today=today)
+    contract_period = _open_contract_period(
+        started_on, today=today, not_open=ContractPeriodNotOpen, no_contract_period=NoContractPeriod
+    )
     if training_programme == TrainingProgramme.PROVIDER_LED and not school.eligible_for_funding:
         raise NotEligibleForFunding
     if email_in_use(email, today=today, except_trn=teacher_record.trn):
         raise EmailInUse(email)
+    return contract_period
 
-    # From here on, one registration of this teacher at a time.
-    teacher, created = _locked_teacher(teacher_record, corrected_name=corrected_name)
-    if not created:
-        _refuse_if_induction_over(teacher)
-    moves = _moves_from_other_schools(
+
+@dataclass(frozen=True)
+class Move:
+    """What an ECT leaves at other schools to start at a new one: the periods there to finish or
+    remove (locked; none when they are not moving), the lead provider of their training the day
+    before they start (None when school-led, or not moving), the contract period that training
+    counts in, which a transfer keeps (None when not moving), and, when they had not started there
+    by the new start date, the day they were due to (then their period there is removed, not
+    finished)."""
+
+    periods: list[ECTAtSchoolPeriod]
+    provider_before: LeadProvider | None = None
+    contract_period: ContractPeriod | None = None
+    due_there_on: datetime.date | None = None
+
+
+def _plan_move(
+    teacher: Teacher,
+    *,
+    school: School,
+    started_on: datetime.date,
+    today: datetime.date,
+    transfer_from: int | None,
+) -> Move:
+    """The move from other schools that registering the teacher here from `started_on` makes,
+    after refusing what must be refused (see `_moves_from_other_schools`)."""
+    periods = _moves_from_other_schools(
         teacher, school=school, started_on=started_on, today=today, transfer_from=transfer_from
     )
-    # A transfer keeps the contract period their training counts in, and tells their lead providers.
-    training_before = current_training(moves[0], on=started_on - ONE_DAY) if moves else None
-    provider_before = training_lead_provider(training_before)
-    if moves:
-        contract_period = training_contract_period(moves[0], training_before) or contract_period
-    active_lead_provider = (
-        _active_lead_provider(lead_provider, contract_period)
-        if training_programme == TrainingProgramme.PROVIDER_LED
-        else None
+    if not periods:
+        return Move(periods)
+    training_before = current_training(periods[0], on=started_on - ONE_DAY)
+    return Move(
+        periods,
+        provider_before=training_lead_provider(training_before),
+        contract_period=training_contract_period(periods[0], training_before),
+        due_there_on=periods[0].started_on if periods[0].started_on >= started_on else None,
     )
-    changes = {} if created else _refresh_teacher(teacher, teacher_record, corrected_name=corrected_name)
 
-    # Their period there is removed, not finished, when they had not started there by then.
-    due_there_on = moves[0].started_on if moves and moves[0].started_on >= started_on else None
-    left = [
-        _leave_for(period, teacher=teacher, new_school=school, started_on=started_on, actor=actor)
-        for period in moves
-    ]
-    try:
-        with transaction.atomic():  # a savepoint, so a refusal by the database can be put in words
-            period = ECTAtSchoolPeriod.objects.create(
-                teacher=teacher,
-                school=school,
-                started_on=started_on,
-                email=email,
-                working_pattern=working_pattern,
-                school_reported_appropriate_body=appropriate_body,
-            )
-    except IntegrityError as error:
-        if _constraint(error) == "ect_at_one_school_at_a_time":
-            raise RegisteredElsewhereJustNow from error
-        raise
 
-    partnership = _start_training(
+def _remember_the_schools_choices(
+    period: ECTAtSchoolPeriod,
+    move: Move,
+    *,
+    training_programme: str,
+    active_lead_provider: ActiveLeadProvider | None,
+) -> None:
+    """Offered to the school as its previous choices when it registers its next ECT; not when the
+    choice was the ECT's own (carrying on with the provider they had at their old school)."""
+    kept_their_provider = (
+        move.provider_before is not None
+        and active_lead_provider is not None
+        and (active_lead_provider.lead_provider == move.provider_before)
+    )
+    if not kept_their_provider:
+        remember_last_choices(
+            period.school,
+            training_programme=training_programme,
+            appropriate_body=period.school_reported_appropriate_body,
+            lead_provider=active_lead_provider.lead_provider if active_lead_provider else None,
+        )
+
+
+def _start_ect_period(
+    teacher: Teacher,
+    *,
+    school: School,
+    started_on: datetime.date,
+    email: str,
+    working_pattern: str,
+    appropriate_body: AppropriateBody,
+    training_programme: str,
+    active_lead_provider: ActiveLeadProvider | None,
+) -> tuple[ECTAtSchoolPeriod, SchoolPartnership | None]:
+    """The ECT's new period at the school and its training from `started_on`; the partnership the
+    training names. The database's "at one school at a time" refusing it (should another code path
+    get there first) is RegisteredElsewhereJustNow."""
+    period = _created_or_refused(
+        ECTAtSchoolPeriod,
+        constraint="ect_at_one_school_at_a_time",
+        refusal=RegisteredElsewhereJustNow,
+        teacher=teacher,
+        school=school,
+        started_on=started_on,
+        email=email,
+        working_pattern=working_pattern,
+        school_reported_appropriate_body=appropriate_body,
+    )
+    training = _start_training(
         period,
         started_on=started_on,
         training_programme=training_programme,
         active_lead_provider=active_lead_provider,
-    ).school_partnership
-
-    # Offered to the school as its previous choices when it registers its next ECT; not when the
-    # choice was the ECT's own (carrying on with the provider they had at their old school).
-    kept_their_provider = (
-        provider_before is not None
-        and active_lead_provider is not None
-        and (active_lead_provider.lead_provider == provider_before)
     )
-    if not kept_their_provider:
-        remember_last_choices(
-            school,
-            training_programme=training_programme,
-            appropriate_body=appropriate_body,
-            lead_provider=active_lead_provider.lead_provider if active_lead_provider else None,
-        )
+    return period, training.school_partnership
 
-    choices = {
-        "started_on": started_on.isoformat(),
-        "email": email,
-        "working_pattern": working_pattern,
-        "appropriate_body": appropriate_body.name,
-        "training_programme": training_programme,
-        "lead_provider": active_lead_provider.lead_provider.name if active_lead_provider else None,
-        "delivery_partner": (
-            partnership.lead_provider_delivery_partnership.delivery_partner.name if partnership else None
-        ),
-        "contract_period": contract_period.year,
-    }
-    moved_from = f", moving from {left[0].name}" if left else ""
-    record_event(
-        actor=actor,
-        event_type="ect_registered",
-        heading=_heading(f"{teacher.full_name} registered as an ECT from {_day(started_on)}{moved_from}"),
-        subject=period,
-        teacher=teacher,
-        school=school,
-        lead_provider=active_lead_provider.lead_provider if active_lead_provider else None,
-        appropriate_body=appropriate_body,
-        changes={**{key: [None, value] for key, value in choices.items() if value is not None}, **changes},
+
+def _record_ect_registered(
+    period: ECTAtSchoolPeriod,
+    *,
+    moved_from: School | None,
+    training: dict,
+    training_programme: str,
+    **event,
+) -> None:
+    """The event of the registration, on the new school's timeline (`_record_registration`)."""
+    moving = f", moving from {moved_from.name}" if moved_from else ""
+    _record_registration(
+        period,
+        heading=f"{period.teacher.full_name} registered as an ECT from {_day(period.started_on)}{moving}",
+        appropriate_body=period.school_reported_appropriate_body,
+        choices={
+            "started_on": period.started_on.isoformat(),
+            "email": period.email,
+            "working_pattern": period.working_pattern,
+            "appropriate_body": period.school_reported_appropriate_body.name,
+            "training_programme": training_programme,
+            **training,
+        },
+        **event,
     )
-    if moves:
+
+
+def _tell_of_registration(
+    period: ECTAtSchoolPeriod,
+    *,
+    move: Move,
+    left: list[School],
+    active_lead_provider: ActiveLeadProvider | None,
+) -> None:
+    """Email the old school and the lead providers a move concerns (`_tell_of_transfer`), then the ECT."""
+    if move.periods:
         _tell_of_transfer(
-            teacher=teacher,
+            teacher=period.teacher,
             old_school=left[0],
-            new_school=school,
-            started_on=started_on,
-            due_there_on=due_there_on,
-            provider_before=provider_before,
+            new_school=period.school,
+            started_on=period.started_on,
+            due_there_on=move.due_there_on,
+            provider_before=move.provider_before,
             provider_after=active_lead_provider.lead_provider if active_lead_provider else None,
         )
-    queue_email(
-        to=email,
-        template="ect_registered",
-        personalisation={
-            "full_name": teacher.full_name,
-            "school_name": school.name,
-            "start_date": _day(started_on),
-            "training": (
-                f"Your school has chosen {active_lead_provider.lead_provider.name} to provide your training."
-                if active_lead_provider
-                else "Your school will provide your training itself."
-            ),
-        },
+    _email_registered(
+        period,
+        training=(
+            f"Your school has chosen {active_lead_provider.lead_provider.name} to provide your training."
+            if active_lead_provider
+            else "Your school will provide your training itself."
+        ),
     )
-    return period
 
 
 def _tell_of_transfer(
@@ -444,15 +557,6 @@ def _refuse_if_induction_over(teacher: Teacher) -> None:
         raise CannotBeRegistered("passed")
     if InductionOutcome.FAIL in outcomes:
         raise CannotBeRegistered("failed")
-
-
-def _open_contract_period(started_on: datetime.date, *, today: datetime.date) -> ContractPeriod:
-    registration = registration_for_start(started_on, today=today)
-    if registration.status == StartDateRegistration.NOT_OPEN:
-        raise ContractPeriodNotOpen(registration.contract_period, registration.opens_on)
-    if registration.status == StartDateRegistration.NO_CONTRACT_PERIOD:
-        raise NoContractPeriod(started_on)
-    return registration.contract_period
 
 
 def start_clashes_with(

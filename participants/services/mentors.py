@@ -2,14 +2,14 @@
 
 import datetime
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 
 from accounts.models import User
 from audit.services import Actor, record_event
 from core import clock
-from emails.services import queue_email
 from participants.models import (
     ECTAtSchoolPeriod,
     MentorAtSchoolPeriod,
@@ -25,13 +25,18 @@ from participants.queries import (
 from participants.services.common import (
     ONE_DAY,
     RegistrationRefused,
-    _constraint,
+    _created_or_refused,
     _day,
+    _email_registered,
     _heading,
-    _leave_for,
+    _leave_old_schools,
     _locked_teacher,
+    _open_contract_period,
+    _record_registration,
     _refresh_teacher,
     _start_training,
+    _tidied,
+    _training_choices,
 )
 from participants.services.ects import (
     ContractPeriodNotOpen,
@@ -42,8 +47,7 @@ from participants.services.ects import (
     _active_lead_provider,
 )
 from participants.trs.client import TeacherRecord
-from providers.models import ContractPeriod, LeadProvider
-from providers.queries import StartDateRegistration, registration_for_start
+from providers.models import ActiveLeadProvider, ContractPeriod, LeadProvider, SchoolPartnership
 from schools.models import School, TrainingProgramme
 
 
@@ -225,10 +229,72 @@ def register_mentor(
     """
     today = today or clock.today()
     actor = Actor.school_user(registered_by)
-    email = email.strip().lower()
-    corrected_name = " ".join(corrected_name.split())
+    email, corrected_name = _tidied(email, corrected_name)
+    _refuse_what_needs_no_lock(
+        school, teacher_record, mentee=mentee, email=email, started_on=started_on, today=today
+    )
 
-    # Refusals that need no lock: what TRS says, the ECT to mentor, the email address.
+    # From here on, one registration of this teacher at a time.
+    teacher, created = _locked_teacher(teacher_record, corrected_name=corrected_name)
+    if not created:
+        _refuse_if_mentor_here(teacher, school=school, started_on=started_on, today=today)
+    moves = _mentor_periods_to_leave(
+        teacher, school=school, started_on=started_on, today=today, leaving=leaving
+    )
+    training = _plan_training(
+        None if created else teacher,
+        moves,
+        school=school,
+        lead_provider=lead_provider,
+        started_on=started_on,
+        today=today,
+    )
+    changes = {} if created else _refresh_teacher(teacher, teacher_record, corrected_name=corrected_name)
+
+    left = _leave_old_schools(moves, teacher=teacher, new_school=school, started_on=started_on, actor=actor)
+    period = _created_or_refused(  # refused only by another code path, not holding the teacher's lock
+        MentorAtSchoolPeriod,
+        constraint="mentor_once_per_school_at_a_time",
+        refusal=lambda: AlreadyMentorAtThisSchool(_latest_here(teacher, school)),
+        teacher=teacher,
+        school=school,
+        started_on=started_on,
+        email=email,
+    )
+    partnership = _start_mentor_training(period, training)
+    _record_mentor_registered(
+        period, actor=actor, left=left, training=training, partnership=partnership, changes=changes
+    )
+    if mentee is not None:
+        assign_mentor(
+            mentee=mentee,
+            mentor=period,
+            assigned_by=registered_by,
+            starting_on=max(started_on, mentee.started_on),
+            today=today,
+        )
+    _email_registered(period, training=training.in_words(), mentoring=_mentoring_in_words(mentee))
+    return period
+
+
+def _mentoring_in_words(mentee: ECTAtSchoolPeriod | None) -> str:
+    """What the mentor's email says of whom they mentor."""
+    if mentee is not None:
+        return f"You will mentor {mentee.teacher.full_name}."
+    return "Your school will tell you which ECTs you will mentor."
+
+
+def _refuse_what_needs_no_lock(
+    school: School,
+    teacher_record: TeacherRecord,
+    *,
+    mentee: ECTAtSchoolPeriod | None,
+    email: str,
+    started_on: datetime.date,
+    today: datetime.date,
+) -> None:
+    """Refuse what TRS says, the ECT to mentor and an email address in use, before waiting for the
+    teacher's lock."""
     if teacher_record.prohibited_from_teaching:
         raise ProhibitedFromMentoring
     if mentee is not None:
@@ -241,108 +307,115 @@ def register_mentor(
     if email_in_use(email, today=today, except_trn=teacher_record.trn):
         raise MentorEmailInUse(email)
 
-    # From here on, one registration of this teacher at a time.
-    teacher, created = _locked_teacher(teacher_record, corrected_name=corrected_name)
-    if not created:
-        here = (
-            MentorAtSchoolPeriod.objects.filter(teacher=teacher, school=school)
-            .filter(Q(finished_on__isnull=True) | Q(finished_on__gte=min(today, started_on)))
-            .order_by("started_on")
-            .first()
-        )
-        if here is not None:
-            raise AlreadyMentorAtThisSchool(here)
-    moves = _mentor_periods_to_leave(
-        teacher, school=school, started_on=started_on, today=today, leaving=leaving
+
+def _refuse_if_mentor_here(
+    teacher: Teacher, *, school: School, started_on: datetime.date, today: datetime.date
+) -> None:
+    """A teacher we knew with a mentor period at this school that is not over (or that the new one
+    would overlap)."""
+    here = (
+        MentorAtSchoolPeriod.objects.filter(teacher=teacher, school=school)
+        .filter(Q(finished_on__isnull=True) | Q(finished_on__gte=min(today, started_on)))
+        .order_by("started_on")
+        .first()
     )
+    if here is not None:
+        raise AlreadyMentorAtThisSchool(here)
+
+
+def _latest_here(teacher: Teacher, school: School) -> MentorAtSchoolPeriod | None:
+    return MentorAtSchoolPeriod.objects.filter(teacher=teacher, school=school).order_by("-started_on").first()
+
+
+@dataclass(frozen=True)
+class MentorTraining:
+    """Whether the mentor's training is funded (and, when not, why), and, when they are to train
+    with a lead provider, that provider as it works in the contract period of their start date."""
+
+    eligible: bool
+    not_eligible_because: str | None
+    active_lead_provider: ActiveLeadProvider | None = None
+    contract_period: ContractPeriod | None = None
+
+    def in_words(self) -> str:
+        """What the mentor's email says of their training."""
+        if self.active_lead_provider is not None:
+            return f"Your school has chosen {self.active_lead_provider.lead_provider.name} to provide your mentor training."
+        if not self.eligible:
+            return "You have already completed mentor training, so you will not be trained again."
+        return "Your school will tell you about training for mentors."
+
+
+def _plan_training(
+    teacher: Teacher | None,
+    moves: list[MentorAtSchoolPeriod],
+    *,
+    school: School,
+    lead_provider: LeadProvider | None,
+    started_on: datetime.date,
+    today: datetime.date,
+) -> MentorTraining:
+    """The mentor's training: funded or not (a teacher we did not know is None), and with the lead
+    provider when funded and one is chosen, after refusing a year not open, a school that cannot
+    have funded training, or a lead provider not working that year. Not funded, or no lead
+    provider: the contract period is not looked at."""
     eligible, not_eligible_because = mentor_training_eligibility(
-        None if created else teacher, today=today, leaving=[period.pk for period in moves]
+        teacher, today=today, leaving=[period.pk for period in moves]
+    )
+    if not eligible or lead_provider is None:
+        return MentorTraining(eligible, not_eligible_because)
+    contract_period = _open_contract_period(
+        started_on,
+        today=today,
+        not_open=MentorContractPeriodNotOpen,
+        no_contract_period=MentorNoContractPeriod,
+    )
+    if not school.eligible_for_funding:
+        raise MentorTrainingNotFunded
+    return MentorTraining(
+        eligible, not_eligible_because, _active_lead_provider(lead_provider, contract_period), contract_period
     )
 
-    active_lead_provider = contract_period = None
-    if eligible and lead_provider is not None:
-        contract_period = _open_contract_period_for_mentor(started_on, today=today)
-        if not school.eligible_for_funding:
-            raise MentorTrainingNotFunded
-        active_lead_provider = _active_lead_provider(lead_provider, contract_period)
 
-    changes = {} if created else _refresh_teacher(teacher, teacher_record, corrected_name=corrected_name)
-    left = [
-        _leave_for(period, teacher=teacher, new_school=school, started_on=started_on, actor=actor)
-        for period in moves
-    ]
-    try:
-        with transaction.atomic():  # a savepoint, so a refusal by the database can be put in words
-            period = MentorAtSchoolPeriod.objects.create(
-                teacher=teacher, school=school, started_on=started_on, email=email
-            )
-    except IntegrityError as error:  # only another code path, not holding the teacher's lock
-        if _constraint(error) == "mentor_once_per_school_at_a_time":
-            raise AlreadyMentorAtThisSchool(
-                MentorAtSchoolPeriod.objects.filter(teacher=teacher, school=school)
-                .order_by("-started_on")
-                .first()
-            ) from error
-        raise
+def _start_mentor_training(
+    period: MentorAtSchoolPeriod, training: MentorTraining
+) -> SchoolPartnership | None:
+    """Provider-led training from the mentor's start, when they train with a lead provider (mentor
+    training is only ever provider-led); the partnership it names."""
+    if training.active_lead_provider is None:
+        return None
+    return _start_training(
+        period,
+        started_on=period.started_on,
+        training_programme=TrainingProgramme.PROVIDER_LED,
+        active_lead_provider=training.active_lead_provider,
+    ).school_partnership
 
-    partnership = None
-    if active_lead_provider is not None:  # mentor training is only ever provider-led
-        partnership = _start_training(
-            period,
-            started_on=started_on,
-            training_programme=TrainingProgramme.PROVIDER_LED,
-            active_lead_provider=active_lead_provider,
-        ).school_partnership
 
-    choices = {
-        "started_on": started_on.isoformat(),
-        "email": email,
-        "lead_provider": active_lead_provider.lead_provider.name if active_lead_provider else None,
-        "delivery_partner": (
-            partnership.lead_provider_delivery_partnership.delivery_partner.name if partnership else None
-        ),
-        "contract_period": contract_period.year if contract_period else None,
-    }
+def _record_mentor_registered(
+    period: MentorAtSchoolPeriod,
+    *,
+    actor: Actor,
+    left: list[School],
+    training: MentorTraining,
+    partnership: SchoolPartnership | None,
+    changes: dict,
+) -> None:
+    """The event of the registration (`_record_registration`), with why training is not funded."""
     moved_from = f", moving from {', '.join(school.name for school in left)}" if left else ""
-    record_event(
+    _record_registration(
+        period,
         actor=actor,
-        event_type="mentor_registered",
-        heading=_heading(f"{teacher.full_name} registered as a mentor from {_day(started_on)}{moved_from}"),
-        subject=period,
-        teacher=teacher,
-        school=school,
-        lead_provider=active_lead_provider.lead_provider if active_lead_provider else None,
-        changes={**{key: [None, value] for key, value in choices.items() if value is not None}, **changes},
-        reason=not_eligible_because or "",
-    )
-    if mentee is not None:
-        assign_mentor(
-            mentee=mentee,
-            mentor=period,
-            assigned_by=registered_by,
-            starting_on=max(started_on, mentee.started_on),
-            today=today,
-        )
-    if active_lead_provider is not None:
-        training = f"Your school has chosen {active_lead_provider.lead_provider.name} to provide your mentor training."
-    elif not eligible:
-        training = "You have already completed mentor training, so you will not be trained again."
-    else:
-        training = "Your school will tell you about training for mentors."
-    queue_email(
-        to=email,
-        template="mentor_registered",
-        personalisation={
-            "full_name": teacher.full_name,
-            "school_name": school.name,
-            "start_date": _day(started_on),
-            "training": training,
-            "mentoring": f"You will mentor {mentee.teacher.full_name}."
-            if mentee is not None
-            else "Your school will tell you which ECTs you will mentor.",
+        heading=f"{period.teacher.full_name} registered as a mentor from {_day(period.started_on)}{moved_from}",
+        active_lead_provider=training.active_lead_provider,
+        choices={
+            "started_on": period.started_on.isoformat(),
+            "email": period.email,
+            **_training_choices(training.active_lead_provider, partnership, training.contract_period),
         },
+        changes=changes,
+        reason=training.not_eligible_because or "",
     )
-    return period
 
 
 def _mentor_periods_to_leave(
@@ -373,15 +446,6 @@ def _mentor_periods_to_leave(
             raise StartsBeforeLeavingAnotherSchool(period, ended=False, role="a mentor")
         moves.append(period)
     return moves
-
-
-def _open_contract_period_for_mentor(started_on: datetime.date, *, today: datetime.date) -> ContractPeriod:
-    registration = registration_for_start(started_on, today=today)
-    if registration.status == StartDateRegistration.NOT_OPEN:
-        raise MentorContractPeriodNotOpen(registration.contract_period, registration.opens_on)
-    if registration.status == StartDateRegistration.NO_CONTRACT_PERIOD:
-        raise MentorNoContractPeriod(started_on)
-    return registration.contract_period
 
 
 @transaction.atomic
@@ -415,13 +479,41 @@ def assign_mentor(
     the no-op). A mentor or ECT leaving meanwhile waits for this, or this sees them gone and refuses.
     """
     today = today or clock.today()
-    actor = Actor.school_user(assigned_by)
     # What the caller arrives knowing: the ECT's current mentorship as committed now, before we wait.
     seen = mentorship_from(
         mentee.pk, starting_on=max(starting_on or today, mentee.started_on, mentor.started_on)
     )
     seen_id = seen.pk if seen else None
 
+    mentee, mentor = _locked_pair(mentee, mentor, today=today)
+    start = max(starting_on or today, mentee.started_on, mentor.started_on)
+    _refuse_pairing(mentee, mentor, start=start, today=today)
+    current = mentorship_from(mentee.pk, starting_on=start)
+    if current is not None and current.mentor_id == mentor.pk:
+        return current
+    if (current.pk if current else None) != seen_id:
+        raise MentorChangedJustNow(mentee, current)
+
+    _finish_mentorships_from(mentee, start)
+    ends = [day for day in (mentee.finished_on, mentor.finished_on) if day is not None]
+    mentorship = _created_or_refused(  # refused only by another code path, not holding the ECT's lock
+        MentorshipPeriod,
+        constraint="ect_has_one_mentor_at_a_time",
+        refusal=lambda: MentorChangedJustNow(mentee, mentorship_from(mentee.pk, starting_on=start)),
+        mentee=mentee,
+        mentor=mentor,
+        started_on=start,
+        finished_on=min(ends) if ends else None,
+    )
+    _record_mentor_assigned(mentorship, replacing=current, actor=Actor.school_user(assigned_by))
+    return mentorship
+
+
+def _locked_pair(
+    mentee: ECTAtSchoolPeriod, mentor: MentorAtSchoolPeriod, *, today: datetime.date
+) -> tuple[ECTAtSchoolPeriod, MentorAtSchoolPeriod]:
+    """The ECT's period locked FOR UPDATE, then the mentor's FOR SHARE (ECT before mentor, as the
+    database's triggers do), both read again under the locks; either removed meanwhile is refused."""
     locked_mentee = (
         ECTAtSchoolPeriod.objects.select_for_update(of=("self",))
         .select_related("teacher", "school")
@@ -431,7 +523,6 @@ def assign_mentor(
     if locked_mentee is None:
         mentee.finished_on = None
         raise MenteeHasLeft(mentee, today=today)
-    mentee = locked_mentee
     mentor_row = list(
         MentorAtSchoolPeriod.objects.raw(
             "SELECT * FROM participants_mentoratschoolperiod WHERE id = %s FOR SHARE", [mentor.pk]
@@ -440,52 +531,49 @@ def assign_mentor(
     if not mentor_row:
         mentor.finished_on = None
         raise MentorHasLeft(mentor, today=today)
-    mentor = MentorAtSchoolPeriod.objects.select_related("teacher", "school").get(pk=mentor.pk)
+    return locked_mentee, MentorAtSchoolPeriod.objects.select_related("teacher", "school").get(pk=mentor.pk)
 
+
+def _refuse_pairing(
+    mentee: ECTAtSchoolPeriod, mentor: MentorAtSchoolPeriod, *, start: datetime.date, today: datetime.date
+) -> None:
+    """Nobody mentors themself; the mentor is at the ECT's school; neither has left by `start`."""
     if mentor.teacher_id == mentee.teacher_id:
         raise CannotMentorThemself
     if mentor.school_id != mentee.school_id:
         raise MentorNotAtThisSchool(mentor)
-    start = max(starting_on or today, mentee.started_on, mentor.started_on)
     if mentee.finished_on is not None and mentee.finished_on < max(start, today):
         raise MenteeHasLeft(mentee, today=today)
     if mentor.finished_on is not None and mentor.finished_on < max(start, today):
         raise MentorHasLeft(mentor, today=today)
 
-    current = mentorship_from(mentee.pk, starting_on=start)
-    if current is not None and current.mentor_id == mentor.pk:
-        return current
-    if (current.pk if current else None) != seen_id:
-        raise MentorChangedJustNow(mentee, current)
 
+def _finish_mentorships_from(mentee: ECTAtSchoolPeriod, start: datetime.date) -> None:
+    """One mentor at a time: the ECT's mentorships going on at `start` finish the day before, and
+    those starting on or after it are removed."""
     last_day = start - ONE_DAY
     going_on = MentorshipPeriod.objects.filter(mentee=mentee).filter(
         Q(finished_on__isnull=True) | Q(finished_on__gt=last_day)
     )
     going_on.filter(started_on__gt=last_day).delete()
     going_on.update(finished_on=last_day)
-    ends = [day for day in (mentee.finished_on, mentor.finished_on) if day is not None]
-    try:
-        with transaction.atomic():  # a savepoint, so a refusal by the database can be put in words
-            mentorship = MentorshipPeriod.objects.create(
-                mentee=mentee, mentor=mentor, started_on=start, finished_on=min(ends) if ends else None
-            )
-    except IntegrityError as error:  # only another code path, not holding the ECT's lock
-        if _constraint(error) == "ect_has_one_mentor_at_a_time":
-            raise MentorChangedJustNow(mentee, mentorship_from(mentee.pk, starting_on=start)) from error
-        raise
 
-    name = mentee.teacher.full_name
-    new_name = mentor.teacher.full_name
-    if current is not None:
-        old_name = current.mentor.teacher.full_name
+
+def _record_mentor_assigned(
+    mentorship: MentorshipPeriod, *, replacing: MentorshipPeriod | None, actor: Actor
+) -> None:
+    """ "Mentor assigned", or "Mentor changed from X to Y", on the ECT's timeline at the school."""
+    mentee, start = mentorship.mentee, mentorship.started_on
+    new_name = mentorship.mentor.teacher.full_name
+    if replacing is not None:
+        old_name = replacing.mentor.teacher.full_name
         heading = f"Mentor changed from {old_name} to {new_name} from {_day(start)}"
         what = (
             f"removed, as it had not started by {_day(start)}"
-            if current.started_on >= start
-            else f"finished on {_day(last_day)}"
+            if replacing.started_on >= start
+            else f"finished on {_day(start - ONE_DAY)}"
         )
-        reason = f"{name} has one mentor at a time: their mentorship with {old_name} was {what}."
+        reason = f"{mentee.teacher.full_name} has one mentor at a time: their mentorship with {old_name} was {what}."
     else:
         old_name = None
         heading = f"Mentor assigned: {new_name} from {_day(start)}"
@@ -500,4 +588,3 @@ def assign_mentor(
         changes={"mentor": [old_name, new_name], "started_on": [None, start.isoformat()]},
         reason=reason,
     )
-    return mentorship
