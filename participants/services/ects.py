@@ -1,4 +1,28 @@
-"""Registering an ECT, and why one cannot be registered."""
+"""Registering an ECT, and why one cannot be registered.
+
+Moving school. When the teacher is an ECT at another school on or after `started_on`, that
+period is finished the day before `started_on`, with its mentorships and training that go
+beyond it (those starting later are removed); a period there that starts on or after
+`started_on` and has not started by `today` is removed with its children instead (a period that
+has not started is removed, not finished). Each school's timeline gets an event. A period there
+that has already finished, or has already begun on or after `started_on`, is history we do not
+rewrite: StartsBeforeLeavingAnotherSchool.
+
+A move must be confirmed: `transfer_from` is the id of the period at the other school the school
+user was told the teacher moves from (participants.queries.ongoing_ect_period_elsewhere, asked
+during the journey). Moving the teacher from any other period raises RegisteredElsewhereJustNow.
+So when two schools register the same teacher at the same moment, neither having been told of
+the other, the first to commit registers them and the second is refused: two schools claiming
+one person at once is a mistake or a dispute for support to settle, not a move. Likewise when
+two schools move the same teacher from a third at once. Treating it as a move instead would
+silently take the ECT from a school that had just registered them, and neither would know.
+
+Races. The teacher's row is locked (created in a savepoint when new; losing that race to a
+concurrent creation means fetching and locking the winner's row), so a second registration of
+the same TRN waits for the first to commit and then sees its period. The database's own "at one
+school at a time" constraint, should another code path get there first, is reported as
+RegisteredElsewhereJustNow, never as an IntegrityError.
+"""
 
 import datetime
 from dataclasses import dataclass
@@ -221,28 +245,7 @@ def register_ect(
     contradict each other (provider-led without a lead provider, school-led with one, an unknown
     programme or working pattern) raise ValueError.
 
-    Moving school. When the teacher is an ECT at another school on or after `started_on`, that
-    period is finished the day before `started_on`, with its mentorships and training that go
-    beyond it (those starting later are removed); a period there that starts on or after
-    `started_on` and has not started by `today` is removed with its children instead (a period that
-    has not started is removed, not finished). Each school's timeline gets an event. A period there
-    that has already finished, or has already begun on or after `started_on`, is history we do not
-    rewrite: StartsBeforeLeavingAnotherSchool.
-
-    A move must be confirmed: `transfer_from` is the id of the period at the other school the school
-    user was told the teacher moves from (participants.queries.ongoing_ect_period_elsewhere, asked
-    during the journey). Moving the teacher from any other period raises RegisteredElsewhereJustNow.
-    So when two schools register the same teacher at the same moment, neither having been told of
-    the other, the first to commit registers them and the second is refused: two schools claiming
-    one person at once is a mistake or a dispute for support to settle, not a move. Likewise when
-    two schools move the same teacher from a third at once. Treating it as a move instead would
-    silently take the ECT from a school that had just registered them, and neither would know.
-
-    Races. The teacher's row is locked (created in a savepoint when new; losing that race to a
-    concurrent creation means fetching and locking the winner's row), so a second registration of
-    the same TRN waits for the first to commit and then sees its period. The database's own "at one
-    school at a time" constraint, should another code path get there first, is reported as
-    RegisteredElsewhereJustNow, never as an IntegrityError.
+    Moving school, and registering in a race with another school: see the module's docstring.
     """
     today = today or clock.today()
     actor = Actor.school_user(registered_by)

@@ -1,4 +1,13 @@
-"""Registering a mentor and giving an ECT a mentor, and why either is refused."""
+"""Registering a mentor and giving an ECT a mentor, and why either is refused.
+
+Mentor training. Funded unless they completed mentor training before, or are training through a
+school they are not leaving (participants.queries.mentor_training_eligibility). When funded and `lead_provider` is given,
+the mentor period gets a provider-led training period from `started_on` naming the school's
+partnership with that lead provider in the contract period of the start date (as for ECTs:
+providers.queries.registration_for_start) when there is one, else the school's expression of
+interest in it. Not funded, or no lead provider: no training period (mentor training is only
+ever provider-led), and the contract period is not looked at.
+"""
 
 import datetime
 from collections.abc import Sequence
@@ -202,13 +211,7 @@ def register_mentor(
     (ids, as shown to the school by participants.queries.mentor_periods_elsewhere), which finish the
     day before `started_on` with their mentorships and training, as an ECT's do when they move.
 
-    Mentor training. Funded unless they completed mentor training before, or are training through a
-    school they are not leaving (participants.queries.mentor_training_eligibility). When funded and `lead_provider` is given,
-    the mentor period gets a provider-led training period from `started_on` naming the school's
-    partnership with that lead provider in the contract period of the start date (as for ECTs:
-    providers.queries.registration_for_start) when there is one, else the school's expression of
-    interest in it. Not funded, or no lead provider: no training period (mentor training is only
-    ever provider-led), and the contract period is not looked at.
+    Mentor training: see the module's docstring.
 
     `mentee`, an ECT at this school, is paired with the new mentor from the later of their two start
     dates, by `assign_mentor` in this same transaction (finishing the ECT's previous mentorship).
