@@ -25,6 +25,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Concat, Least, NullIf
+from django.http import Http404
 from django.utils import formats
 
 from core import clock
@@ -550,3 +551,14 @@ def teacher_timeline(teacher: Teacher, *, newest_events: int) -> list[TimelineEn
             )
         )
     return sorted(entries, key=lambda entry: entry.on, reverse=True)
+
+
+def person_at(school: School, period_id: int, role: str, *, today: datetime.date, still_here: bool = False):
+    """One of the school's ECTs or mentors (`role`: "ect" or "mentor"), as their page shows them
+    (`ect_at_school`, `mentor_at_school`). 404 when not the school's or, with `still_here`, when
+    they have left: to anyone else they do not exist."""
+    find = {"ect": ect_at_school, "mentor": mentor_at_school}[role]
+    period = find(school, period_id, today=today)
+    if period is None or (still_here and period.finished_on is not None and period.finished_on < today):
+        raise Http404("No such person at this school" + (", or they have left" if still_here else ""))
+    return period

@@ -13,6 +13,8 @@ from core import clock
 from core.wizard import START_AFRESH
 from participants import queries
 from participants.forms import WhoToAddForm
+from participants.journeys.register_ect import REGISTERED_ECT
+from participants.journeys.register_mentor import REGISTERED_MENTOR
 from participants.models import ECTAtSchoolPeriod
 from schools import queries as school_queries
 from schools import services as school_services
@@ -25,7 +27,7 @@ def ect_registered(request, urn: int):
     school = school_queries.school_for(request.user, urn)
     period = get_object_or_404(
         ECTAtSchoolPeriod.objects.select_related("teacher"),
-        pk=request.session.get("registered_ect"),
+        pk=request.session.get(REGISTERED_ECT),
         school=school,
     )
     return render(
@@ -40,7 +42,7 @@ def ect_registered(request, urn: int):
 def mentor_registered(request, urn: int):
     """What happens now a mentor is registered: their email, their training, their mentees."""
     school = school_queries.school_for(request.user, urn)
-    registered = request.session.get("registered_mentor") or {}
+    registered = request.session.get(REGISTERED_MENTOR) or {}
     today = clock.today()
     period = queries.mentor_at_school(school, registered.get("period") or 0, today=today)
     if period is None:
@@ -65,11 +67,8 @@ def mentor_registered(request, urn: int):
 MENTEES_OFFERED = 10
 
 
-# Each kind of person's page: how to find them at a school, and the template adding what only they have.
-PERSON_PAGES = {
-    "ect": (queries.ect_at_school, "participants/ect.html"),
-    "mentor": (queries.mentor_at_school, "participants/mentor.html"),
-}
+# Each kind of person's page: the template adding what only they have.
+PERSON_TEMPLATES = {"ect": "participants/ect.html", "mentor": "participants/mentor.html"}
 
 
 def training_now_and_next(trainings, *, today) -> dict:
@@ -87,24 +86,12 @@ def training_now_and_next(trainings, *, today) -> dict:
     }
 
 
-def person_still_at_school(user, role: str, urn: int, period_id: int):
-    """The school (if this user may manage it) and one of its ECTs or mentors who has not left, as
-    their page shows them; 404 for anyone else, as if they did not exist."""
-    school = school_queries.school_for(user, urn)
-    today = clock.today()
-    find, _template = PERSON_PAGES[role]
-    period = find(school, period_id, today=today)
-    if period is None or (period.finished_on is not None and period.finished_on < today):
-        raise Http404("No such person at this school, or they have left")
-    return school, period
-
-
 @login_required
 @require_safe
 def person_page(request, urn: int, period_id: int, role: str):
     """One ECT or mentor at the school: who they are, their status, mentor or mentees, and training."""
     school = school_queries.school_for(request.user, urn)
-    period = person_at(school, period_id, role)
+    period = queries.person_at(school, period_id, role, today=clock.today())
     return render_person_page(request, school, period, role)
 
 
@@ -117,25 +104,16 @@ def support_person_page(request, urn: int, period_id: int, role: str):
     the school's timelines. The school's own check (`school_for`) is not made: the permissions are
     the check."""
     school = get_object_or_404(School, urn=urn)
-    period = person_at(school, period_id, role)
+    period = queries.person_at(school, period_id, role, today=clock.today())
     school_services.record_support_view(school=school, viewed_by=request.user, person=period)
     return render_person_page(request, school, period, role, read_only=True)
-
-
-def person_at(school, period_id: int, role: str):
-    """One of the school's ECTs or mentors (`role`), as their page shows them; 404 if not the school's."""
-    find, _template = PERSON_PAGES[role]
-    period = find(school, period_id, today=clock.today())
-    if period is None:
-        raise Http404("No such person at this school")
-    return period
 
 
 def render_person_page(request, school, period, role: str, *, read_only: bool = False) -> HttpResponse:
     """A person's page, for the school's own users or (`read_only`) for support staff, who see
     the same page with no way to change anything."""
     today = clock.today()
-    _find, template = PERSON_PAGES[role]
+    template = PERSON_TEMPLATES[role]
     still_here = period.finished_on is None or period.finished_on >= today
     return render(
         request,

@@ -14,7 +14,7 @@ from core.wizard import Step, Wizard, WizardView
 from participants import queries, services
 from participants.forms import ChooseMentorForm
 from participants.journeys.refused import refused_page
-from participants.views import person_still_at_school
+from schools import queries as school_queries
 
 
 class AssignMentorWizard(Wizard):
@@ -90,5 +90,6 @@ class AssignMentorWizard(Wizard):
 @method_decorator(login_required, name="dispatch")
 class AssignMentorView(WizardView):
     def get_wizard(self, request, *, urn, period_id):
-        school, mentee = person_still_at_school(request.user, "ect", urn, period_id)
+        school = school_queries.school_for(request.user, urn)
+        mentee = queries.person_at(school, period_id, "ect", today=clock.today(), still_here=True)
         return AssignMentorWizard(request, school=school, mentee=mentee)

@@ -9,11 +9,11 @@ from django.utils.decorators import method_decorator
 
 from core import clock
 from core.wizard import Step, Wizard, WizardView
-from participants import services
+from participants import queries, services
 from participants.forms import LeavingDateForm, MovingOnForm
 from participants.journeys.refused import refused_page
 from participants.models import ECTAtSchoolPeriod
-from participants.views import person_still_at_school
+from schools import queries as school_queries
 
 
 class LeavingWizard(Wizard):
@@ -91,5 +91,6 @@ class LeavingView(WizardView):
     role = "ect"  # or "mentor", set in urls.py
 
     def get_wizard(self, request, *, urn, period_id):
-        school, period = person_still_at_school(request.user, self.role, urn, period_id)
+        school = school_queries.school_for(request.user, urn)
+        period = queries.person_at(school, period_id, self.role, today=clock.today(), still_here=True)
         return LeavingWizard(request, school=school, period=period)

@@ -33,6 +33,9 @@ from schools import eligibility
 from schools import queries as school_queries
 from schools.forms import AppropriateBodyForm, LeadProviderForm
 
+# Where done() leaves the new ECT period's id for the confirmation page (participants.views.ect_registered).
+REGISTERED_ECT = "registered_ect"
+
 
 class RegisterECTWizard(ECTTrainingChoices, FindsTeacherRecord):
     """Register an ECT: find their teacher record (by TRN and date of birth, else National Insurance
@@ -227,7 +230,7 @@ class RegisterECTWizard(ECTTrainingChoices, FindsTeacherRecord):
             )
         except services.Refused as refusal:
             return refused_page(self, refusal)
-        self.request.session["registered_ect"] = period.pk
+        self.request.session[REGISTERED_ECT] = period.pk
         return redirect("ect_registered", urn=self.school.urn)
 
 

@@ -30,6 +30,9 @@ from providers import queries as provider_queries
 from schools import queries as school_queries
 from schools.forms import LeadProviderForm
 
+# Where done() leaves what the confirmation page says (participants.views.mentor_registered).
+REGISTERED_MENTOR = "registered_mentor"
+
 
 class RegisterMentorWizard(FindsTeacherRecord):
     """Register a mentor at the school, on their own or for an ECT (then they are paired at once)."""
@@ -211,7 +214,7 @@ class RegisterMentorWizard(FindsTeacherRecord):
             )
         except services.Refused as refusal:
             return refused_page(self, refusal)
-        self.request.session["registered_mentor"] = {
+        self.request.session[REGISTERED_MENTOR] = {
             "period": period.pk,
             "why_no_training": "" if lead_provider else (self.training_eligibility()[1] or ""),
             "yourself": self.yourself,

@@ -245,7 +245,8 @@ def register_ect(
     contradict each other (provider-led without a lead provider, school-led with one, an unknown
     programme or working pattern) raise ValueError.
 
-    Moving school, and registering in a race with another school: see the module's docstring.
+    Moving school, and registering in a race with another school: see this module's docstring
+    (participants/services/ects.py).
     """
     today = today or clock.today()
     actor = Actor.school_user(registered_by)
@@ -431,10 +432,12 @@ def _start_ect_period(
 def _record_ect_registered(
     period: ECTAtSchoolPeriod,
     *,
+    actor: Actor,
     moved_from: School | None,
     training: dict,
     training_programme: str,
-    **event,
+    active_lead_provider: ActiveLeadProvider | None,
+    changes: dict,
 ) -> None:
     """The event of the registration, on the new school's timeline (`_record_registration`)."""
     moving = f", moving from {moved_from.name}" if moved_from else ""
@@ -450,7 +453,9 @@ def _record_ect_registered(
             "training_programme": training_programme,
             **training,
         },
-        **event,
+        actor=actor,
+        active_lead_provider=active_lead_provider,
+        changes=changes,
     )
 
 

@@ -211,7 +211,7 @@ def register_mentor(
     (ids, as shown to the school by participants.queries.mentor_periods_elsewhere), which finish the
     day before `started_on` with their mentorships and training, as an ECT's do when they move.
 
-    Mentor training: see the module's docstring.
+    Mentor training: see this module's docstring (participants/services/mentors.py).
 
     `mentee`, an ECT at this school, is paired with the new mentor from the later of their two start
     dates, by `assign_mentor` in this same transaction (finishing the ECT's previous mentorship).
