@@ -7,6 +7,8 @@ field (small lookup tables stay selects, see providers/admin.py), and every list
 it shows (`select_related`, see core/admin.py).
 """
 
+import json
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -21,7 +23,8 @@ from django.views.decorators.http import require_POST
 
 from audit.admin import ChangesNeedAReason, ReasonedChangeForm
 from audit.models import Event
-from core.admin import RelatedRowsAdmin, RelatedRowsMixin
+from audit.services import Actor
+from core.admin import ReadOnlyMixin, RelatedRowsAdmin, RelatedRowsMixin
 from core.forms import GovukTextField
 from participants import services
 from participants.models import (
@@ -31,6 +34,7 @@ from participants.models import (
     MentorshipPeriod,
     Teacher,
     TrainingPeriod,
+    TRSInductionUpdate,
 )
 from participants.queries import teacher_timeline
 from providers.models import ContractPeriod
@@ -530,3 +534,100 @@ class InductionPeriodAdmin(ChangesNeedAReason, RelatedRowsAdmin):
 
     def timeline_of(self, obj):
         return obj.teacher, None
+
+
+class ProblemFilter(admin.SimpleListFilter):
+    """Refused and failed updates: TRS has not got what it should have, and someone must act."""
+
+    title = "problem"
+    parameter_name = "problem"
+
+    def lookups(self, request, model_admin):
+        return (("yes", "Problems to resolve (refused or failed)"),)
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(status__in=TRSInductionUpdate.PROBLEMS)
+        return queryset
+
+
+@admin.register(TRSInductionUpdate)
+class TRSInductionUpdateAdmin(ReadOnlyMixin, RelatedRowsAdmin):
+    """The outbox of induction writes to TRS, read-only: what was sent, TRS's answer, and the
+    problems (refused or failed) for support to resolve and send again."""
+
+    select_related = ("teacher",)
+    list_display = (
+        "teacher",
+        "trn",
+        "induction_status",
+        "status",
+        "attempts",
+        "created_at",
+        "sent_at",
+        "problem",
+    )
+    list_filter = (ProblemFilter, "status")
+    search_fields = ("trn", "teacher__trs_last_name")
+    date_hierarchy = "created_at"
+    actions = ("send_again",)
+    fields = (
+        "id",
+        "teacher",
+        "trn",
+        "sent",
+        "status",
+        "attempts",
+        "last_error",
+        "answer",
+        "created_at",
+        "next_attempt_at",
+        "sent_at",
+    )
+
+    def has_send_again_permission(self, request):
+        return request.user.has_perm("participants.send_trsinductionupdate_again")
+
+    @admin.display(description="Induction status sent")
+    def induction_status(self, update):
+        return update.request.get("status", "")
+
+    @admin.display(description="Problem")
+    def problem(self, update):
+        if update.status == TRSInductionUpdate.Status.REFUSED:
+            return "TRS refused it: resolve, then send again"
+        if update.status == TRSInductionUpdate.Status.FAILED:
+            return "TRS was unavailable too long: send again"
+        return ""
+
+    @admin.display(description="What was sent")
+    def sent(self, update):
+        return format_html(
+            "<code>PUT /v3/persons/{}/cpd-induction</code><pre>{}</pre>", update.trn, _pretty(update.request)
+        )
+
+    @admin.display(description="TRS's answer")
+    def answer(self, update):
+        if update.response is None:
+            return "(no answer yet)"
+        return format_html("<pre>{}</pre>", _pretty(update.response))
+
+    @admin.action(description="Send again (refused or failed updates only)", permissions=["send_again"])
+    def send_again(self, request, queryset):
+        chosen = list(queryset.values_list("pk", flat=True))
+        queued = services.send_trs_induction_updates_again(
+            update_ids=chosen, actor=Actor.dfe_staff(request.user)
+        )
+        skipped = len(chosen) - queued
+        if queued:
+            self.message_user(request, f"{queued} update(s) queued to send to TRS again.", messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request,
+                f"{skipped} update(s) left alone: only a refused or failed update can be sent again.",
+                messages.WARNING,
+            )
+
+
+def _pretty(value) -> str:
+    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)

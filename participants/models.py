@@ -421,3 +421,75 @@ class StatusSweep(models.Model):
 
     def __str__(self):
         return str(self.day)
+
+
+class TRSInductionUpdate(models.Model):
+    """The outbox of induction writes to TRS: one row per claim, outcome or release to tell it.
+
+    A service writes the row in the transaction that makes the change (`services.
+    queue_trs_induction_update`); Celery sends it after commit (`participants.tasks`), one at a
+    time per teacher and oldest first. The row keeps what was sent and TRS's answer, so support
+    can see both, and a refusal stays here as a problem to resolve (docs/decisions/0023).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        REFUSED = "refused", "Refused by TRS"
+        FAILED = "failed", "Failed (TRS unavailable)"
+
+    PROBLEMS = (Status.REFUSED, Status.FAILED)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    teacher = models.ForeignKey(Teacher, on_delete=models.PROTECT, related_name="trs_induction_updates")
+    trn = models.CharField("TRN", max_length=7, help_text="The TRN written to, as it was when queued.")
+    request = models.JSONField(help_text="The body of PUT /v3/persons/{trn}/cpd-induction.")
+    status = models.CharField(max_length=7, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    response = models.JSONField(
+        "TRS's answer",
+        null=True,
+        blank=True,
+        help_text="TRS's status code and, when it refused, its problem.",
+    )
+    # Python's clock: updates queued in one transaction keep their order, which is the order sent.
+    created_at = models.DateTimeField(default=clock.now)
+    next_attempt_at = models.DateTimeField(default=clock.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "TRS induction update"
+        ordering = ["-created_at"]
+        permissions = [("send_trsinductionupdate_again", "Can send a TRS induction update again")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="trs_update_status_next_attempt"),
+            models.Index(fields=["teacher", "created_at"], name="trs_update_teacher_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "sent", "refused", "failed"]),
+                name="trs_update_status_known",
+                violation_error_message="The status must be pending, sent, refused or failed.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="sent") & Q(sent_at__isnull=False))
+                | (~Q(status="sent") & Q(sent_at__isnull=True)),
+                name="trs_update_sent_exactly_when_sent_at",
+                violation_error_message="An update has a sent time exactly when it was sent.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending"]) | (Q(attempts__gte=1) & Q(response__isnull=False)),
+                name="trs_update_answered_after_an_attempt",
+                violation_error_message="A sent, refused or failed update was attempted and has TRS's answer.",
+            ),
+            models.CheckConstraint(
+                condition=Q(trn__regex=r"^[0-9]{7}$"),
+                name="trs_update_trn_is_7_digits",
+                violation_error_message="A TRN is 7 digits.",
+            ),
+        ]
+
+    def __str__(self):
+        status = (self.request or {}).get("status", "?")
+        return f"Induction {status} for TRN {self.trn} ({self.get_status_display().lower()})"

@@ -47,6 +47,11 @@ CELERY_BEAT_SCHEDULE = {
     "send-pending-emails": {"task": "emails.tasks.send_pending_emails", "schedule": 60.0},
     # Participants whose status moves on with the calendar (participants.api_changes).
     "sweep-date-driven-changes": {"task": "participants.tasks.sweep_date_driven_changes", "schedule": 300.0},
+    # Induction writes to TRS whose task was lost (participants.services.trs_writes).
+    "send-pending-trs-induction-updates": {
+        "task": "participants.tasks.send_pending_trs_induction_updates",
+        "schedule": 60.0,
+    },
 }
 # Beat keeps a little state on disk; somewhere a non-root container user can write.
 CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get(

@@ -1,7 +1,7 @@
 """Changes to teachers and their periods, each in one transaction with its events and emails:
 registering an ECT (`ects`) or a mentor and giving an ECT a mentor (`mentors`), leaving a school
 (`leaving`), changing what the school said of someone (`changes`) and refreshing a teacher's
-facts from TRS (`records`). What they share, and the `Refused` every refusal is, live in `common`.
+facts from TRS (`records`), and telling TRS of an induction through its outbox (`trs_writes`). What they share, and the `Refused` every refusal is, live in `common`.
 
 Callers import this package: `from participants import services; services.register_ect(...)`.
 """
@@ -62,6 +62,12 @@ from participants.services.mentors import (
     register_mentor,
 )
 from participants.services.records import CannotRefreshFromTRS, refresh_from_trs
+from participants.services.trs_writes import (
+    enqueue_due_trs_updates,
+    queue_trs_induction_update,
+    send_trs_induction_update_now,
+    send_trs_induction_updates_again,
+)
 
 __all__ = [
     "AlreadyLeaving",
@@ -104,11 +110,15 @@ __all__ = [
     "change_name",
     "change_training",
     "change_working_pattern",
+    "enqueue_due_trs_updates",
     "leaving_problem",
+    "queue_trs_induction_update",
     "record_leaving",
     "refresh_from_trs",
     "register_ect",
     "register_mentor",
+    "send_trs_induction_update_now",
+    "send_trs_induction_updates_again",
     "start_clashes_with",
     "training_change_problem",
 ]

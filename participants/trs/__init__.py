@@ -9,14 +9,17 @@ not import Django: the fake, which lives here too, runs on its own (`python -m p
 __all__ = [
     "InvalidTRN",
     "TRSError",
+    "TRSRefused",
     "TRSUnavailable",
     "TeacherDeactivated",
     "TeacherMerged",
     "TeacherNotFound",
     "TeacherRecord",
     "find_teacher",
+    "induction_write",
     "normalise_national_insurance_number",
     "normalise_trn",
+    "record_induction",
 ]
 
 

@@ -93,6 +93,17 @@ class TeacherMerged(TRSError):
         self.new_trn = new_trn
 
 
+class TRSRefused(TRSError):
+    """TRS understood a write and refused it (400, or 404 for a TRN it does not know): sending it
+    again will not help; someone must put it right. `answer` is TRS's problem body."""
+
+    def __init__(self, reason: str, *, status_code: int, error_code: int | None = None, answer=None):
+        super().__init__(reason)
+        self.status_code = status_code
+        self.error_code = error_code
+        self.answer = answer
+
+
 class TRSUnavailable(TRSError):
     """TRS could not give an answer now; trying again later may work."""
 
@@ -307,3 +318,82 @@ def _is_open(alert: dict) -> bool:
         return datetime.date.fromisoformat(end_date) > clock.today()
     except (TypeError, ValueError):
         return True
+
+
+# What TRS calls each induction status we may write (the appropriate body's claim and outcomes).
+INDUCTION_STATUSES_WRITTEN = {
+    InductionStatus.REQUIRED_TO_COMPLETE: "RequiredToComplete",
+    InductionStatus.IN_PROGRESS: "InProgress",
+    InductionStatus.PASSED: "Passed",
+    InductionStatus.FAILED: "Failed",
+}
+
+
+def induction_write(
+    *,
+    status: InductionStatus,
+    started_on: datetime.date | None,
+    completed_on: datetime.date | None,
+    modified_at: datetime.datetime,
+) -> dict:
+    """The body of `PUT /v3/persons/{trn}/cpd-induction` (TRS's SetCpdInductionStatus request)."""
+    if status not in INDUCTION_STATUSES_WRITTEN:
+        raise ValueError(f"TRS takes no induction status {status!r} from us")
+    return {
+        "status": INDUCTION_STATUSES_WRITTEN[status],
+        "startDate": started_on.isoformat() if started_on else None,
+        "completedDate": completed_on.isoformat() if completed_on else None,
+        # TRS refuses a write older than the last one it took from us, so order is kept there too.
+        "cpdModifiedOn": modified_at.isoformat(),
+    }
+
+
+def record_induction(*, trn: str, body: dict) -> int:
+    """Tell TRS a teacher's induction (`PUT /v3/persons/{trn}/cpd-induction`); answers TRS's status (204).
+
+    Raises TRSRefused when TRS refuses the write (400 with its problem, or 404 "person not
+    found"): sending it again will not help. Raises TRSUnavailable for anything that may pass
+    (a timeout, no connection, a 5xx, our key refused, an answer we cannot read).
+    """
+    base_url = settings.TRS_API_URL
+    if not base_url:
+        raise ImproperlyConfigured("TRS_API_URL is not set")
+    trn = normalise_trn(trn)
+    timeout = settings.TRS_API_TIMEOUT_SECONDS
+    try:
+        response = requests.put(
+            f"{base_url.rstrip('/')}/v3/persons/{trn}/cpd-induction",
+            json=body,
+            headers={
+                "Authorization": f"Bearer {settings.TRS_API_KEY}",
+                "X-Api-Version": API_VERSION,
+                "Accept": "application/json",
+            },
+            timeout=(timeout, timeout),
+            allow_redirects=False,
+        )
+    except requests.Timeout:
+        raise TRSUnavailable(f"TRS did not answer within {timeout} seconds") from None
+    except requests.RequestException as error:
+        raise TRSUnavailable(f"TRS could not be reached ({type(error).__name__})") from None
+
+    status = response.status_code
+    if status in (200, 204):
+        return status
+    error_code = _error_code(response)
+    if status == 400 or (status == 404 and error_code == PERSON_NOT_FOUND_ERROR_CODE):
+        try:
+            answer = response.json()
+        except ValueError:
+            answer = {"body": response.text[:2000]}
+        problem = answer if isinstance(answer, dict) else {}
+        message = " ".join(str(problem[key]) for key in ("title", "detail") if problem.get(key))
+        raise TRSRefused(
+            f"TRS refused the induction for TRN {trn} ({status}): {message or 'no reason given'}",
+            status_code=status,
+            error_code=error_code,
+            answer=answer,
+        )
+    if status < 500:
+        logger.error("TRS answered %s (errorCode %s) to an induction write", status, error_code)
+    raise TRSUnavailable(f"TRS answered {status}", status_code=status)

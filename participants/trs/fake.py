@@ -22,6 +22,14 @@ The records are written as they stood in academic year 2026 (`RECORDS_WRITTEN_IN
 moves every date in them but a date of birth on by the academic years since, so a teacher who got
 QTS "last summer" still did on whatever day it runs.
 
+It also takes induction writes, `PUT /v3/persons/{trn}/cpd-induction` (TRS's SetCpdInductionStatus,
+at the same versions), with a JSON body `{"status", "startDate", "completedDate", "cpdModifiedOn"}`:
+204 when taken, after which the person's `induction` is what it was told; 400 ProblemDetails with
+an `errorCode` when it refuses (a body it cannot read, a start or completion date missing or out of
+place, a write older than the last one taken, or an outcome over a different one already recorded);
+404 for an unknown TRN. Every write it received, taken or not, is listed at
+`GET /_fake/induction-writes` (JSON, no key needed) and in `induction_writes`.
+
 Tests can make it fail the next requests (`fail_next(2, status=503)`), wait before answering
 (`delay_next(3)`, to provoke a client's timeout) or send a body of their choosing
 (`send_raw_next(body=b"{")`), and read what it received (`requests`).
@@ -77,6 +85,12 @@ NO_INDUCTION = {"status": "None", "startDate": None, "completedDate": None, "exe
 
 PERSON_NOT_FOUND = 10001
 RECORD_IS_NOT_ACTIVE = 10058
+# The fake's own codes for the induction writes it refuses (TRS answers these cases with a 400 too).
+INVALID_INDUCTION = 10050
+STALE_INDUCTION_WRITE = 10051
+INDUCTION_ALREADY_COMPLETED = 10052
+INDUCTION_STATUSES_TAKEN = {"RequiredToComplete", "InProgress", "Passed", "Failed"}
+OUTCOMES = {"Passed", "Failed", "FailedInWales", "Exempt"}
 
 
 @dataclass
@@ -88,6 +102,14 @@ class ReceivedRequest:
     # Header names lower-cased.
     headers: dict[str, str]
     status: int = 0  # what the fake answered
+    body: dict | None = None  # a JSON object sent with it
+
+
+@dataclass(frozen=True)
+class InductionWrite:
+    trn: str
+    body: dict | None
+    status: int  # what the fake answered: 204 taken, 400 refused, 404 unknown TRN
 
 
 @dataclass(frozen=True)
@@ -140,6 +162,9 @@ class FakeTRS:
         self.port = port
         self.log_requests = log_requests
         self.requests: list[ReceivedRequest] = []
+        # Every induction write received, in order, and the induction each TRN was last told.
+        self.induction_writes: list[InductionWrite] = []
+        self.inductions: dict[str, dict] = {}
         self._answers_to_give: list[Answer] = []
         self._delays_to_give: list[float] = []
         self._lock = threading.Lock()
@@ -219,24 +244,48 @@ class FakeTRS:
 
     # The API
 
-    def handle(self, method: str, target: str, headers: dict[str, str]) -> Answer:
+    def writes_for(self, trn: str) -> list[InductionWrite]:
+        with self._lock:
+            return [write for write in self.induction_writes if write.trn == trn]
+
+    def handle(self, method: str, target: str, headers: dict[str, str], body: bytes = b"") -> Answer:
         parts = urlsplit(target)
         query = {name: values[0] for name, values in parse_qs(parts.query, keep_blank_values=True).items()}
-        request = ReceivedRequest(method=method, path=parts.path, query=query, headers=headers)
+        if method == "GET" and parts.path == "/_fake/induction-writes":
+            with self._lock:
+                writes = [vars(write) for write in self.induction_writes]
+            return _json(200, {"writes": writes})
+        try:
+            parsed = json.loads(body) if body else None
+        except ValueError:
+            parsed = None
+        request = ReceivedRequest(
+            method=method,
+            path=parts.path,
+            query=query,
+            headers=headers,
+            body=parsed if isinstance(parsed, dict) else None,
+        )
         with self._lock:
             self.requests.append(request)
             delay = self._delays_to_give.pop(0) if self._delays_to_give else 0
             forced = self._answers_to_give.pop(0) if self._answers_to_give else None
         if delay:
             self._stopping.wait(delay)
-        answer = forced or self._answer(method, parts.path, query, headers)
+        answer = forced or self._answer(method, parts.path, query, headers, request.body)
         request.status = answer.status
+        if method == "PUT" and parts.path.endswith("/cpd-induction"):
+            trn = parts.path.split("/")[3]
+            with self._lock:
+                self.induction_writes.append(InductionWrite(trn=trn, body=request.body, status=answer.status))
         if self.log_requests:
             # The path only: the query may hold a National Insurance number.
             print(f"[fake TRS] {method} {parts.path} -> {answer.status}", flush=True)
         return answer
 
-    def _answer(self, method: str, path: str, query: dict[str, str], headers: dict[str, str]) -> Answer:
+    def _answer(
+        self, method: str, path: str, query: dict[str, str], headers: dict[str, str], body: dict | None = None
+    ) -> Answer:
         if headers.get("authorization", "") != f"Bearer {self.api_key}":
             return Answer(401)
         version = headers.get("x-api-version")
@@ -251,6 +300,10 @@ class FakeTRS:
             )
             return _problem(400, "Invalid X-Api-Version.", detail)
         segments = path.split("/")
+        if len(segments) == 5 and segments[:3] == ["", "v3", "persons"] and segments[4] == "cpd-induction":
+            if method != "PUT":
+                return Answer(405)
+            return self._record_induction(segments[3], body)
         if len(segments) != 4 or segments[:3] != ["", "v3", "persons"] or not segments[3]:
             return Answer(404)
         if method != "GET":
@@ -295,7 +348,77 @@ class FakeTRS:
                 f"TRN: '{trn}'\nNational insurance number: '{national_insurance_number}'",
                 error_code=PERSON_NOT_FOUND,
             )
-        return _json(200, _person(_moved_on(record, years=_academic_years_since_written()), sections))
+        moved_on = _moved_on(record, years=_academic_years_since_written())
+        with self._lock:
+            told = self.inductions.get(trn)
+        if told is not None:
+            moved_on = {**moved_on, "induction": {**NO_INDUCTION, **told}}
+        return _json(200, _person(moved_on, sections))
+
+    def _record_induction(self, trn: str, body: dict | None) -> Answer:
+        teacher = self.teachers.get(trn)
+        if teacher is None or teacher.deactivated or teacher.merged_into:
+            return _problem(404, "Person not found.", f"TRN: '{trn}'", error_code=PERSON_NOT_FOUND)
+        problem = _induction_problem(body)
+        if problem:
+            return _problem(
+                400, "One or more validation errors occurred.", problem, error_code=INVALID_INDUCTION
+            )
+        with self._lock:
+            current = self.inductions.get(trn)
+            if current is None:
+                current = dict(teacher.record.get("induction") or NO_INDUCTION)
+            last_modified = current.get("cpdModifiedOn")
+            if last_modified and _instant(body["cpdModifiedOn"]) < _instant(last_modified):
+                return _problem(
+                    400,
+                    "Induction was changed after this update.",
+                    f"cpdModifiedOn {body['cpdModifiedOn']} is before {last_modified}.",
+                    error_code=STALE_INDUCTION_WRITE,
+                )
+            if current.get("status") in OUTCOMES and current.get("status") != body["status"]:
+                return _problem(
+                    400,
+                    "The person's induction is already completed.",
+                    f"TRS records the induction as {current['status']}.",
+                    error_code=INDUCTION_ALREADY_COMPLETED,
+                )
+            self.inductions[trn] = {
+                "status": body["status"],
+                "startDate": body["startDate"],
+                "completedDate": body.get("completedDate"),
+                "cpdModifiedOn": body["cpdModifiedOn"],
+            }
+        return Answer(204)
+
+
+def _induction_problem(body: dict | None) -> str | None:
+    """What is wrong with an induction write's body, as TRS's validation would say; None if nothing."""
+    if body is None:
+        return "The body must be a JSON object."
+    status = body.get("status")
+    if status not in INDUCTION_STATUSES_TAKEN:
+        return f"Invalid status '{status}'."
+    try:
+        started = datetime.date.fromisoformat(body["startDate"]) if body.get("startDate") else None
+        completed = datetime.date.fromisoformat(body["completedDate"]) if body.get("completedDate") else None
+        _instant(body["cpdModifiedOn"])
+    except (KeyError, TypeError, ValueError):
+        return "startDate, completedDate and cpdModifiedOn must be dates (and a date and time)."
+    if status != "RequiredToComplete" and started is None:
+        return f"A start date is required for status '{status}'."
+    if status in OUTCOMES and completed is None:
+        return f"A completed date is required for status '{status}'."
+    if status not in OUTCOMES and completed is not None:
+        return f"A completed date cannot be set for status '{status}'."
+    if started and completed and completed < started:
+        return "The completed date cannot be before the start date."
+    return None
+
+
+def _instant(value: str) -> datetime.datetime:
+    instant = datetime.datetime.fromisoformat(value)
+    return instant if instant.tzinfo else instant.replace(tzinfo=datetime.UTC)
 
 
 def _sections(include: str) -> set[str] | None:
@@ -365,10 +488,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _respond(self):
         length = int(self.headers.get("Content-Length") or 0)
-        if length:
-            self.rfile.read(length)
+        body = self.rfile.read(length) if length else b""
         headers = {name.lower(): value for name, value in self.headers.items()}
-        answer = self.trs.handle(self.command, self.path, headers)
+        answer = self.trs.handle(self.command, self.path, headers, body)
         try:
             self.send_response(answer.status)
             if answer.content_type:
