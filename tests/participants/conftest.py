@@ -16,6 +16,7 @@ from tests.factories import (
     TrainingPeriodFactory,
     UserFactory,
 )
+from tests.participants.trs_writes import broker_unreachable, queued_updates  # noqa: F401 - fixtures
 
 
 @pytest.fixture

@@ -5,9 +5,10 @@ import datetime
 import pytest
 
 from ecf.celery import app as celery_app
-from participants.models import InductionStatus, Teacher
+from participants.models import Teacher
 from participants.services.trs_writes import SEND_TRS_INDUCTION_UPDATE_TASK
 from tests.dates import LAST_YEAR, THIS_YEAR
+from tests.emails.conftest import broker_at, closed_port
 from tests.factories import TeacherFactory
 
 STARTED = datetime.date(LAST_YEAR, 9, 1)
@@ -32,4 +33,7 @@ def queued_updates(monkeypatch):
     return queued
 
 
-__all__ = ["COMPLETED", "STARTED", "InductionStatus", "queued_updates", "teacher"]
+@pytest.fixture
+def broker_unreachable():
+    """A context manager: inside it the Celery app's broker is a closed port (Redis is down)."""
+    return lambda: broker_at(f"redis://127.0.0.1:{closed_port()}/0")
