@@ -20,11 +20,14 @@ from finance.models import Declaration, Statement
 from participants.models import (
     ECTAtSchoolPeriod,
     InductionPeriod,
+    InductionStatus,
     MentorAtSchoolPeriod,
     MentorshipPeriod,
     Teacher,
     TrainingPeriod,
+    TRSInductionUpdate,
 )
+from participants.services import queue_trs_induction_update
 from providers.models import (
     ActiveLeadProvider,
     AppropriateBody,
@@ -149,6 +152,12 @@ def build_graph() -> dict:
         TrainingPeriod: training,
         InductionPeriod: induction,
         Event: event,
+        TRSInductionUpdate: queue_trs_induction_update(
+            teacher=ect_period.teacher,
+            status=InductionStatus.IN_PROGRESS,
+            started_on=induction.started_on,
+            completed_on=None,
+        ),
         SchoolAccess: access,
         SchoolContractPeriodChoice: SchoolContractPeriodChoice.objects.create(
             school=partnership.school,

@@ -20,6 +20,7 @@ from participants.models import (
     MentorshipPeriod,
     Teacher,
     TrainingPeriod,
+    TRSInductionUpdate,
 )
 from providers.models import ContractPeriod, Schedule
 from schools.models import NominationLink, SchoolAccess
@@ -79,6 +80,7 @@ def test_changelist_add_and_change_pages_load_for_a_superuser(admin_client, grap
         Teacher,
         Event,
         Email,
+        TRSInductionUpdate,
         NominationLink,
         SchoolAccess,
         APIRequest,
