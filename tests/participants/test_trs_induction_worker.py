@@ -5,6 +5,10 @@ The worker runs in a thread of this process on its own database connection, so t
 transactional: it sees only what was committed.
 """
 
+import contextlib
+import shutil
+import socket
+import subprocess
 import threading
 import time
 
@@ -15,7 +19,7 @@ from django.db import connections, transaction
 from participants.models import InductionStatus, TRSInductionUpdate
 from participants.services import queue_trs_induction_update, send_trs_induction_update_now
 from participants.tasks import send_pending_trs_induction_updates
-from tests.emails.conftest import running_worker
+from tests.emails.conftest import broker_at, closed_port, running_worker
 from tests.participants.trs_writes import COMPLETED, STARTED, teacher
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -128,3 +132,53 @@ def test_attempts_racing_for_one_update_send_it_once(fake_trs):
 
     assert sorted(outcomes) == ["sent", "skipped", "skipped", "skipped"]
     assert len(writes_shown_by(fake_trs)) == 1
+
+
+@contextlib.contextmanager
+def redis_server(port: int):
+    """A redis-server of this test's own on `port`, stopped when the block ends."""
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        yield
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server")
+def test_with_redis_stopped_during_the_outcome_and_started_again_trs_is_told_once(fake_trs, settings):
+    port = closed_port()
+    settings.TRS_WRITE_SWEEP_GRACE_SECONDS = 0
+    with broker_at(f"redis://127.0.0.1:{port}/0"):
+        with redis_server(port), running_worker():
+            claim = outcome_committed(teacher(), status=InductionStatus.IN_PROGRESS)
+            wait_for_status(claim, TRSInductionUpdate.Status.SENT)
+        # Redis has stopped: the outcome commits all the same, and stays pending.
+        outcome = outcome_committed(claim.teacher)
+        assert send_pending_trs_induction_updates.apply().get() == 0  # the sweep cannot queue it either
+        outcome.refresh_from_db()
+        assert outcome.status == TRSInductionUpdate.Status.PENDING
+        # Redis is started again (empty): the sweep queues the outcome and the worker sends it once.
+        with redis_server(port), running_worker():
+            send_pending_trs_induction_updates.delay()
+            wait_for_status(outcome, TRSInductionUpdate.Status.SENT)
+            send_pending_trs_induction_updates.delay()  # a second sweep finds nothing to send
+            time.sleep(0.5)
+
+    assert [(write["body"]["status"], write["status"]) for write in writes_shown_by(fake_trs)] == [
+        ("InProgress", 204),
+        ("Passed", 204),
+    ]
