@@ -28,7 +28,7 @@ def choose_school(request):
         return redirect("appropriate_body_home", body_id=bodies[0].pk)
     if not bodies:
         return render(request, "schools/choose_school.html", {"schools": schools})
-    form = ChooseForm(request.POST or None, schools=schools, bodies=bodies)
+    form = ChooseForm(request.POST if request.method == "POST" else None, schools=schools, bodies=bodies)
     if request.method == "POST" and form.is_valid():
         kind, key = form.cleaned_data["use"].split("-", 1)
         if kind == "school":
