@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from core import clock
 from schools.models import SchoolAccess
+from tests.accounts.test_sign_in import sign_in
 from tests.dates import THIS_YEAR
 from tests.factories import (
     AppropriateBodyAccessFactory,
@@ -192,3 +193,8 @@ def test_a_school_user_sees_the_schools_list_as_before(client):
     page = client.get(reverse("choose_school")).content.decode()
     assert "Which school do you want to manage?" in page
     assert 'type="radio"' not in page
+
+
+def test_a_body_user_signs_in_by_emailed_link_and_lands_on_their_body(client, body, body_user):
+    sign_in(client, body_user)
+    assert client.get(reverse("post_sign_in"), follow=True).redirect_chain[-1][0] == home(body)
