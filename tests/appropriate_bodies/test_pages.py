@@ -198,3 +198,26 @@ def test_a_school_user_sees_the_schools_list_as_before(client):
 def test_a_body_user_signs_in_by_emailed_link_and_lands_on_their_body(client, body, body_user):
     sign_in(client, body_user)
     assert client.get(reverse("post_sign_in"), follow=True).redirect_chain[-1][0] == home(body)
+
+
+def test_pages_take_a_fixed_number_of_queries(
+    client, body, other_body, body_user, django_assert_max_num_queries
+):
+    def add(count):
+        for _ in range(count):
+            reported(body)
+            elsewhere = reported(body, trs_qts_awarded_on=None)
+            InductionPeriodFactory(teacher=elsewhere, appropriate_body=other_body)
+
+    client.force_login(body_user)
+    urls = [home(body)] + [review(body, slug) for slug in ["reported", "left", "no-qts", "claimed-elsewhere"]]
+    add(2)
+    counted = {}
+    for url in urls:
+        with django_assert_max_num_queries(20) as captured:
+            assert client.get(url).status_code == 200
+        counted[url] = len(captured)
+    add(20)
+    for url in urls:
+        with django_assert_max_num_queries(counted[url]):
+            assert client.get(url).status_code == 200
