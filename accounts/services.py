@@ -32,9 +32,30 @@ def create_sign_in_link(
     return settings.SERVICE_URL + reverse("sign_in_link", kwargs={"token": token})
 
 
+def user_for(*, email: str, full_name: str) -> User:
+    """The account for this address, made if it does not exist yet (people who sign in by emailed
+    link have no password). Call inside the caller's transaction."""
+    user, created = User.objects.get_or_create(
+        email=email.strip().lower(), defaults={"full_name": full_name.strip()}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
 def can_sign_in(user: User) -> bool:
-    """School users with access to at least one school. Staff sign in to admin with a password."""
-    return user.is_active and not user.is_staff and user.school_access.filter(ended_at__isnull=True).exists()
+    """School users with access to at least one school, and appropriate body users with access to
+    at least one body. Staff sign in to admin with a password. (The relations are the schools' and
+    appropriate bodies' apps' own, read by name: this app imports neither.)"""
+    return (
+        user.is_active
+        and not user.is_staff
+        and (
+            user.school_access.filter(ended_at__isnull=True).exists()
+            or user.appropriate_body_access.filter(ended_at__isnull=True).exists()
+        )
+    )
 
 
 @transaction.atomic

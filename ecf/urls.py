@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("schools.urls")),
     path("", include("participants.urls")),
     path("", include("api.urls")),
+    path("", include("appropriate_bodies.urls")),
 ]
 
 

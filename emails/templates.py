@@ -201,6 +201,30 @@ Department for Education
             secret=("sign_in_url",),
         ),
         _template(
+            "appropriate_body_access_given",
+            personalisation=("full_name", "appropriate_body_name", "sign_in_url"),
+            subject=f"You have been given access to ((appropriate_body_name)) on {SERVICE_NAME}",
+            body=f"""
+Hello ((full_name))
+
+The Department for Education has given you access to ((appropriate_body_name)) on {SERVICE_NAME}.
+
+You can now see the early career teachers (ECTs) whose induction ((appropriate_body_name)) checks.
+
+Sign in to get started:
+
+((sign_in_url))
+
+The link works once, for 7 days. After that, sign in to {SERVICE_NAME} with this email address and we'll send you a new link.
+
+If you did not expect this email, contact the Department for Education.
+
+{SERVICE_NAME}
+Department for Education
+""",
+            secret=("sign_in_url",),
+        ),
+        _template(
             "school_left_lead_provider",
             personalisation=("lead_provider_name", "school_name", "urn", "academic_year", "now_runs"),
             subject="((school_name)) (URN ((urn))) has changed its training for ((academic_year))",

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 
 from accounts.models import User
-from accounts.services import INVITATION_LINK_LIFETIME, create_sign_in_link
+from accounts.services import INVITATION_LINK_LIFETIME, create_sign_in_link, user_for
 from audit.models import Event
 from audit.services import Actor, record_event
 from core import clock
@@ -316,7 +316,7 @@ def nominate_induction_tutor(
     if expects_ects == ExpectsECTs.NO:
         return None
     return _appoint_induction_tutor(
-        school=school, tutor=_user_for(email=email, full_name=full_name), actor=HEADTEACHER, now=now
+        school=school, tutor=user_for(email=email, full_name=full_name), actor=HEADTEACHER, now=now
     )
 
 
@@ -607,7 +607,7 @@ def change_induction_tutor(*, school: School, changed_by: User, full_name: str, 
     school = School.objects.select_for_update().get(pk=school.pk)
     return _appoint_induction_tutor(
         school=school,
-        tutor=_user_for(email=email, full_name=full_name),
+        tutor=user_for(email=email, full_name=full_name),
         actor=Actor.school_user(changed_by),
         now=clock.now(),
     )
@@ -617,7 +617,7 @@ def change_induction_tutor(*, school: School, changed_by: User, full_name: str, 
 def add_colleague(*, school: School, added_by: User, full_name: str, email: str) -> User:
     """Give a colleague access to the school and email them a sign-in link."""
     now = clock.now()
-    colleague = _user_for(email=email, full_name=full_name)
+    colleague = user_for(email=email, full_name=full_name)
     access, created = SchoolAccess.objects.get_or_create(
         user=colleague,
         school=school,
@@ -645,17 +645,6 @@ def add_colleague(*, school: School, added_by: User, full_name: str, email: str)
             },
         )
     return colleague
-
-
-def _user_for(*, email: str, full_name: str) -> User:
-    """The account for this address, made if it does not exist yet (school users have no password)."""
-    user, created = User.objects.get_or_create(
-        email=email.strip().lower(), defaults={"full_name": full_name.strip()}
-    )
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    return user
 
 
 def _end_access(access: SchoolAccess, *, now: datetime.datetime) -> None:

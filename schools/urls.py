@@ -16,7 +16,6 @@ urlpatterns = [
         name="nomination_step",
     ),
     path("nominate/<str:token>", views.open_nomination_link, name="nomination_start"),
-    path("schools", views.choose_school, name="choose_school"),
     path("schools/<int:urn>", dashboard_views.school_home, name="school_home"),
     path("schools/<int:urn>/years/<int:year>", dashboard_views.school_year, name="school_year"),
     path(

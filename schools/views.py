@@ -1,7 +1,6 @@
 """Pages for headteachers (nominating an induction tutor) and for the people who manage a school.
 The journeys themselves are in schools/journeys/."""
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -134,10 +133,5 @@ def nomination_done(request):
 # --- People who manage a school ----------------------------------------------------------------
 
 
-@login_required
-@require_safe
-def choose_school(request):
-    schools = list(queries.schools_for(request.user))
-    if len(schools) == 1:
-        return redirect("school_home", urn=schools[0].urn)
-    return render(request, "schools/choose_school.html", {"schools": schools})
+# Choosing a school after signing in ("choose_school", /schools) is appropriate_bodies.views.choose_school:
+# the one page that knows both the schools and the appropriate bodies a person may use.

@@ -6,6 +6,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from accounts.models import User
+from appropriate_bodies.models import AppropriateBodyAccess
 from participants.models import (
     ECTAtSchoolPeriod,
     InductionPeriod,
@@ -241,3 +242,11 @@ def school_set_up_with(
         appropriate_body=appropriate_body or AppropriateBodyFactory(),
     )
     return school
+
+
+class AppropriateBodyAccessFactory(DjangoModelFactory):
+    class Meta:
+        model = AppropriateBodyAccess
+
+    user = factory.SubFactory(UserFactory)
+    appropriate_body = factory.SubFactory(AppropriateBodyFactory)

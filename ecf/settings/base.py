@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "audit",
     "api",
     "finance",
+    "appropriate_bodies",
     "demo",
 ]
 

@@ -24,6 +24,7 @@ NOTIFY_TEMPLATE_IDS = {
     "induction_tutor_nominated": "491683f6-c3f8-4c72-8a14-3cc5aa69dbce",
     "induction_tutor_replaced": "6c3d43e4-dfda-4a88-b64e-0c3e5813fd11",
     "colleague_added": "7eccf1b3-d37e-46f0-b6d9-fdebe5bc2542",
+    "appropriate_body_access_given": "c5d1e8a2-7b3f-4e6a-9d2c-8f1b4a7e3d52",
     "school_left_lead_provider": "0b6f4e3a-5a2d-4f0e-9a57-3c1d2e8b7f41",
     "ect_registered": "38de8b10-7940-48f3-98a3-c1e955449563",
     "mentor_registered": "5c1a7e2d-93b4-4f6e-8d2a-6b0f4c3e9a17",

@@ -10,6 +10,7 @@ from django.urls import reverse
 from accounts.models import User
 from api.models import APIRequest, LeadProviderToken
 from api.services import create_token
+from appropriate_bodies.models import AppropriateBodyAccess
 from audit.models import Event
 from audit.services import Actor, record_event
 from core import clock
@@ -43,6 +44,7 @@ from schools.models import NominationLink, School, SchoolAccess, SchoolContractP
 from tests.dates import THIS_YEAR
 from tests.factories import (
     ActiveLeadProviderFactory,
+    AppropriateBodyAccessFactory,
     AppropriateBodyFactory,
     ContractPeriodFactory,
     ECTAtSchoolPeriodFactory,
@@ -159,6 +161,7 @@ def build_graph() -> dict:
             completed_on=None,
         ),
         SchoolAccess: access,
+        AppropriateBodyAccess: AppropriateBodyAccessFactory(appropriate_body=induction.appropriate_body),
         SchoolContractPeriodChoice: SchoolContractPeriodChoice.objects.create(
             school=partnership.school,
             contract_period=pairing.active_lead_provider.contract_period,

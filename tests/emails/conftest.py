@@ -37,6 +37,11 @@ PERSONALISATION = {
         "added_by": "Ada Lovelace",
         "sign_in_url": "http://127.0.0.1:8000/sign-in",
     },
+    "appropriate_body_access_given": {
+        "full_name": "Mary Somerville",
+        "appropriate_body_name": "Riverside Teaching School Hub",
+        "sign_in_url": "http://127.0.0.1:8000/sign-in",
+    },
     "school_left_lead_provider": {
         "lead_provider_name": "Ambition Institute",
         "school_name": "Analytical Engine Primary School",

@@ -15,6 +15,7 @@ def test_the_templates_the_service_sends():
         "induction_tutor_nominated",
         "induction_tutor_replaced",
         "colleague_added",
+        "appropriate_body_access_given",
         "school_left_lead_provider",
         "ect_registered",
         "mentor_registered",

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AppropriateBodiesConfig(AppConfig):
+    name = "appropriate_bodies"
+    verbose_name = "Appropriate bodies"

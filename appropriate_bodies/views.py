@@ -1,0 +1,94 @@
+"""Appropriate bodies' plain pages: the home page with its four review lists, each list, and a
+teacher's page (read only for now); and the after-sign-in choice for a person with more than one
+school or body, which lives here because only this layer knows both schools and bodies."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
+
+from appropriate_bodies import queries
+from appropriate_bodies.forms import ChooseForm, SearchForm
+from schools.dashboard_views import page_links
+from schools.queries import schools_for
+
+PAGE_SIZE = 50
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def choose_school(request):
+    """Where a person goes after signing in (and the "Your schools" link): straight to their one
+    school or body, or a choice between them. With schools only, the list of schools as before."""
+    schools = list(schools_for(request.user))
+    bodies = list(queries.bodies_for(request.user))
+    if len(schools) + len(bodies) == 1:
+        if schools:
+            return redirect("school_home", urn=schools[0].urn)
+        return redirect("appropriate_body_home", body_id=bodies[0].pk)
+    if not bodies:
+        return render(request, "schools/choose_school.html", {"schools": schools})
+    form = ChooseForm(request.POST if request.method == "POST" else None, schools=schools, bodies=bodies)
+    if request.method == "POST" and form.is_valid():
+        kind, key = form.cleaned_data["use"].split("-", 1)
+        if kind == "school":
+            return redirect("school_home", urn=int(key))
+        return redirect("appropriate_body_home", body_id=int(key))
+    return render(request, "appropriate_bodies/choose.html", {"form": form})
+
+
+def _several(request) -> bool:
+    """Whether the person has anywhere else to go (a back link to the choice)."""
+    return queries.bodies_for(request.user).count() + schools_for(request.user).count() > 1
+
+
+@login_required
+@require_safe
+def home(request, body_id: int):
+    body = queries.body_for(request.user, body_id)
+    counts = queries.review_counts(body)
+    lists = [(review, counts[slug]) for slug, review in queries.REVIEW_LISTS.items()]
+    return render(
+        request, "appropriate_bodies/home.html", {"body": body, "lists": lists, "several": _several(request)}
+    )
+
+
+@login_required
+@require_safe
+def review_list(request, body_id: int, slug: str):
+    body = queries.body_for(request.user, body_id)
+    teachers = queries.review_list(body, slug)  # 404 for a list we do not have
+    search = SearchForm(request.GET)
+    text = search.cleaned_data["q"] if search.is_valid() else ""
+    page = Paginator(queries.search_teachers(teachers, text), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "appropriate_bodies/review_list.html",
+        {
+            "body": body,
+            "review": queries.REVIEW_LISTS[slug],
+            "search": search,
+            "searched": text,
+            "page": page,
+            "page_links": page_links(request, page),
+        },
+    )
+
+
+@login_required
+@require_safe
+def teacher_page(request, body_id: int, teacher_id: int):
+    body = queries.body_for(request.user, body_id)
+    teacher = queries.teacher_for(body, teacher_id)
+    induction_periods, ect_periods = queries.teacher_record(teacher)
+    return render(
+        request,
+        "appropriate_bodies/teacher.html",
+        {
+            "body": body,
+            "teacher": teacher,
+            "induction_periods": induction_periods,
+            "ect_periods": ect_periods,
+            "back": request.GET.get("from") if request.GET.get("from") in queries.REVIEW_LISTS else None,
+        },
+    )
