@@ -165,7 +165,10 @@ def test_with_javascript_search_works_while_suggestions_show(page):
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_role("heading", name=re.compile("Schools that match"))).to_be_visible()
     expect(page.get_by_role("link", name="Quillfeather Academy")).to_be_visible()
-    again = page.get_by_label("Find your school")
+    # The page shows before its script has made the box a search-as-you-type one (which replaces
+    # the box): typing into the plain box meanwhile would be lost. Wait for the new box.
+    page.wait_for_load_state("load")
+    again = page.get_by_role("combobox", name="Find your school")
     again.fill("")  # the results page keeps the search in the box; type a new one
     again.press_sequentially("quillfeather a")
     page.get_by_role("option", name=re.compile("Quillfeather Academy")).wait_for()
