@@ -1,8 +1,8 @@
 from django import forms
 from django.contrib import admin
 
-from appropriate_bodies import services
 from appropriate_bodies.models import AppropriateBodyAccess
+from appropriate_bodies.services import access as access_services
 from core.admin import RelatedRowsAdmin
 from providers.models import AppropriateBody
 
@@ -46,7 +46,7 @@ class AppropriateBodyAccessAdmin(RelatedRowsAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             return super().save_model(request, obj, form, change)
-        access = services.give_access(
+        access = access_services.give_access(
             appropriate_body=form.cleaned_data["appropriate_body"],
             full_name=form.cleaned_data["full_name"],
             email=form.cleaned_data["email"],

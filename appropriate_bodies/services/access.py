@@ -1,4 +1,4 @@
-"""Writes for appropriate bodies. For now: DfE support gives a person access to a body."""
+"""Support gives a person access to an appropriate body."""
 
 from django.db import transaction
 

@@ -1,0 +1,1 @@
+"""Appropriate bodies' journeys, one module each, on core.wizard."""
