@@ -4,22 +4,28 @@
   adds a colleague.
 - allauth's own login page is not a way in: it sends people to our sign-in page.
 - DfE Sign-in lets in only an existing, active, non-staff user whose email is the one DfE Sign-in
-  vouches for; the DfE Sign-in account is then connected to that user. Everyone else gets a page
+  vouches for; the DfE Sign-in account is then connected to that user. Someone who signs in for an
+  organisation we know (an appropriate body's DfE Sign-in organisation) is given access to it
+  first, by the functions in settings.DFE_SIGN_IN_ORGANISATION_ACCESS. Everyone else gets a page
   saying who can give them access. Staff sign in to admin with a password.
 """
 
 from __future__ import annotations
 
+import json
 from http import HTTPStatus
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.providers.base import AuthProcess
+from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.module_loading import import_string
 
 from accounts.models import User
 from accounts.services import can_sign_in
@@ -67,6 +73,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             )
 
         email = verified_email(sociallogin)
+        if email:
+            give_organisation_access(sociallogin, email)
         user = User.objects.filter(email=email.lower()).first() if email else None
         if user is None or not user.is_active:
             refuse(request, email, reason="no_account")
@@ -87,14 +95,48 @@ def verified_email(sociallogin) -> str | None:
 
     allauth counts the address verified from the `email_verified` claim or the app's
     `verified_email` setting; an explicit `email_verified: false` in the claims is refused too."""
-    data = sociallogin.account.extra_data or {}
-    claims = data.get("userinfo") or data.get("id_token") or {}
+    claims = _claims(sociallogin)
     if str(claims.get("email_verified", "")).lower() == "false":
         return None
     for address in sociallogin.email_addresses:
         if address.primary and address.verified:
             return address.email
     return None
+
+
+def _claims(sociallogin) -> dict:
+    data = sociallogin.account.extra_data or {}
+    return data.get("userinfo") or data.get("id_token") or {}
+
+
+def claimed_name(sociallogin) -> str:
+    claims = _claims(sociallogin)
+    parts = [str(claims.get(key) or "").strip() for key in ("given_name", "family_name")]
+    return " ".join(part for part in parts if part) or str(claims.get("name") or "").strip()
+
+
+def organisation_claim(sociallogin) -> dict | None:
+    """The organisation the person chose at DfE Sign-in ({"id", "name", "category", ...}), if any.
+    DfE Sign-in sends it as an object, or as a JSON string in some set-ups."""
+    organisation = _claims(sociallogin).get("organisation")
+    if isinstance(organisation, str):
+        try:
+            organisation = json.loads(organisation)
+        except ValueError:
+            return None
+    return organisation if isinstance(organisation, dict) and organisation.get("id") else None
+
+
+def give_organisation_access(sociallogin, email: str) -> None:
+    """Let each access function see the organisation; they give access only for one they know, and
+    never to staff (who are then refused as any staff are)."""
+    organisation = organisation_claim(sociallogin)
+    if organisation is None:
+        return
+    full_name = claimed_name(sociallogin) or email
+    with transaction.atomic():
+        for path in settings.DFE_SIGN_IN_ORGANISATION_ACCESS:
+            import_string(path)(email=email, full_name=full_name, organisation=organisation)
 
 
 def refuse(request: HttpRequest, email: str | None, *, reason: str):

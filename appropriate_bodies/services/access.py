@@ -1,4 +1,7 @@
-"""Support gives a person access to an appropriate body."""
+"""Who may act for an appropriate body: people support invite in admin, and people DfE Sign-in
+says work there."""
+
+import uuid
 
 from django.db import transaction
 
@@ -43,3 +46,40 @@ def give_access(
             },
         )
     return access
+
+
+@transaction.atomic
+def access_from_dfe_sign_in(*, email: str, full_name: str, organisation: dict) -> User | None:
+    """Give a person who signed in with DfE Sign-in for an appropriate body's organisation access
+    to that body (making their account if it is new), recorded as an event; None when the
+    organisation is no body of ours. Staff accounts are left alone (they use admin).
+
+    DfE Sign-in's organisation is the body's own say on who works there, so no invitation is
+    needed; access ends, as any access does, when support ends it in admin."""
+    body = AppropriateBody.objects.filter(
+        dfe_sign_in_organisation_id=_as_uuid(organisation.get("id"))
+    ).first()
+    if body is None:
+        return None
+    person = user_for(email=email, full_name=full_name)
+    if person.is_staff or person.is_superuser:
+        return None
+    access, created = AppropriateBodyAccess.objects.get_or_create(
+        user=person, appropriate_body=body, ended_at=None, defaults={"created_at": clock.now()}
+    )
+    if created:
+        record_event(
+            actor=Actor.system("DfE Sign-in"),
+            event_type="appropriate_body_access_given",
+            heading=f"{person.full_name} given access to {body.name} by signing in with DfE Sign-in for it",
+            appropriate_body=body,
+            subject=access,
+        )
+    return person
+
+
+def _as_uuid(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None

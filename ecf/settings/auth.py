@@ -60,7 +60,9 @@ def socialaccount_providers(issuer: str, client_id: str, client_secret: str) -> 
         "settings": {
             # allauth fetches <server_url>/.well-known/openid-configuration.
             "server_url": issuer.rstrip("/"),
-            "scope": ["openid", "email", "profile"],
+            # "organisation" adds the organisation the person chose at DfE Sign-in, which gives
+            # appropriate body staff their access (DFE_SIGN_IN_ORGANISATION_ACCESS).
+            "scope": ["openid", "email", "profile", "organisation"],
             "oauth_pkce_enabled": True,
             # DfE Sign-in only creates an account once its owner has proven the email address,
             # and does not send the email_verified claim; an explicit email_verified=false is
@@ -74,4 +76,8 @@ def socialaccount_providers(issuer: str, client_id: str, client_secret: str) -> 
 SOCIALACCOUNT_PROVIDERS = socialaccount_providers(
     DFE_SIGN_IN_ISSUER, DFE_SIGN_IN_CLIENT_ID, DFE_SIGN_IN_CLIENT_SECRET
 )
+# Who gains access from the organisation DfE Sign-in says a person signed in for: functions called
+# with (email=, full_name=, organisation=) that give access and answer the user, or None. Named here
+# so that accounts, below the apps that own access, calls them without importing them.
+DFE_SIGN_IN_ORGANISATION_ACCESS = ["appropriate_bodies.services.access.access_from_dfe_sign_in"]
 DFE_SIGN_IN_ENABLED = bool(SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"])

@@ -13,10 +13,12 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from accounts.models import User
+from appropriate_bodies.models import AppropriateBodyAccess
+from audit.models import Event
 from core import clock
 from ecf.settings.auth import socialaccount_providers
 from schools.models import SchoolAccess
-from tests.factories import SchoolFactory, UserFactory
+from tests.factories import AppropriateBodyFactory, SchoolFactory, UserFactory
 
 pytest_plugins = ["tests.fakes.oidc"]
 pytestmark = pytest.mark.django_db
@@ -229,7 +231,7 @@ class TestSwitchedOnByConfiguration:
         assert app["provider_id"] == "dfe-sign-in"
         assert app["name"] == "DfE Sign-in"
         assert app["settings"]["server_url"] == "https://oidc.example"
-        assert app["settings"]["scope"] == ["openid", "email", "profile"]
+        assert app["settings"]["scope"] == ["openid", "email", "profile", "organisation"]
 
     def render_button(self):
         request = RequestFactory().get("/sign-in")
@@ -327,3 +329,96 @@ def test_someone_whose_school_access_has_ended_is_refused(client, fake_dfe_sign_
 
     assert response.status_code == 403
     assert signed_in_user_id(client) is None
+
+
+class TestAppropriateBodyOrganisations:
+    """Someone who signs in with DfE Sign-in for an appropriate body's organisation acts for it."""
+
+    ORGANISATION_ID = "5b0e9a1e-3f4c-4d2a-9c1e-7a4b2d6f8e01"
+
+    def organisation(self, **extra):
+        return {"id": self.ORGANISATION_ID, "name": "Riverside Teaching School Hub", **extra}
+
+    def test_a_new_person_from_the_bodys_organisation_gets_an_account_and_access(
+        self, client, fake_dfe_sign_in
+    ):
+        body = AppropriateBodyFactory(dfe_sign_in_organisation_id=self.ORGANISATION_ID)
+
+        response = sign_in_with_dfe(
+            client,
+            fake_dfe_sign_in,
+            "Reviewer@Riverside.example.org",
+            given_name="Ruth",
+            family_name="Okafor",
+            organisation=self.organisation(),
+        )
+
+        assert response.status_code == 302
+        user = User.objects.get(email="reviewer@riverside.example.org")
+        assert user.full_name == "Ruth Okafor"
+        assert signed_in_user_id(client) == str(user.pk)
+        access = AppropriateBodyAccess.objects.get(user=user)
+        assert (access.appropriate_body, access.ended_at, access.invited_by) == (body, None, None)
+        event = Event.objects.get(event_type="appropriate_body_access_given")
+        assert event.appropriate_body == body and "DfE Sign-in" in event.heading
+
+    def test_signing_in_again_gives_no_second_access(self, client, fake_dfe_sign_in):
+        AppropriateBodyFactory(dfe_sign_in_organisation_id=self.ORGANISATION_ID)
+        sign_in_with_dfe(
+            client, fake_dfe_sign_in, "reviewer@riverside.example.org", organisation=self.organisation()
+        )
+        client.logout()
+
+        sign_in_with_dfe(
+            client, fake_dfe_sign_in, "reviewer@riverside.example.org", organisation=self.organisation()
+        )
+
+        assert AppropriateBodyAccess.objects.count() == 1
+        assert Event.objects.filter(event_type="appropriate_body_access_given").count() == 1
+
+    def test_a_tutor_from_the_bodys_organisation_keeps_their_school_and_gains_the_body(
+        self, client, fake_dfe_sign_in
+    ):
+        body = AppropriateBodyFactory(dfe_sign_in_organisation_id=self.ORGANISATION_ID)
+        tutor = a_tutor("tutor@school.example.org")
+
+        sign_in_with_dfe(client, fake_dfe_sign_in, tutor.email, organisation=self.organisation())
+
+        assert signed_in_user_id(client) == str(tutor.pk)
+        assert AppropriateBodyAccess.objects.get(user=tutor).appropriate_body == body
+        assert tutor.school_access.filter(ended_at__isnull=True).count() == 1
+
+    @pytest.mark.parametrize(
+        "organisation",
+        [
+            {"id": "0f6c1a52-1111-4c2a-9c1e-7a4b2d6f8e01", "name": "A school we do not map"},
+            {"id": "not-a-uuid", "name": "Garbled"},
+            "not even an object",
+            None,
+        ],
+    )
+    def test_any_other_organisation_gives_nothing_and_a_stranger_is_still_refused(
+        self, client, fake_dfe_sign_in, organisation
+    ):
+        AppropriateBodyFactory(dfe_sign_in_organisation_id=self.ORGANISATION_ID)
+
+        response = sign_in_with_dfe(
+            client, fake_dfe_sign_in, "stranger@example.org", organisation=organisation
+        )
+
+        assert response.status_code == 403
+        assert NO_ACCOUNT in response.content.decode()
+        assert not User.objects.filter(email="stranger@example.org").exists()
+        assert not AppropriateBodyAccess.objects.exists()
+
+    def test_staff_are_given_nothing_and_told_to_use_admin(self, client, fake_dfe_sign_in):
+        AppropriateBodyFactory(dfe_sign_in_organisation_id=self.ORGANISATION_ID)
+        UserFactory(email="staff@education.gov.uk", is_staff=True)
+
+        response = sign_in_with_dfe(
+            client, fake_dfe_sign_in, "staff@education.gov.uk", organisation=self.organisation()
+        )
+
+        assert response.status_code == 403
+        assert not AppropriateBodyAccess.objects.exists()
+        assert signed_in_user_id(client) is None

@@ -123,7 +123,7 @@ class FakeOIDCProvider:
             "grant_types_supported": ["authorization_code"],
             "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": ["RS256"],
-            "scopes_supported": ["openid", "email", "profile"],
+            "scopes_supported": ["openid", "email", "profile", "organisation"],
             "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
             "code_challenge_methods_supported": ["S256"],
             "claims_supported": ["sub", "email", "given_name", "family_name"],
@@ -227,6 +227,8 @@ class FakeOIDCProvider:
             info.update({k: v for k, v in claims.items() if k in ("email", "email_verified")})
         if "profile" in scope:
             info.update({k: v for k, v in claims.items() if k in ("given_name", "family_name", "name")})
+        if "organisation" in scope:  # DfE Sign-in's own scope: the organisation the person chose
+            info.update({k: v for k, v in claims.items() if k == "organisation"})
         return 200, info
 
 
