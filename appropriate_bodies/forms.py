@@ -1,6 +1,8 @@
 from django import forms
 
-from core.forms import GovukForm
+from core.forms import DateQuestionForm, GovukDateField, GovukForm
+from participants.forms import for_example
+from schools.models import TrainingProgramme
 
 
 class ChooseForm(GovukForm):
@@ -22,3 +24,37 @@ class ChooseForm(GovukForm):
 
 class SearchForm(forms.Form):
     q = forms.CharField(label="Search by name or TRN", required=False, max_length=100)
+
+
+# --- Claiming an ECT (journeys/claim_ect.py) ---------------------------------------------------
+
+
+class TeacherRecordForm(GovukForm):
+    """What the Teaching Record System says of the teacher: nothing to answer, only to read."""
+
+    title = "Check their teacher record"
+
+
+class InductionStartDateForm(DateQuestionForm):
+    page_heading_field = "started_on"
+    started_on = GovukDateField(
+        label="When did or will their induction with you start?",
+        name="Start date",
+        help_text=for_example(month=9, day=2, in_this_academic_year=True),
+    )
+
+
+class InductionProgrammeForm(GovukForm):
+    page_heading_field = "induction_programme"
+    induction_programme = forms.ChoiceField(
+        label="Which induction programme are they on?",
+        choices=[
+            (TrainingProgramme.PROVIDER_LED, "Provider-led: training from a DfE-funded lead provider"),
+            (TrainingProgramme.SCHOOL_LED, "School-led: the school delivers the training itself"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select which induction programme they are on",
+            "invalid_choice": "Select one of the induction programmes listed",
+        },
+    )

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from appropriate_bodies import views
+from appropriate_bodies.journeys import claim_ect
 
 urlpatterns = [
     path("schools", views.choose_school, name="choose_school"),
@@ -15,4 +16,10 @@ urlpatterns = [
         views.teacher_page,
         name="appropriate_body_teacher",
     ),
+    path(
+        "appropriate-bodies/<int:body_id>/claim/<str:step>",
+        claim_ect.ClaimECTView.as_view(),
+        name="claim_ect",
+    ),
+    path("appropriate-bodies/<int:body_id>/claimed", views.ect_claimed, name="ect_claimed"),
 ]

@@ -4,11 +4,13 @@ school or body, which lives here because only this layer knows both schools and 
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from appropriate_bodies import queries
 from appropriate_bodies.forms import ChooseForm, SearchForm
+from appropriate_bodies.journeys.claim_ect import CLAIMED_PERIOD
+from participants.models import InductionPeriod
 from schools.dashboard_views import page_links
 from schools.queries import schools_for
 
@@ -92,3 +94,16 @@ def teacher_page(request, body_id: int, teacher_id: int):
             "back": request.GET.get("from") if request.GET.get("from") in queries.REVIEW_LISTS else None,
         },
     )
+
+
+@login_required
+@require_safe
+def ect_claimed(request, body_id: int):
+    """The page after claiming an ECT: what happens next. Only the body's own claim, this session."""
+    body = queries.body_for(request.user, body_id)
+    period = get_object_or_404(
+        InductionPeriod.objects.select_related("teacher"),
+        pk=request.session.get(CLAIMED_PERIOD),
+        appropriate_body=body,
+    )
+    return render(request, "appropriate_bodies/claim/claimed.html", {"body": body, "period": period})

@@ -1,7 +1,7 @@
 """Changes to teachers and their periods, each in one transaction with its events and emails:
 registering an ECT (`ects`) or a mentor and giving an ECT a mentor (`mentors`), leaving a school
-(`leaving`), changing what the school said of someone (`changes`) and refreshing a teacher's
-facts from TRS (`records`), and telling TRS of an induction through its outbox (`trs_writes`). What they share, and the `Refused` every refusal is, live in `common`.
+(`leaving`), changing what the school said of someone (`changes`), refreshing a teacher's
+facts from TRS and finding or making a teacher from their record (`records`), and telling TRS of an induction through its outbox (`trs_writes`). What they share, and the `Refused` every refusal is, live in `common`.
 
 Callers import this package: `from participants import services; services.register_ect(...)`.
 """
@@ -61,7 +61,7 @@ from participants.services.mentors import (
     assign_mentor,
     register_mentor,
 )
-from participants.services.records import CannotRefreshFromTRS, refresh_from_trs
+from participants.services.records import CannotRefreshFromTRS, locked_teacher_from_record, refresh_from_trs
 from participants.services.trs_writes import (
     enqueue_due_trs_updates,
     queue_trs_induction_update,
@@ -112,6 +112,7 @@ __all__ = [
     "change_working_pattern",
     "enqueue_due_trs_updates",
     "leaving_problem",
+    "locked_teacher_from_record",
     "queue_trs_induction_update",
     "record_leaving",
     "refresh_from_trs",
