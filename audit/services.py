@@ -28,6 +28,10 @@ class Actor:
         return cls(ActorType.SCHOOL_USER, user=user, name=str(user))
 
     @classmethod
+    def appropriate_body_user(cls, user) -> "Actor":
+        return cls(ActorType.APPROPRIATE_BODY_USER, user=user, name=str(user))
+
+    @classmethod
     def lead_provider_api(cls, lead_provider) -> "Actor":
         return cls(ActorType.LEAD_PROVIDER, lead_provider=lead_provider, name=str(lead_provider))
 
