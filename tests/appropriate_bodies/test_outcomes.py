@@ -304,15 +304,12 @@ class TestRefusals:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("queued_updates")  # no Redis needed
 class TestRacingASchoolsLeavingReport:
     """The outcome locks the teacher, then their ECT periods; the leaving report locks the ECT period
     (and, joined, the teacher). Whichever commits first, the other sees it, and the result holds.
     Each race holds the first write open after the event on the school's timeline (`record_event` as
     participants.services.leaving calls it), with its locks taken."""
-
-    @pytest.fixture(autouse=True)
-    def _no_redis_needed(self, queued_updates):
-        return queued_updates
 
     @pytest.fixture
     def leave(self, at_school):
