@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from accounts.models import User
-from appropriate_bodies.models import AppropriateBodyAccess
+from appropriate_bodies.models import AppropriateBodyAccess, InductionExtension
 from core import clock
 from participants.models import ECTAtSchoolPeriod, InductionPeriod, Teacher
 from providers.models import AppropriateBody
@@ -58,6 +58,29 @@ def teacher_for(body: AppropriateBody, teacher_id: int) -> Teacher:
     if teacher is None:
         raise Http404("No such teacher")
     return teacher
+
+
+def extension_for(body: AppropriateBody, teacher: Teacher, extension_id: int) -> InductionExtension:
+    """One of the extensions this body added to the teacher's induction; otherwise 404."""
+    extension = InductionExtension.objects.filter(
+        pk=extension_id, teacher=teacher, appropriate_body=body
+    ).first()
+    if extension is None:
+        raise Http404("No such extension")
+    return extension
+
+
+def induction_actions(body: AppropriateBody, teacher: Teacher) -> dict:
+    """What the teacher's page offers the body: `can_record` (it has an open induction period with
+    the teacher, so may record an outcome and add extensions) and the teacher's `extensions`, oldest
+    first, each with `is_ours` (this body added it, so may change or remove it)."""
+    extensions = list(
+        teacher.induction_extensions.select_related("appropriate_body").annotate(
+            is_ours=Q(appropriate_body=body)
+        )
+    )
+    can_record = teacher.induction_periods.filter(appropriate_body=body, finished_on__isnull=True).exists()
+    return {"can_record": can_record, "extensions": extensions}
 
 
 @dataclass(frozen=True)

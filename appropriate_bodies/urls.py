@@ -1,7 +1,7 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from appropriate_bodies import views
-from appropriate_bodies.journeys import claim_ect
+from appropriate_bodies.journeys import claim_ect, extension, record_outcome
 
 urlpatterns = [
     path("schools", views.choose_school, name="choose_school"),
@@ -22,4 +22,30 @@ urlpatterns = [
         name="claim_ect",
     ),
     path("appropriate-bodies/<int:body_id>/claimed", views.ect_claimed, name="ect_claimed"),
+    # Outcomes and extensions (journeys/record_outcome.py, journeys/extension.py).
+    re_path(
+        r"^appropriate-bodies/(?P<body_id>[0-9]+)/teachers/(?P<teacher_id>[0-9]+)/(?P<outcome>pass|fail|release)/recorded$",
+        record_outcome.outcome_recorded,
+        name="appropriate_body_outcome_recorded",
+    ),
+    re_path(
+        r"^appropriate-bodies/(?P<body_id>[0-9]+)/teachers/(?P<teacher_id>[0-9]+)/(?P<outcome>pass|fail|release)/(?P<step>[a-z-]+)$",
+        record_outcome.RecordOutcomeView.as_view(),
+        name="appropriate_body_outcome",
+    ),
+    path(
+        "appropriate-bodies/<int:body_id>/teachers/<int:teacher_id>/extensions/new/<str:step>",
+        extension.ExtensionView.as_view(),
+        name="appropriate_body_add_extension",
+    ),
+    path(
+        "appropriate-bodies/<int:body_id>/teachers/<int:teacher_id>/extensions/<int:extension_id>/remove",
+        extension.remove_extension,
+        name="appropriate_body_remove_extension",
+    ),
+    path(
+        "appropriate-bodies/<int:body_id>/teachers/<int:teacher_id>/extensions/<int:extension_id>/<str:step>",
+        extension.ExtensionView.as_view(),
+        name="appropriate_body_change_extension",
+    ),
 ]

@@ -91,6 +91,7 @@ def teacher_page(request, body_id: int, teacher_id: int):
             "teacher": teacher,
             "induction_periods": induction_periods,
             "ect_periods": ect_periods,
+            "induction_actions": queries.induction_actions(body, teacher),
             "back": request.GET.get("from") if request.GET.get("from") in queries.REVIEW_LISTS else None,
         },
     )

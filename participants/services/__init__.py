@@ -42,6 +42,7 @@ from participants.services.leaving import (
     AlreadyLeft,
     LeavesBeforeStarting,
     MovingSchool,
+    finish_ect_time_as_induction_ends,
     leaving_problem,
     record_leaving,
 )
@@ -111,6 +112,7 @@ __all__ = [
     "change_training",
     "change_working_pattern",
     "enqueue_due_trs_updates",
+    "finish_ect_time_as_induction_ends",
     "leaving_problem",
     "locked_teacher_from_record",
     "queue_trs_induction_update",
