@@ -1,6 +1,6 @@
 from django import forms
 
-from core.forms import DateQuestionForm, GovukDateField, GovukForm
+from core.forms import DateQuestionForm, GovukDateField, GovukForm, GovukTextField
 from participants.forms import for_example
 from schools.models import TrainingProgramme
 
@@ -58,3 +58,25 @@ class InductionProgrammeForm(GovukForm):
             "invalid_choice": "Select one of the induction programmes listed",
         },
     )
+
+
+class TeacherFilterForm(GovukForm):
+    """The filters above a body's list of ECTs (a GET form: a value that is not valid is ignored)."""
+
+    q = GovukTextField(label="Search by name or TRN", name="Search", required=False, max_length=100)
+    standing = forms.ChoiceField(label="Status", required=False)
+    school = forms.TypedChoiceField(label="School", required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, standings, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["standing"].choices = [("", "All"), *((s.slug, s.label) for s in standings)]
+        self.fields["school"].choices = [("", "All schools"), *((s.urn, s.name) for s in schools)]
+
+    def chosen(self) -> dict:
+        """The filters as chosen, leaving out any that is not valid."""
+        self.is_valid()
+        return {
+            "search": self.cleaned_data.get("q") or "",
+            "standing": self.cleaned_data.get("standing") or "",
+            "school_urn": self.cleaned_data.get("school"),
+        }

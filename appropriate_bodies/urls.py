@@ -11,6 +11,12 @@ urlpatterns = [
         views.review_list,
         name="appropriate_body_review",
     ),
+    path("appropriate-bodies/<int:body_id>/teachers", views.teachers, name="appropriate_body_teachers"),
+    path(
+        "appropriate-bodies/<int:body_id>/teachers.csv",
+        views.teachers_csv,
+        name="appropriate_body_teachers_csv",
+    ),
     path(
         "appropriate-bodies/<int:body_id>/teachers/<int:teacher_id>",
         views.teacher_page,

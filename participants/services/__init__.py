@@ -1,7 +1,10 @@
 """Changes to teachers and their periods, each in one transaction with its events and emails:
 registering an ECT (`ects`) or a mentor and giving an ECT a mentor (`mentors`), leaving a school
 (`leaving`), changing what the school said of someone (`changes`), refreshing a teacher's
-facts from TRS and finding or making a teacher from their record (`records`), and telling TRS of an induction through its outbox (`trs_writes`). What they share, and the `Refused` every refusal is, live in `common`.
+facts from TRS and finding or making a teacher from their record (`records`), support's
+corrections of induction periods (`induction_corrections`), and telling TRS of an induction
+through its outbox (`trs_writes`). What they share, and the `Refused` every refusal is, live in
+`common`.
 
 Callers import this package: `from participants import services; services.register_ect(...)`.
 """
@@ -36,6 +39,12 @@ from participants.services.ects import (
     StartsBeforeLeavingAnotherSchool,
     register_ect,
     start_clashes_with,
+)
+from participants.services.induction_corrections import (
+    CorrectionRefused,
+    correct_induction_period,
+    delete_induction_period,
+    induction_for_trs,
 )
 from participants.services.leaving import (
     AlreadyLeaving,
@@ -81,6 +90,7 @@ __all__ = [
     "ChangeBeforeToday",
     "ChangeOutsideTheirTime",
     "ContractPeriodNotOpen",
+    "CorrectionRefused",
     "EmailInUse",
     "LeadProviderNotActive",
     "LeavesBeforeStarting",
@@ -111,8 +121,11 @@ __all__ = [
     "change_name",
     "change_training",
     "change_working_pattern",
+    "correct_induction_period",
+    "delete_induction_period",
     "enqueue_due_trs_updates",
     "finish_ect_time_as_induction_ends",
+    "induction_for_trs",
     "leaving_problem",
     "locked_teacher_from_record",
     "queue_trs_induction_update",
