@@ -23,7 +23,7 @@ from audit.models import Event
 from audit.services import Actor, record_event
 from core import clock
 from participants.models import InductionOutcome, InductionPeriod, InductionStatus, Teacher
-from participants.services import Refused, locked_teacher_from_record, queue_trs_induction_update
+from participants.services import Refused, locked_teacher_from_record, queue_trs_induction_of
 from participants.trs.client import TeacherRecord
 from providers.models import AppropriateBody
 from schools.models import TrainingProgramme
@@ -173,9 +173,7 @@ def claim_ect(
         name=record.full_name,
     )
     _record_claim(period, claimed_by=claimed_by, changes=changes or {})
-    queue_trs_induction_update(
-        teacher=teacher, status=InductionStatus.IN_PROGRESS, started_on=started_on, completed_on=None
-    )
+    queue_trs_induction_of(teacher=teacher)
     return period
 
 

@@ -9,22 +9,21 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Min, Sum
 from django.utils import formats
 
 from accounts.models import User
 from appropriate_bodies.services.terms import as_terms, terms_problem
 from audit.services import Actor, record_event
 from core import clock
-from participants.models import InductionOutcome, InductionPeriod, InductionStatus, Teacher
-from participants.services import Refused, finish_ect_time_as_induction_ends, queue_trs_induction_update
+from participants.models import InductionOutcome, InductionPeriod, Teacher
+from participants.services import Refused, finish_ect_time_as_induction_ends, queue_trs_induction_of
 from providers.models import AppropriateBody
 
 PASS, FAIL, RELEASE = "pass", "fail", "release"
 OUTCOMES = (PASS, FAIL, RELEASE)
 # What each outcome does to the period and to TRS, and how it reads.
 PERIOD_OUTCOME = {PASS: InductionOutcome.PASS, FAIL: InductionOutcome.FAIL, RELEASE: ""}
-TRS_STATUS = {PASS: InductionStatus.PASSED, FAIL: InductionStatus.FAILED}
+ENDS_INDUCTION = {PASS, FAIL}
 IN_WORDS = {PASS: "passed", FAIL: "failed", RELEASE: "released"}
 
 
@@ -97,11 +96,11 @@ def record_outcome(
         finished_on=finished_on,
         number_of_terms=as_terms(number_of_terms),
     )
-    if outcome in TRS_STATUS:
+    if outcome in ENDS_INDUCTION:
         finish_ect_time_as_induction_ends(
             teacher=locked, last_day=clock.today(), actor=actor, outcome_words=IN_WORDS[outcome]
         )
-    _tell_trs(locked, outcome=outcome, finished_on=finished_on)
+    queue_trs_induction_of(teacher=locked)  # decision 0026: from the first start, any body
     _record(period, actor=actor, outcome=outcome, told_of_appeal=told_of_appeal)
     return period
 
@@ -123,25 +122,6 @@ def _close_period(
     period.outcome = PERIOD_OUTCOME[outcome]
     period.save(update_fields=["finished_on", "number_of_terms", "outcome", "updated_at"])
     return period
-
-
-def _tell_trs(teacher: Teacher, *, outcome: str, finished_on: datetime.date) -> None:
-    """A pass or fail is TRS's Passed or Failed, from the first day of the teacher's induction (with
-    any body) to `finished_on`. A release leaves the induction to finish with another body: TRS's
-    In progress from that first day; or, when no term at all has been served with any body, back to
-    Required to complete, which TRS takes without dates (decision 0026)."""
-    periods = InductionPeriod.objects.filter(teacher=teacher).aggregate(
-        first_day=Min("started_on"), terms=Sum("number_of_terms")
-    )
-    if outcome in TRS_STATUS:
-        status, started_on, completed_on = TRS_STATUS[outcome], periods["first_day"], finished_on
-    elif periods["terms"]:
-        status, started_on, completed_on = InductionStatus.IN_PROGRESS, periods["first_day"], None
-    else:
-        status, started_on, completed_on = InductionStatus.REQUIRED_TO_COMPLETE, None, None
-    queue_trs_induction_update(
-        teacher=teacher, status=status, started_on=started_on, completed_on=completed_on
-    )
 
 
 def _record(period: InductionPeriod, *, actor: Actor, outcome: str, told_of_appeal: bool) -> None:

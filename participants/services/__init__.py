@@ -44,7 +44,6 @@ from participants.services.induction_corrections import (
     CorrectionRefused,
     correct_induction_period,
     delete_induction_period,
-    induction_for_trs,
 )
 from participants.services.leaving import (
     AlreadyLeaving,
@@ -74,6 +73,8 @@ from participants.services.mentors import (
 from participants.services.records import CannotRefreshFromTRS, locked_teacher_from_record, refresh_from_trs
 from participants.services.trs_writes import (
     enqueue_due_trs_updates,
+    induction_for_trs,
+    queue_trs_induction_of,
     queue_trs_induction_update,
     send_trs_induction_update_now,
     send_trs_induction_updates_again,
@@ -128,6 +129,7 @@ __all__ = [
     "induction_for_trs",
     "leaving_problem",
     "locked_teacher_from_record",
+    "queue_trs_induction_of",
     "queue_trs_induction_update",
     "record_leaving",
     "refresh_from_trs",

@@ -8,18 +8,15 @@ because of it, an induction update queued for TRS. A change the database refuses
 overlap, terms out of range) is a `CorrectionRefused` in words, never an IntegrityError.
 """
 
-import datetime
-from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
 from audit.services import Actor, record_event
-from participants.models import InductionOutcome, InductionPeriod, InductionStatus, Teacher
+from participants.models import InductionPeriod, Teacher
 from participants.services.common import Refused, _as_text, _constraint, _day, _heading
-from participants.services.trs_writes import queue_trs_induction_update
+from participants.services.trs_writes import TRSInduction, induction_for_trs, queue_trs_induction_of
 
 # What each constraint on induction periods means, in the words support read.
 CONSTRAINT_MESSAGES = {
@@ -44,34 +41,6 @@ CORRECTABLE = (
 
 class CorrectionRefused(Refused):
     """The corrected period would break a rule the database keeps; nothing was saved."""
-
-
-@dataclass(frozen=True)
-class TRSInduction:
-    """What TRS should hold of a teacher's induction, as we would write it."""
-
-    status: InductionStatus
-    started_on: datetime.date | None
-    completed_on: datetime.date | None
-
-
-def induction_for_trs(periods: Iterable[InductionPeriod]) -> TRSInduction:
-    """A teacher's induction as TRS should hold it, from all their induction periods: passed or
-    failed (from the first start to the end of the period with the outcome) once a body recorded
-    an outcome; in progress from the first start while they have any period; otherwise required
-    to complete."""
-    periods = list(periods)
-    if not periods:
-        return TRSInduction(InductionStatus.REQUIRED_TO_COMPLETE, None, None)
-    first_start = min(period.started_on for period in periods)
-    ended = sorted((p for p in periods if p.outcome), key=lambda period: period.finished_on)
-    if ended:
-        status = {
-            InductionOutcome.PASS: InductionStatus.PASSED,
-            InductionOutcome.FAIL: InductionStatus.FAILED,
-        }
-        return TRSInduction(status[ended[-1].outcome], first_start, ended[-1].finished_on)
-    return TRSInduction(InductionStatus.IN_PROGRESS, first_start, None)
 
 
 @transaction.atomic
@@ -147,11 +116,8 @@ def _tell_trs_if_changed(teacher: Teacher, before: TRSInduction) -> None:
     """Queue an update for TRS when the correction changed what it should hold (a status, a start
     or completion date); a correction TRS would not notice (a body's name, a released period's
     end) sends nothing."""
-    after = induction_for_trs(teacher.induction_periods.all())
-    if after != before:
-        queue_trs_induction_update(
-            teacher=teacher, status=after.status, started_on=after.started_on, completed_on=after.completed_on
-        )
+    if induction_for_trs(teacher.induction_periods.all()) != before:
+        queue_trs_induction_of(teacher=teacher)
 
 
 def _save_or_refuse(period: InductionPeriod) -> None:

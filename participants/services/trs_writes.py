@@ -31,13 +31,64 @@ from django.db import transaction
 
 from audit.services import Actor, record_event
 from core import clock
-from participants.models import InductionStatus, Teacher, TRSInductionUpdate
+from participants.models import (
+    InductionOutcome,
+    InductionPeriod,
+    InductionStatus,
+    Teacher,
+    TRSInductionUpdate,
+)
 from participants.trs.client import TRSRefused, TRSUnavailable, induction_write, record_induction
 
 logger = logging.getLogger(__name__)
 
 # The worker's task (participants/tasks.py), asked for by name: tasks call into this module.
 SEND_TRS_INDUCTION_UPDATE_TASK = "participants.tasks.send_trs_induction_update"
+
+
+@dataclass(frozen=True)
+class TRSInduction:
+    """What TRS should hold of a teacher's induction, as we would write it."""
+
+    status: InductionStatus
+    started_on: date | None
+    completed_on: date | None
+
+
+def induction_for_trs(periods: Iterable[InductionPeriod]) -> TRSInduction:
+    """A teacher's induction as TRS should hold it, from all their induction periods (the one rule
+    claims, outcomes, releases and support's corrections all send by; decisions 0026, 0027):
+
+    - passed or failed, from the first start to the end of the period with the outcome, once a
+      body recorded one;
+    - in progress from the first start while they have any period with a term served or open;
+    - otherwise (no period, or only released ones with no term served, say a claim made by
+      mistake) required to complete, which TRS takes without dates.
+    """
+    periods = list(periods)
+    ended = sorted((p for p in periods if p.outcome), key=lambda period: period.finished_on)
+    if ended:
+        first_start = min(period.started_on for period in periods)
+        status = {
+            InductionOutcome.PASS: InductionStatus.PASSED,
+            InductionOutcome.FAIL: InductionStatus.FAILED,
+        }
+        return TRSInduction(status[ended[-1].outcome], first_start, ended[-1].finished_on)
+    if any(period.finished_on is None or period.number_of_terms for period in periods):
+        return TRSInduction(InductionStatus.IN_PROGRESS, min(period.started_on for period in periods), None)
+    return TRSInduction(InductionStatus.REQUIRED_TO_COMPLETE, None, None)
+
+
+def queue_trs_induction_of(*, teacher: Teacher) -> TRSInductionUpdate:
+    """Tell TRS the teacher's induction as all their periods now say. Call after the write, in its
+    transaction, holding the teacher's lock."""
+    induction = induction_for_trs(teacher.induction_periods.all())
+    return queue_trs_induction_update(
+        teacher=teacher,
+        status=induction.status,
+        started_on=induction.started_on,
+        completed_on=induction.completed_on,
+    )
 
 
 def queue_trs_induction_update(
