@@ -295,7 +295,7 @@ def apply_upload(*, upload_id: int) -> None:
 def apply_row(*, row_id: int) -> None:
     """Claim, or record the outcome of, one row, and record what happened, in one transaction."""
     row = (
-        BulkUploadRow.objects.select_for_update(skip_locked=True)
+        BulkUploadRow.objects.select_for_update(skip_locked=True, of=("self",))
         .select_related("upload__appropriate_body", "upload__confirmed_by")
         .filter(pk=row_id, result="", problems=[])
         .first()
