@@ -125,15 +125,18 @@ def _decoded(content: bytes) -> str:
         raise UnreadableFile("The selected file is empty")
     if len(content) > MAX_BYTES:
         raise UnreadableFile("The selected file must be smaller than 100 KB")
+    not_utf_8 = UnreadableFile(
+        "The selected file must be saved as UTF-8: in Excel, choose “CSV UTF-8” when you save it"
+    )
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: Excel's "Unicode text"
+        raise not_utf_8
     if b"\x00" in content:  # a spreadsheet's own format, a picture: not text at all
         raise UnreadableFile("The selected file must be a CSV")
     try:
         # utf-8-sig: Excel's "CSV UTF-8" starts with a byte order mark, which is not a heading.
         return content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise UnreadableFile(
-            "The selected file must be saved as UTF-8: in Excel, choose “CSV UTF-8” when you save it"
-        ) from None
+        raise not_utf_8 from None
 
 
 def _records(text: str) -> list[list[str]]:

@@ -42,8 +42,9 @@ def bulk_home(request, body_id: int):
 def upload_file(request, body_id: int, kind: str):
     body = queries.body_for(request.user, body_id)
     kind = _kind(kind)
-    form = BulkFileForm(request.POST or None, request.FILES or None, kind=kind)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = BulkFileForm(request.POST if posted else None, request.FILES if posted else None, kind=kind)
+    if posted and form.is_valid():
         upload = bulk.start_upload(
             body=body,
             kind=kind,
