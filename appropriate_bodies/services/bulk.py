@@ -29,6 +29,7 @@ from accounts.models import User
 from appropriate_bodies import bulk_csv
 from appropriate_bodies.models import BulkUpload, BulkUploadRow
 from appropriate_bodies.services import claims, outcomes
+from audit.services import Actor, record_event
 from core import clock
 from participants import trs
 from participants.forms import kept_record, record_to_keep
@@ -279,6 +280,14 @@ def confirm_upload(*, upload: BulkUpload, confirmed_by: User, told_of_appeal: bo
     upload.confirmed_at = upload.progressed_at = clock.now()
     upload.told_of_appeal = upload.kind == BulkUpload.Kind.OUTCOMES and told_of_appeal
     upload.save()
+    record_event(
+        actor=Actor.appropriate_body_user(confirmed_by),
+        event_type="bulk_upload_confirmed",
+        heading=f"{upload.get_kind_display()} file {upload.file_name} confirmed by {confirmed_by.full_name}: "
+        f"{upload.ready_count} of {upload.row_count} rows to apply",
+        appropriate_body=upload.appropriate_body,
+        subject=upload,
+    )
     transaction.on_commit(partial(enqueue, APPLY_TASK, upload.pk))
     return upload
 

@@ -6,12 +6,14 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.test import TestCase
 
 from appropriate_bodies import bulk_csv
 from appropriate_bodies.models import BulkUpload, BulkUploadRow
 from appropriate_bodies.services import bulk, claims
 from appropriate_bodies.tasks import apply_bulk_upload, check_bulk_upload, resume_stalled_bulk_uploads
+from audit.models import Event
 from core import clock
 from ecf.celery import app as celery_app
 from participants.models import InductionPeriod, TRSInductionUpdate
@@ -294,3 +296,34 @@ def test_an_upload_is_confirmed_once_and_only_with_rows_to_apply(body, body_user
     bulk.confirm_upload(upload=checked, confirmed_by=body_user)
     with pytest.raises(bulk.CannotConfirm, match="already been confirmed"):
         bulk.confirm_upload(upload=checked, confirmed_by=body_user)
+
+
+def test_confirming_is_an_event_on_the_body(body, body_user, fake_trs, queued):
+    checked = upload(body, body_user, AMARA, "9990004,01/01/1990,01/09/2026,provider-led")
+    bulk.confirm_upload(upload=checked, confirmed_by=body_user)
+    event = Event.objects.get(event_type="bulk_upload_confirmed")
+    assert event.appropriate_body == body
+    assert event.heading == "Claims file ects.csv confirmed by Ada Reviewer: 1 of 2 rows to apply"
+
+
+def test_postgres_refuses_a_checked_row_with_a_date_of_birth_and_a_file_of_no_rows(body, body_user):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        BulkUpload.objects.create(
+            appropriate_body=body, kind="claims", uploaded_by=body_user, file_name="x.csv", row_count=0
+        )
+    new = BulkUpload.objects.create(
+        appropriate_body=body, kind="claims", uploaded_by=body_user, file_name="x.csv", row_count=1
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        BulkUploadRow.objects.create(
+            upload=new, row_number=2, date_of_birth=datetime.date(1990, 1, 1), checked_at=clock.now()
+        )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        BulkUploadRow.objects.create(
+            upload=new,
+            row_number=2,
+            problems=[{"column": "TRN", "message": "x"}],
+            checked_at=clock.now(),
+            result="claimed",
+            applied_at=clock.now(),
+        )
