@@ -1,6 +1,7 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from appropriate_bodies import bulk_views, views
+from appropriate_bodies.journeys import claim_ect, extension, record_outcome
 
 urlpatterns = [
     path("schools", views.choose_school, name="choose_school"),
@@ -10,10 +11,48 @@ urlpatterns = [
         views.review_list,
         name="appropriate_body_review",
     ),
+    path("appropriate-bodies/<int:body_id>/teachers", views.teachers, name="appropriate_body_teachers"),
+    path(
+        "appropriate-bodies/<int:body_id>/teachers.csv",
+        views.teachers_csv,
+        name="appropriate_body_teachers_csv",
+    ),
     path(
         "appropriate-bodies/<int:body_id>/teachers/<int:teacher_id>",
         views.teacher_page,
         name="appropriate_body_teacher",
+    ),
+    path(
+        "appropriate-bodies/<int:body_id>/claim/<str:step>",
+        claim_ect.ClaimECTView.as_view(),
+        name="claim_ect",
+    ),
+    path("appropriate-bodies/<int:body_id>/claimed", views.ect_claimed, name="ect_claimed"),
+    # Outcomes and extensions (journeys/record_outcome.py, journeys/extension.py).
+    re_path(
+        r"^appropriate-bodies/(?P<body_id>[0-9]+)/teachers/(?P<teacher_id>[0-9]+)/(?P<outcome>pass|fail|release)/recorded$",
+        record_outcome.outcome_recorded,
+        name="appropriate_body_outcome_recorded",
+    ),
+    re_path(
+        r"^appropriate-bodies/(?P<body_id>[0-9]+)/teachers/(?P<teacher_id>[0-9]+)/(?P<outcome>pass|fail|release)/(?P<step>[a-z-]+)$",
+        record_outcome.RecordOutcomeView.as_view(),
+        name="appropriate_body_outcome",
+    ),
+    path(
+        "appropriate-bodies/<int:body_id>/teachers/<int:teacher_id>/extensions/new/<str:step>",
+        extension.ExtensionView.as_view(),
+        name="appropriate_body_add_extension",
+    ),
+    path(
+        "appropriate-bodies/<int:body_id>/teachers/<int:teacher_id>/extensions/<int:extension_id>/remove",
+        extension.remove_extension,
+        name="appropriate_body_remove_extension",
+    ),
+    path(
+        "appropriate-bodies/<int:body_id>/teachers/<int:teacher_id>/extensions/<int:extension_id>/<str:step>",
+        extension.ExtensionView.as_view(),
+        name="appropriate_body_change_extension",
     ),
     path("appropriate-bodies/<int:body_id>/bulk", bulk_views.bulk_home, name="appropriate_body_bulk"),
     path(

@@ -2,13 +2,18 @@
 teacher's page (read only for now); and the after-sign-in choice for a person with more than one
 school or body, which lives here because only this layer knows both schools and bodies."""
 
+import csv
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from appropriate_bodies import queries
-from appropriate_bodies.forms import ChooseForm, SearchForm
+from appropriate_bodies.forms import ChooseForm, SearchForm, TeacherFilterForm
+from appropriate_bodies.journeys.claim_ect import CLAIMED_PERIOD
+from participants.models import InductionPeriod
 from schools.dashboard_views import page_links
 from schools.queries import schools_for
 
@@ -89,6 +94,91 @@ def teacher_page(request, body_id: int, teacher_id: int):
             "teacher": teacher,
             "induction_periods": induction_periods,
             "ect_periods": ect_periods,
+            "induction_actions": queries.induction_actions(body, teacher),
             "back": request.GET.get("from") if request.GET.get("from") in queries.REVIEW_LISTS else None,
+            "back_to_teachers": request.GET.get("from") == "teachers",
+            **queries.training_data(teacher),
         },
     )
+
+
+@login_required
+@require_safe
+def ect_claimed(request, body_id: int):
+    """The page after claiming an ECT: what happens next. Only the body's own claim, this session."""
+    body = queries.body_for(request.user, body_id)
+    period = get_object_or_404(
+        InductionPeriod.objects.select_related("teacher"),
+        pk=request.session.get(CLAIMED_PERIOD),
+        appropriate_body=body,
+    )
+    return render(request, "appropriate_bodies/claim/claimed.html", {"body": body, "period": period})
+
+
+def _filtered_teachers(request, body):
+    """The filter form and the body's ECTs it picks out (the list and its CSV agree)."""
+    filters = TeacherFilterForm(
+        request.GET, standings=queries.STANDINGS.values(), schools=queries.body_schools(body)
+    )
+    return filters, queries.body_teachers(body, **filters.chosen())
+
+
+@login_required
+@require_safe
+def teachers(request, body_id: int):
+    """All the body's ECTs, searchable and filtered, 50 a page, with a CSV of the same list."""
+    body = queries.body_for(request.user, body_id)
+    filters, found = _filtered_teachers(request, body)
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for teacher in page.object_list:
+        teacher.standing_label = queries.STANDINGS[teacher.standing].label
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "appropriate_bodies/teachers.html",
+        {
+            "body": body,
+            "filters": filters,
+            "filtered": any(filters.chosen().values()),
+            "page": page,
+            "page_links": page_links(request, page),
+            "csv_query": query.urlencode(),
+        },
+    )
+
+
+CSV_COLUMNS = ["TRN", "Name", "School", "Induction start", "Induction end", "Terms", "Outcome", "Status"]
+
+
+class _Echo:
+    """A file that hands back what is written to it, for csv.writer to stream rows."""
+
+    def write(self, value):
+        return value
+
+
+def _cell(value) -> str:
+    """A value as a spreadsheet should read it: text that would start a formula is kept as text."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@login_required
+@require_safe
+def teachers_csv(request, body_id: int):
+    """The ECT list as filtered, every page of it, as CSV, written row by row as it is read."""
+    body = queries.body_for(request.user, body_id)
+    _filters, found = _filtered_teachers(request, body)
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield "\ufeff"  # so that Excel reads the names as UTF-8
+        yield writer.writerow(CSV_COLUMNS)
+        for teacher in found.iterator(chunk_size=1000):
+            yield writer.writerow([_cell(value) for value in queries.csv_row(teacher)])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="ects.csv"'
+    return response

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 
 from audit.models import Event
-from demo import events, named_schools, people, reference, schools
+from demo import events, named_bodies, named_schools, people, reference, schools
 from demo.loader import Loader, truncate
 from demo.reference import ensure_reference_data
 from demo.timeline import at, contract_period_dates, contract_year_of, seed_day, seeding
@@ -216,6 +216,8 @@ def seed_demo(*, reset: bool = False, log: Log = print) -> dict[str, int]:
         else:
             _build_people(log, DEMO, ref, loader)
         _add_named_schools(log, ref, loader)
+        with stage(log, "appropriate body users (README)") as s:
+            s["detail"] = f"{named_bodies.add_named_body_users()} given access"
         if not present:
             with stage(log, "audit events") as s:
                 s["detail"] = f"{events.record_demo_events()} events"

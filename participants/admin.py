@@ -9,13 +9,15 @@ it shows (`select_related`, see core/admin.py).
 
 import json
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
@@ -523,8 +525,62 @@ class TrainingPeriodAdmin(ChangesNeedAReason, RelatedRowsAdmin):
         return None
 
 
+class InductionPeriodForm(ReasonedChangeForm):
+    """An induction period as support add or correct it, with the database's rules in words
+    before it would refuse them (the overlap and finish-date rules carry their own messages)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        finished_on, terms, outcome = (
+            cleaned.get(name) for name in ("finished_on", "number_of_terms", "outcome")
+        )
+        if terms is not None and not 0 <= terms <= 16:
+            self.add_error("number_of_terms", "The number of terms must be between 0 and 16.")
+        elif (
+            "finished_on" in cleaned
+            and "number_of_terms" in cleaned
+            and (finished_on is None) != (terms is None)
+        ):
+            self.add_error(
+                "number_of_terms",
+                "Enter the number of terms for a finished period"
+                if terms is None
+                else "An open period has no number of terms yet: enter a finish date, or leave terms blank",
+            )
+        if outcome and "finished_on" in cleaned and finished_on is None:
+            self.add_error(
+                "outcome", "Only a finished induction period can have an outcome: enter a finish date"
+            )
+        return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()
+        # The teacher is read-only on a change, so Django's validation leaves out the rules naming
+        # them (their induction periods do not overlap): check every rule once the rest is right.
+        if self.instance.teacher_id and not self.errors:
+            try:
+                self.instance.validate_constraints()
+            except ValidationError as error:
+                self._update_errors(error)
+
+
+class DeleteWithReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you deleting this induction period?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept with what the period said, and your name, on the teacher's timeline.",
+        error_messages={"required": "Enter why you are deleting this induction period"},
+    )
+
+
 @admin.register(InductionPeriod)
 class InductionPeriodAdmin(ChangesNeedAReason, RelatedRowsAdmin):
+    """An induction period. Support correct a mistaken one here, or delete it ("Delete with a
+    reason", above the form), always with a reason; a correction is one call to
+    `services.correct_induction_period` (or `delete_induction_period`), which records the event
+    and tells TRS when what it should hold changes (decision 0027)."""
+
+    form = InductionPeriodForm
     list_display = ("teacher", "appropriate_body", "started_on", "finished_on", "number_of_terms", "outcome")
     list_filter = (OngoingFilter, "outcome", "induction_programme", "appropriate_body__body_type")
     select_related = ("teacher", "appropriate_body")
@@ -534,6 +590,84 @@ class InductionPeriodAdmin(ChangesNeedAReason, RelatedRowsAdmin):
 
     def timeline_of(self, obj):
         return obj.teacher, None
+
+    def get_readonly_fields(self, request, obj=None):
+        # A period for the wrong teacher is deleted, and the right teacher's added.
+        readonly = super().get_readonly_fields(request, obj)
+        return (*readonly, "teacher") if obj is not None else readonly
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        services.correct_induction_period(
+            period=obj,
+            values={name: form.cleaned_data[name] for name in form.changed_data if name != "change_reason"},
+            reason=form.cleaned_data["change_reason"],
+            corrected_by=request.user,
+        )
+        obj.refresh_from_db()
+        return None
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.CorrectionRefused as refusal:
+            # The form checks every rule first; this is another change getting there between the
+            # check and the save. Nothing was saved (the admin's transaction rolled back).
+            self.message_user(request, f"Nothing was saved: {refusal}", messages.ERROR)
+            return redirect(request.get_full_path())
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/delete-with-reason/",
+                self.admin_site.admin_view(self.delete_with_reason_view),
+                name="{}_{}_delete_with_reason".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def object_tools_context(self, request, obj) -> dict:
+        context = super().object_tools_context(request, obj)
+        if self.has_change_permission(request, obj):
+            # templates/admin/participants/inductionperiod/change_form_object_tools.html
+            context["delete_with_reason_url"] = reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_delete_with_reason", args=[obj.pk]
+            )
+        return context
+
+    def delete_with_reason_view(self, request, object_id):
+        """Delete a period recorded by mistake, with a reason: a page saying what will go, then the
+        teacher's page. Support delete with the change permission: it is a correction, kept on the
+        timeline, not Django's delete (which stays off)."""
+        period = self.get_object(request, unquote(object_id))
+        if period is None:
+            raise Http404("No such induction period")
+        if not self.has_change_permission(request, period):
+            raise PermissionDenied
+        form = DeleteWithReasonForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.delete_induction_period(
+                    period=period, reason=form.cleaned_data["reason"], deleted_by=request.user
+                )
+            except services.CorrectionRefused as refusal:
+                self.message_user(request, str(refusal), messages.ERROR)
+            else:
+                self.message_user(request, f"Deleted: {period}.", messages.SUCCESS)
+            return redirect(self.history_url(period))
+        return TemplateResponse(
+            request,
+            "admin/participants/inductionperiod/delete_with_reason.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "period": period,
+                "form": form,
+                "title": "Delete an induction period recorded by mistake",
+            },
+        )
 
 
 class ProblemFilter(admin.SimpleListFilter):

@@ -42,6 +42,7 @@ def record_to_keep(record: trs.TeacherRecord) -> dict:
         "qts_awarded_on": record.qts_awarded_on.isoformat() if record.qts_awarded_on else None,
         "induction_status": str(record.induction_status),
         "prohibited_from_teaching": record.prohibited_from_teaching,
+        "has_other_alerts": record.has_other_alerts,
     }
 
 

@@ -85,6 +85,10 @@ class Teacher(models.Model):
         indexes = [
             models.Index(fields=["trs_last_name", "trs_first_name"]),
             models.Index(fields=["api_updated_at", "id"]),
+            # Appropriate bodies' "No QTS yet" list starts from these few.
+            models.Index(
+                fields=["id"], condition=Q(trs_qts_awarded_on__isnull=True), name="teacher_without_qts"
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(trn__regex=r"^[0-9]{7}$"), name="teacher_trn_is_seven_digits"),
@@ -123,6 +127,15 @@ class ECTAtSchoolPeriod(models.Model):
     class Meta:
         verbose_name = "ECT at school period"
         ordering = ["-started_on"]
+        # Appropriate bodies' review lists read these indexes rather than the tables.
+        indexes = [
+            models.Index(
+                fields=["school_reported_appropriate_body", "finished_on", "teacher"],
+                name="ect_period_reported_body",
+            ),
+            # Whether a teacher is at a school now, or was: "left their school, still open with you".
+            models.Index(fields=["teacher", "finished_on"], name="ect_period_teacher_finished"),
+        ]
         constraints = [
             finishes_on_or_after_start("ect_at_school_period_finishes_after_start"),
             # Also means at most one ongoing ECT period, at any school.
@@ -356,6 +369,19 @@ class InductionPeriod(models.Model):
 
     class Meta:
         ordering = ["-started_on"]
+        # Open inductions, by teacher (is anyone's open?) and by body (whose are open with it?).
+        indexes = [
+            models.Index(
+                fields=["teacher", "appropriate_body"],
+                condition=Q(finished_on__isnull=True),
+                name="induction_period_open_teacher",
+            ),
+            models.Index(
+                fields=["appropriate_body", "teacher"],
+                condition=Q(finished_on__isnull=True),
+                name="induction_period_open_body",
+            ),
+        ]
         constraints = [
             finishes_on_or_after_start("induction_period_finishes_after_start"),
             no_overlapping_periods(

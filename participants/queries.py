@@ -389,7 +389,7 @@ def ects_needing_a_mentor(school: School, *, today: datetime.date) -> QuerySet[E
     )
 
 
-def _trainings_newest_first() -> Prefetch:
+def trainings_newest_first() -> Prefetch:
     """A period's training periods as `trainings`, newest first, with what a page shows of each."""
     return Prefetch(
         "training_periods",
@@ -409,7 +409,7 @@ def ect_at_school(school: School, period_id: int, *, today: datetime.date) -> EC
     return (
         ects_in_year(school, ALL_TIME, today=today)
         .select_related("school_reported_appropriate_body")
-        .prefetch_related(_trainings_newest_first())
+        .prefetch_related(trainings_newest_first())
         .filter(pk=period_id)
         .first()
     )
@@ -420,7 +420,7 @@ def mentor_at_school(school: School, period_id: int, *, today: datetime.date) ->
     (as the list has them) and latest mentor training with its provider. None for another school's."""
     mentor = (
         mentors_in_year(school, ALL_TIME, today=today)
-        .prefetch_related(_trainings_newest_first())
+        .prefetch_related(trainings_newest_first())
         .filter(pk=period_id)
         .first()
     )

@@ -4,6 +4,7 @@ import threading
 
 from django.db import connections
 
+from appropriate_bodies.services import claims
 from emails.tasks import send_email
 from participants import services
 from participants.services import common, ects, leaving, mentors
@@ -18,7 +19,7 @@ def race(monkeypatch, first, second, *, hold_after: str) -> dict[str, str]:
     to each: "done", or the class name of the refusal it raised."""
     first_written = threading.Event()
     second_is_waiting = threading.Event()
-    calling = [module for module in (common, ects, mentors, leaving) if hasattr(module, hold_after)]
+    calling = [module for module in (common, ects, mentors, leaving, claims) if hasattr(module, hold_after)]
     last_write = getattr(calling[0], hold_after)
 
     def last_write_then_hold_open(**kwargs):

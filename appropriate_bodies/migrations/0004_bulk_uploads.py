@@ -9,7 +9,7 @@ import core.clock
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("appropriate_bodies", "0002_support_gives_access"),
+        ("appropriate_bodies", "0003_induction_extensions"),
         ("participants", "0007_support_sends_trs_updates_again"),
         ("providers", "0004_schedules"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -35,9 +35,16 @@ def checked(wizard: Wizard, step_name: str) -> dict | None:
     return answer[CHECKED] if answer else None
 
 
-def finding_the_record(find_step: str, *, then_ask: tuple[Step, ...] = ()) -> list[Step]:
-    """The first steps of registering a teacher: find their record (then ask `then_ask`, questions
-    whose answer may stop the journey), or stop and say why."""
+def finding_the_record(
+    find_step: str,
+    *,
+    then_ask: tuple[Step, ...] = (),
+    stop_step: str = "cannot-register",
+    stop_template: str = "participants/register/cannot_register.html",
+) -> list[Step]:
+    """The first steps of registering a teacher (or of another journey about a teacher's record,
+    with its own stop page): find their record (then ask `then_ask`, questions whose answer may
+    stop the journey), or stop and say why."""
     return [
         Step(find_step, FindTeacherForm, starts_over=True),
         Step(
@@ -47,10 +54,10 @@ def finding_the_record(find_step: str, *, then_ask: tuple[Step, ...] = ()) -> li
         ),
         *then_ask,
         Step(
-            "cannot-register",
+            stop_step,
             CannotContinueForm,
             applies=lambda wizard: wizard.stop_reason() is not None,
-            template_name="participants/register/cannot_register.html",
+            template_name=stop_template,
         ),
     ]
 

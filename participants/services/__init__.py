@@ -1,7 +1,10 @@
 """Changes to teachers and their periods, each in one transaction with its events and emails:
 registering an ECT (`ects`) or a mentor and giving an ECT a mentor (`mentors`), leaving a school
-(`leaving`), changing what the school said of someone (`changes`) and refreshing a teacher's
-facts from TRS (`records`), and telling TRS of an induction through its outbox (`trs_writes`). What they share, and the `Refused` every refusal is, live in `common`.
+(`leaving`), changing what the school said of someone (`changes`), refreshing a teacher's
+facts from TRS and finding or making a teacher from their record (`records`), support's
+corrections of induction periods (`induction_corrections`), and telling TRS of an induction
+through its outbox (`trs_writes`). What they share, and the `Refused` every refusal is, live in
+`common`.
 
 Callers import this package: `from participants import services; services.register_ect(...)`.
 """
@@ -37,11 +40,18 @@ from participants.services.ects import (
     register_ect,
     start_clashes_with,
 )
+from participants.services.induction_corrections import (
+    CorrectionRefused,
+    correct_induction_period,
+    delete_induction_period,
+    induction_for_trs,
+)
 from participants.services.leaving import (
     AlreadyLeaving,
     AlreadyLeft,
     LeavesBeforeStarting,
     MovingSchool,
+    finish_ect_time_as_induction_ends,
     leaving_problem,
     record_leaving,
 )
@@ -61,7 +71,7 @@ from participants.services.mentors import (
     assign_mentor,
     register_mentor,
 )
-from participants.services.records import CannotRefreshFromTRS, refresh_from_trs
+from participants.services.records import CannotRefreshFromTRS, locked_teacher_from_record, refresh_from_trs
 from participants.services.trs_writes import (
     enqueue_due_trs_updates,
     queue_trs_induction_update,
@@ -80,6 +90,7 @@ __all__ = [
     "ChangeBeforeToday",
     "ChangeOutsideTheirTime",
     "ContractPeriodNotOpen",
+    "CorrectionRefused",
     "EmailInUse",
     "LeadProviderNotActive",
     "LeavesBeforeStarting",
@@ -110,8 +121,13 @@ __all__ = [
     "change_name",
     "change_training",
     "change_working_pattern",
+    "correct_induction_period",
+    "delete_induction_period",
     "enqueue_due_trs_updates",
+    "finish_ect_time_as_induction_ends",
+    "induction_for_trs",
     "leaving_problem",
+    "locked_teacher_from_record",
     "queue_trs_induction_update",
     "record_leaving",
     "refresh_from_trs",

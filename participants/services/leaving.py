@@ -3,6 +3,7 @@
 import datetime
 
 from django.db import transaction
+from django.db.models import Q
 
 from accounts.models import User
 from audit.services import Actor, record_event
@@ -10,6 +11,7 @@ from core import clock
 from participants.models import (
     ECTAtSchoolPeriod,
     MentorAtSchoolPeriod,
+    Teacher,
 )
 from participants.services.common import (
     Refused,
@@ -148,3 +150,54 @@ def record_leaving(
         reason=reason,
     )
     return locked
+
+
+def finish_ect_time_as_induction_ends(
+    *, teacher: Teacher, last_day: datetime.date, actor: Actor, outcome_words: str
+) -> list[ECTAtSchoolPeriod]:
+    """The teacher's induction is over (`outcome_words`: "passed" or "failed"): their time as an ECT
+    ends on `last_day` with its mentorship and training, so their school and lead provider see it.
+    A period that would start after `last_day` is removed; one over by then is left as it is. Call
+    it in the caller's transaction with the teacher's row locked; it locks the ECT periods (after
+    the teacher, as registering does). Returns the periods it finished."""
+    periods = (
+        ECTAtSchoolPeriod.objects.select_for_update(of=("self",))
+        .select_related("school", "teacher")
+        .filter(teacher=teacher)
+        .filter(Q(finished_on__isnull=True) | Q(finished_on__gt=last_day))
+        .order_by("started_on")
+    )
+    finished = []
+    for period in periods:
+        if period.started_on > last_day:
+            _record_induction_over(period, actor=actor, outcome_words=outcome_words, last_day=None)
+            _remove(period)
+            continue
+        _record_induction_over(period, actor=actor, outcome_words=outcome_words, last_day=last_day)
+        _finish_at_school(period, last_day=last_day, actor=actor, why=f"their induction {outcome_words}")
+        finished.append(period)
+    return finished
+
+
+def _record_induction_over(
+    period: ECTAtSchoolPeriod, *, actor: Actor, outcome_words: str, last_day: datetime.date | None
+) -> None:
+    """The event on the school's timeline: the ECT's time there ends (or, `last_day` None, never starts)."""
+    name, school = period.teacher.full_name, period.school
+    if last_day is None:
+        heading = f"{name} will not start at {school.name} as an ECT: their induction {outcome_words}"
+        changes = {"started_on": [period.started_on.isoformat(), None]}
+    else:
+        heading = f"{name}'s time as an ECT at {school.name} ends on {_day(last_day)}: their induction {outcome_words}"
+        changes = {"finished_on": [_as_text(period.finished_on), last_day.isoformat()]}
+    record_event(
+        actor=actor,
+        event_type="ect_induction_over",
+        heading=_heading(heading),
+        subject=period,
+        teacher=period.teacher,
+        school=school,
+        changes=changes,
+        reason="Their appropriate body recorded the outcome of their induction: "
+        "their training and mentoring as an ECT end on the day it is recorded.",
+    )

@@ -6,7 +6,19 @@ from accounts.models import User
 from audit.services import Actor, record_event
 from participants import trs
 from participants.models import Teacher
-from participants.services.common import Refused, _heading, _refresh_teacher
+from participants.services.common import Refused, _heading, _locked_teacher, _refresh_teacher
+from participants.trs.client import TeacherRecord
+
+
+def locked_teacher_from_record(*, record: TeacherRecord) -> tuple[Teacher, dict | None]:
+    """For a write in the caller's transaction (an appropriate body claiming an ECT): the teacher
+    with the record's TRN, locked until that transaction ends. A teacher we did not know is
+    created from the record (changes None); one we knew is brought up to date with it, keeping the
+    name their school knows them by, and what changed is returned, {field: [before, after]}."""
+    teacher, created = _locked_teacher(record, corrected_name="")
+    if created:
+        return teacher, None
+    return teacher, _refresh_teacher(teacher, record, corrected_name=teacher.corrected_name)
 
 
 class CannotRefreshFromTRS(Refused):

@@ -4,6 +4,7 @@ import pytest
 
 from core import clock
 from tests.factories import AppropriateBodyAccessFactory, AppropriateBodyFactory, UserFactory
+from tests.participants.trs_writes import queued_updates  # noqa: F401 - a fixture for TRS updates queued
 
 
 @pytest.fixture

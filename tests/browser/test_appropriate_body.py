@@ -50,7 +50,7 @@ def test_a_body_user_sees_the_home_page_a_list_and_a_teacher(page, live_server):
     assert_accessible(page)
     page.get_by_label("Search by name or TRN").fill("1234567")
     page.get_by_role("button", name="Search").click()
-    page.get_by_role("link", name="Amara Okafor").click()
+    page.get_by_role("link", name="Amara Okafor", exact=True).click()
 
     expect(page.locator("h1")).to_have_text("Amara Okafor")
     expect(page.get_by_text(f"20 July {THIS_YEAR}")).to_be_visible()
