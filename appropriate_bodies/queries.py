@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db.models import (
     Case,
     CharField,
+    Count,
     Exists,
     OuterRef,
     Q,
@@ -22,7 +23,7 @@ from django.db.models import (
 from django.http import Http404
 
 from accounts.models import User
-from appropriate_bodies.models import AppropriateBodyAccess, InductionExtension
+from appropriate_bodies.models import AppropriateBodyAccess, BulkUpload, BulkUploadRow, InductionExtension
 from audit.models import ActorType, Event
 from core import clock
 from finance.models import ClawbackStatus, Declaration, PaymentStatus
@@ -415,3 +416,53 @@ def training_data(teacher: Teacher) -> dict:
         "timeline": body_timeline(teacher),
         "timeline_length": TIMELINE_LENGTH,
     }
+
+
+# --- bulk uploads --------------------------------------------------------------------------------
+
+
+def uploads_of(body: AppropriateBody) -> QuerySet[BulkUpload]:
+    """The body's bulk uploads, newest first."""
+    return (
+        BulkUpload.objects.filter(appropriate_body=body).select_related("uploaded_by").order_by("-created_at")
+    )
+
+
+def upload_for(body: AppropriateBody, upload_id: int) -> BulkUpload:
+    """One of the body's uploads; anyone else's (or none) is a 404."""
+    upload = uploads_of(body).filter(pk=upload_id).first()
+    if upload is None:
+        raise Http404("No such upload")
+    return upload
+
+
+@dataclass(frozen=True)
+class UploadProgress:
+    done: int
+    of: int
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.of else self.done * 100 // self.of
+
+
+def upload_progress(upload: BulkUpload) -> UploadProgress:
+    """Rows checked of all (while checking), or rows applied of those to apply (while applying)."""
+    counts = upload.rows.aggregate(
+        checked=Count("pk", filter=Q(checked_at__isnull=False)),
+        applied=Count("pk", filter=~Q(result="")),
+        to_apply=Count("pk", filter=Q(problems=[])),
+    )
+    if upload.status in (BulkUpload.Status.CHECKING, BulkUpload.Status.FAILED):
+        return UploadProgress(counts["checked"], upload.row_count)
+    return UploadProgress(counts["applied"], counts["to_apply"])
+
+
+def upload_rows(upload: BulkUpload) -> QuerySet[BulkUploadRow]:
+    return upload.rows.order_by("row_number")
+
+
+def result_counts(upload: BulkUpload) -> dict[str, int]:
+    """How many rows ended each way (and how many had problems, so were not applied)."""
+    counts = dict(upload.rows.exclude(result="").values_list("result").annotate(n=Count("pk")))
+    return {**counts, "problems": upload.rows.exclude(problems=[]).count()}

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from appropriate_bodies import views
+from appropriate_bodies import bulk_views, views
 from appropriate_bodies.journeys import claim_ect, extension, record_outcome
 
 urlpatterns = [
@@ -53,5 +53,36 @@ urlpatterns = [
         "appropriate-bodies/<int:body_id>/teachers/<int:teacher_id>/extensions/<int:extension_id>/<str:step>",
         extension.ExtensionView.as_view(),
         name="appropriate_body_change_extension",
+    ),
+    path("appropriate-bodies/<int:body_id>/bulk", bulk_views.bulk_home, name="appropriate_body_bulk"),
+    path(
+        "appropriate-bodies/<int:body_id>/bulk/<str:kind>/upload",
+        bulk_views.upload_file,
+        name="appropriate_body_bulk_upload",
+    ),
+    path(
+        "appropriate-bodies/<int:body_id>/bulk/<str:kind>/template.csv",
+        bulk_views.template_file,
+        name="appropriate_body_bulk_template",
+    ),
+    path(
+        "appropriate-bodies/<int:body_id>/bulk/<int:upload_id>",
+        bulk_views.upload_page,
+        name="appropriate_body_bulk_file",
+    ),
+    path(
+        "appropriate-bodies/<int:body_id>/bulk/<int:upload_id>/confirm",
+        bulk_views.confirm_upload,
+        name="appropriate_body_bulk_confirm",
+    ),
+    path(
+        "appropriate-bodies/<int:body_id>/bulk/<int:upload_id>/progress",
+        bulk_views.upload_progress,
+        name="appropriate_body_bulk_progress",
+    ),
+    path(
+        "appropriate-bodies/<int:body_id>/bulk/<int:upload_id>/results.csv",
+        bulk_views.results_file,
+        name="appropriate_body_bulk_results",
     ),
 ]

@@ -23,6 +23,7 @@ INPUT_CLASSES = {
     "select": "govuk-select",
     "textarea": "govuk-textarea",
     "checkbox": "govuk-checkboxes__input",
+    "file": "govuk-file-upload",
 }
 CHOICE_WIDGETS = {"radioselect", "checkboxselectmultiple"}
 FIELDSET_WIDGETS = CHOICE_WIDGETS | {"govukdate"}  # a group of inputs under one legend

@@ -52,6 +52,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "participants.tasks.send_pending_trs_induction_updates",
         "schedule": 60.0,
     },
+    # Bulk uploads whose checking or applying task was lost (appropriate_bodies.services.bulk).
+    "resume-stalled-bulk-uploads": {
+        "task": "appropriate_bodies.tasks.resume_stalled_bulk_uploads",
+        "schedule": 60.0,
+    },
 }
 # Beat keeps a little state on disk; somewhere a non-root container user can write.
 CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get(

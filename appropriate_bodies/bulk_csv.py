@@ -1,0 +1,375 @@
+"""Reading an appropriate body's CSV file of claims or outcomes, and writing the CSVs we give back.
+
+Nothing here touches the database or TRS: `read_file` turns the bytes someone uploaded into rows
+(or refuses the whole file with a sentence for the file field), and `parse_row` turns one row's
+cells into values, with a problem for each cell we cannot use. What TRS and our records say about
+each row is checked later, by `services.bulk`.
+
+Rows are numbered as a spreadsheet numbers them: the headings are row 1, so the first teacher is
+row 2, and a blank line still takes its number (it is skipped, not renumbered).
+"""
+
+import csv
+import datetime
+import io
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from core import clock
+from participants import trs
+from schools.models import TrainingProgramme
+
+MAX_BYTES = 100 * 1024
+MAX_ROWS = 1000
+CLAIMS = "claims"
+OUTCOMES = "outcomes"
+OUTCOMES_ALLOWED = ("pass", "fail", "release")
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str  # our name for it, as on BulkUploadRow
+    heading: str  # as in the template
+    fixed_example: str  # "" for a date, whose example is worked out from today
+    # Other headings people give it, compared without case, spaces or punctuation.
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def example(self) -> str:
+        """What the template's example row has in this column: dates in this academic year."""
+        year = clock.academic_year_of(clock.today())
+        dates = {"started_on": datetime.date(year, 9, 1), "finished_on": datetime.date(year + 1, 7, 18)}
+        return dates[self.field].strftime("%d/%m/%Y") if self.field in dates else self.fixed_example
+
+
+TRN = Column("trn", "TRN", "1234567", ("teacher reference number", "teacher reference number trn"))
+DATE_OF_BIRTH = Column("date_of_birth", "Date of birth", "31/03/1995", ("dob",))
+COLUMNS = {
+    CLAIMS: (
+        TRN,
+        DATE_OF_BIRTH,
+        Column("started_on", "Induction start date", "", ("start date", "started on")),
+        Column(
+            "induction_programme",
+            "Induction programme",
+            "provider-led",
+            ("programme", "induction programme type", "training programme"),
+        ),
+    ),
+    OUTCOMES: (
+        TRN,
+        DATE_OF_BIRTH,
+        Column("finished_on", "Induction end date", "", ("end date", "finished on")),
+        Column(
+            "number_of_terms",
+            "Number of terms",
+            "6",
+            ("terms", "terms completed", "number of terms completed"),
+        ),
+        Column("outcome", "Outcome", "pass"),
+    ),
+}
+
+PROGRAMMES = {
+    "providerled": TrainingProgramme.PROVIDER_LED,
+    "fip": TrainingProgramme.PROVIDER_LED,  # the full induction programme, its name before 2025
+    "schoolled": TrainingProgramme.SCHOOL_LED,
+    "cip": TrainingProgramme.SCHOOL_LED,  # core induction programme (DfE materials)
+    "diy": TrainingProgramme.SCHOOL_LED,  # a school's own design
+}
+OUTCOME_WORDS = {"pass": "pass", "passed": "pass", "fail": "fail", "failed": "fail"}
+OUTCOME_WORDS |= {"release": "release", "released": "release"}
+DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y")
+TERMS = re.compile(r"[0-9]{1,2}(\.[0-9])?", re.ASCII)
+
+
+class UnreadableFile(ValueError):
+    """The whole file cannot be used; the message is what the file field says."""
+
+
+@dataclass(frozen=True)
+class FileRow:
+    number: int  # as a spreadsheet numbers it: the headings are row 1
+    cells: dict[str, str]  # by field, without surrounding spaces
+    too_many_cells: bool = False
+
+
+@dataclass
+class ParsedRow:
+    number: int
+    typed: dict[str, str]  # what was typed, by field, never the date of birth
+    values: dict[str, object] = field(default_factory=dict)  # what we could read, by field
+    problems: list[dict[str, str]] = field(default_factory=list)  # {"column": heading, "message": …}
+
+    def problem(self, column: Column | None, message: str) -> None:
+        self.problems.append({"column": column.heading if column else "", "message": message})
+
+
+def _simplified(heading: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", heading.lower())
+
+
+def _heading_lookup(kind: str) -> dict[str, Column]:
+    return {
+        _simplified(name): column for column in COLUMNS[kind] for name in (column.heading, *column.aliases)
+    }
+
+
+def headings_sentence(kind: str) -> str:
+    return ", ".join(column.heading for column in COLUMNS[kind])
+
+
+def _decoded(content: bytes) -> str:
+    if not content:
+        raise UnreadableFile("The selected file is empty")
+    if len(content) > MAX_BYTES:
+        raise UnreadableFile("The selected file must be smaller than 100 KB")
+    not_utf_8 = UnreadableFile(
+        "The selected file must be saved as UTF-8: in Excel, choose “CSV UTF-8” when you save it"
+    )
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: Excel's "Unicode text"
+        raise not_utf_8
+    if b"\x00" in content:  # a spreadsheet's own format, a picture: not text at all
+        raise UnreadableFile("The selected file must be a CSV")
+    try:
+        # utf-8-sig: Excel's "CSV UTF-8" starts with a byte order mark, which is not a heading.
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise not_utf_8 from None
+
+
+def _records(text: str) -> list[list[str]]:
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error:
+        raise UnreadableFile("The selected file must be a CSV: we could not read its rows") from None
+
+
+def _columns(kind: str, headings: list[str]) -> list[Column | None]:
+    """The column of each heading, in the file's order; refuses missing, unknown or repeated ones."""
+    lookup = _heading_lookup(kind)
+    columns = [lookup.get(_simplified(heading)) for heading in headings]
+    unknown = [heading.strip() for heading, column in zip(headings, columns, strict=True) if column is None]
+    unknown = [heading for heading in unknown if heading]  # a trailing comma makes an empty heading
+    missing = [column.heading for column in COLUMNS[kind] if column not in columns]
+    expected = f"The first row must be the column headings {headings_sentence(kind)}"
+    if missing and not any(columns):
+        raise UnreadableFile(f"{expected}: use the template")
+    if missing:
+        raise UnreadableFile(f"{expected}: the file has no {' or '.join(missing)} column")
+    if unknown:
+        raise UnreadableFile(f"{expected}: remove the column {' and '.join(unknown)}")
+    if len({column for column in columns if column}) < len([column for column in columns if column]):
+        raise UnreadableFile(f"{expected}: each heading once")
+    return columns
+
+
+def read_file(kind: str, content: bytes) -> list[FileRow]:
+    """The file's rows of teachers, blank lines left out; UnreadableFile when it cannot be used."""
+    records = _records(_decoded(content))
+    headings_at = next((index for index, cells in enumerate(records) if any(c.strip() for c in cells)), None)
+    if headings_at is None:
+        raise UnreadableFile("The selected file is empty")
+    columns = _columns(kind, records[headings_at])
+    rows = []
+    for index, cells in enumerate(records[headings_at + 1 :], start=headings_at + 2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        by_field = {
+            column.field: cell.strip() for column, cell in zip(columns, cells, strict=False) if column
+        }
+        extra = cells[len(columns) :]
+        rows.append(FileRow(index, by_field, too_many_cells=any(cell.strip() for cell in extra)))
+    if not rows:
+        raise UnreadableFile(
+            "The selected file has no teachers in it: add a row for each teacher below the headings"
+        )
+    if len(rows) > MAX_ROWS:
+        raise UnreadableFile(
+            f"The selected file must have at most {MAX_ROWS:,} teachers; it has {len(rows):,}: split it into smaller files"
+        )
+    return rows
+
+
+# --- one row ---------------------------------------------------------------------------------
+
+
+def _date(text: str) -> datetime.date | None:
+    for date_format in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, date_format).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _read_date(row: ParsedRow, column: Column, text: str) -> datetime.date | None:
+    label = column.heading[:1].lower() + column.heading[1:]
+    if not text:
+        row.problem(column, f"Enter the {label}")
+        return None
+    day = _date(text)
+    if day is None:
+        row.problem(column, f"Enter the {label} as a date, like {column.example}")
+    elif day.year < 1900:
+        row.problem(column, f"The {label} must be after 1900")
+        return None
+    return day
+
+
+def _read_trn(row: ParsedRow, text: str) -> str | None:
+    if not text:
+        row.problem(TRN, "Enter the TRN")
+        return None
+    try:
+        return trs.normalise_trn(text)
+    except trs.InvalidTRN:
+        row.problem(TRN, "The TRN must be 7 digits, like 1234567")
+        return None
+
+
+def _read_date_of_birth(row: ParsedRow, text: str) -> datetime.date | None:
+    born = _read_date(row, DATE_OF_BIRTH, text)
+    today = clock.today()
+    if born is not None and born > today.replace(year=today.year - 16):
+        row.problem(DATE_OF_BIRTH, "The date of birth must be of someone old enough to teach")
+        return None
+    return born
+
+
+def _read_programme(row: ParsedRow, column: Column, text: str) -> str | None:
+    if not text:
+        row.problem(column, "Enter the induction programme: provider-led or school-led")
+        return None
+    programme = PROGRAMMES.get(_simplified(text))
+    if programme is None:
+        row.problem(column, "The induction programme must be provider-led or school-led")
+    return programme
+
+
+def _read_terms(row: ParsedRow, column: Column, text: str) -> Decimal | None:
+    if not text:
+        row.problem(column, "Enter the number of terms")
+        return None
+    if not TERMS.fullmatch(text):
+        try:
+            Decimal(text)
+        except InvalidOperation:
+            row.problem(column, "The number of terms must be a number from 0 to 16, like 6 or 5.5")
+        else:
+            row.problem(
+                column, "The number of terms must be from 0 to 16, with at most one decimal place, like 5.5"
+            )
+        return None
+    terms = Decimal(text)
+    if terms > 16:
+        row.problem(column, "The number of terms must be 16 or fewer")
+        return None
+    return terms
+
+
+def _read_outcome(row: ParsedRow, column: Column, text: str) -> str | None:
+    if not text:
+        row.problem(column, "Enter the outcome: pass, fail or release")
+        return None
+    outcome = OUTCOME_WORDS.get(text.lower())
+    if outcome is None:
+        row.problem(column, "The outcome must be pass, fail or release")
+    return outcome
+
+
+def parse_row(kind: str, file_row: FileRow) -> ParsedRow:
+    """One row's values, and a problem for each cell that cannot be used as it stands."""
+    cells = file_row.cells
+    row = ParsedRow(file_row.number, typed={k: v for k, v in cells.items() if k != DATE_OF_BIRTH.field})
+    if file_row.too_many_cells:
+        row.problem(None, "This row has more cells than there are column headings")
+    columns = {column.field: column for column in COLUMNS[kind]}
+    readers = {
+        "trn": lambda text: _read_trn(row, text),
+        "date_of_birth": lambda text: _read_date_of_birth(row, text),
+        "started_on": lambda text: _read_date(row, columns["started_on"], text),
+        "induction_programme": lambda text: _read_programme(row, columns["induction_programme"], text),
+        "finished_on": lambda text: _read_date(row, columns["finished_on"], text),
+        "number_of_terms": lambda text: _read_terms(row, columns["number_of_terms"], text),
+        "outcome": lambda text: _read_outcome(row, columns["outcome"], text),
+    }
+    for column in COLUMNS[kind]:
+        row.values[column.field] = readers[column.field](cells.get(column.field, ""))
+    return row
+
+
+def repeated_trns(rows: list[ParsedRow]) -> None:
+    """A TRN in the file twice: every row after the first gets a problem, so nobody is claimed
+    (or given an outcome) twice from one file."""
+    first_row_of: dict[str, int] = {}
+    for row in rows:
+        trn = row.values.get("trn")
+        if trn is None:
+            continue
+        if trn in first_row_of:
+            row.problem(TRN, f"This TRN is also in row {first_row_of[trn]}: give each teacher one row")
+        else:
+            first_row_of[trn] = row.number
+
+
+# --- files we give back --------------------------------------------------------------------------
+
+
+def as_csv(headings: list[str], rows: list[list[object]]) -> str:
+    """A CSV that opens in Excel: a byte order mark, so Excel reads it as UTF-8, then the rows."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(headings)
+    writer.writerows([_cell(value) for value in row] for row in rows)
+    return out.getvalue()
+
+
+def _cell(value: object) -> str:
+    """A cell as text. A cell starting = + - @ would be a formula to a spreadsheet: it is quoted."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
+
+
+def template_csv(kind: str) -> str:
+    columns = COLUMNS[kind]
+    return as_csv([column.heading for column in columns], [[column.example for column in columns]])
+
+
+def problems_text(problems: list[dict[str, str]]) -> str:
+    return "; ".join(
+        f"{problem['column']}: {problem['message']}" if problem["column"] else problem["message"]
+        for problem in problems
+    )
+
+
+def what_happened(row) -> tuple[str, str]:
+    """A BulkUploadRow's state in words: what happened (or will, once confirmed) and any detail."""
+    if row.result:
+        return row.get_result_display(), row.result_message if row.result == "refused" else ""
+    if row.problems:
+        return "Not done: correct the row and upload it again", problems_text(row.problems)
+    if row.checked_at is None:
+        return "Not checked yet", ""
+    return (row.note or "Ready"), ""
+
+
+def rows_csv(kind: str, rows) -> str:
+    """Every row of an upload as a CSV: the columns as typed (never the date of birth), the name
+    TRS has, and what happened."""
+    columns = [column for column in COLUMNS[kind] if column is not DATE_OF_BIRTH]
+    headings = ["Row", *(column.heading for column in columns), "Name", "Result", "Details"]
+    return as_csv(
+        headings,
+        [
+            [
+                row.row_number,
+                *(row.typed.get(column.field, "") for column in columns),
+                row.teacher_name,
+                *what_happened(row),
+            ]
+            for row in rows
+        ],
+    )

@@ -1,0 +1,398 @@
+"""Claims and outcomes in bulk, from a CSV file (decision 0028).
+
+1. `start_upload` saves the file's rows (as read by `bulk_csv`) and queues the check task.
+2. `check_upload` (in Celery) checks each row as the single journeys do: TRS by TRN and date of
+   birth (the date of birth is forgotten in the transaction that records the check), then the
+   claim or outcome rules. Nothing is claimed or recorded yet. TRS unavailable stops it; the task
+   tries again later and carries on from the first row not yet checked.
+3. `confirm_upload` (the body, having seen every problem) queues the apply task.
+4. `apply_upload` (in Celery) applies each row without problems in its own transaction, by
+   `claims.claim_ect` or `outcomes.record_outcome`, recording the row's result in the same
+   transaction: a row refused does not undo the others, and a task run again (a retry, the sweep,
+   a duplicate) skips rows already applied.
+
+Someone already claimed by this body is "already claimed by you", not claimed again; an outcome
+already recorded with the same end date is "already recorded". So uploading a file again does
+nothing twice.
+"""
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+from functools import partial
+
+from celery import current_app
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+
+from accounts.models import User
+from appropriate_bodies import bulk_csv
+from appropriate_bodies.models import BulkUpload, BulkUploadRow
+from appropriate_bodies.services import claims, outcomes
+from audit.services import Actor, record_event
+from core import clock
+from participants import trs
+from participants.forms import kept_record, record_to_keep
+from participants.models import InductionPeriod, Teacher
+from providers.models import AppropriateBody
+
+logger = logging.getLogger(__name__)
+
+CHECK_TASK = "appropriate_bodies.tasks.check_bulk_upload"
+APPLY_TASK = "appropriate_bodies.tasks.apply_bulk_upload"
+# An upload whose task made no progress for this long is queued again by the sweep …
+STALLED_AFTER = timedelta(minutes=5)
+# … until this long after it was uploaded, when it is stopped with a message.
+GIVE_UP_AFTER = timedelta(hours=24)
+ALREADY_CLAIMED = "Already claimed by you"
+ALREADY_RECORDED = "Outcome already recorded"
+TRS_GAVE_UP = (
+    "We could not check the Teaching Record System for a long time, so we stopped. "
+    "Nothing in this file was saved: upload it again later."
+)
+CHECK_GAVE_UP = "We could not finish checking this file. Nothing in it was saved: upload it again."
+GAVE_UP = "This file stopped before it finished. Rows already done are listed; upload the rest again."
+
+
+class CannotConfirm(Exception):
+    """The upload cannot be applied as asked; the message says why."""
+
+
+def enqueue(task_name: str, upload_id: int) -> bool:
+    """Ask Celery to run a task for the upload. Never raises: the sweep queues it later if Redis is down."""
+    try:
+        current_app.send_task(task_name, args=[upload_id], retry=False)
+    except Exception as error:  # whatever the broker raises, the upload waits for the sweep
+        logger.warning(
+            "Could not queue %s for bulk upload %s (the sweep will): %r", task_name, upload_id, error
+        )
+        return False
+    return True
+
+
+# --- uploading -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_upload(
+    *, body: AppropriateBody, kind: str, uploaded_by: User, file_name: str, rows: list[bulk_csv.ParsedRow]
+) -> BulkUpload:
+    """Save the file's rows, with the problems reading them found, and queue their checking."""
+    bulk_csv.repeated_trns(rows)
+    upload = BulkUpload.objects.create(
+        appropriate_body=body,
+        kind=kind,
+        uploaded_by=uploaded_by,
+        file_name=file_name[:255],
+        row_count=len(rows),
+    )
+    BulkUploadRow.objects.bulk_create(
+        BulkUploadRow(
+            upload=upload,
+            row_number=row.number,
+            typed=row.typed,
+            problems=row.problems,
+            trn=row.values.get("trn") or "",
+            date_of_birth=row.values.get("date_of_birth"),
+            started_on=row.values.get("started_on"),
+            induction_programme=row.values.get("induction_programme") or "",
+            finished_on=row.values.get("finished_on"),
+            number_of_terms=row.values.get("number_of_terms"),
+            outcome=row.values.get("outcome") or "",
+        )
+        for row in rows
+    )
+    transaction.on_commit(partial(enqueue, CHECK_TASK, upload.pk))
+    return upload
+
+
+# --- checking ------------------------------------------------------------------------------------
+
+
+def check_upload(*, upload_id: int) -> None:
+    """Check every row not yet checked, then count them. TRSUnavailable stops it part way."""
+    unchecked = BulkUploadRow.objects.filter(upload_id=upload_id, checked_at__isnull=True)
+    for row_id in unchecked.order_by("row_number").values_list("pk", flat=True):
+        check_row(row_id=row_id)
+    finish_checking(upload_id=upload_id)
+
+
+@transaction.atomic
+def check_row(*, row_id: int) -> None:
+    """Check one row against TRS and our records, and forget its date of birth."""
+    row = BulkUploadRow.objects.select_for_update(skip_locked=True).filter(pk=row_id).first()
+    if row is None or row.checked_at is not None:
+        return  # another task holds it, or did it
+    upload = row.upload
+    record = _record_matching(row) if not _unreadable(row, "trn", "date_of_birth") else None
+    if record is not None:
+        row.record = record_to_keep(record)
+        row.teacher_name = record.full_name
+        row.trn = record.trn  # the record TRS kept, when it had merged the TRN typed into another
+        check = _check_claim if upload.kind == BulkUpload.Kind.CLAIMS else _check_outcome
+        check(row, upload.appropriate_body, record)
+    row.date_of_birth = None
+    row.checked_at = clock.now()
+    row.save()
+    BulkUpload.objects.filter(pk=upload.pk).update(progressed_at=clock.now())
+
+
+def _unreadable(row: BulkUploadRow, *fields: str) -> bool:
+    """Whether one of these values could not be read from the file (its problem is said already)."""
+    return any(getattr(row, name) in (None, "") for name in fields)
+
+
+def _problem(row: BulkUploadRow, message: str, *, about: str = "trn") -> None:
+    """A problem with the row, shown under the column `about` names (a field of the row)."""
+    columns = {column.field: column.heading for column in bulk_csv.COLUMNS[row.upload.kind]}
+    row.problems = [*row.problems, {"column": columns.get(about, ""), "message": message}]
+
+
+def _record_matching(row: BulkUploadRow) -> trs.TeacherRecord | None:
+    """The teacher's TRS record when the TRN and date of birth match it; else a problem, and None."""
+    try:
+        record = trs.find_teacher(trn=row.trn)
+    except (trs.TeacherNotFound, trs.TeacherDeactivated, trs.TeacherMerged):
+        _problem(row, "We cannot find a teacher record with this TRN")
+        return None
+    if not record.matches_date_of_birth(row.date_of_birth):
+        _problem(
+            row, "The date of birth does not match the teacher record with this TRN", about="date_of_birth"
+        )
+        return None
+    return record
+
+
+def _about(message: str) -> str:
+    """Which column a rule's message is about, going by what it names (else the TRN: the teacher)."""
+    words = message.lower()
+    for phrase, field in (
+        ("start date", "started_on"),
+        ("end date", "finished_on"),
+        ("terms", "number_of_terms"),
+        ("programme", "induction_programme"),
+        ("outcome", "outcome"),
+    ):
+        if phrase in words:
+            return field
+    return "trn"
+
+
+def _open_with(body: AppropriateBody, trn: str) -> bool:
+    return InductionPeriod.objects.filter(
+        teacher__trn=trn, appropriate_body=body, finished_on__isnull=True
+    ).exists()
+
+
+def _check_claim(row: BulkUploadRow, body: AppropriateBody, record: trs.TeacherRecord) -> None:
+    if _open_with(body, record.trn):
+        row.note = ALREADY_CLAIMED
+        return
+    stop = claims.claim_stop(body=body, record=record)
+    if stop:
+        _problem(row, stop, about=_about(stop))
+    if row.started_on is not None:
+        too_early_or_late = claims.start_date_problem(record=record, started_on=row.started_on)
+        if too_early_or_late:
+            _problem(row, too_early_or_late, about="started_on")
+
+
+def _same_outcome_recorded(body: AppropriateBody, teacher: Teacher, row: BulkUploadRow) -> bool:
+    """Whether this body's latest induction period of the teacher ended as this row says."""
+    latest = teacher.induction_periods.filter(appropriate_body=body).order_by("-started_on").first()
+    recorded = "" if row.outcome == "release" else row.outcome
+    return bool(
+        latest and latest.finished_on == row.finished_on and latest.outcome == recorded and row.outcome
+    )
+
+
+def _check_outcome(row: BulkUploadRow, body: AppropriateBody, record: trs.TeacherRecord) -> None:
+    teacher = Teacher.objects.filter(trn=record.trn).first()
+    if teacher is None or not teacher.induction_periods.filter(appropriate_body=body).exists():
+        _problem(row, f"{record.full_name} has no induction with you: claim them before recording an outcome")
+        return
+    if not _open_with(body, record.trn) and _same_outcome_recorded(body, teacher, row):
+        row.note = ALREADY_RECORDED
+        return
+    if _unreadable(row, "finished_on", "number_of_terms"):
+        return
+    problem = outcomes.outcome_problem(
+        body=body, teacher=teacher, finished_on=row.finished_on, number_of_terms=row.number_of_terms
+    )
+    if problem:
+        _problem(row, problem, about=_about(problem))
+
+
+@transaction.atomic
+def finish_checking(*, upload_id: int) -> BulkUpload | None:
+    """Count the checked rows and show them to the body (once every row is checked)."""
+    upload = BulkUpload.objects.select_for_update().get(pk=upload_id)
+    if upload.status != BulkUpload.Status.CHECKING or upload.rows.filter(checked_at__isnull=True).exists():
+        return None
+    counts = upload.rows.aggregate(ready=Count("pk", filter=Q(problems=[])), all=Count("pk"))
+    upload.ready_count = counts["ready"]
+    upload.problem_count = counts["all"] - counts["ready"]
+    upload.status = BulkUpload.Status.CHECKED
+    upload.checked_at = upload.progressed_at = clock.now()
+    upload.save()
+    return upload
+
+
+@transaction.atomic
+def stop_upload(*, upload_id: int, reason: str) -> None:
+    """Give up on an upload that cannot be finished, saying why. Rows done stay done; unchecked
+    rows forget their dates of birth."""
+    upload = BulkUpload.objects.select_for_update().get(pk=upload_id)
+    if upload.status not in (BulkUpload.Status.CHECKING, BulkUpload.Status.APPLYING):
+        return
+    upload.rows.filter(date_of_birth__isnull=False).update(date_of_birth=None)
+    if upload.status == BulkUpload.Status.APPLYING:
+        upload.status, upload.finished_at = BulkUpload.Status.DONE, clock.now()
+    else:
+        upload.status = BulkUpload.Status.FAILED
+    upload.failure = reason
+    upload.save()
+
+
+# --- confirming and applying ---------------------------------------------------------------------
+
+
+def needs_appeal_confirmation(upload: BulkUpload) -> bool:
+    """Whether the upload fails anyone, so the body must confirm they were told of their right to appeal."""
+    return upload.rows.filter(problems=[], outcome="fail").exclude(note=ALREADY_RECORDED).exists()
+
+
+@transaction.atomic
+def confirm_upload(*, upload: BulkUpload, confirmed_by: User, told_of_appeal: bool = False) -> BulkUpload:
+    """Apply the upload's rows without problems (in Celery). Raises CannotConfirm when it is not
+    waiting to be confirmed, or fails someone without `told_of_appeal`."""
+    upload = BulkUpload.objects.select_for_update().get(pk=upload.pk)
+    if upload.status != BulkUpload.Status.CHECKED:
+        raise CannotConfirm("This file has already been confirmed")
+    if not upload.ready_count:
+        raise CannotConfirm("This file has no rows that can be applied: correct it and upload it again")
+    if needs_appeal_confirmation(upload) and not told_of_appeal:
+        raise CannotConfirm(
+            "Confirm that each ECT failing their induction has been told of their right to appeal"
+        )
+    upload.status = BulkUpload.Status.APPLYING
+    upload.confirmed_by = confirmed_by
+    upload.confirmed_at = upload.progressed_at = clock.now()
+    upload.told_of_appeal = upload.kind == BulkUpload.Kind.OUTCOMES and told_of_appeal
+    upload.save()
+    record_event(
+        actor=Actor.appropriate_body_user(confirmed_by),
+        event_type="bulk_upload_confirmed",
+        heading=f"{upload.get_kind_display()} file {upload.file_name} confirmed by {confirmed_by.full_name}: "
+        f"{upload.ready_count} of {upload.row_count} rows to apply",
+        appropriate_body=upload.appropriate_body,
+        subject=upload,
+    )
+    transaction.on_commit(partial(enqueue, APPLY_TASK, upload.pk))
+    return upload
+
+
+def apply_upload(*, upload_id: int) -> None:
+    """Apply every row not yet applied, each in its own transaction, then mark the upload done."""
+    to_apply = BulkUploadRow.objects.filter(upload_id=upload_id, problems=[], result="")
+    for row_id in to_apply.order_by("row_number").values_list("pk", flat=True):
+        apply_row(row_id=row_id)
+    finish_applying(upload_id=upload_id)
+
+
+@transaction.atomic
+def apply_row(*, row_id: int) -> None:
+    """Claim, or record the outcome of, one row, and record what happened, in one transaction."""
+    row = (
+        BulkUploadRow.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("upload__appropriate_body", "upload__confirmed_by")
+        .filter(pk=row_id, result="", problems=[])
+        .first()
+    )
+    if row is None or row.upload.status != BulkUpload.Status.APPLYING:
+        return  # applied already, held by another task, or the upload was stopped
+    apply = _apply_claim if row.upload.kind == BulkUpload.Kind.CLAIMS else _apply_outcome
+    row.result, row.result_message, row.induction_period = _refusals_kept(partial(apply, row))
+    row.applied_at = clock.now()
+    row.save()
+    BulkUpload.objects.filter(pk=row.upload_id).update(progressed_at=clock.now())
+
+
+def _refusals_kept(apply: Callable[[], tuple]) -> tuple:
+    """The row's result; a refusal (or a clash with a write made at the same moment) undoes only
+    its own savepoint, so the row still records why."""
+    try:
+        with transaction.atomic():
+            return apply()
+    except (claims.CannotClaim, outcomes.CannotRecordOutcome) as refusal:
+        return BulkUploadRow.Result.REFUSED, str(refusal), None
+    except IntegrityError:
+        logger.warning("Bulk row clashed with another write", exc_info=True)
+        return BulkUploadRow.Result.REFUSED, "Someone changed this teacher's induction at the same time", None
+
+
+def _apply_claim(row: BulkUploadRow) -> tuple:
+    body = row.upload.appropriate_body
+    if _open_with(body, row.trn):
+        return BulkUploadRow.Result.ALREADY_CLAIMED, ALREADY_CLAIMED, None
+    period = claims.claim_ect(
+        body=body,
+        record=kept_record(row.record),
+        started_on=row.started_on,
+        induction_programme=row.induction_programme,
+        claimed_by=row.upload.confirmed_by,
+    )
+    return BulkUploadRow.Result.CLAIMED, "", period
+
+
+def _apply_outcome(row: BulkUploadRow) -> tuple:
+    body = row.upload.appropriate_body
+    teacher = Teacher.objects.get(trn=row.trn)
+    if not _open_with(body, row.trn) and _same_outcome_recorded(body, teacher, row):
+        return BulkUploadRow.Result.ALREADY_RECORDED, ALREADY_RECORDED, None
+    period = outcomes.record_outcome(
+        body=body,
+        teacher=teacher,
+        outcome=row.outcome,
+        finished_on=row.finished_on,
+        number_of_terms=row.number_of_terms,
+        recorded_by=row.upload.confirmed_by,
+        told_of_appeal=row.upload.told_of_appeal and row.outcome == "fail",
+    )
+    return BulkUploadRow.Result.RECORDED, "", period
+
+
+@transaction.atomic
+def finish_applying(*, upload_id: int) -> None:
+    upload = BulkUpload.objects.select_for_update().get(pk=upload_id)
+    if upload.status != BulkUpload.Status.APPLYING or upload.rows.filter(problems=[], result="").exists():
+        return
+    upload.status = BulkUpload.Status.DONE
+    upload.finished_at = upload.progressed_at = clock.now()
+    upload.save()
+
+
+# --- the sweep -----------------------------------------------------------------------------------
+
+
+def resume_stalled_uploads() -> int:
+    """Every minute (Celery beat): queue again the task of an upload that has made no progress for
+    a while (its task was lost: Redis down, a worker killed), or stop it after a day. Returns how
+    many were queued."""
+    now = clock.now()
+    stalled = BulkUpload.objects.filter(
+        status__in=[BulkUpload.Status.CHECKING, BulkUpload.Status.APPLYING],
+        progressed_at__lt=now - STALLED_AFTER,
+    )
+    queued = 0
+    for upload in stalled:
+        if upload.created_at < now - GIVE_UP_AFTER:
+            checking = upload.status == BulkUpload.Status.CHECKING
+            stop_upload(upload_id=upload.pk, reason=CHECK_GAVE_UP if checking else GAVE_UP)
+            continue
+        task = CHECK_TASK if upload.status == BulkUpload.Status.CHECKING else APPLY_TASK
+        if not enqueue(task, upload.pk):
+            break
+        BulkUpload.objects.filter(pk=upload.pk).update(progressed_at=now)
+        queued += 1
+    return queued
