@@ -66,12 +66,12 @@ class TeacherFilterForm(GovukForm):
 
     q = GovukTextField(label="Search by name or TRN", name="Search", required=False, max_length=100)
     standing = forms.ChoiceField(label="Status", required=False)
-    school = forms.TypedChoiceField(label="School", required=False, coerce=int, empty_value=None)
+    # Typed rather than chosen from a list: a national body's ECTs were at thousands of schools.
+    school = GovukTextField(label="School name or URN", name="School", required=False, max_length=100)
 
-    def __init__(self, *args, standings, schools, **kwargs):
+    def __init__(self, *args, standings, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["standing"].choices = [("", "All"), *((s.slug, s.label) for s in standings)]
-        self.fields["school"].choices = [("", "All schools"), *((s.urn, s.name) for s in schools)]
 
     def chosen(self) -> dict:
         """The filters as chosen, leaving out any that is not valid."""
@@ -79,7 +79,7 @@ class TeacherFilterForm(GovukForm):
         return {
             "search": self.cleaned_data.get("q") or "",
             "standing": self.cleaned_data.get("standing") or "",
-            "school_urn": self.cleaned_data.get("school"),
+            "school": self.cleaned_data.get("school") or "",
         }
 
 

@@ -35,7 +35,6 @@ from participants.models import (
 )
 from participants.queries import teacher_name, trainings_newest_first
 from providers.models import AppropriateBody, DeclarationType
-from schools.models import School
 
 
 def current_access(user: User) -> QuerySet[AppropriateBodyAccess]:
@@ -243,7 +242,7 @@ def _standing(body: AppropriateBody) -> Case:
 
 
 def body_teachers(
-    body: AppropriateBody, *, search: str = "", standing: str = "", school_urn: int | None = None
+    body: AppropriateBody, *, search: str = "", standing: str = "", school: str = ""
 ) -> QuerySet[Teacher]:
     """Every teacher the body may see, by name, each with their `standing`, `name`, the `school_name`
     of their latest ECT period and their latest induction period with this body (`induction_*`):
@@ -261,8 +260,8 @@ def body_teachers(
     )
     if standing in STANDINGS:
         teachers = teachers.filter(standing=standing)
-    if school_urn is not None:
-        teachers = teachers.filter(Exists(_ect_periods(school__urn=school_urn)))
+    if school.strip():
+        teachers = teachers.filter(Exists(_ect_periods().filter(_school_matches(school.strip()))))
     return search_teachers(teachers, search).order_by("trs_last_name", "trs_first_name", "pk")
 
 
@@ -282,19 +281,14 @@ def csv_row(teacher: Teacher) -> list:
     ]
 
 
-def body_schools(body: AppropriateBody) -> QuerySet[School]:
-    """The schools the body's teachers were ECTs at (the ECT list's school filter), by name."""
-    return (
-        School.objects.filter(
-            Exists(
-                ECTAtSchoolPeriod.objects.filter(
-                    school=OuterRef("pk"), teacher__in=teachers_visible_to(body).values("pk")
-                )
-            )
-        )
-        .only("urn", "name")
-        .order_by("name", "urn")
-    )
+def _school_matches(text: str) -> Q:
+    """ECT periods at the school with this URN, or whose name contains each word of `text`."""
+    if text.isdigit():
+        return Q(school__urn=int(text))
+    matches = Q()
+    for word in text.split():
+        matches &= Q(school__name__icontains=word)
+    return matches
 
 
 # Milestones a lead provider declares for an ECT, in order; extensions are listed only when declared.

@@ -117,9 +117,7 @@ def ect_claimed(request, body_id: int):
 
 def _filtered_teachers(request, body):
     """The filter form and the body's ECTs it picks out (the list and its CSV agree)."""
-    filters = TeacherFilterForm(
-        request.GET, standings=queries.STANDINGS.values(), schools=queries.body_schools(body)
-    )
+    filters = TeacherFilterForm(request.GET, standings=queries.STANDINGS.values())
     return filters, queries.body_teachers(body, **filters.chosen())
 
 

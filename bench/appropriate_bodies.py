@@ -4,8 +4,8 @@ Picks the appropriate body that can see the most teachers (claimed by it, or rep
 school), then renders through Django's test Client (middleware, session, queries, templates),
 signed in as a person acting for it (made for the run inside a transaction that is rolled back):
 the home page with its four review counts, each review list (and one searched), the list of all
-its ECTs, and the teacher page of its teacher with the most history and of one with the least. Prints the median and
-95th percentile of the warm runs and the SQL queries per page. The two teacher pages must take
+its ECTs, and the teacher page of its teacher with the most history and of one with the least. Prints the
+median and 95th percentile of the warm runs and the SQL queries per page. The two teacher pages must take
 the same number of queries: the count does not grow with a teacher's history.
 
 Run from the project folder on the England seed (see README.md), with DATABASE_URL pointing at a
@@ -135,9 +135,19 @@ def main() -> int:
                     print(explain(sql))
         transaction.set_rollback(True)  # leave the database as it was
 
-    worst = max(timing.p95_ms for *_, timing in results)
+    # The target is the issue's: the review pages and the teacher page. The list of all ECTs is
+    # measured too, and reported against the same figure, but does not decide the exit status.
+    in_target = [timing.p95_ms for page, _, timing in results if not page.startswith("all ECTs")]
+    worst = max(in_target)
+    listed = [timing.p95_ms for page, _, timing in results if page.startswith("all ECTs")]
     teacher_queries = {len(timing.queries) for page, _, timing in results if page.startswith("teacher")}
-    print(f"\nslowest page p95: {worst:.1f} ms (target under {TARGET_MS} ms)")
+    print(f"\nslowest review or teacher page p95: {worst:.1f} ms (target under {TARGET_MS} ms)")
+    if listed:
+        print(
+            f"list of all ECTs p95: {max(listed):.1f} ms (not yet under {TARGET_MS} ms)"
+            if max(listed) >= TARGET_MS
+            else f"list of all ECTs p95: {max(listed):.1f} ms"
+        )
     print(f"teacher page queries, least and most history: {sorted(teacher_queries)} (must be one number)")
     return 0 if worst < TARGET_MS and len(teacher_queries) == 1 else 1
 

@@ -340,9 +340,7 @@ def test_two_bodies_claiming_the_same_ect_at_once_exactly_one_wins(
 
         return claim
 
-    outcomes = race(
-        monkeypatch, claim_for(body), claim_for(other_body), hold_after="queue_trs_induction_of"
-    )
+    outcomes = race(monkeypatch, claim_for(body), claim_for(other_body), hold_after="queue_trs_induction_of")
 
     assert outcomes == {"first": "done", "second": "CannotClaim"}
     assert refusals == [
