@@ -26,7 +26,9 @@ def listed_in_readme() -> list[tuple[str, str, list[str]]]:
     text = README.read_text()
     section = text[text.index("### Demo appropriate bodies") :]
     section = section[: section.index("\n#", 1)]
-    lines = [line for line in section.splitlines() if line.startswith("|")]
+    # The section's first table: the people (a later one lists fake TRS teachers to claim).
+    table = section[section.index("\n|") + 1 :].split("\n\n", 1)[0]
+    lines = table.splitlines()
     header, _separator, *rows = (tuple(cell.strip() for cell in line.strip("|").split("|")) for line in lines)
     assert header == ("person", "email", "acts for")
     return [(name, email, bodies.split("; ")) for name, email, bodies in rows]
