@@ -23,7 +23,7 @@ from django.db.models import (
 from django.http import Http404
 
 from accounts.models import User
-from appropriate_bodies.models import AppropriateBodyAccess, BulkUpload, BulkUploadRow, InductionExtension
+from appropriate_bodies.models import BulkUpload, BulkUploadRow, InductionExtension
 from audit.models import ActorType, Event
 from core import clock
 from finance.models import ClawbackStatus, Declaration, PaymentStatus
@@ -32,13 +32,10 @@ from participants.models import (
     InductionOutcome,
     InductionPeriod,
     Teacher,
+    TrainingPeriod,
 )
 from participants.queries import teacher_name, trainings_newest_first
 from providers.models import AppropriateBody, DeclarationType
-
-
-def current_access(user: User) -> QuerySet[AppropriateBodyAccess]:
-    return AppropriateBodyAccess.objects.filter(user=user, ended_at__isnull=True)
 
 
 def bodies_for(user: User) -> QuerySet[AppropriateBody]:
@@ -189,13 +186,9 @@ def search_teachers(teachers: QuerySet[Teacher], text: str) -> QuerySet[Teacher]
     return teachers
 
 
-def teacher_record(teacher: Teacher):
-    """A teacher's induction periods and what their schools reported, oldest first."""
-    induction_periods = teacher.induction_periods.select_related("appropriate_body").order_by("started_on")
-    ect_periods = teacher.ect_at_school_periods.select_related(
-        "school", "school_reported_appropriate_body"
-    ).order_by("started_on")
-    return list(induction_periods), list(ect_periods)
+def induction_periods_of(teacher: Teacher) -> list[InductionPeriod]:
+    """A teacher's induction periods with every body, oldest first."""
+    return list(teacher.induction_periods.select_related("appropriate_body").order_by("started_on"))
 
 
 # --- Checking training data: the body's ECTs, and what a teacher's page shows -----------------
@@ -388,26 +381,50 @@ def _by(event: Event) -> str:
     return "The service"
 
 
-def body_timeline(teacher: Teacher) -> list[BodyTimelineEntry]:
-    """The newest TIMELINE_LENGTH events about the teacher that a body may see, newest first (one query)."""
+def _about_mentoring() -> Q:
+    """Events about the teacher's own mentor training (a declaration for the mentor course, or a
+    mentor's training period), which is no appropriate body's business."""
+    return Q(
+        subject_type="declaration",
+        subject_id__in=Declaration.objects.filter(course_identifier="ecf-mentor").values("pk"),
+    ) | Q(
+        subject_type="trainingperiod",
+        subject_id__in=TrainingPeriod.objects.filter(mentor_at_school_period__isnull=False).values("pk"),
+    )
+
+
+def body_timeline(body: AppropriateBody, teacher: Teacher) -> list[BodyTimelineEntry]:
+    """The newest TIMELINE_LENGTH events about the teacher that a body may see, newest first (one
+    query). A reason given with an event is shown only when it was the body's own event or about
+    it: another body's extension reasons, or support's reasons for correcting another body's
+    period, may speak of the ECT's performance."""
     events = (
         teacher.events.filter(
             Q(event_type__in=TIMELINE_EVENT_TYPES)
             | Q(event_type__startswith="inductionperiod_")  # support's changes in admin
             | Q(appropriate_body__isnull=False)
         )
+        .exclude(_about_mentoring())
         .select_related("school", "appropriate_body")
         .order_by("-happened_at", "-id")[:TIMELINE_LENGTH]
     )
-    return [BodyTimelineEntry(event.happened_at, event.heading, _by(event), event.reason) for event in events]
+    return [
+        BodyTimelineEntry(
+            event.happened_at,
+            event.heading,
+            _by(event),
+            event.reason if event.appropriate_body_id in (None, body.pk) else "",
+        )
+        for event in events
+    ]
 
 
-def training_data(teacher: Teacher) -> dict:
+def training_data(body: AppropriateBody, teacher: Teacher) -> dict:
     """What a body's teacher page shows beyond the induction periods: a fixed number of queries."""
     return {
         "school_reports": school_reports(teacher),
         "progress": training_progress(teacher),
-        "timeline": body_timeline(teacher),
+        "timeline": body_timeline(body, teacher),
         "timeline_length": TIMELINE_LENGTH,
     }
 

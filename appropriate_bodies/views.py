@@ -1,5 +1,6 @@
-"""Appropriate bodies' plain pages: the home page with its four review lists, each list, and a
-teacher's page (read only for now); and the after-sign-in choice for a person with more than one
+"""Appropriate bodies' plain pages: the home page with its four review lists, each list, the list
+of all the body's ECTs (and its CSV), a teacher's page (whose actions are the journeys in
+journeys/), the page after a claim; and the after-sign-in choice for a person with more than one
 school or body, which lives here because only this layer knows both schools and bodies."""
 
 import csv
@@ -85,19 +86,17 @@ def review_list(request, body_id: int, slug: str):
 def teacher_page(request, body_id: int, teacher_id: int):
     body = queries.body_for(request.user, body_id)
     teacher = queries.teacher_for(body, teacher_id)
-    induction_periods, ect_periods = queries.teacher_record(teacher)
     return render(
         request,
         "appropriate_bodies/teacher.html",
         {
             "body": body,
             "teacher": teacher,
-            "induction_periods": induction_periods,
-            "ect_periods": ect_periods,
+            "induction_periods": queries.induction_periods_of(teacher),
             "induction_actions": queries.induction_actions(body, teacher),
             "back": request.GET.get("from") if request.GET.get("from") in queries.REVIEW_LISTS else None,
             "back_to_teachers": request.GET.get("from") == "teachers",
-            **queries.training_data(teacher),
+            **queries.training_data(body, teacher),
         },
     )
 

@@ -52,7 +52,8 @@ def give_access(
 def access_from_dfe_sign_in(*, email: str, full_name: str, organisation: dict) -> User | None:
     """Give a person who signed in with DfE Sign-in for an appropriate body's organisation access
     to that body (making their account if it is new), recorded as an event; None when the
-    organisation is no body of ours. Staff accounts are left alone (they use admin).
+    organisation is no body of ours. Staff and deactivated accounts are left alone, and so is
+    anyone whose access to the body support ended.
 
     DfE Sign-in's organisation is the body's own say on who works there, so no invitation is
     needed; access ends, as any access does, when support ends it in admin."""
@@ -62,8 +63,12 @@ def access_from_dfe_sign_in(*, email: str, full_name: str, organisation: dict) -
     if body is None:
         return None
     person = user_for(email=email, full_name=full_name)
-    if person.is_staff or person.is_superuser:
+    if person.is_staff or person.is_superuser or not person.is_active:
         return None
+    if AppropriateBodyAccess.objects.filter(
+        user=person, appropriate_body=body, ended_at__isnull=False
+    ).exists():
+        return None  # support ended it: signing in again must not undo that
     access, created = AppropriateBodyAccess.objects.get_or_create(
         user=person, appropriate_body=body, ended_at=None, defaults={"created_at": clock.now()}
     )

@@ -59,24 +59,26 @@ def induction_for_trs(periods: Iterable[InductionPeriod]) -> TRSInduction:
     """A teacher's induction as TRS should hold it, from all their induction periods (the one rule
     claims, outcomes, releases and support's corrections all send by; decisions 0026, 0027):
 
+    - a period released with no term served (say a claim made by mistake) does not count;
     - passed or failed, from the first start to the end of the period with the outcome, once a
       body recorded one;
-    - in progress from the first start while they have any period with a term served or open;
-    - otherwise (no period, or only released ones with no term served, say a claim made by
-      mistake) required to complete, which TRS takes without dates.
+    - in progress from the first start while they have any period that counts;
+    - otherwise required to complete, which TRS takes without dates.
     """
-    periods = list(periods)
-    ended = sorted((p for p in periods if p.outcome), key=lambda period: period.finished_on)
+    counted = [
+        period for period in periods if period.finished_on is None or period.number_of_terms or period.outcome
+    ]
+    if not counted:
+        return TRSInduction(InductionStatus.REQUIRED_TO_COMPLETE, None, None)
+    first_start = min(period.started_on for period in counted)
+    ended = sorted((period for period in counted if period.outcome), key=lambda period: period.finished_on)
     if ended:
-        first_start = min(period.started_on for period in periods)
         status = {
             InductionOutcome.PASS: InductionStatus.PASSED,
             InductionOutcome.FAIL: InductionStatus.FAILED,
         }
         return TRSInduction(status[ended[-1].outcome], first_start, ended[-1].finished_on)
-    if any(period.finished_on is None or period.number_of_terms for period in periods):
-        return TRSInduction(InductionStatus.IN_PROGRESS, min(period.started_on for period in periods), None)
-    return TRSInduction(InductionStatus.REQUIRED_TO_COMPLETE, None, None)
+    return TRSInduction(InductionStatus.IN_PROGRESS, first_start, None)
 
 
 def queue_trs_induction_of(*, teacher: Teacher) -> TRSInductionUpdate:

@@ -422,3 +422,26 @@ class TestAppropriateBodyOrganisations:
         assert response.status_code == 403
         assert not AppropriateBodyAccess.objects.exists()
         assert signed_in_user_id(client) is None
+
+
+@pytest.mark.parametrize("what", ["access ended by support", "account deactivated"])
+def test_signing_in_for_the_organisation_does_not_undo_what_support_did(client, fake_dfe_sign_in, what):
+    organisation_id = TestAppropriateBodyOrganisations.ORGANISATION_ID
+    body = AppropriateBodyFactory(dfe_sign_in_organisation_id=organisation_id)
+    person = UserFactory(email="reviewer@riverside.example.org")
+    if what == "account deactivated":
+        person.is_active = False
+        person.save()
+    else:
+        started = clock.now()
+        AppropriateBodyAccess.objects.create(
+            user=person, appropriate_body=body, created_at=started, ended_at=started
+        )
+
+    response = sign_in_with_dfe(
+        client, fake_dfe_sign_in, person.email, organisation={"id": organisation_id, "name": "Riverside"}
+    )
+
+    assert response.status_code == 403
+    assert signed_in_user_id(client) is None
+    assert not AppropriateBodyAccess.objects.filter(user=person, ended_at__isnull=True).exists()

@@ -21,6 +21,7 @@ from tests.factories import (
     InductionPeriodFactory,
     LeadProviderDeliveryPartnershipFactory,
     LeadProviderFactory,
+    MentorAtSchoolPeriodFactory,
     SchoolFactory,
     SchoolPartnershipFactory,
     TeacherFactory,
@@ -353,20 +354,40 @@ def test_the_timeline_shows_what_a_body_may_see_and_by_which_organisation(signed
         "Support corrected an induction period",
         Actor.dfe_staff(staff),
         appropriate_body=other_body,
-        reason="The body gave the wrong start date",
+        reason="The other body gave the wrong start date",
+    )
+    event(
+        "induction_period_corrected_by_support",
+        "Support corrected our induction period",
+        Actor.dfe_staff(staff),
+        appropriate_body=body,
+        reason="We gave the wrong start date",
+    )
+    mentor_training = TrainingPeriodFactory(
+        ect_at_school_period=None,
+        mentor_at_school_period=MentorAtSchoolPeriodFactory(teacher=teacher, school=school),
+        school_partnership=training.school_partnership,
+    )
+    event(
+        "training_withdrawn",
+        "Ambition Institute withdrew Ada's mentor training",
+        Actor.lead_provider_api(lead_provider),
+        subject=mentor_training,
     )
     page = signed_in.get(teacher_url(body, teacher)).content.decode()
     timeline = page.split('id="timeline"')[1]
     assert "Ada Lovelace registered as an ECT" in timeline and "Quillfeather Primary School" in timeline
     assert "Ambition Institute declared Ada started" in timeline
     assert "Support corrected an induction period" in timeline and "DfE support" in timeline
-    assert "The body gave the wrong start date" in timeline
+    assert "Support corrected our induction period" in timeline and "We gave the wrong start date" in timeline
     for hidden in [
         "ada@private.example",
         "Support looked at Ada",
         "registered as a mentor",
         "Tess Tutor",
         "Sam Support",
+        "The other body gave the wrong start date",  # another body's reasons stay with it
+        "mentor training",  # their own mentor training is no body's business
     ]:
         assert hidden not in page
 

@@ -31,9 +31,8 @@ def finished(teacher=None, outcome="", **fields):
         **({"teacher": teacher} if teacher else {}),
         started_on=LAST_SEPTEMBER,
         finished_on=LAST_DAY_OF_SUMMER_TERM,
-        number_of_terms=Decimal("3.0"),
         outcome=outcome,
-        **fields,
+        **{"number_of_terms": Decimal("3.0"), **fields},
     )
 
 
@@ -61,6 +60,15 @@ def test_what_trs_should_hold_follows_the_periods():
     assert induction_for_trs([passed]) == trs(InductionStatus.PASSED, LAST_SEPTEMBER, LAST_DAY_OF_SUMMER_TERM)
     failed = finished(outcome=InductionOutcome.FAIL)
     assert induction_for_trs([failed]) == trs(InductionStatus.FAILED, LAST_SEPTEMBER, LAST_DAY_OF_SUMMER_TERM)
+
+
+def test_a_period_released_with_no_term_served_does_not_count_for_trs():
+    """A claim made by mistake and released at once: TRS's start date is the real one's."""
+    teacher = TeacherFactory()
+    mistake = finished(teacher, number_of_terms=0)
+    assert induction_for_trs([mistake]) == trs(InductionStatus.REQUIRED_TO_COMPLETE)
+    real = InductionPeriodFactory(teacher=teacher, started_on=THIS_SEPTEMBER)
+    assert induction_for_trs([mistake, real]) == trs(InductionStatus.IN_PROGRESS, THIS_SEPTEMBER)
 
 
 # --- Correcting ---------------------------------------------------------------------------------
