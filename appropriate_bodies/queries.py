@@ -36,6 +36,7 @@ from participants.models import (
 )
 from participants.queries import teacher_name, trainings_newest_first
 from providers.models import AppropriateBody, DeclarationType
+from schools.models import TrainingProgramme
 
 
 def bodies_for(user: User) -> QuerySet[AppropriateBody]:
@@ -135,8 +136,9 @@ def _review_ids(body: AppropriateBody, slug: str) -> QuerySet:
     that can be on it, read from an index (participants migration 0008), and never from the
     teachers' table: a body that sees tens of thousands of teachers pays for what the list holds."""
     today = clock.today()
-    if slug == "reported":  # a school reports us; nobody has their induction open
-        rows = _reported_now(body).exclude(Exists(_open_induction()))
+    if slug == "reported":  # a school reports us; nobody has their induction open, or has ended it
+        ended = InductionPeriod.objects.filter(teacher=OuterRef("teacher_id")).exclude(outcome="")
+        rows = _reported_now(body).exclude(Exists(_open_induction())).exclude(Exists(ended))
     elif slug == "left":  # open with us, at no school now or to come, and at one before
         now_or_later = Q(finished_on__isnull=True) | Q(finished_on__gte=today)
         at_school = ECTAtSchoolPeriod.objects.filter(teacher=OuterRef("teacher_id"))
@@ -421,9 +423,18 @@ def body_timeline(body: AppropriateBody, teacher: Teacher) -> list[BodyTimelineE
 
 def training_data(body: AppropriateBody, teacher: Teacher) -> dict:
     """What a body's teacher page shows beyond the induction periods: a fixed number of queries."""
+    reports = school_reports(teacher)
+    progress = training_progress(teacher)
     return {
-        "school_reports": school_reports(teacher),
-        "progress": training_progress(teacher),
+        "school_reports": reports,
+        "progress": progress,
+        # School-led training has no lead provider to declare it: no empty table of milestones.
+        "declarations_expected": any(step.declaration for step in progress)
+        or any(
+            training.training_programme == TrainingProgramme.PROVIDER_LED
+            for period in reports
+            for training in period.trainings
+        ),
         "timeline": body_timeline(body, teacher),
         "timeline_length": TIMELINE_LENGTH,
     }

@@ -4,17 +4,21 @@ journeys/), the page after a claim; and the after-sign-in choice for a person wi
 school or body, which lives here because only this layer knows both schools and bodies."""
 
 import csv
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from appropriate_bodies import queries
 from appropriate_bodies.forms import ChooseForm, SearchForm, TeacherFilterForm
 from appropriate_bodies.journeys.claim_ect import CLAIMED_PERIOD
+from core.wizard import START_AFRESH
 from participants.models import InductionPeriod
+from participants.services import induction_for_trs
 from schools.dashboard_views import page_links
 from schools.queries import schools_for
 
@@ -86,13 +90,21 @@ def review_list(request, body_id: int, slug: str):
 def teacher_page(request, body_id: int, teacher_id: int):
     body = queries.body_for(request.user, body_id)
     teacher = queries.teacher_for(body, teacher_id)
+    induction_periods = queries.induction_periods_of(teacher)
+    unclaimed = all(period.finished_on and not period.outcome for period in induction_periods)
     return render(
         request,
         "appropriate_bodies/teacher.html",
         {
             "body": body,
             "teacher": teacher,
-            "induction_periods": queries.induction_periods_of(teacher),
+            "induction_periods": induction_periods,
+            "induction_status": induction_for_trs(induction_periods),
+            "claim_link": (
+                f"{reverse('claim_ect', kwargs={'body_id': body.pk, 'step': START_AFRESH})}?{urlencode({'trn': teacher.trn})}"
+                if unclaimed
+                else None
+            ),
             "induction_actions": queries.induction_actions(body, teacher),
             "back": request.GET.get("from") if request.GET.get("from") in queries.REVIEW_LISTS else None,
             "back_to_teachers": request.GET.get("from") == "teachers",

@@ -216,12 +216,14 @@ def seed_demo(*, reset: bool = False, log: Log = print) -> dict[str, int]:
         else:
             _build_people(log, DEMO, ref, loader)
         _add_named_schools(log, ref, loader)
-        with stage(log, "appropriate body users (README)") as s:
-            s["detail"] = f"{named_bodies.add_named_body_users()} given access"
         if not present:
             with stage(log, "audit events") as s:
                 s["detail"] = f"{events.record_demo_events()} events"
         loader.advance_sequences()
+        # After the sequences: these rows are made the ordinary way.
+        with stage(log, "appropriate body users (README)") as s:
+            given = named_bodies.add_named_body_users()
+            s["detail"] = f"{given} given access, {named_bodies.fill_review_lists()} review lists filled"
     counts = row_counts()
     log(f"Done in {time.monotonic() - started:.1f} s")
     return counts

@@ -124,8 +124,31 @@ def test_passing_through_the_pages(signed_in, body, teacher):
         "appropriate_body_outcome_recorded",
         kwargs={"body_id": body.pk, "teacher_id": teacher.pk, "outcome": "pass"},
     )
-    assert "Induction passed" in signed_in.get(response.url).content.decode()
+    page = signed_in.get(response.url).content.decode()
+    assert "Induction passed" in page
+    assert "not at a school as an ECT" in page  # this teacher has no school to tell
     assert InductionPeriod.objects.get().outcome == "pass"
+
+
+def release(client, body, teacher, terms: str) -> str:
+    """Release the teacher with `terms` served; answers the confirmation page."""
+    url = outcome_url(body, teacher, "release")
+    client.post(url, {"finished_on_day": "18", "finished_on_month": "7", "finished_on_year": str(THIS_YEAR)})
+    client.post(outcome_url(body, teacher, "release", "terms"), {"number_of_terms": terms})
+    response = client.post(outcome_url(body, teacher, "release", "check-answers"))
+    return client.get(response.url).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("terms", "says", "status"),
+    [
+        ("2", "their induction is still in progress", "InProgress"),
+        ("0", "they still need to start their induction", "RequiredToComplete"),
+    ],
+)
+def test_a_release_says_what_trs_is_told(signed_in, body, teacher, terms, says, status):
+    assert says in release(signed_in, body, teacher, terms)
+    assert TRSInductionUpdate.objects.get().request["status"] == status
 
 
 def test_a_fail_asks_for_the_appeal_confirmation(signed_in, body, teacher):

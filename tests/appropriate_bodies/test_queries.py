@@ -163,3 +163,19 @@ def test_counts_and_lists_take_a_fixed_number_of_queries(body, other_body, djang
     for slug in queries.REVIEW_LISTS:
         with django_assert_max_num_queries(2):  # the list's ids, then its teachers
             [teacher.school_name for teacher in queries.review_list(body, slug)]
+
+
+def test_someone_whose_induction_has_an_outcome_is_not_waiting_to_be_claimed(body, other_body):
+    """A pass ends the ECT's time at school today, so their school still reports the body today:
+    they are done, not waiting."""
+    passed = reported(body)
+    InductionPeriodFactory(
+        teacher=passed,
+        appropriate_body=other_body,
+        finished_on=datetime.date(THIS_YEAR, 10, 1),
+        number_of_terms=6,
+        outcome="pass",
+    )
+    waiting = reported(body)
+    assert on_list(body, "reported") == {waiting}
+    assert queries.review_counts(body)["reported"] == 1

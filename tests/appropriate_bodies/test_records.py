@@ -457,3 +457,37 @@ def test_the_list_csv_and_teacher_page_take_a_fixed_number_of_queries(
     for url in urls:
         with django_assert_max_num_queries(counted[url]):
             load(url)
+
+
+def test_the_teacher_page_says_where_their_induction_stands_and_offers_a_claim_only_when_unclaimed(
+    signed_in, body, other_body
+):
+    waiting = reported(body, trn="1234567", trs_induction_status="required_to_complete")
+    page = signed_in.get(teacher_url(body, waiting)).content.decode()
+    assert "Required to complete" in page
+    assert f"?trn={waiting.trn}" in page and f"Claim {waiting.full_name}" in page
+
+    ours = claimed(body, trs_induction_status="required_to_complete")  # TRS not read again since
+    page = signed_in.get(teacher_url(body, ours)).content.decode()
+    assert f"In progress, from {THIS_SEPTEMBER:%-d %B %Y}" in page
+    assert "Required to complete" in page  # what TRS said when we last read it, shown as such
+    assert f"Claim {ours.full_name}" not in page
+
+    passed = reported(body)
+    finished(passed, other_body, outcome="pass")
+    page = signed_in.get(teacher_url(body, passed)).content.decode()
+    assert f"Passed, from {LAST_SEPTEMBER:%-d %B %Y} to 20 July {THIS_YEAR}" in page
+    assert f"Claim {passed.full_name}" not in page
+
+
+def test_a_school_led_ect_has_no_table_of_milestones_no_one_will_declare(signed_in, body):
+    teacher = claimed(body)
+    TrainingPeriodFactory(
+        ect_at_school_period=teacher.ect_at_school_periods.get(),
+        training_programme="school_led",
+        school_partnership=None,
+        expression_of_interest=None,
+    )
+    page = signed_in.get(teacher_url(body, teacher)).content.decode()
+    progress = page.split('id="training-progress"')[1].split('id="timeline"')[0]
+    assert "school-led training" in progress and "Not yet declared" not in progress

@@ -422,7 +422,9 @@ def test_mentors_mentor_several_ects_work_at_two_schools_and_hand_over():
 
 def test_registrations_are_in_the_audit_log_as_the_demo_system():
     seed()
-    events = Event.objects.all()
+    # Besides one leaving report, made through the school's service so that an appropriate body's
+    # "left their school" list has someone on it (demo/named_bodies.py).
+    events = Event.objects.exclude(event_type="ect_left_school", actor_name="A demo school's induction tutor")
     assert 5 <= events.count() <= 30
     assert set(events.values_list("actor_type", "actor_name").distinct()) == {(ActorType.SYSTEM, "Demo data")}
     assert (
