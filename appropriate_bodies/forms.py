@@ -65,7 +65,9 @@ class TeacherFilterForm(GovukForm):
     """The filters above a body's list of ECTs (a GET form: a value that is not valid is ignored)."""
 
     q = GovukTextField(label="Search by name or TRN", name="Search", required=False, max_length=100)
-    standing = forms.ChoiceField(label="Status", required=False)
+    standing = forms.ChoiceField(
+        label="Status", required=False, error_messages={"invalid_choice": "Select a status from the list"}
+    )
     # Typed rather than chosen from a list: a national body's ECTs were at thousands of schools.
     school = GovukTextField(label="School name or URN", name="School", required=False, max_length=100)
 

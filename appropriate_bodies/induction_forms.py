@@ -32,16 +32,15 @@ class EndDateForm(DateQuestionForm):
         self.fields["finished_on"].label = question
 
 
-class TermsField(forms.CharField):
+class TermsField(GovukTextField):
     """A number of terms typed as text (5 or 5.5), checked by the services' rule from `least` to 16."""
 
     def __init__(self, *, least: Decimal, **kwargs):
         super().__init__(
+            name="Number of terms",
             max_length=10,
-            error_messages={
-                "required": "Enter the number of terms",
-                "max_length": "Enter the number of terms as a number, like 6 or 5.5",
-            },
+            required_message="Enter the number of terms",
+            error_messages={"max_length": "Enter the number of terms as a number, like 6 or 5.5"},
             widget=forms.TextInput(
                 attrs={"class": "govuk-input--width-4", "inputmode": "decimal", "spellcheck": "false"}
             ),

@@ -188,7 +188,13 @@ def test_any_text_with_a_control_or_format_character_in_it_has_it_found(text, hi
 
 
 def every_form_of_the_service() -> list[type[forms.BaseForm]]:
-    for module in ("accounts.forms", "schools.forms", "participants.forms"):
+    for module in (
+        "accounts.forms",
+        "schools.forms",
+        "participants.forms",
+        "appropriate_bodies.forms",
+        "appropriate_bodies.induction_forms",
+    ):
         importlib.import_module(module)
     found, waiting = [], [GovukForm, GovukModelForm]
     while waiting:
