@@ -19,8 +19,8 @@ class ChooseForm(GovukForm):
     def __init__(self, *args, schools, bodies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["use"].choices = [
-            (f"school-{school.urn}", f"{school.name} (school)") for school in schools
-        ] + [(f"body-{body.pk}", f"{body.name} (appropriate body)") for body in bodies]
+            (f"school-{school.urn}", f"{school.name}, school") for school in schools
+        ] + [(f"body-{body.pk}", f"{body.name}, appropriate body") for body in bodies]
 
 
 class SearchForm(forms.Form):

@@ -159,9 +159,9 @@ def test_someone_with_both_hats_chooses_which_to_use(client, body, other_body, b
     page = client.get(reverse("choose_school")).content.decode()
     assert "Which do you want to use?" in page
     assert 'type="radio"' in page and 'class="govuk-back-link"' in page
-    assert "Aardvark Academy (school)" in page
-    assert "Riverside Teaching School Hub (appropriate body)" in page
-    assert "Hillside Teaching School Hub (appropriate body)" in page
+    assert "Aardvark Academy, school" in page
+    assert "Riverside Teaching School Hub, appropriate body" in page
+    assert "Hillside Teaching School Hub, appropriate body" in page
 
     missing = client.post(reverse("choose_school"), {})
     assert missing.status_code == 200

@@ -79,7 +79,7 @@ def test_someone_with_both_hats_chooses_which_to_use(page, live_server):
         "Select the school or appropriate body you want to use"
     )
     assert_accessible(page)
-    page.get_by_label("Riverside Teaching School Hub (appropriate body)").check()
+    page.get_by_label("Riverside Teaching School Hub, appropriate body").check()
     page.get_by_role("button", name="Continue").click()
     expect(page.locator("h1")).to_have_text("Riverside Teaching School Hub")
 
