@@ -146,8 +146,8 @@ class BulkUpload(models.Model):
 
 
 class BulkUploadRow(models.Model):
-    """One teacher's row of an upload: what was typed (never the date of birth, which is kept only
-    until TRS has been asked), the values read from it, its problems, and what happened to it."""
+    """One teacher's row of an upload: what was typed (never the date of birth: only a keyed digest
+    of it, until TRS has been asked), the values read from it, its problems, and what happened to it."""
 
     class Result(models.TextChoices):
         CLAIMED = "claimed", "Claimed"
@@ -160,8 +160,9 @@ class BulkUploadRow(models.Model):
     row_number = models.PositiveIntegerField()  # as a spreadsheet numbers it: the headings are row 1
     typed = models.JSONField(default=dict)  # the cells as typed, by column, without the date of birth
     trn = models.CharField(max_length=7, blank=True)
-    # Only until the row is checked against TRS; then forgotten (a constraint).
-    date_of_birth = models.DateField(null=True, blank=True)
+    # HMAC-SHA256 (keyed with SECRET_KEY) of the TRN and date of birth typed, never the date itself
+    # (services.bulk.date_of_birth_digest); only until the row is checked, then forgotten (a constraint).
+    date_of_birth_digest = models.CharField(max_length=64, blank=True)
     started_on = models.DateField(null=True, blank=True)
     induction_programme = models.CharField(max_length=20, blank=True)
     finished_on = models.DateField(null=True, blank=True)
@@ -187,9 +188,9 @@ class BulkUploadRow(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["upload", "row_number"], name="bulk_upload_row_once"),
             models.CheckConstraint(
-                condition=Q(checked_at__isnull=True) | Q(date_of_birth__isnull=True),
-                name="bulk_upload_row_forgets_date_of_birth",
-                violation_error_message="A checked row keeps no date of birth.",
+                condition=Q(checked_at__isnull=True) | Q(date_of_birth_digest=""),
+                name="bulk_upload_row_forgets_date_of_birth_digest",
+                violation_error_message="A checked row keeps nothing of the date of birth.",
             ),
             models.CheckConstraint(
                 condition=Q(result="", applied_at__isnull=True)

@@ -2,8 +2,9 @@
 
 1. `start_upload` saves the file's rows (as read by `bulk_csv`) and queues the check task.
 2. `check_upload` (in Celery) checks each row as the single journeys do: TRS by TRN and date of
-   birth (the date of birth is forgotten in the transaction that records the check), then the
-   claim or outcome rules. Nothing is claimed or recorded yet. TRS unavailable stops it; the task
+   birth, then the claim or outcome rules. The date of birth is never stored: only a keyed digest
+   of the TRN and it (`date_of_birth_digest`), compared with the digest of TRS's date of birth and
+   forgotten in the transaction that records the check. Nothing is claimed or recorded yet. TRS unavailable stops it; the task
    tries again later and carries on from the first row not yet checked.
 3. `confirm_upload` (the body, having seen every problem) queues the apply task.
 4. `apply_upload` (in Celery) applies each row without problems in its own transaction, by
@@ -16,12 +17,16 @@ already recorded with the same end date is "already recorded". So uploading a fi
 nothing twice.
 """
 
+import datetime
+import hashlib
+import hmac
 import logging
 from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
 
 from celery import current_app
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 
@@ -70,6 +75,19 @@ def enqueue(task_name: str, upload_id: int) -> bool:
     return True
 
 
+def date_of_birth_digest(trn: str, date_of_birth: datetime.date) -> str:
+    """A keyed digest (HMAC-SHA256 with SECRET_KEY) of a normalised TRN and a date of birth: what a
+    row keeps until it is checked, so that the date itself is never stored. Keyed, so that it
+    cannot be reversed by trying every date without the key."""
+    message = f"{trn}:{date_of_birth.isoformat()}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def _digest_of(row: bulk_csv.ParsedRow) -> str:
+    trn, born = row.values.get("trn"), row.values.get("date_of_birth")
+    return date_of_birth_digest(trn, born) if trn and born else ""
+
+
 # --- uploading -----------------------------------------------------------------------------------
 
 
@@ -93,7 +111,7 @@ def start_upload(
             typed=row.typed,
             problems=row.problems,
             trn=row.values.get("trn") or "",
-            date_of_birth=row.values.get("date_of_birth"),
+            date_of_birth_digest=_digest_of(row),
             started_on=row.values.get("started_on"),
             induction_programme=row.values.get("induction_programme") or "",
             finished_on=row.values.get("finished_on"),
@@ -119,19 +137,19 @@ def check_upload(*, upload_id: int) -> None:
 
 @transaction.atomic
 def check_row(*, row_id: int) -> None:
-    """Check one row against TRS and our records, and forget its date of birth."""
+    """Check one row against TRS and our records, and forget the digest of its date of birth."""
     row = BulkUploadRow.objects.select_for_update(skip_locked=True).filter(pk=row_id).first()
     if row is None or row.checked_at is not None:
         return  # another task holds it, or did it
     upload = row.upload
-    record = _record_matching(row) if not _unreadable(row, "trn", "date_of_birth") else None
+    record = _record_matching(row) if not _unreadable(row, "trn", "date_of_birth_digest") else None
     if record is not None:
         row.record = record_to_keep(record)
         row.teacher_name = record.full_name
         row.trn = record.trn  # the record TRS kept, when it had merged the TRN typed into another
         check = _check_claim if upload.kind == BulkUpload.Kind.CLAIMS else _check_outcome
         check(row, upload.appropriate_body, record)
-    row.date_of_birth = None
+    row.date_of_birth_digest = ""
     row.checked_at = clock.now()
     row.save()
     BulkUpload.objects.filter(pk=upload.pk).update(progressed_at=clock.now())
@@ -155,7 +173,8 @@ def _record_matching(row: BulkUploadRow) -> trs.TeacherRecord | None:
     except (trs.TeacherNotFound, trs.TeacherDeactivated, trs.TeacherMerged):
         _problem(row, "We cannot find a teacher record with this TRN")
         return None
-    if not record.matches_date_of_birth(row.date_of_birth):
+    born = record.date_of_birth
+    if born is None or not hmac.compare_digest(row.date_of_birth_digest, date_of_birth_digest(row.trn, born)):
         _problem(
             row, "The date of birth does not match the teacher record with this TRN", about="date_of_birth"
         )
@@ -241,11 +260,11 @@ def finish_checking(*, upload_id: int) -> BulkUpload | None:
 @transaction.atomic
 def stop_upload(*, upload_id: int, reason: str) -> None:
     """Give up on an upload that cannot be finished, saying why. Rows done stay done; unchecked
-    rows forget their dates of birth."""
+    rows forget the digests of their dates of birth."""
     upload = BulkUpload.objects.select_for_update().get(pk=upload_id)
     if upload.status not in (BulkUpload.Status.CHECKING, BulkUpload.Status.APPLYING):
         return
-    upload.rows.filter(date_of_birth__isnull=False).update(date_of_birth=None)
+    upload.rows.exclude(date_of_birth_digest="").update(date_of_birth_digest="")
     if upload.status == BulkUpload.Status.APPLYING:
         upload.status, upload.finished_at = BulkUpload.Status.DONE, clock.now()
     else:

@@ -106,7 +106,7 @@ def test_a_mixed_file_is_checked_row_by_row_and_nothing_is_saved_before_confirmi
     ]
     assert row(checked, 2).teacher_name == "Amara Okafor"
     # The dates of birth were forgotten as each row was checked; nothing is claimed yet.
-    assert not checked.rows.filter(date_of_birth__isnull=False).exists()
+    assert not checked.rows.exclude(date_of_birth_digest="").exists()
     assert not InductionPeriod.objects.exists()
 
     applied = confirm_and_apply(checked, body_user)
@@ -190,7 +190,7 @@ def test_checking_carries_on_where_it_stopped_when_trs_was_unavailable(body, bod
     new.refresh_from_db()
     assert new.status == BulkUpload.Status.CHECKING
     assert new.rows.filter(checked_at__isnull=True).count() == 2
-    assert row(new, 3).date_of_birth is not None  # kept until it can be checked
+    assert row(new, 3).date_of_birth_digest  # kept until it can be checked
 
     bulk.check_upload(upload_id=new.pk)
     new.refresh_from_db()
@@ -208,7 +208,7 @@ def test_trs_unavailable_for_too_long_stops_the_upload_and_forgets_the_dates_of_
     new.refresh_from_db()
     assert new.status == BulkUpload.Status.FAILED
     assert new.failure == bulk.TRS_GAVE_UP
-    assert not new.rows.filter(date_of_birth__isnull=False).exists()
+    assert not new.rows.exclude(date_of_birth_digest="").exists()
 
 
 def test_the_sweep_queues_again_an_upload_whose_task_was_lost(
@@ -316,7 +316,7 @@ def test_postgres_refuses_a_checked_row_with_a_date_of_birth_and_a_file_of_no_ro
     )
     with pytest.raises(IntegrityError), transaction.atomic():
         BulkUploadRow.objects.create(
-            upload=new, row_number=2, date_of_birth=datetime.date(1990, 1, 1), checked_at=clock.now()
+            upload=new, row_number=2, date_of_birth_digest="ab" * 32, checked_at=clock.now()
         )
     with pytest.raises(IntegrityError), transaction.atomic():
         BulkUploadRow.objects.create(
@@ -327,3 +327,27 @@ def test_postgres_refuses_a_checked_row_with_a_date_of_birth_and_a_file_of_no_ro
             result="claimed",
             applied_at=clock.now(),
         )
+
+
+def _stored_text(rows) -> str:
+    """Every value the rows keep in Postgres, as text."""
+    return " ".join(str(value) for values in rows.values() for value in values.values())
+
+
+def test_no_date_of_birth_is_stored_only_a_keyed_digest_forgotten_once_checked(body, body_user, fake_trs):
+    content = "\n".join([CLAIMS_HEADINGS, AMARA, "9990005,01/01/1990,01/09/2026,provider-led"]).encode()
+    rows = [bulk_csv.parse_row("claims", r) for r in bulk_csv.read_file("claims", content)]
+    new = bulk.start_upload(body=body, kind="claims", uploaded_by=body_user, file_name="x.csv", rows=rows)
+
+    assert "date_of_birth" not in {field.name for field in BulkUploadRow._meta.get_fields()}
+    stored = _stored_text(new.rows)
+    for born in ("1996-04-21", "21/04/1996", "1990-01-01", "01/01/1990"):
+        assert born not in stored
+    assert row(new, 2).date_of_birth_digest == bulk.date_of_birth_digest(
+        "9990001", datetime.date(1996, 4, 21)
+    )
+
+    bulk.check_upload(upload_id=new.pk)
+    assert not row(new, 2).problems  # TRS's date of birth matched the digest
+    assert [problem["column"] for problem in row(new, 3).problems] == ["Date of birth"]
+    assert not new.rows.exclude(date_of_birth_digest="").exists()  # forgotten once checked
