@@ -88,6 +88,8 @@ class BulkUpload(models.Model):
         CHECKED = "checked", "Checked"
         APPLYING = "applying", "Applying"
         DONE = "done", "Done"
+        # Given up on while applying (the sweep, decision 0028): its rows not applied say so.
+        STOPPED = "stopped", "Stopped before it finished"
         FAILED = "failed", "Could not be checked"
 
     appropriate_body = models.ForeignKey(
@@ -131,9 +133,9 @@ class BulkUpload(models.Model):
                 name="bulk_upload_applied_once_confirmed",
             ),
             models.CheckConstraint(
-                condition=Q(status="done", finished_at__isnull=False)
-                | (~Q(status="done") & Q(finished_at__isnull=True)),
-                name="bulk_upload_finished_when_done",
+                condition=Q(status__in=["done", "stopped"], finished_at__isnull=False)
+                | (~Q(status__in=["done", "stopped"]) & Q(finished_at__isnull=True)),
+                name="bulk_upload_finished_when_done_or_stopped",
             ),
             models.CheckConstraint(
                 condition=Q(told_of_appeal=False) | Q(kind="outcomes"),
@@ -155,6 +157,7 @@ class BulkUploadRow(models.Model):
         RECORDED = "recorded", "Outcome recorded"
         ALREADY_RECORDED = "already_recorded", "Outcome already recorded"
         REFUSED = "refused", "Not done"
+        NOT_APPLIED = "not_applied", "Not done: this file stopped before this row"
 
     upload = models.ForeignKey(BulkUpload, on_delete=models.CASCADE, related_name="rows")
     row_number = models.PositiveIntegerField()  # as a spreadsheet numbers it: the headings are row 1

@@ -27,7 +27,7 @@ from functools import partial
 
 from celery import current_app
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Count, Q
 
 from accounts.models import User
@@ -56,7 +56,20 @@ TRS_GAVE_UP = (
     "Nothing in this file was saved: upload it again later."
 )
 CHECK_GAVE_UP = "We could not finish checking this file. Nothing in it was saved: upload it again."
-GAVE_UP = "This file stopped before it finished. Rows already done are listed; upload the rest again."
+GAVE_UP = (
+    "This file stopped before it finished. The rows marked “Not done: this file stopped before this "
+    "row” were not applied: upload them again in a new file."
+)
+# A row that failed in a way of ours, not a rule's: said plainly, the error logged for us.
+COULD_NOT_CHECK = (
+    "We could not check this row because of a problem on our side: upload it again in a new file"
+)
+COULD_NOT_APPLY = (
+    "We could not save this row because of a problem on our side. Nothing was saved for it: "
+    "upload it again in a new file."
+)
+# Postgres breaking a deadlock, or a serializable transaction that clashed: worth one more try.
+TRANSIENT_SQLSTATES = {"40P01", "40001"}
 
 
 class CannotConfirm(Exception):
@@ -130,9 +143,45 @@ def start_upload(
 def check_upload(*, upload_id: int) -> None:
     """Check every row not yet checked, then count them. TRSUnavailable stops it part way."""
     unchecked = BulkUploadRow.objects.filter(upload_id=upload_id, checked_at__isnull=True)
-    for row_id in unchecked.order_by("row_number").values_list("pk", flat=True):
-        check_row(row_id=row_id)
+    row_ids = unchecked.order_by("row_number").values_list("pk", flat=True)
+    _row_by_row(row_ids, check_row, failed=_could_not_check)
     finish_checking(upload_id=upload_id)
+
+
+def _row_by_row(row_ids, step: Callable[..., None], *, failed: Callable[..., None]) -> None:
+    """`step` each row, in its own transaction. A deadlock or serialization failure is tried once
+    more; any other error of one row (TRS being down is not one: it stops the task) is logged, the
+    row is marked by `failed`, and the next row goes on, so one row never holds up the file."""
+    for row_id in row_ids:
+        try:
+            _once_more_if_transient(partial(step, row_id=row_id))
+        except trs.TRSUnavailable:
+            raise
+        except Exception:  # whatever it is, it is this row's alone: say so on the row, carry on
+            logger.exception("Bulk upload row %s failed; marked as not done", row_id)
+            failed(row_id=row_id)
+
+
+def _once_more_if_transient(step: Callable[[], None]) -> None:
+    try:
+        step()
+    except OperationalError as error:
+        if getattr(error.__cause__, "sqlstate", None) not in TRANSIENT_SQLSTATES:
+            raise
+        logger.warning("Bulk upload row clashed with another transaction; trying once more: %r", error)
+        step()
+
+
+@transaction.atomic
+def _could_not_check(*, row_id: int) -> None:
+    row = BulkUploadRow.objects.select_for_update(skip_locked=True).filter(pk=row_id, checked_at=None).first()
+    if row is None:
+        return
+    row.problems = [*row.problems, {"column": "", "message": COULD_NOT_CHECK}]
+    row.date_of_birth_digest = ""
+    row.checked_at = clock.now()
+    row.save()
+    BulkUpload.objects.filter(pk=row.upload_id).update(progressed_at=clock.now())
 
 
 @transaction.atomic
@@ -259,14 +308,15 @@ def finish_checking(*, upload_id: int) -> BulkUpload | None:
 
 @transaction.atomic
 def stop_upload(*, upload_id: int, reason: str) -> None:
-    """Give up on an upload that cannot be finished, saying why. Rows done stay done; unchecked
-    rows forget the digests of their dates of birth."""
+    """Give up on an upload that cannot be finished, saying why. Rows done stay done; rows not yet
+    applied say so; unchecked rows forget the digests of their dates of birth."""
     upload = BulkUpload.objects.select_for_update().get(pk=upload_id)
     if upload.status not in (BulkUpload.Status.CHECKING, BulkUpload.Status.APPLYING):
         return
     upload.rows.exclude(date_of_birth_digest="").update(date_of_birth_digest="")
     if upload.status == BulkUpload.Status.APPLYING:
-        upload.status, upload.finished_at = BulkUpload.Status.DONE, clock.now()
+        _mark_unapplied(upload.rows.all(), result=BulkUploadRow.Result.NOT_APPLIED, message="")
+        upload.status, upload.finished_at = BulkUpload.Status.STOPPED, clock.now()
     else:
         upload.status = BulkUpload.Status.FAILED
     upload.failure = reason
@@ -314,8 +364,9 @@ def confirm_upload(*, upload: BulkUpload, confirmed_by: User, told_of_appeal: bo
 def apply_upload(*, upload_id: int) -> None:
     """Apply every row not yet applied, each in its own transaction, then mark the upload done."""
     to_apply = BulkUploadRow.objects.filter(upload_id=upload_id, problems=[], result="")
-    for row_id in to_apply.order_by("row_number").values_list("pk", flat=True):
-        apply_row(row_id=row_id)
+    _row_by_row(
+        to_apply.order_by("row_number").values_list("pk", flat=True), apply_row, failed=_could_not_apply
+    )
     finish_applying(upload_id=upload_id)
 
 
@@ -335,6 +386,23 @@ def apply_row(*, row_id: int) -> None:
     row.applied_at = clock.now()
     row.save()
     BulkUpload.objects.filter(pk=row.upload_id).update(progressed_at=clock.now())
+
+
+def _could_not_apply(*, row_id: int) -> None:
+    _mark_unapplied(
+        BulkUploadRow.objects.filter(pk=row_id),
+        result=BulkUploadRow.Result.REFUSED,
+        message=COULD_NOT_APPLY,
+    )
+
+
+@transaction.atomic
+def _mark_unapplied(rows, *, result: str, message: str) -> None:
+    """Give these rows, if still to apply (and not held by a task), a result saying why they were not."""
+    held = rows.select_for_update(skip_locked=True).filter(problems=[], result="")
+    BulkUploadRow.objects.filter(pk__in=list(held.values_list("pk", flat=True))).update(
+        result=result, result_message=message, applied_at=clock.now()
+    )
 
 
 def _refusals_kept(apply: Callable[[], tuple]) -> tuple:

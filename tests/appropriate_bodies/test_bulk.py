@@ -6,7 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.test import TestCase
 
 from appropriate_bodies import bulk_csv
@@ -351,3 +351,90 @@ def test_no_date_of_birth_is_stored_only_a_keyed_digest_forgotten_once_checked(b
     assert not row(new, 2).problems  # TRS's date of birth matched the digest
     assert [problem["column"] for problem in row(new, 3).problems] == ["Date of birth"]
     assert not new.rows.exclude(date_of_birth_digest="").exists()  # forgotten once checked
+
+
+# --- a row that fails does not stall the upload --------------------------------------------------
+
+
+class _Deadlock(Exception):
+    """What psycopg puts behind Django's OperationalError when Postgres broke a deadlock."""
+
+    sqlstate = "40P01"
+
+
+def _deadlock() -> OperationalError:
+    error = OperationalError("deadlock detected")
+    error.__cause__ = _Deadlock()
+    return error
+
+
+def test_a_row_whose_check_fails_unexpectedly_is_a_problem_and_the_others_are_checked(
+    body, body_user, fake_trs, queued, monkeypatch
+):
+    real_stop = claims.claim_stop
+
+    def broken_for_tomasz(**kwargs):
+        if kwargs["record"].trn == "9990002":
+            raise ValueError("a bug")
+        return real_stop(**kwargs)
+
+    monkeypatch.setattr(claims, "claim_stop", broken_for_tomasz)
+    checked = upload(body, body_user, AMARA, TOMASZ, ELLIE)
+
+    assert checked.status == BulkUpload.Status.CHECKED
+    assert (checked.ready_count, checked.problem_count) == (2, 1)
+    assert row(checked, 3).problems == [{"column": "", "message": bulk.COULD_NOT_CHECK}]
+    assert row(checked, 3).date_of_birth_digest == ""
+
+
+def test_a_row_that_fails_unexpectedly_when_applied_is_not_done_and_the_others_are(
+    body, body_user, fake_trs, queued, monkeypatch
+):
+    checked = upload(body, body_user, AMARA, TOMASZ, ELLIE)
+    real_claim = claims.claim_ect
+
+    def broken_for_tomasz(**kwargs):
+        if kwargs["record"].trn == "9990002":
+            raise InductionPeriod.DoesNotExist("a bug")
+        return real_claim(**kwargs)
+
+    monkeypatch.setattr(claims, "claim_ect", broken_for_tomasz)
+    applied = confirm_and_apply(checked, body_user)
+
+    assert applied.status == BulkUpload.Status.DONE
+    assert [(r.result, r.result_message) for r in applied.rows.all()] == [
+        ("claimed", ""),
+        ("refused", bulk.COULD_NOT_APPLY),
+        ("claimed", ""),
+    ]
+
+
+def test_a_deadlock_is_tried_once_more(body, body_user, fake_trs, queued, monkeypatch):
+    checked = upload(body, body_user, AMARA, TOMASZ)
+    real_claim = claims.claim_ect
+    deadlocks = [_deadlock()]
+
+    def deadlocked_once(**kwargs):
+        if kwargs["record"].trn == "9990002" and deadlocks:
+            raise deadlocks.pop()
+        return real_claim(**kwargs)
+
+    monkeypatch.setattr(claims, "claim_ect", deadlocked_once)
+    applied = confirm_and_apply(checked, body_user)
+    assert [r.result for r in applied.rows.all()] == ["claimed", "claimed"]
+
+
+def test_an_upload_stopped_while_applying_says_which_rows_were_never_applied(
+    body, body_user, fake_trs, queued, service_clock
+):
+    checked = upload(body, body_user, AMARA, TOMASZ, ELLIE)
+    bulk.confirm_upload(upload=checked, confirmed_by=body_user)
+    bulk.apply_row(row_id=row(checked, 2).pk)  # then the worker kept dying
+    service_clock.shift(datetime.timedelta(days=1, minutes=1))
+    resume_stalled_bulk_uploads.apply()
+
+    checked.refresh_from_db()
+    assert checked.status == BulkUpload.Status.STOPPED
+    assert checked.failure == bulk.GAVE_UP
+    assert [r.result for r in checked.rows.all()] == ["claimed", "not_applied", "not_applied"]
+    assert bulk_csv.what_happened(row(checked, 3))[0] == "Not done: this file stopped before this row"
