@@ -93,6 +93,7 @@ def _upload_page(request, body, upload, confirm_form=None):
             "rows_ready": [row for row in rows if not row.problems],
             "results": [(row, *bulk_csv.what_happened(row)) for row in rows],
             "counts": queries.result_counts(upload) if finished else {},
+            "expired": bulk.expired(upload),
             "form": confirm_form
             or ConfirmBulkForm(
                 appeal_needed=upload.status == "checked" and bulk.needs_appeal_confirmation(upload)

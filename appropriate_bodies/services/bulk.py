@@ -49,6 +49,8 @@ APPLY_TASK = "appropriate_bodies.tasks.apply_bulk_upload"
 STALLED_AFTER = timedelta(minutes=5)
 # … until this long after it was uploaded, when it is stopped with a message.
 GIVE_UP_AFTER = timedelta(hours=24)
+# A checked upload is applied with what TRS said when it was checked: not after this long.
+CONFIRM_WITHIN = timedelta(days=7)
 ALREADY_CLAIMED = "Already claimed by you"
 ALREADY_RECORDED = "Outcome already recorded"
 TRS_GAVE_UP = (
@@ -326,6 +328,11 @@ def stop_upload(*, upload_id: int, reason: str) -> None:
 # --- confirming and applying ---------------------------------------------------------------------
 
 
+def expired(upload: BulkUpload) -> bool:
+    """Whether a checked upload was checked too long ago to be confirmed (CONFIRM_WITHIN)."""
+    return upload.status == BulkUpload.Status.CHECKED and upload.checked_at < clock.now() - CONFIRM_WITHIN
+
+
 def needs_appeal_confirmation(upload: BulkUpload) -> bool:
     """Whether the upload fails anyone, so the body must confirm they were told of their right to appeal."""
     return upload.rows.filter(problems=[], outcome="fail").exclude(note=ALREADY_RECORDED).exists()
@@ -338,6 +345,11 @@ def confirm_upload(*, upload: BulkUpload, confirmed_by: User, told_of_appeal: bo
     upload = BulkUpload.objects.select_for_update().get(pk=upload.pk)
     if upload.status != BulkUpload.Status.CHECKED:
         raise CannotConfirm("This file has already been confirmed")
+    if expired(upload):
+        raise CannotConfirm(
+            "This file was checked more than 7 days ago, and teachers' records may have changed since: "
+            "upload it again"
+        )
     if not upload.ready_count:
         raise CannotConfirm("This file has no rows that can be applied: correct it and upload it again")
     if needs_appeal_confirmation(upload) and not told_of_appeal:

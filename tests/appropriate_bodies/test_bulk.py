@@ -438,3 +438,28 @@ def test_an_upload_stopped_while_applying_says_which_rows_were_never_applied(
     assert checked.failure == bulk.GAVE_UP
     assert [r.result for r in checked.rows.all()] == ["claimed", "not_applied", "not_applied"]
     assert bulk_csv.what_happened(row(checked, 3))[0] == "Not done: this file stopped before this row"
+
+
+def test_a_checked_upload_not_confirmed_within_7_days_must_be_uploaded_again(
+    body, body_user, fake_trs, queued, service_clock
+):
+    checked = upload(body, body_user, AMARA)
+    service_clock.shift(bulk.CONFIRM_WITHIN + datetime.timedelta(minutes=1))
+    with pytest.raises(bulk.CannotConfirm, match="upload it again"):
+        bulk.confirm_upload(upload=checked, confirmed_by=body_user)
+    checked.refresh_from_db()
+    assert checked.status == BulkUpload.Status.CHECKED
+    assert bulk.expired(checked)
+
+
+def test_applying_uses_what_trs_said_at_checking_only_when_it_is_newer_than_ours(
+    body, body_user, fake_trs, queued, service_clock
+):
+    checked = upload(body, body_user, AMARA)
+    heard_since = clock.now() + datetime.timedelta(minutes=5)
+    teacher = TeacherFactory(trn="9990001", trs_last_name="Okafor-Smith", trs_data_refreshed_at=heard_since)
+    service_clock.shift(datetime.timedelta(minutes=10))
+    confirm_and_apply(checked, body_user)
+    teacher.refresh_from_db()
+    assert (teacher.trs_last_name, teacher.trs_data_refreshed_at) == ("Okafor-Smith", heard_since)
+    assert teacher.induction_periods.count() == 1
