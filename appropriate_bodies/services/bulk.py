@@ -39,6 +39,7 @@ from core import clock
 from participants import trs
 from participants.forms import kept_record, record_to_keep
 from participants.models import InductionPeriod, Teacher
+from participants.services.common import _heading
 from providers.models import AppropriateBody
 
 logger = logging.getLogger(__name__)
@@ -364,8 +365,10 @@ def confirm_upload(*, upload: BulkUpload, confirmed_by: User, told_of_appeal: bo
     record_event(
         actor=Actor.appropriate_body_user(confirmed_by),
         event_type="bulk_upload_confirmed",
-        heading=f"{upload.get_kind_display()} file {upload.file_name} confirmed by {confirmed_by.full_name}: "
-        f"{upload.ready_count} of {upload.row_count} rows to apply",
+        heading=_heading(
+            f"{upload.get_kind_display()} file {upload.file_name} confirmed by {confirmed_by.full_name}: "
+            f"{upload.ready_count} of {upload.row_count} rows to apply"
+        ),
         appropriate_body=upload.appropriate_body,
         subject=upload,
     )

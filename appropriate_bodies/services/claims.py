@@ -19,11 +19,11 @@ from django.db.models import Q
 from django.utils import formats
 
 from accounts.models import User
-from audit.models import Event
 from audit.services import Actor, record_event
 from core import clock
 from participants.models import InductionOutcome, InductionPeriod, InductionStatus, Teacher
 from participants.services import Refused, locked_teacher_from_record, queue_trs_induction_of
+from participants.services.common import _heading
 from participants.trs.client import TeacherRecord
 from providers.models import AppropriateBody
 from schools.models import TrainingProgramme
@@ -215,11 +215,6 @@ def _overlap_refusal(
         f"{other} claimed {name} just before you did, so their induction is now with {other}. "
         f"Nothing has been saved. {other} must release them before you can claim them."
     )
-
-
-def _heading(text: str) -> str:
-    limit = Event._meta.get_field("heading").max_length
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _record_claim(period: InductionPeriod, *, claimed_by: User, changes: dict) -> None:

@@ -17,6 +17,7 @@ from audit.services import Actor, record_event
 from core import clock
 from participants.models import InductionOutcome, InductionPeriod, Teacher
 from participants.services import Refused, finish_ect_time_as_induction_ends, queue_trs_induction_of
+from participants.services.common import _heading
 from providers.models import AppropriateBody
 
 PASS, FAIL, RELEASE = "pass", "fail", "release"
@@ -135,7 +136,7 @@ def _record(period: InductionPeriod, *, actor: Actor, outcome: str, told_of_appe
     record_event(
         actor=actor,
         event_type=f"induction_{IN_WORDS[outcome]}",
-        heading=heading[:300],
+        heading=_heading(heading),
         subject=period,
         teacher=teacher,
         appropriate_body=body,

@@ -463,3 +463,19 @@ def test_applying_uses_what_trs_said_at_checking_only_when_it_is_newer_than_ours
     teacher.refresh_from_db()
     assert (teacher.trs_last_name, teacher.trs_data_refreshed_at) == ("Okafor-Smith", heard_since)
     assert teacher.induction_periods.count() == 1
+
+
+def test_confirming_a_file_with_a_long_name_by_someone_with_a_long_name_fits_the_event_heading(
+    body, body_user, fake_trs, queued
+):
+    content = "\n".join([CLAIMS_HEADINGS, AMARA]).encode()
+    rows = [bulk_csv.parse_row("claims", r) for r in bulk_csv.read_file("claims", content)]
+    long_file = bulk.start_upload(
+        body=body, kind="claims", uploaded_by=body_user, file_name="x" * 251 + ".csv", rows=rows
+    )
+    bulk.check_upload(upload_id=long_file.pk)
+    body_user.full_name = "Ada " + "Lovelace-" * 20
+    body_user.save()
+    bulk.confirm_upload(upload=BulkUpload.objects.get(pk=long_file.pk), confirmed_by=body_user)
+    heading = Event.objects.get(event_type="bulk_upload_confirmed").heading
+    assert len(heading) == 300 and heading.endswith("…")
