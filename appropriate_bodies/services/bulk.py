@@ -38,7 +38,7 @@ from audit.services import Actor, record_event
 from core import clock
 from participants import trs
 from participants.forms import kept_record, record_to_keep
-from participants.models import InductionPeriod, Teacher
+from participants.models import Teacher
 from participants.services.common import _heading
 from providers.models import AppropriateBody
 
@@ -234,34 +234,13 @@ def _record_matching(row: BulkUploadRow) -> trs.TeacherRecord | None:
     return record
 
 
-def _about(message: str) -> str:
-    """Which column a rule's message is about, going by what it names (else the TRN: the teacher)."""
-    words = message.lower()
-    for phrase, field in (
-        ("start date", "started_on"),
-        ("end date", "finished_on"),
-        ("terms", "number_of_terms"),
-        ("programme", "induction_programme"),
-        ("outcome", "outcome"),
-    ):
-        if phrase in words:
-            return field
-    return "trn"
-
-
-def _open_with(body: AppropriateBody, trn: str) -> bool:
-    return InductionPeriod.objects.filter(
-        teacher__trn=trn, appropriate_body=body, finished_on__isnull=True
-    ).exists()
-
-
 def _check_claim(row: BulkUploadRow, body: AppropriateBody, record: trs.TeacherRecord) -> None:
-    if _open_with(body, record.trn):
+    stop = claims.why_not_claimable(body=body, record=record)
+    if stop and stop.reason == claims.CLAIMED_BY_YOU:
         row.note = ALREADY_CLAIMED
         return
-    stop = claims.claim_stop(body=body, record=record)
     if stop:
-        _problem(row, stop, about=_about(stop))
+        _problem(row, stop.message)  # about the teacher as a whole: under their TRN
     if row.started_on is not None:
         too_early_or_late = claims.start_date_problem(record=record, started_on=row.started_on)
         if too_early_or_late:
@@ -282,16 +261,16 @@ def _check_outcome(row: BulkUploadRow, body: AppropriateBody, record: trs.Teache
     if teacher is None or not teacher.induction_periods.filter(appropriate_body=body).exists():
         _problem(row, f"{record.full_name} has no induction with you: claim them before recording an outcome")
         return
-    if not _open_with(body, record.trn) and _same_outcome_recorded(body, teacher, row):
+    if outcomes.open_period_with(body, teacher) is None and _same_outcome_recorded(body, teacher, row):
         row.note = ALREADY_RECORDED
         return
     if _unreadable(row, "finished_on", "number_of_terms"):
         return
-    problem = outcomes.outcome_problem(
+    problem = outcomes.why_outcome_cannot_be_recorded(
         body=body, teacher=teacher, finished_on=row.finished_on, number_of_terms=row.number_of_terms
     )
     if problem:
-        _problem(row, problem, about=_about(problem))
+        _problem(row, problem.message, about=problem.about or "trn")
 
 
 @transaction.atomic
@@ -434,33 +413,42 @@ def _refusals_kept(apply: Callable[[], tuple]) -> tuple:
 
 
 def _apply_claim(row: BulkUploadRow) -> tuple:
-    body = row.upload.appropriate_body
-    if _open_with(body, row.trn):
-        return BulkUploadRow.Result.ALREADY_CLAIMED, ALREADY_CLAIMED, None
-    period = claims.claim_ect(
-        body=body,
-        record=kept_record(row.record),
-        started_on=row.started_on,
-        induction_programme=row.induction_programme,
-        claimed_by=row.upload.confirmed_by,
-    )
+    """Claimed, or already claimed by this body: as claim_ect finds them once it holds the teacher's
+    lock, so a claim made meanwhile (another upload, the single journey) is "already", not refused."""
+    try:
+        period = claims.claim_ect(
+            body=row.upload.appropriate_body,
+            record=kept_record(row.record),
+            started_on=row.started_on,
+            induction_programme=row.induction_programme,
+            claimed_by=row.upload.confirmed_by,
+        )
+    except claims.CannotClaim as refusal:
+        if refusal.reason == claims.CLAIMED_BY_YOU:
+            return BulkUploadRow.Result.ALREADY_CLAIMED, ALREADY_CLAIMED, None
+        raise
     return BulkUploadRow.Result.CLAIMED, "", period
 
 
 def _apply_outcome(row: BulkUploadRow) -> tuple:
+    """Recorded, or already recorded: decided when record_outcome, holding the teacher's lock, finds
+    no open period (an outcome recorded meanwhile is then read as it was committed)."""
     body = row.upload.appropriate_body
     teacher = Teacher.objects.get(trn=row.trn)
-    if not _open_with(body, row.trn) and _same_outcome_recorded(body, teacher, row):
-        return BulkUploadRow.Result.ALREADY_RECORDED, ALREADY_RECORDED, None
-    period = outcomes.record_outcome(
-        body=body,
-        teacher=teacher,
-        outcome=row.outcome,
-        finished_on=row.finished_on,
-        number_of_terms=row.number_of_terms,
-        recorded_by=row.upload.confirmed_by,
-        told_of_appeal=row.upload.told_of_appeal and row.outcome == "fail",
-    )
+    try:
+        period = outcomes.record_outcome(
+            body=body,
+            teacher=teacher,
+            outcome=row.outcome,
+            finished_on=row.finished_on,
+            number_of_terms=row.number_of_terms,
+            recorded_by=row.upload.confirmed_by,
+            told_of_appeal=row.upload.told_of_appeal and row.outcome == "fail",
+        )
+    except outcomes.CannotRecordOutcome as refusal:
+        if refusal.reason == outcomes.NO_OPEN_PERIOD and _same_outcome_recorded(body, teacher, row):
+            return BulkUploadRow.Result.ALREADY_RECORDED, ALREADY_RECORDED, None
+        raise
     return BulkUploadRow.Result.RECORDED, "", period
 
 

@@ -371,14 +371,14 @@ def _deadlock() -> OperationalError:
 def test_a_row_whose_check_fails_unexpectedly_is_a_problem_and_the_others_are_checked(
     body, body_user, fake_trs, queued, monkeypatch
 ):
-    real_stop = claims.claim_stop
+    real_stop = claims.why_not_claimable
 
     def broken_for_tomasz(**kwargs):
         if kwargs["record"].trn == "9990002":
             raise ValueError("a bug")
         return real_stop(**kwargs)
 
-    monkeypatch.setattr(claims, "claim_stop", broken_for_tomasz)
+    monkeypatch.setattr(claims, "why_not_claimable", broken_for_tomasz)
     checked = upload(body, body_user, AMARA, TOMASZ, ELLIE)
 
     assert checked.status == BulkUpload.Status.CHECKED
@@ -479,3 +479,71 @@ def test_confirming_a_file_with_a_long_name_by_someone_with_a_long_name_fits_the
     bulk.confirm_upload(upload=BulkUpload.objects.get(pk=long_file.pk), confirmed_by=body_user)
     heading = Event.objects.get(event_type="bulk_upload_confirmed").heading
     assert len(heading) == 300 and heading.endswith("…")
+
+
+# --- "already" is decided once the teacher is locked --------------------------------------------
+
+
+def test_a_claim_made_while_the_row_waited_for_the_teacher_lock_is_already_claimed(
+    body, body_user, fake_trs, queued, monkeypatch
+):
+    checked = upload(body, body_user, AMARA)
+    real_lock = claims.locked_teacher_from_record
+
+    def claimed_meanwhile(*, record):
+        """Another apply of the same body claimed them, and committed, as this one waited for the lock."""
+        InductionPeriodFactory(
+            teacher=TeacherFactory(trn=record.trn),
+            appropriate_body=body,
+            started_on=datetime.date(THIS_YEAR, 9, 1),
+        )
+        return real_lock(record=record)
+
+    monkeypatch.setattr(claims, "locked_teacher_from_record", claimed_meanwhile)
+    applied = confirm_and_apply(checked, body_user)
+    assert [(r.result, r.result_message) for r in applied.rows.all()] == [
+        ("already_claimed", bulk.ALREADY_CLAIMED)
+    ]
+
+
+def test_an_outcome_recorded_while_the_row_waited_for_the_teacher_lock_is_already_recorded(
+    body, body_user, fake_trs, queued, monkeypatch
+):
+    period = claimed(body, "9990001")
+    ended = clock.today() - datetime.timedelta(days=1)
+    checked = outcomes(body, body_user, f"9990001,21/04/1996,{ended:%d/%m/%Y},6,pass")
+    real_record = bulk.outcomes.record_outcome
+
+    def recorded_meanwhile(**kwargs):
+        """Another apply recorded it, and committed, after this row was read, before its lock."""
+        InductionPeriod.objects.filter(pk=period.pk).update(
+            finished_on=ended, number_of_terms=6, outcome="pass"
+        )
+        return real_record(**kwargs)
+
+    monkeypatch.setattr(bulk.outcomes, "record_outcome", recorded_meanwhile)
+    applied = confirm_and_apply(checked, body_user)
+    assert [(r.result, r.result_message) for r in applied.rows.all()] == [
+        ("already_recorded", bulk.ALREADY_RECORDED)
+    ]
+
+
+def test_a_problem_is_filed_under_the_column_the_rule_says_not_by_words_in_a_name(
+    body, body_user, fake_trs, queued
+):
+    teacher = TeacherFactory(trn="9990001", corrected_name="Terry Programme-Terms")
+    InductionPeriodFactory(
+        teacher=teacher,
+        appropriate_body=body,
+        started_on=datetime.date(LAST_YEAR, 9, 1),
+        finished_on=datetime.date(LAST_YEAR, 12, 1),
+        number_of_terms=1,
+    )
+    ended = clock.today() - datetime.timedelta(days=1)
+    checked = outcomes(body, body_user, f"9990001,21/04/1996,{ended:%d/%m/%Y},6,pass")
+    assert row(checked, 2).problems == [
+        {
+            "column": "TRN",
+            "message": "Terry Programme-Terms has no open induction period with Riverside Teaching School Hub",
+        }
+    ]

@@ -294,7 +294,7 @@ def test_the_database_refusing_an_overlap_becomes_a_refusal_naming_the_body_that
     """As if another write had opened their induction without taking the teacher's lock: the
     exclusion constraint refuses ours, and the body user reads who has them, not a server error."""
     InductionPeriodFactory(teacher=TeacherFactory(trn=TRN), appropriate_body=other_body, started_on=SEPTEMBER)
-    monkeypatch.setattr(claims, "claim_stop", lambda **kwargs: None)
+    monkeypatch.setattr(claims, "why_not_claimable", lambda **kwargs: None)
 
     with pytest.raises(CannotClaim) as refused:
         claim()
