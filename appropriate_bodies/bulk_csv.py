@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from appropriate_bodies.csv_cells import spreadsheet_cell
 from appropriate_bodies.services.terms import as_terms, terms_problem
 from core import clock
 from participants import trs
@@ -314,14 +315,8 @@ def as_csv(headings: list[str], rows: list[list[object]]) -> str:
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(headings)
-    writer.writerows([_cell(value) for value in row] for row in rows)
+    writer.writerows([spreadsheet_cell(value) for value in row] for row in rows)
     return out.getvalue()
-
-
-def _cell(value: object) -> str:
-    """A cell as text. A cell starting = + - @ would be a formula to a spreadsheet: it is quoted."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
 
 
 def template_csv(kind: str) -> str:

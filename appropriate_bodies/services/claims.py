@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import formats
 
 from accounts.models import User
 from appropriate_bodies.services.refusals import Refusal
@@ -24,7 +23,7 @@ from audit.services import Actor, record_event
 from core import clock
 from participants.models import InductionOutcome, InductionPeriod, InductionStatus, Teacher
 from participants.services import locked_teacher_from_record, queue_trs_induction_of
-from participants.services.common import _heading
+from participants.services.common import _day, _heading
 from participants.trs.client import TeacherRecord
 from providers.models import AppropriateBody
 from schools.models import TrainingProgramme
@@ -41,10 +40,6 @@ CLAIMED_BY_YOU = "claimed_by_you"
 class CannotClaim(Refusal):
     """The ECT cannot be claimed (by this body, from this date). Nothing was saved; str() is a
     sentence for the appropriate body's user."""
-
-
-def _day(date: datetime.date) -> str:
-    return formats.date_format(date, "j F Y")
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import formats
 
 from accounts.models import User
 from appropriate_bodies.services.refusals import Problem, Refusal
@@ -18,7 +17,7 @@ from audit.services import Actor, record_event
 from core import clock
 from participants.models import InductionOutcome, InductionPeriod, Teacher
 from participants.services import finish_ect_time_as_induction_ends, queue_trs_induction_of
-from participants.services.common import _heading
+from participants.services.common import _day, _heading
 from providers.models import AppropriateBody
 
 PASS, FAIL, RELEASE = "pass", "fail", "release"
@@ -33,10 +32,6 @@ NO_OPEN_PERIOD = "no_open_period"
 
 class CannotRecordOutcome(Refusal):
     """The outcome cannot be recorded. Nothing was saved; str() says why, for the body's user."""
-
-
-def _day(date: datetime.date) -> str:
-    return formats.date_format(date, "j F Y")
 
 
 def open_period_with(body: AppropriateBody, teacher: Teacher) -> InductionPeriod | None:

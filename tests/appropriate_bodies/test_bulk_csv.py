@@ -207,9 +207,15 @@ def test_the_template_reads_back_without_problems_and_the_results_never_start_a_
     for kind in (CLAIMS, OUTCOMES):
         (row,) = parsed(kind, bulk_csv.template_csv(kind).encode())
         assert row.problems == []
-    text = bulk_csv.as_csv(["TRN"], [["=HYPERLINK(1)"], ["1234567"]])
+    text = bulk_csv.as_csv(["TRN"], [["=HYPERLINK(1)"], ["\t=1+1"], ["\r=1+1"], ["1234567"]])
     assert text.startswith("\ufeff")
-    assert list(csv.reader(io.StringIO(text.lstrip("\ufeff")))) == [["TRN"], ["'=HYPERLINK(1)"], ["1234567"]]
+    assert list(csv.reader(io.StringIO(text.lstrip("\ufeff")))) == [
+        ["TRN"],
+        ["'=HYPERLINK(1)"],
+        ["'\t=1+1"],
+        ["'\r=1+1"],
+        ["1234567"],
+    ]
 
 
 # Anything at all uploaded is either read into rows or refused with a message: never another error.
