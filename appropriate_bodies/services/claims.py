@@ -1,9 +1,11 @@
 """An appropriate body claims an ECT: opens an induction period with them from a start date, and
 tells the Teaching Record System (TRS) that their induction is in progress.
 
-The single journey (`journeys/claim_ect.py`) and the bulk CSV upload share the three names here:
-`claim_stop` (why this teacher cannot be claimed at all), `start_date_problem` (why not from this
-date) and `claim_ect` (the write), which refuses with `CannotClaim` whatever the other two would.
+The single journey (`journeys/claim_ect.py`) and the bulk CSV upload share the rules here:
+`why_not_claimable` (why this teacher cannot be claimed at all, with a reason code; `claim_stop`
+says it in words), `start_date_problem` (why not from this date) and `claim_ect` (the write), which
+refuses with `CannotClaim` whatever the others would, carrying the reason and the answer it is
+about (`services.refusals`).
 
 Two bodies claiming the same ECT at once: each takes the teacher's row lock before checking
 again and writing, so the second waits for the first and then finds the ECT claimed. A claim
