@@ -14,8 +14,10 @@ import datetime
 import io
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from appropriate_bodies.csv_cells import spreadsheet_cell
+from appropriate_bodies.services.terms import as_terms, terms_problem
 from core import clock
 from participants import trs
 from schools.models import TrainingProgramme
@@ -81,7 +83,6 @@ PROGRAMMES = {
 OUTCOME_WORDS = {"pass": "pass", "passed": "pass", "fail": "fail", "failed": "fail"}
 OUTCOME_WORDS |= {"release": "release", "released": "release"}
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y")
-TERMS = re.compile(r"[0-9]{1,2}(\.[0-9])?", re.ASCII)
 
 
 class UnreadableFile(ValueError):
@@ -249,24 +250,15 @@ def _read_programme(row: ParsedRow, column: Column, text: str) -> str | None:
 
 
 def _read_terms(row: ParsedRow, column: Column, text: str) -> Decimal | None:
+    """As the outcome page reads it (services.terms): one rule for a number of terms."""
     if not text:
         row.problem(column, "Enter the number of terms")
         return None
-    if not TERMS.fullmatch(text):
-        try:
-            Decimal(text)
-        except InvalidOperation:
-            row.problem(column, "The number of terms must be a number from 0 to 16, like 6 or 5.5")
-        else:
-            row.problem(
-                column, "The number of terms must be from 0 to 16, with at most one decimal place, like 5.5"
-            )
+    problem = terms_problem(text, least=Decimal(0))
+    if problem:
+        row.problem(column, problem)
         return None
-    terms = Decimal(text)
-    if terms > 16:
-        row.problem(column, "The number of terms must be 16 or fewer")
-        return None
-    return terms
+    return as_terms(text)
 
 
 def _read_outcome(row: ParsedRow, column: Column, text: str) -> str | None:
@@ -323,14 +315,8 @@ def as_csv(headings: list[str], rows: list[list[object]]) -> str:
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(headings)
-    writer.writerows([_cell(value) for value in row] for row in rows)
+    writer.writerows([spreadsheet_cell(value) for value in row] for row in rows)
     return out.getvalue()
-
-
-def _cell(value: object) -> str:
-    """A cell as text. A cell starting = + - @ would be a formula to a spreadsheet: it is quoted."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
 
 
 def template_csv(kind: str) -> str:

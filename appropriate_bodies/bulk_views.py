@@ -80,7 +80,8 @@ def _csv_download(content: str, file_name: str) -> HttpResponse:
 
 
 def _upload_page(request, body, upload, confirm_form=None):
-    rows = list(queries.upload_rows(upload)) if upload.status in ("checked", "done") else []
+    finished = upload.status in (BulkUpload.Status.DONE, BulkUpload.Status.STOPPED)
+    rows = list(queries.upload_rows(upload)) if finished or upload.status == BulkUpload.Status.CHECKED else []
     return render(
         request,
         "appropriate_bodies/bulk/file.html",
@@ -91,7 +92,8 @@ def _upload_page(request, body, upload, confirm_form=None):
             "rows_with_problems": [row for row in rows if row.problems],
             "rows_ready": [row for row in rows if not row.problems],
             "results": [(row, *bulk_csv.what_happened(row)) for row in rows],
-            "counts": queries.result_counts(upload) if upload.status == "done" else {},
+            "counts": queries.result_counts(upload) if finished else {},
+            "expired": bulk.expired(upload),
             "form": confirm_form
             or ConfirmBulkForm(
                 appeal_needed=upload.status == "checked" and bulk.needs_appeal_confirmation(upload)

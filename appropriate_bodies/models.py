@@ -88,6 +88,8 @@ class BulkUpload(models.Model):
         CHECKED = "checked", "Checked"
         APPLYING = "applying", "Applying"
         DONE = "done", "Done"
+        # Given up on while applying (the sweep, decision 0028): its rows not applied say so.
+        STOPPED = "stopped", "Stopped before it finished"
         FAILED = "failed", "Could not be checked"
 
     appropriate_body = models.ForeignKey(
@@ -131,9 +133,9 @@ class BulkUpload(models.Model):
                 name="bulk_upload_applied_once_confirmed",
             ),
             models.CheckConstraint(
-                condition=Q(status="done", finished_at__isnull=False)
-                | (~Q(status="done") & Q(finished_at__isnull=True)),
-                name="bulk_upload_finished_when_done",
+                condition=Q(status__in=["done", "stopped"], finished_at__isnull=False)
+                | (~Q(status__in=["done", "stopped"]) & Q(finished_at__isnull=True)),
+                name="bulk_upload_finished_when_done_or_stopped",
             ),
             models.CheckConstraint(
                 condition=Q(told_of_appeal=False) | Q(kind="outcomes"),
@@ -146,8 +148,8 @@ class BulkUpload(models.Model):
 
 
 class BulkUploadRow(models.Model):
-    """One teacher's row of an upload: what was typed (never the date of birth, which is kept only
-    until TRS has been asked), the values read from it, its problems, and what happened to it."""
+    """One teacher's row of an upload: what was typed (never the date of birth: only a keyed digest
+    of it, until TRS has been asked), the values read from it, its problems, and what happened to it."""
 
     class Result(models.TextChoices):
         CLAIMED = "claimed", "Claimed"
@@ -155,13 +157,15 @@ class BulkUploadRow(models.Model):
         RECORDED = "recorded", "Outcome recorded"
         ALREADY_RECORDED = "already_recorded", "Outcome already recorded"
         REFUSED = "refused", "Not done"
+        NOT_APPLIED = "not_applied", "Not done: this file stopped before this row"
 
     upload = models.ForeignKey(BulkUpload, on_delete=models.CASCADE, related_name="rows")
     row_number = models.PositiveIntegerField()  # as a spreadsheet numbers it: the headings are row 1
     typed = models.JSONField(default=dict)  # the cells as typed, by column, without the date of birth
     trn = models.CharField(max_length=7, blank=True)
-    # Only until the row is checked against TRS; then forgotten (a constraint).
-    date_of_birth = models.DateField(null=True, blank=True)
+    # HMAC-SHA256 (keyed with SECRET_KEY) of the TRN and date of birth typed, never the date itself
+    # (services.bulk.date_of_birth_digest); only until the row is checked, then forgotten (a constraint).
+    date_of_birth_digest = models.CharField(max_length=64, blank=True)
     started_on = models.DateField(null=True, blank=True)
     induction_programme = models.CharField(max_length=20, blank=True)
     finished_on = models.DateField(null=True, blank=True)
@@ -187,9 +191,9 @@ class BulkUploadRow(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["upload", "row_number"], name="bulk_upload_row_once"),
             models.CheckConstraint(
-                condition=Q(checked_at__isnull=True) | Q(date_of_birth__isnull=True),
-                name="bulk_upload_row_forgets_date_of_birth",
-                violation_error_message="A checked row keeps no date of birth.",
+                condition=Q(checked_at__isnull=True) | Q(date_of_birth_digest=""),
+                name="bulk_upload_row_forgets_date_of_birth_digest",
+                violation_error_message="A checked row keeps nothing of the date of birth.",
             ),
             models.CheckConstraint(
                 condition=Q(result="", applied_at__isnull=True)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from appropriate_bodies import queries
+from appropriate_bodies.csv_cells import spreadsheet_cell
 from appropriate_bodies.forms import ChooseForm, SearchForm, TeacherFilterForm
 from appropriate_bodies.journeys.claim_ect import CLAIMED_PERIOD
 from core.wizard import START_AFRESH
@@ -168,12 +169,6 @@ class _Echo:
         return value
 
 
-def _cell(value) -> str:
-    """A value as a spreadsheet should read it: text that would start a formula is kept as text."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @login_required
 @require_safe
 def teachers_csv(request, body_id: int):
@@ -186,7 +181,7 @@ def teachers_csv(request, body_id: int):
         yield "\ufeff"  # so that Excel reads the names as UTF-8
         yield writer.writerow(CSV_COLUMNS)
         for teacher in found.iterator(chunk_size=1000):
-            yield writer.writerow([_cell(value) for value in queries.csv_row(teacher)])
+            yield writer.writerow([spreadsheet_cell(value) for value in queries.csv_row(teacher)])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="ects.csv"'

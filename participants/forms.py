@@ -43,6 +43,7 @@ def record_to_keep(record: trs.TeacherRecord) -> dict:
         "induction_status": str(record.induction_status),
         "prohibited_from_teaching": record.prohibited_from_teaching,
         "has_other_alerts": record.has_other_alerts,
+        "fetched_at": record.fetched_at.isoformat() if record.fetched_at else None,
     }
 
 
@@ -52,6 +53,8 @@ def kept_record(kept: dict) -> trs.TeacherRecord:
     values = {name: value for name, value in kept.items() if name in fields}
     if values.get("qts_awarded_on"):
         values["qts_awarded_on"] = datetime.date.fromisoformat(values["qts_awarded_on"])
+    if values.get("fetched_at"):
+        values["fetched_at"] = datetime.datetime.fromisoformat(values["fetched_at"])
     defaults = {"date_of_birth": None, "national_insurance_number": None, "has_other_alerts": False}
     return trs.TeacherRecord(**{name: values.get(name, defaults.get(name)) for name in fields})
 

@@ -9,12 +9,13 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 
 from appropriate_bodies import queries
 from appropriate_bodies.forms import InductionProgrammeForm, InductionStartDateForm, TeacherRecordForm
+from appropriate_bodies.journeys.common import refused_page
 from appropriate_bodies.services import claims
 from core.wizard import CHECK_ANSWERS, START_AFRESH, Step, WizardView
 from participants.forms import kept_record
@@ -118,12 +119,13 @@ class ClaimECTWizard(FindsTeacherRecord):
                 claimed_by=self.request.user,
             )
         except claims.CannotClaim as refusal:
-            self.keep_answers()
-            return render(
+            return refused_page(
                 self.request,
-                "appropriate_bodies/claim/refused.html",
-                {"body": self.body, "reason": str(refusal), "check_answers_url": self.url(CHECK_ANSWERS)},
-                status=409,
+                body=self.body,
+                teacher=None,
+                heading="We could not claim them",
+                reason=str(refusal),
+                wizard=self,
             )
         self.request.session[CLAIMED_PERIOD] = period.pk
         return redirect("ect_claimed", body_id=self.body.pk)

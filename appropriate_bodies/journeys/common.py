@@ -22,7 +22,8 @@ def teacher_page_url(body, teacher) -> str:
 def refused_page(
     request, *, body, teacher, heading: str, reason: str, wizard: Wizard | None = None
 ) -> HttpResponse:
-    """Nothing was saved: why, and the way back (to the answers, kept to check again, when there are any)."""
+    """Nothing was saved: why, and the way back (to the answers, kept to check again, when there are
+    any). `teacher` is None when we may not know them yet (a claim): the way back is then the body's home."""
     if wizard is not None:
         wizard.keep_answers()
     return render(
@@ -34,7 +35,10 @@ def refused_page(
             "heading": heading,
             "reason": reason,
             "check_answers_url": wizard.url(CHECK_ANSWERS) if wizard is not None else None,
-            "teacher_url": teacher_page_url(body, teacher),
+            "return_url": teacher_page_url(body, teacher)
+            if teacher is not None
+            else reverse("appropriate_body_home", kwargs={"body_id": body.pk}),
+            "return_to": f"{teacher.full_name}’s record" if teacher is not None else "ECT induction records",
         },
         status=409,
     )

@@ -2,8 +2,9 @@
 
 1. `start_upload` saves the file's rows (as read by `bulk_csv`) and queues the check task.
 2. `check_upload` (in Celery) checks each row as the single journeys do: TRS by TRN and date of
-   birth (the date of birth is forgotten in the transaction that records the check), then the
-   claim or outcome rules. Nothing is claimed or recorded yet. TRS unavailable stops it; the task
+   birth, then the claim or outcome rules. The date of birth is never stored: only a keyed digest
+   of the TRN and it (`date_of_birth_digest`), compared with the digest of TRS's date of birth and
+   forgotten in the transaction that records the check. Nothing is claimed or recorded yet. TRS unavailable stops it; the task
    tries again later and carries on from the first row not yet checked.
 3. `confirm_upload` (the body, having seen every problem) queues the apply task.
 4. `apply_upload` (in Celery) applies each row without problems in its own transaction, by
@@ -16,13 +17,17 @@ already recorded with the same end date is "already recorded". So uploading a fi
 nothing twice.
 """
 
+import datetime
+import hashlib
+import hmac
 import logging
 from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
 
 from celery import current_app
-from django.db import IntegrityError, transaction
+from django.conf import settings
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Count, Q
 
 from accounts.models import User
@@ -33,7 +38,8 @@ from audit.services import Actor, record_event
 from core import clock
 from participants import trs
 from participants.forms import kept_record, record_to_keep
-from participants.models import InductionPeriod, Teacher
+from participants.models import Teacher
+from participants.services.common import _heading
 from providers.models import AppropriateBody
 
 logger = logging.getLogger(__name__)
@@ -44,6 +50,8 @@ APPLY_TASK = "appropriate_bodies.tasks.apply_bulk_upload"
 STALLED_AFTER = timedelta(minutes=5)
 # … until this long after it was uploaded, when it is stopped with a message.
 GIVE_UP_AFTER = timedelta(hours=24)
+# A checked upload is applied with what TRS said when it was checked: not after this long.
+CONFIRM_WITHIN = timedelta(days=7)
 ALREADY_CLAIMED = "Already claimed by you"
 ALREADY_RECORDED = "Outcome already recorded"
 TRS_GAVE_UP = (
@@ -51,7 +59,20 @@ TRS_GAVE_UP = (
     "Nothing in this file was saved: upload it again later."
 )
 CHECK_GAVE_UP = "We could not finish checking this file. Nothing in it was saved: upload it again."
-GAVE_UP = "This file stopped before it finished. Rows already done are listed; upload the rest again."
+GAVE_UP = (
+    "This file stopped before it finished. The rows marked “Not done: this file stopped before this "
+    "row” were not applied: upload them again in a new file."
+)
+# A row that failed in a way of ours, not a rule's: said plainly, the error logged for us.
+COULD_NOT_CHECK = (
+    "We could not check this row because of a problem on our side: upload it again in a new file"
+)
+COULD_NOT_APPLY = (
+    "We could not save this row because of a problem on our side. Nothing was saved for it: "
+    "upload it again in a new file."
+)
+# Postgres breaking a deadlock, or a serializable transaction that clashed: worth one more try.
+TRANSIENT_SQLSTATES = {"40P01", "40001"}
 
 
 class CannotConfirm(Exception):
@@ -68,6 +89,19 @@ def enqueue(task_name: str, upload_id: int) -> bool:
         )
         return False
     return True
+
+
+def date_of_birth_digest(trn: str, date_of_birth: datetime.date) -> str:
+    """A keyed digest (HMAC-SHA256 with SECRET_KEY) of a normalised TRN and a date of birth: what a
+    row keeps until it is checked, so that the date itself is never stored. Keyed, so that it
+    cannot be reversed by trying every date without the key."""
+    message = f"{trn}:{date_of_birth.isoformat()}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def _digest_of(row: bulk_csv.ParsedRow) -> str:
+    trn, born = row.values.get("trn"), row.values.get("date_of_birth")
+    return date_of_birth_digest(trn, born) if trn and born else ""
 
 
 # --- uploading -----------------------------------------------------------------------------------
@@ -93,7 +127,7 @@ def start_upload(
             typed=row.typed,
             problems=row.problems,
             trn=row.values.get("trn") or "",
-            date_of_birth=row.values.get("date_of_birth"),
+            date_of_birth_digest=_digest_of(row),
             started_on=row.values.get("started_on"),
             induction_programme=row.values.get("induction_programme") or "",
             finished_on=row.values.get("finished_on"),
@@ -112,26 +146,62 @@ def start_upload(
 def check_upload(*, upload_id: int) -> None:
     """Check every row not yet checked, then count them. TRSUnavailable stops it part way."""
     unchecked = BulkUploadRow.objects.filter(upload_id=upload_id, checked_at__isnull=True)
-    for row_id in unchecked.order_by("row_number").values_list("pk", flat=True):
-        check_row(row_id=row_id)
+    row_ids = unchecked.order_by("row_number").values_list("pk", flat=True)
+    _row_by_row(row_ids, check_row, failed=_could_not_check)
     finish_checking(upload_id=upload_id)
+
+
+def _row_by_row(row_ids, step: Callable[..., None], *, failed: Callable[..., None]) -> None:
+    """`step` each row, in its own transaction. A deadlock or serialization failure is tried once
+    more; any other error of one row (TRS being down is not one: it stops the task) is logged, the
+    row is marked by `failed`, and the next row goes on, so one row never holds up the file."""
+    for row_id in row_ids:
+        try:
+            _once_more_if_transient(partial(step, row_id=row_id))
+        except trs.TRSUnavailable:
+            raise
+        except Exception:  # whatever it is, it is this row's alone: say so on the row, carry on
+            logger.exception("Bulk upload row %s failed; marked as not done", row_id)
+            failed(row_id=row_id)
+
+
+def _once_more_if_transient(step: Callable[[], None]) -> None:
+    try:
+        step()
+    except OperationalError as error:
+        if getattr(error.__cause__, "sqlstate", None) not in TRANSIENT_SQLSTATES:
+            raise
+        logger.warning("Bulk upload row clashed with another transaction; trying once more: %r", error)
+        step()
+
+
+@transaction.atomic
+def _could_not_check(*, row_id: int) -> None:
+    row = BulkUploadRow.objects.select_for_update(skip_locked=True).filter(pk=row_id, checked_at=None).first()
+    if row is None:
+        return
+    row.problems = [*row.problems, {"column": "", "message": COULD_NOT_CHECK}]
+    row.date_of_birth_digest = ""
+    row.checked_at = clock.now()
+    row.save()
+    BulkUpload.objects.filter(pk=row.upload_id).update(progressed_at=clock.now())
 
 
 @transaction.atomic
 def check_row(*, row_id: int) -> None:
-    """Check one row against TRS and our records, and forget its date of birth."""
+    """Check one row against TRS and our records, and forget the digest of its date of birth."""
     row = BulkUploadRow.objects.select_for_update(skip_locked=True).filter(pk=row_id).first()
     if row is None or row.checked_at is not None:
         return  # another task holds it, or did it
     upload = row.upload
-    record = _record_matching(row) if not _unreadable(row, "trn", "date_of_birth") else None
+    record = _record_matching(row) if not _unreadable(row, "trn", "date_of_birth_digest") else None
     if record is not None:
         row.record = record_to_keep(record)
         row.teacher_name = record.full_name
         row.trn = record.trn  # the record TRS kept, when it had merged the TRN typed into another
         check = _check_claim if upload.kind == BulkUpload.Kind.CLAIMS else _check_outcome
         check(row, upload.appropriate_body, record)
-    row.date_of_birth = None
+    row.date_of_birth_digest = ""
     row.checked_at = clock.now()
     row.save()
     BulkUpload.objects.filter(pk=upload.pk).update(progressed_at=clock.now())
@@ -155,7 +225,8 @@ def _record_matching(row: BulkUploadRow) -> trs.TeacherRecord | None:
     except (trs.TeacherNotFound, trs.TeacherDeactivated, trs.TeacherMerged):
         _problem(row, "We cannot find a teacher record with this TRN")
         return None
-    if not record.matches_date_of_birth(row.date_of_birth):
+    born = record.date_of_birth
+    if born is None or not hmac.compare_digest(row.date_of_birth_digest, date_of_birth_digest(row.trn, born)):
         _problem(
             row, "The date of birth does not match the teacher record with this TRN", about="date_of_birth"
         )
@@ -163,34 +234,13 @@ def _record_matching(row: BulkUploadRow) -> trs.TeacherRecord | None:
     return record
 
 
-def _about(message: str) -> str:
-    """Which column a rule's message is about, going by what it names (else the TRN: the teacher)."""
-    words = message.lower()
-    for phrase, field in (
-        ("start date", "started_on"),
-        ("end date", "finished_on"),
-        ("terms", "number_of_terms"),
-        ("programme", "induction_programme"),
-        ("outcome", "outcome"),
-    ):
-        if phrase in words:
-            return field
-    return "trn"
-
-
-def _open_with(body: AppropriateBody, trn: str) -> bool:
-    return InductionPeriod.objects.filter(
-        teacher__trn=trn, appropriate_body=body, finished_on__isnull=True
-    ).exists()
-
-
 def _check_claim(row: BulkUploadRow, body: AppropriateBody, record: trs.TeacherRecord) -> None:
-    if _open_with(body, record.trn):
+    stop = claims.why_not_claimable(body=body, record=record)
+    if stop and stop.reason == claims.CLAIMED_BY_YOU:
         row.note = ALREADY_CLAIMED
         return
-    stop = claims.claim_stop(body=body, record=record)
     if stop:
-        _problem(row, stop, about=_about(stop))
+        _problem(row, stop.message)  # about the teacher as a whole: under their TRN
     if row.started_on is not None:
         too_early_or_late = claims.start_date_problem(record=record, started_on=row.started_on)
         if too_early_or_late:
@@ -211,16 +261,16 @@ def _check_outcome(row: BulkUploadRow, body: AppropriateBody, record: trs.Teache
     if teacher is None or not teacher.induction_periods.filter(appropriate_body=body).exists():
         _problem(row, f"{record.full_name} has no induction with you: claim them before recording an outcome")
         return
-    if not _open_with(body, record.trn) and _same_outcome_recorded(body, teacher, row):
+    if outcomes.open_period_with(body, teacher) is None and _same_outcome_recorded(body, teacher, row):
         row.note = ALREADY_RECORDED
         return
     if _unreadable(row, "finished_on", "number_of_terms"):
         return
-    problem = outcomes.outcome_problem(
+    problem = outcomes.why_outcome_cannot_be_recorded(
         body=body, teacher=teacher, finished_on=row.finished_on, number_of_terms=row.number_of_terms
     )
     if problem:
-        _problem(row, problem, about=_about(problem))
+        _problem(row, problem.message, about=problem.about or "trn")
 
 
 @transaction.atomic
@@ -240,14 +290,15 @@ def finish_checking(*, upload_id: int) -> BulkUpload | None:
 
 @transaction.atomic
 def stop_upload(*, upload_id: int, reason: str) -> None:
-    """Give up on an upload that cannot be finished, saying why. Rows done stay done; unchecked
-    rows forget their dates of birth."""
+    """Give up on an upload that cannot be finished, saying why. Rows done stay done; rows not yet
+    applied say so; unchecked rows forget the digests of their dates of birth."""
     upload = BulkUpload.objects.select_for_update().get(pk=upload_id)
     if upload.status not in (BulkUpload.Status.CHECKING, BulkUpload.Status.APPLYING):
         return
-    upload.rows.filter(date_of_birth__isnull=False).update(date_of_birth=None)
+    upload.rows.exclude(date_of_birth_digest="").update(date_of_birth_digest="")
     if upload.status == BulkUpload.Status.APPLYING:
-        upload.status, upload.finished_at = BulkUpload.Status.DONE, clock.now()
+        _mark_unapplied(upload.rows.all(), result=BulkUploadRow.Result.NOT_APPLIED, message="")
+        upload.status, upload.finished_at = BulkUpload.Status.STOPPED, clock.now()
     else:
         upload.status = BulkUpload.Status.FAILED
     upload.failure = reason
@@ -255,6 +306,11 @@ def stop_upload(*, upload_id: int, reason: str) -> None:
 
 
 # --- confirming and applying ---------------------------------------------------------------------
+
+
+def expired(upload: BulkUpload) -> bool:
+    """Whether a checked upload was checked too long ago to be confirmed (CONFIRM_WITHIN)."""
+    return upload.status == BulkUpload.Status.CHECKED and upload.checked_at < clock.now() - CONFIRM_WITHIN
 
 
 def needs_appeal_confirmation(upload: BulkUpload) -> bool:
@@ -269,6 +325,11 @@ def confirm_upload(*, upload: BulkUpload, confirmed_by: User, told_of_appeal: bo
     upload = BulkUpload.objects.select_for_update().get(pk=upload.pk)
     if upload.status != BulkUpload.Status.CHECKED:
         raise CannotConfirm("This file has already been confirmed")
+    if expired(upload):
+        raise CannotConfirm(
+            "This file was checked more than 7 days ago, and teachers' records may have changed since: "
+            "upload it again"
+        )
     if not upload.ready_count:
         raise CannotConfirm("This file has no rows that can be applied: correct it and upload it again")
     if needs_appeal_confirmation(upload) and not told_of_appeal:
@@ -283,8 +344,10 @@ def confirm_upload(*, upload: BulkUpload, confirmed_by: User, told_of_appeal: bo
     record_event(
         actor=Actor.appropriate_body_user(confirmed_by),
         event_type="bulk_upload_confirmed",
-        heading=f"{upload.get_kind_display()} file {upload.file_name} confirmed by {confirmed_by.full_name}: "
-        f"{upload.ready_count} of {upload.row_count} rows to apply",
+        heading=_heading(
+            f"{upload.get_kind_display()} file {upload.file_name} confirmed by {confirmed_by.full_name}: "
+            f"{upload.ready_count} of {upload.row_count} rows to apply"
+        ),
         appropriate_body=upload.appropriate_body,
         subject=upload,
     )
@@ -295,8 +358,9 @@ def confirm_upload(*, upload: BulkUpload, confirmed_by: User, told_of_appeal: bo
 def apply_upload(*, upload_id: int) -> None:
     """Apply every row not yet applied, each in its own transaction, then mark the upload done."""
     to_apply = BulkUploadRow.objects.filter(upload_id=upload_id, problems=[], result="")
-    for row_id in to_apply.order_by("row_number").values_list("pk", flat=True):
-        apply_row(row_id=row_id)
+    _row_by_row(
+        to_apply.order_by("row_number").values_list("pk", flat=True), apply_row, failed=_could_not_apply
+    )
     finish_applying(upload_id=upload_id)
 
 
@@ -318,6 +382,23 @@ def apply_row(*, row_id: int) -> None:
     BulkUpload.objects.filter(pk=row.upload_id).update(progressed_at=clock.now())
 
 
+def _could_not_apply(*, row_id: int) -> None:
+    _mark_unapplied(
+        BulkUploadRow.objects.filter(pk=row_id),
+        result=BulkUploadRow.Result.REFUSED,
+        message=COULD_NOT_APPLY,
+    )
+
+
+@transaction.atomic
+def _mark_unapplied(rows, *, result: str, message: str) -> None:
+    """Give these rows, if still to apply (and not held by a task), a result saying why they were not."""
+    held = rows.select_for_update(skip_locked=True).filter(problems=[], result="")
+    BulkUploadRow.objects.filter(pk__in=list(held.values_list("pk", flat=True))).update(
+        result=result, result_message=message, applied_at=clock.now()
+    )
+
+
 def _refusals_kept(apply: Callable[[], tuple]) -> tuple:
     """The row's result; a refusal (or a clash with a write made at the same moment) undoes only
     its own savepoint, so the row still records why."""
@@ -332,33 +413,42 @@ def _refusals_kept(apply: Callable[[], tuple]) -> tuple:
 
 
 def _apply_claim(row: BulkUploadRow) -> tuple:
-    body = row.upload.appropriate_body
-    if _open_with(body, row.trn):
-        return BulkUploadRow.Result.ALREADY_CLAIMED, ALREADY_CLAIMED, None
-    period = claims.claim_ect(
-        body=body,
-        record=kept_record(row.record),
-        started_on=row.started_on,
-        induction_programme=row.induction_programme,
-        claimed_by=row.upload.confirmed_by,
-    )
+    """Claimed, or already claimed by this body: as claim_ect finds them once it holds the teacher's
+    lock, so a claim made meanwhile (another upload, the single journey) is "already", not refused."""
+    try:
+        period = claims.claim_ect(
+            body=row.upload.appropriate_body,
+            record=kept_record(row.record),
+            started_on=row.started_on,
+            induction_programme=row.induction_programme,
+            claimed_by=row.upload.confirmed_by,
+        )
+    except claims.CannotClaim as refusal:
+        if refusal.reason == claims.CLAIMED_BY_YOU:
+            return BulkUploadRow.Result.ALREADY_CLAIMED, ALREADY_CLAIMED, None
+        raise
     return BulkUploadRow.Result.CLAIMED, "", period
 
 
 def _apply_outcome(row: BulkUploadRow) -> tuple:
+    """Recorded, or already recorded: decided when record_outcome, holding the teacher's lock, finds
+    no open period (an outcome recorded meanwhile is then read as it was committed)."""
     body = row.upload.appropriate_body
     teacher = Teacher.objects.get(trn=row.trn)
-    if not _open_with(body, row.trn) and _same_outcome_recorded(body, teacher, row):
-        return BulkUploadRow.Result.ALREADY_RECORDED, ALREADY_RECORDED, None
-    period = outcomes.record_outcome(
-        body=body,
-        teacher=teacher,
-        outcome=row.outcome,
-        finished_on=row.finished_on,
-        number_of_terms=row.number_of_terms,
-        recorded_by=row.upload.confirmed_by,
-        told_of_appeal=row.upload.told_of_appeal and row.outcome == "fail",
-    )
+    try:
+        period = outcomes.record_outcome(
+            body=body,
+            teacher=teacher,
+            outcome=row.outcome,
+            finished_on=row.finished_on,
+            number_of_terms=row.number_of_terms,
+            recorded_by=row.upload.confirmed_by,
+            told_of_appeal=row.upload.told_of_appeal and row.outcome == "fail",
+        )
+    except outcomes.CannotRecordOutcome as refusal:
+        if refusal.reason == outcomes.NO_OPEN_PERIOD and _same_outcome_recorded(body, teacher, row):
+            return BulkUploadRow.Result.ALREADY_RECORDED, ALREADY_RECORDED, None
+        raise
     return BulkUploadRow.Result.RECORDED, "", period
 
 

@@ -1,9 +1,11 @@
 """An appropriate body claims an ECT: opens an induction period with them from a start date, and
 tells the Teaching Record System (TRS) that their induction is in progress.
 
-The single journey (`journeys/claim_ect.py`) and the bulk CSV upload share the three names here:
-`claim_stop` (why this teacher cannot be claimed at all), `start_date_problem` (why not from this
-date) and `claim_ect` (the write), which refuses with `CannotClaim` whatever the other two would.
+The single journey (`journeys/claim_ect.py`) and the bulk CSV upload share the rules here:
+`why_not_claimable` (why this teacher cannot be claimed at all, with a reason code; `claim_stop`
+says it in words), `start_date_problem` (why not from this date) and `claim_ect` (the write), which
+refuses with `CannotClaim` whatever the others would, carrying the reason and the answer it is
+about (`services.refusals`).
 
 Two bodies claiming the same ECT at once: each takes the teacher's row lock before checking
 again and writing, so the second waits for the first and then finds the ECT claimed. A claim
@@ -16,14 +18,14 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import formats
 
 from accounts.models import User
-from audit.models import Event
+from appropriate_bodies.services.refusals import Refusal
 from audit.services import Actor, record_event
 from core import clock
 from participants.models import InductionOutcome, InductionPeriod, InductionStatus, Teacher
-from participants.services import Refused, locked_teacher_from_record, queue_trs_induction_of
+from participants.services import locked_teacher_from_record, queue_trs_induction_of
+from participants.services.common import _day, _heading
 from participants.trs.client import TeacherRecord
 from providers.models import AppropriateBody
 from schools.models import TrainingProgramme
@@ -33,15 +35,13 @@ from schools.models import TrainingProgramme
 CLAIM_AHEAD_LIMIT = datetime.timedelta(weeks=13)
 OVERLAP_CONSTRAINT = "induction_periods_do_not_overlap"
 ONE_DAY = datetime.timedelta(days=1)
+# The reason (ClaimStop, CannotClaim) of a teacher this body has claimed already.
+CLAIMED_BY_YOU = "claimed_by_you"
 
 
-class CannotClaim(Refused):
+class CannotClaim(Refusal):
     """The ECT cannot be claimed (by this body, from this date). Nothing was saved; str() is a
     sentence for the appropriate body's user."""
-
-
-def _day(date: datetime.date) -> str:
-    return formats.date_format(date, "j F Y")
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ def why_not_claimable(*, body: AppropriateBody, record: TeacherRecord) -> ClaimS
 def _claimed_already(period: InductionPeriod, *, body: AppropriateBody, name: str) -> ClaimStop:
     if period.appropriate_body_id == body.pk:
         return ClaimStop(
-            "claimed_by_you",
+            CLAIMED_BY_YOU,
             f"You have already claimed {name}: their induction with you has been open since "
             f"{_day(period.started_on)}.",
             teacher=period.teacher,
@@ -135,9 +135,12 @@ def start_date_problem(*, record: TeacherRecord, started_on: datetime.date) -> s
 def _refuse_unless_claimable(
     *, body: AppropriateBody, record: TeacherRecord, started_on: datetime.date
 ) -> None:
-    problem = claim_stop(body=body, record=record) or start_date_problem(record=record, started_on=started_on)
-    if problem:
-        raise CannotClaim(problem)
+    stop = why_not_claimable(body=body, record=record)
+    if stop:
+        raise CannotClaim(stop.message, reason=stop.reason)
+    too_early_or_late = start_date_problem(record=record, started_on=started_on)
+    if too_early_or_late:
+        raise CannotClaim(too_early_or_late, about="started_on", reason="start_date")
 
 
 @transaction.atomic
@@ -208,18 +211,15 @@ def _overlap_refusal(
     if overlapping is None or overlapping.appropriate_body_id == body.pk:
         return CannotClaim(
             f"You have just claimed {name}, in another tab or request: their induction with you is open. "
-            "Nothing more has been saved."
+            "Nothing more has been saved.",
+            reason=CLAIMED_BY_YOU,
         )
     other = overlapping.appropriate_body.name
     return CannotClaim(
         f"{other} claimed {name} just before you did, so their induction is now with {other}. "
-        f"Nothing has been saved. {other} must release them before you can claim them."
+        f"Nothing has been saved. {other} must release them before you can claim them.",
+        reason="claimed_elsewhere",
     )
-
-
-def _heading(text: str) -> str:
-    limit = Event._meta.get_field("heading").max_length
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _record_claim(period: InductionPeriod, *, claimed_by: User, changes: dict) -> None:

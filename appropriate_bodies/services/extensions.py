@@ -14,6 +14,7 @@ from audit.services import Actor, record_event
 from core import clock
 from participants.models import Teacher
 from participants.services import Refused
+from participants.services.common import _heading
 from providers.models import AppropriateBody
 
 LEAST_EXTENSION = Decimal("0.1")
@@ -58,7 +59,7 @@ def _record(
     record_event(
         actor=actor,
         event_type=event_type,
-        heading=heading[:300],
+        heading=_heading(heading),
         subject=extension,
         teacher=extension.teacher,
         appropriate_body=extension.appropriate_body,

@@ -9,14 +9,15 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import formats
 
 from accounts.models import User
+from appropriate_bodies.services.refusals import Problem, Refusal
 from appropriate_bodies.services.terms import as_terms, terms_problem
 from audit.services import Actor, record_event
 from core import clock
 from participants.models import InductionOutcome, InductionPeriod, Teacher
-from participants.services import Refused, finish_ect_time_as_induction_ends, queue_trs_induction_of
+from participants.services import finish_ect_time_as_induction_ends, queue_trs_induction_of
+from participants.services.common import _day, _heading
 from providers.models import AppropriateBody
 
 PASS, FAIL, RELEASE = "pass", "fail", "release"
@@ -25,14 +26,12 @@ OUTCOMES = (PASS, FAIL, RELEASE)
 PERIOD_OUTCOME = {PASS: InductionOutcome.PASS, FAIL: InductionOutcome.FAIL, RELEASE: ""}
 ENDS_INDUCTION = {PASS, FAIL}
 IN_WORDS = {PASS: "passed", FAIL: "failed", RELEASE: "released"}
+# The reason (Problem, CannotRecordOutcome) when the teacher has no open period with the body.
+NO_OPEN_PERIOD = "no_open_period"
 
 
-class CannotRecordOutcome(Refused):
+class CannotRecordOutcome(Refusal):
     """The outcome cannot be recorded. Nothing was saved; str() says why, for the body's user."""
-
-
-def _day(date: datetime.date) -> str:
-    return formats.date_format(date, "j F Y")
 
 
 def open_period_with(body: AppropriateBody, teacher: Teacher) -> InductionPeriod | None:
@@ -53,16 +52,48 @@ def end_date_problem(
     return None
 
 
+def why_outcome_cannot_be_recorded(
+    *, body: AppropriateBody, teacher: Teacher, finished_on: datetime.date, number_of_terms
+) -> Problem | None:
+    """Why an outcome (any of the three) cannot be recorded as things stand, and which answer that
+    is about (the end date, the terms, or the teacher as a whole: None); None if it can be."""
+    return _problem_with(
+        open_period_with(body, teacher),
+        body=body,
+        teacher=teacher,
+        finished_on=finished_on,
+        number_of_terms=number_of_terms,
+    )
+
+
 def outcome_problem(
     *, body: AppropriateBody, teacher: Teacher, finished_on: datetime.date, number_of_terms
 ) -> str | None:
     """Why an outcome (any of the three) cannot be recorded as things stand, in words; None if it can."""
-    period = open_period_with(body, teacher)
-    if period is None:
-        return f"{teacher.full_name} has no open induction period with {body.name}"
-    return end_date_problem(period, finished_on, today=clock.today()) or terms_problem(
-        number_of_terms, least=Decimal(0)
+    problem = why_outcome_cannot_be_recorded(
+        body=body, teacher=teacher, finished_on=finished_on, number_of_terms=number_of_terms
     )
+    return problem.message if problem else None
+
+
+def _problem_with(
+    period: InductionPeriod | None,
+    *,
+    body: AppropriateBody,
+    teacher: Teacher,
+    finished_on: datetime.date,
+    number_of_terms,
+) -> Problem | None:
+    """Why the outcome cannot close `period` (the teacher's open one with `body`, if any)."""
+    if period is None:
+        return Problem(
+            f"{teacher.full_name} has no open induction period with {body.name}", reason=NO_OPEN_PERIOD
+        )
+    too_early_or_late = end_date_problem(period, finished_on, today=clock.today())
+    if too_early_or_late:
+        return Problem(too_early_or_late, about="finished_on")
+    terms = terms_problem(number_of_terms, least=Decimal(0))
+    return Problem(terms, about="number_of_terms") if terms else None
 
 
 @transaction.atomic
@@ -84,14 +115,15 @@ def record_outcome(
     outcome or a school's leaving report for the same teacher run one after the other."""
     locked = Teacher.objects.select_for_update().get(pk=teacher.pk)
     _refuse(body=body, teacher=locked, outcome=outcome, told_of_appeal=told_of_appeal)
-    problem = outcome_problem(
-        body=body, teacher=locked, finished_on=finished_on, number_of_terms=number_of_terms
+    open_period = _locked_open_period(body, locked)
+    problem = _problem_with(
+        open_period, body=body, teacher=locked, finished_on=finished_on, number_of_terms=number_of_terms
     )
     if problem:
-        raise CannotRecordOutcome(problem)
+        raise CannotRecordOutcome.of(problem)
     actor = Actor.appropriate_body_user(recorded_by)
     period = _close_period(
-        InductionPeriod.objects.select_for_update().get(pk=open_period_with(body, locked).pk),
+        open_period,
         outcome=outcome,
         finished_on=finished_on,
         number_of_terms=as_terms(number_of_terms),
@@ -103,6 +135,15 @@ def record_outcome(
     queue_trs_induction_of(teacher=locked)  # decision 0026: from the first start, any body
     _record(period, actor=actor, outcome=outcome, told_of_appeal=told_of_appeal)
     return period
+
+
+def _locked_open_period(body: AppropriateBody, teacher: Teacher) -> InductionPeriod | None:
+    """The teacher's open period with the body, read once, locked, once the teacher is."""
+    return (
+        InductionPeriod.objects.select_for_update()
+        .filter(teacher=teacher, appropriate_body=body, finished_on__isnull=True)
+        .first()
+    )
 
 
 def _refuse(*, body: AppropriateBody, teacher: Teacher, outcome: str, told_of_appeal: bool) -> None:
@@ -135,7 +176,7 @@ def _record(period: InductionPeriod, *, actor: Actor, outcome: str, told_of_appe
     record_event(
         actor=actor,
         event_type=f"induction_{IN_WORDS[outcome]}",
-        heading=heading[:300],
+        heading=_heading(heading),
         subject=period,
         teacher=teacher,
         appropriate_body=body,

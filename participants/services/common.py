@@ -1,6 +1,7 @@
 """What the participants services share: refusals, wording, locking a teacher, and finishing a
 period at a school (a move or a leaving)."""
 
+import dataclasses
 import datetime
 from collections.abc import Callable
 
@@ -115,6 +116,10 @@ def _trs_name_is(record: TeacherRecord, name: str) -> bool:
     return name in ("", f"{record.first_name} {record.last_name}", " ".join(record.full_name.split()))
 
 
+def _fetched_at(record: TeacherRecord) -> datetime.datetime:
+    return record.fetched_at or clock.now()
+
+
 def _trs_values(record: TeacherRecord, *, corrected_name: str) -> dict:
     return {
         "trs_first_name": record.first_name,
@@ -122,8 +127,14 @@ def _trs_values(record: TeacherRecord, *, corrected_name: str) -> dict:
         "corrected_name": "" if _trs_name_is(record, corrected_name) else corrected_name,
         "trs_qts_awarded_on": record.qts_awarded_on,
         "trs_induction_status": InductionStatus(record.induction_status).value,
-        "trs_data_refreshed_at": clock.now(),
+        "trs_data_refreshed_at": _fetched_at(record),
     }
+
+
+def _newer_than_ours(record: TeacherRecord, teacher: Teacher) -> bool:
+    """Whether the record was fetched from TRS no earlier than what we hold of the teacher was."""
+    refreshed = teacher.trs_data_refreshed_at
+    return refreshed is None or _fetched_at(record) >= refreshed
 
 
 def _locked_teacher(record: TeacherRecord, *, corrected_name: str) -> tuple[Teacher, bool]:
@@ -146,8 +157,16 @@ def _locked_teacher(record: TeacherRecord, *, corrected_name: str) -> tuple[Teac
 
 
 def _refresh_teacher(teacher: Teacher, record: TeacherRecord, *, corrected_name: str) -> dict:
-    """Bring a teacher we knew up to date with TRS and the school's name for them; what changed."""
-    values = _trs_values(record, corrected_name=corrected_name)
+    """Bring a teacher we knew up to date with TRS and the school's name for them; what changed.
+    A record fetched before what we hold of them (kept in a session, or a bulk upload, while we
+    heard newer) changes no TRS fact of theirs: only the school's name for them."""
+    if _newer_than_ours(record, teacher):
+        values = _trs_values(record, corrected_name=corrected_name)
+    else:
+        ours = dataclasses.replace(
+            record, first_name=teacher.trs_first_name, middle_name="", last_name=teacher.trs_last_name
+        )
+        values = {"corrected_name": "" if _trs_name_is(ours, corrected_name) else corrected_name}
     changes = {
         name: [_as_text(getattr(teacher, name)), _as_text(value)]
         for name, value in values.items()

@@ -130,6 +130,9 @@ class TeacherRecord:
     has_other_alerts: bool
     # The TRN asked for, when TRS had merged it into this record.
     merged_from_trn: str | None = None
+    # When TRS was asked: a record kept a while (in a session, a checked bulk upload) is older than
+    # what we may have heard since. None for a record made in code, taken as fetched just now.
+    fetched_at: datetime.datetime | None = None
 
     @property
     def full_name(self) -> str:
@@ -277,6 +280,7 @@ def _teacher_record(person: dict) -> TeacherRecord:
             induction_status=INDUCTION_STATUSES[induction["status"]],
             prohibited_from_teaching=any(_is_prohibition(alert) and _is_open(alert) for alert in alerts),
             has_other_alerts=any(not _is_prohibition(alert) and _is_open(alert) for alert in alerts),
+            fetched_at=clock.now(),
         )
     except (_Unreadable, KeyError, AttributeError) as error:
         # Names the field, never its value (which may be a date of birth).

@@ -6,7 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.test import TestCase
 
 from appropriate_bodies import bulk_csv
@@ -106,7 +106,7 @@ def test_a_mixed_file_is_checked_row_by_row_and_nothing_is_saved_before_confirmi
     ]
     assert row(checked, 2).teacher_name == "Amara Okafor"
     # The dates of birth were forgotten as each row was checked; nothing is claimed yet.
-    assert not checked.rows.filter(date_of_birth__isnull=False).exists()
+    assert not checked.rows.exclude(date_of_birth_digest="").exists()
     assert not InductionPeriod.objects.exists()
 
     applied = confirm_and_apply(checked, body_user)
@@ -190,7 +190,7 @@ def test_checking_carries_on_where_it_stopped_when_trs_was_unavailable(body, bod
     new.refresh_from_db()
     assert new.status == BulkUpload.Status.CHECKING
     assert new.rows.filter(checked_at__isnull=True).count() == 2
-    assert row(new, 3).date_of_birth is not None  # kept until it can be checked
+    assert row(new, 3).date_of_birth_digest  # kept until it can be checked
 
     bulk.check_upload(upload_id=new.pk)
     new.refresh_from_db()
@@ -208,7 +208,7 @@ def test_trs_unavailable_for_too_long_stops_the_upload_and_forgets_the_dates_of_
     new.refresh_from_db()
     assert new.status == BulkUpload.Status.FAILED
     assert new.failure == bulk.TRS_GAVE_UP
-    assert not new.rows.filter(date_of_birth__isnull=False).exists()
+    assert not new.rows.exclude(date_of_birth_digest="").exists()
 
 
 def test_the_sweep_queues_again_an_upload_whose_task_was_lost(
@@ -316,7 +316,7 @@ def test_postgres_refuses_a_checked_row_with_a_date_of_birth_and_a_file_of_no_ro
     )
     with pytest.raises(IntegrityError), transaction.atomic():
         BulkUploadRow.objects.create(
-            upload=new, row_number=2, date_of_birth=datetime.date(1990, 1, 1), checked_at=clock.now()
+            upload=new, row_number=2, date_of_birth_digest="ab" * 32, checked_at=clock.now()
         )
     with pytest.raises(IntegrityError), transaction.atomic():
         BulkUploadRow.objects.create(
@@ -327,3 +327,223 @@ def test_postgres_refuses_a_checked_row_with_a_date_of_birth_and_a_file_of_no_ro
             result="claimed",
             applied_at=clock.now(),
         )
+
+
+def _stored_text(rows) -> str:
+    """Every value the rows keep in Postgres, as text."""
+    return " ".join(str(value) for values in rows.values() for value in values.values())
+
+
+def test_no_date_of_birth_is_stored_only_a_keyed_digest_forgotten_once_checked(body, body_user, fake_trs):
+    content = "\n".join([CLAIMS_HEADINGS, AMARA, "9990005,01/01/1990,01/09/2026,provider-led"]).encode()
+    rows = [bulk_csv.parse_row("claims", r) for r in bulk_csv.read_file("claims", content)]
+    new = bulk.start_upload(body=body, kind="claims", uploaded_by=body_user, file_name="x.csv", rows=rows)
+
+    assert "date_of_birth" not in {field.name for field in BulkUploadRow._meta.get_fields()}
+    stored = _stored_text(new.rows)
+    for born in ("1996-04-21", "21/04/1996", "1990-01-01", "01/01/1990"):
+        assert born not in stored
+    assert row(new, 2).date_of_birth_digest == bulk.date_of_birth_digest(
+        "9990001", datetime.date(1996, 4, 21)
+    )
+
+    bulk.check_upload(upload_id=new.pk)
+    assert not row(new, 2).problems  # TRS's date of birth matched the digest
+    assert [problem["column"] for problem in row(new, 3).problems] == ["Date of birth"]
+    assert not new.rows.exclude(date_of_birth_digest="").exists()  # forgotten once checked
+
+
+# --- a row that fails does not stall the upload --------------------------------------------------
+
+
+class _Deadlock(Exception):
+    """What psycopg puts behind Django's OperationalError when Postgres broke a deadlock."""
+
+    sqlstate = "40P01"
+
+
+def _deadlock() -> OperationalError:
+    error = OperationalError("deadlock detected")
+    error.__cause__ = _Deadlock()
+    return error
+
+
+def test_a_row_whose_check_fails_unexpectedly_is_a_problem_and_the_others_are_checked(
+    body, body_user, fake_trs, queued, monkeypatch
+):
+    real_stop = claims.why_not_claimable
+
+    def broken_for_tomasz(**kwargs):
+        if kwargs["record"].trn == "9990002":
+            raise ValueError("a bug")
+        return real_stop(**kwargs)
+
+    monkeypatch.setattr(claims, "why_not_claimable", broken_for_tomasz)
+    checked = upload(body, body_user, AMARA, TOMASZ, ELLIE)
+
+    assert checked.status == BulkUpload.Status.CHECKED
+    assert (checked.ready_count, checked.problem_count) == (2, 1)
+    assert row(checked, 3).problems == [{"column": "", "message": bulk.COULD_NOT_CHECK}]
+    assert row(checked, 3).date_of_birth_digest == ""
+
+
+def test_a_row_that_fails_unexpectedly_when_applied_is_not_done_and_the_others_are(
+    body, body_user, fake_trs, queued, monkeypatch
+):
+    checked = upload(body, body_user, AMARA, TOMASZ, ELLIE)
+    real_claim = claims.claim_ect
+
+    def broken_for_tomasz(**kwargs):
+        if kwargs["record"].trn == "9990002":
+            raise InductionPeriod.DoesNotExist("a bug")
+        return real_claim(**kwargs)
+
+    monkeypatch.setattr(claims, "claim_ect", broken_for_tomasz)
+    applied = confirm_and_apply(checked, body_user)
+
+    assert applied.status == BulkUpload.Status.DONE
+    assert [(r.result, r.result_message) for r in applied.rows.all()] == [
+        ("claimed", ""),
+        ("refused", bulk.COULD_NOT_APPLY),
+        ("claimed", ""),
+    ]
+
+
+def test_a_deadlock_is_tried_once_more(body, body_user, fake_trs, queued, monkeypatch):
+    checked = upload(body, body_user, AMARA, TOMASZ)
+    real_claim = claims.claim_ect
+    deadlocks = [_deadlock()]
+
+    def deadlocked_once(**kwargs):
+        if kwargs["record"].trn == "9990002" and deadlocks:
+            raise deadlocks.pop()
+        return real_claim(**kwargs)
+
+    monkeypatch.setattr(claims, "claim_ect", deadlocked_once)
+    applied = confirm_and_apply(checked, body_user)
+    assert [r.result for r in applied.rows.all()] == ["claimed", "claimed"]
+
+
+def test_an_upload_stopped_while_applying_says_which_rows_were_never_applied(
+    body, body_user, fake_trs, queued, service_clock
+):
+    checked = upload(body, body_user, AMARA, TOMASZ, ELLIE)
+    bulk.confirm_upload(upload=checked, confirmed_by=body_user)
+    bulk.apply_row(row_id=row(checked, 2).pk)  # then the worker kept dying
+    service_clock.shift(datetime.timedelta(days=1, minutes=1))
+    resume_stalled_bulk_uploads.apply()
+
+    checked.refresh_from_db()
+    assert checked.status == BulkUpload.Status.STOPPED
+    assert checked.failure == bulk.GAVE_UP
+    assert [r.result for r in checked.rows.all()] == ["claimed", "not_applied", "not_applied"]
+    assert bulk_csv.what_happened(row(checked, 3))[0] == "Not done: this file stopped before this row"
+
+
+def test_a_checked_upload_not_confirmed_within_7_days_must_be_uploaded_again(
+    body, body_user, fake_trs, queued, service_clock
+):
+    checked = upload(body, body_user, AMARA)
+    service_clock.shift(bulk.CONFIRM_WITHIN + datetime.timedelta(minutes=1))
+    with pytest.raises(bulk.CannotConfirm, match="upload it again"):
+        bulk.confirm_upload(upload=checked, confirmed_by=body_user)
+    checked.refresh_from_db()
+    assert checked.status == BulkUpload.Status.CHECKED
+    assert bulk.expired(checked)
+
+
+def test_applying_uses_what_trs_said_at_checking_only_when_it_is_newer_than_ours(
+    body, body_user, fake_trs, queued, service_clock
+):
+    checked = upload(body, body_user, AMARA)
+    heard_since = clock.now() + datetime.timedelta(minutes=5)
+    teacher = TeacherFactory(trn="9990001", trs_last_name="Okafor-Smith", trs_data_refreshed_at=heard_since)
+    service_clock.shift(datetime.timedelta(minutes=10))
+    confirm_and_apply(checked, body_user)
+    teacher.refresh_from_db()
+    assert (teacher.trs_last_name, teacher.trs_data_refreshed_at) == ("Okafor-Smith", heard_since)
+    assert teacher.induction_periods.count() == 1
+
+
+def test_confirming_a_file_with_a_long_name_by_someone_with_a_long_name_fits_the_event_heading(
+    body, body_user, fake_trs, queued
+):
+    content = "\n".join([CLAIMS_HEADINGS, AMARA]).encode()
+    rows = [bulk_csv.parse_row("claims", r) for r in bulk_csv.read_file("claims", content)]
+    long_file = bulk.start_upload(
+        body=body, kind="claims", uploaded_by=body_user, file_name="x" * 251 + ".csv", rows=rows
+    )
+    bulk.check_upload(upload_id=long_file.pk)
+    body_user.full_name = "Ada " + "Lovelace-" * 20
+    body_user.save()
+    bulk.confirm_upload(upload=BulkUpload.objects.get(pk=long_file.pk), confirmed_by=body_user)
+    heading = Event.objects.get(event_type="bulk_upload_confirmed").heading
+    assert len(heading) == 300 and heading.endswith("…")
+
+
+# --- "already" is decided once the teacher is locked --------------------------------------------
+
+
+def test_a_claim_made_while_the_row_waited_for_the_teacher_lock_is_already_claimed(
+    body, body_user, fake_trs, queued, monkeypatch
+):
+    checked = upload(body, body_user, AMARA)
+    real_lock = claims.locked_teacher_from_record
+
+    def claimed_meanwhile(*, record):
+        """Another apply of the same body claimed them, and committed, as this one waited for the lock."""
+        InductionPeriodFactory(
+            teacher=TeacherFactory(trn=record.trn),
+            appropriate_body=body,
+            started_on=datetime.date(THIS_YEAR, 9, 1),
+        )
+        return real_lock(record=record)
+
+    monkeypatch.setattr(claims, "locked_teacher_from_record", claimed_meanwhile)
+    applied = confirm_and_apply(checked, body_user)
+    assert [(r.result, r.result_message) for r in applied.rows.all()] == [
+        ("already_claimed", bulk.ALREADY_CLAIMED)
+    ]
+
+
+def test_an_outcome_recorded_while_the_row_waited_for_the_teacher_lock_is_already_recorded(
+    body, body_user, fake_trs, queued, monkeypatch
+):
+    period = claimed(body, "9990001")
+    ended = clock.today() - datetime.timedelta(days=1)
+    checked = outcomes(body, body_user, f"9990001,21/04/1996,{ended:%d/%m/%Y},6,pass")
+    real_record = bulk.outcomes.record_outcome
+
+    def recorded_meanwhile(**kwargs):
+        """Another apply recorded it, and committed, after this row was read, before its lock."""
+        InductionPeriod.objects.filter(pk=period.pk).update(
+            finished_on=ended, number_of_terms=6, outcome="pass"
+        )
+        return real_record(**kwargs)
+
+    monkeypatch.setattr(bulk.outcomes, "record_outcome", recorded_meanwhile)
+    applied = confirm_and_apply(checked, body_user)
+    assert [(r.result, r.result_message) for r in applied.rows.all()] == [
+        ("already_recorded", bulk.ALREADY_RECORDED)
+    ]
+
+
+def test_a_problem_is_filed_under_the_column_the_rule_says_not_by_words_in_a_name(
+    body, body_user, fake_trs, queued
+):
+    teacher = TeacherFactory(trn="9990001", corrected_name="Terry Programme-Terms")
+    InductionPeriodFactory(
+        teacher=teacher,
+        appropriate_body=body,
+        started_on=datetime.date(LAST_YEAR, 9, 1),
+        finished_on=datetime.date(LAST_YEAR, 12, 1),
+        number_of_terms=1,
+    )
+    ended = clock.today() - datetime.timedelta(days=1)
+    checked = outcomes(body, body_user, f"9990001,21/04/1996,{ended:%d/%m/%Y},6,pass")
+    assert row(checked, 2).problems == [
+        {
+            "column": "TRN",
+            "message": "Terry Programme-Terms has no open induction period with Riverside Teaching School Hub",
+        }
+    ]

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from appropriate_bodies import bulk_csv
 from appropriate_bodies.bulk_csv import CLAIMS, OUTCOMES, UnreadableFile, parse_row, read_file
+from appropriate_bodies.services.terms import terms_problem
 from tests.dates import THIS_YEAR
 
 CLAIMS_HEADINGS = "TRN,Date of birth,Induction start date,Induction programme"
@@ -159,16 +160,26 @@ def test_each_claims_cell_that_cannot_be_used_is_a_problem_in_its_column(line, c
     ("cell", "message"),
     [
         ("", "Enter the number of terms"),
-        ("six", "must be a number from 0 to 16"),
-        ("5.25", "at most one decimal place"),
-        ("-1", "at most one decimal place"),
-        ("16.5", "16 or fewer"),
+        ("six", "Number of terms must be a number, like 6 or 5.5"),
+        ("5.25", "Number of terms can have at most one decimal place, like 5.5"),
+        ("-1", "Number of terms must be between 0 and 16"),
+        ("16.5", "Number of terms must be between 0 and 16"),
     ],
 )
 def test_the_number_of_terms_is_0_to_16_with_one_decimal_place(cell, message):
     (problem,) = problems(OUTCOMES, f"9990001,21/04/1996,18/07/{THIS_YEAR},{cell},pass", OUTCOMES_HEADINGS)
-    assert problem["column"] == "Number of terms"
-    assert message in problem["message"]
+    assert problem == {"column": "Number of terms", "message": message}
+
+
+@pytest.mark.parametrize(("cell", "terms"), [(".5", "0.5"), ("5.", "5"), ("5.50", "5.5"), ("16", "16")])
+def test_the_number_of_terms_is_read_as_the_single_journeys_read_it(cell, terms):
+    """One rule (services.terms): what the outcome and extension pages take, a file takes."""
+    assert terms_problem(cell, least=Decimal(0)) is None
+    (row,) = parsed(
+        OUTCOMES, claims_file(f"9990001,21/04/1996,18/07/{THIS_YEAR},{cell},pass", headings=OUTCOMES_HEADINGS)
+    )
+    assert row.problems == []
+    assert row.values["number_of_terms"] == Decimal(terms)
 
 
 def test_an_outcomes_row_reads_terms_and_the_outcome():
@@ -196,9 +207,15 @@ def test_the_template_reads_back_without_problems_and_the_results_never_start_a_
     for kind in (CLAIMS, OUTCOMES):
         (row,) = parsed(kind, bulk_csv.template_csv(kind).encode())
         assert row.problems == []
-    text = bulk_csv.as_csv(["TRN"], [["=HYPERLINK(1)"], ["1234567"]])
+    text = bulk_csv.as_csv(["TRN"], [["=HYPERLINK(1)"], ["\t=1+1"], ["\r=1+1"], ["1234567"]])
     assert text.startswith("\ufeff")
-    assert list(csv.reader(io.StringIO(text.lstrip("\ufeff")))) == [["TRN"], ["'=HYPERLINK(1)"], ["1234567"]]
+    assert list(csv.reader(io.StringIO(text.lstrip("\ufeff")))) == [
+        ["TRN"],
+        ["'=HYPERLINK(1)"],
+        ["'\t=1+1"],
+        ["'\r=1+1"],
+        ["1234567"],
+    ]
 
 
 # Anything at all uploaded is either read into rows or refused with a message: never another error.

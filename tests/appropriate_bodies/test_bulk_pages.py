@@ -10,6 +10,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from appropriate_bodies.models import BulkUpload
+from core import clock
 from ecf.celery import app as celery_app
 from participants.models import InductionPeriod
 from tests.accounts.test_sign_in import sign_in
@@ -157,3 +158,29 @@ def test_another_bodys_upload_is_a_404_on_every_page(signed_in, body, other_body
     assert signed_in.post(file_url(body, theirs, "appropriate_body_bulk_confirm")).status_code == 404
     assert signed_in.get(upload_url(other_body)).status_code == 404
     assert signed_in.get(upload_url(body, kind="extensions")).status_code == 404
+
+
+def test_a_file_checked_over_7_days_ago_asks_to_be_uploaded_again_and_a_stopped_one_says_so(
+    signed_in, body, body_user, fake_trs, service_clock
+):
+    from appropriate_bodies.services import bulk
+
+    post_file(
+        signed_in, body, f"{HEADINGS}\n{GOOD}\n9990002,03/11/1998,01/09/{THIS_YEAR},school-led\n".encode()
+    )
+    upload = BulkUpload.objects.get()
+    bulk.check_upload(upload_id=upload.pk)
+    service_clock.shift(datetime.timedelta(days=8))
+    sign_in(signed_in, body_user)  # the session has ended meanwhile
+    preview = signed_in.get(file_url(body, upload)).content.decode()
+    assert "can no longer be confirmed" in preview and "Confirm and claim" not in preview
+    refused = signed_in.post(file_url(body, upload, "appropriate_body_bulk_confirm"))
+    assert refused.status_code == 400 and "upload it again" in refused.content.decode()
+
+    BulkUpload.objects.filter(pk=upload.pk).update(checked_at=clock.now())  # as if checked today
+    bulk.confirm_upload(upload=upload, confirmed_by=body_user)
+    bulk.apply_row(row_id=upload.rows.get(row_number=2).pk)
+    bulk.stop_upload(upload_id=upload.pk, reason=bulk.GAVE_UP)
+    stopped = signed_in.get(file_url(body, upload)).content.decode()
+    assert "Your file stopped before it finished" in stopped
+    assert "Not done: this file stopped before this row" in stopped

@@ -146,6 +146,7 @@ def test_a_claim_refused_between_the_check_and_the_write_is_a_page_in_words(
 
     assert "We could not claim them" in page
     assert "Hillside Teaching School Hub claimed Amara Okafor just before you did" in page
+    assert "Nothing has been changed." in page  # the appropriate bodies' one refusal page
     assert url(body, "check-answers") in page
     assert InductionPeriod.objects.count() == 1
 

@@ -10,6 +10,7 @@ from appropriate_bodies.services import claims
 from appropriate_bodies.services.claims import CannotClaim, claim_ect, claim_stop, start_date_problem
 from audit.models import ActorType, Event
 from core import clock
+from participants.forms import kept_record, record_to_keep
 from participants.models import InductionPeriod, InductionStatus, Teacher, TRSInductionUpdate
 from participants.trs.client import TeacherRecord
 from tests.dates import THIS_YEAR
@@ -293,7 +294,7 @@ def test_the_database_refusing_an_overlap_becomes_a_refusal_naming_the_body_that
     """As if another write had opened their induction without taking the teacher's lock: the
     exclusion constraint refuses ours, and the body user reads who has them, not a server error."""
     InductionPeriodFactory(teacher=TeacherFactory(trn=TRN), appropriate_body=other_body, started_on=SEPTEMBER)
-    monkeypatch.setattr(claims, "claim_stop", lambda **kwargs: None)
+    monkeypatch.setattr(claims, "why_not_claimable", lambda **kwargs: None)
 
     with pytest.raises(CannotClaim) as refused:
         claim()
@@ -350,3 +351,41 @@ def test_two_bodies_claiming_the_same_ect_at_once_exactly_one_wins(
     assert list(InductionPeriod.objects.values_list("appropriate_body", flat=True)) == [body.pk]
     assert TRSInductionUpdate.objects.count() == 1
     assert Event.objects.filter(event_type="ect_claimed").count() == 1
+
+
+# --- What TRS said, and when --------------------------------------------------------------------
+
+
+def test_a_record_fetched_before_our_last_refresh_does_not_overwrite_the_teacher(claim):
+    refreshed = clock.now() - datetime.timedelta(hours=1)
+    teacher = TeacherFactory(
+        trn=TRN,
+        trs_first_name="Mary",
+        trs_last_name="Smith",
+        trs_induction_status=InductionStatus.IN_PROGRESS,
+        trs_data_refreshed_at=refreshed,
+    )
+
+    claim(record=teacher_record(fetched_at=refreshed - datetime.timedelta(days=3)))
+
+    teacher.refresh_from_db()
+    assert (teacher.trs_last_name, teacher.trs_induction_status) == ("Smith", InductionStatus.IN_PROGRESS)
+    assert teacher.trs_data_refreshed_at == refreshed
+    assert "trs_last_name" not in Event.objects.get().changes
+
+
+def test_a_record_fetched_after_our_last_refresh_overwrites_the_teacher_stamped_with_its_fetch_time(claim):
+    fetched = clock.now() - datetime.timedelta(minutes=10)
+    teacher = TeacherFactory(
+        trn=TRN, trs_last_name="Smith", trs_data_refreshed_at=fetched - datetime.timedelta(days=1)
+    )
+
+    claim(record=teacher_record(fetched_at=fetched))
+
+    teacher.refresh_from_db()
+    assert (teacher.trs_last_name, teacher.trs_data_refreshed_at) == ("Anning", fetched)
+
+
+def test_the_record_kept_in_the_session_or_an_upload_keeps_when_it_was_fetched():
+    fetched = clock.now() - datetime.timedelta(minutes=10)
+    assert kept_record(record_to_keep(teacher_record(fetched_at=fetched))).fetched_at == fetched

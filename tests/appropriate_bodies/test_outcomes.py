@@ -6,6 +6,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from appropriate_bodies.services.outcomes import CannotRecordOutcome, outcome_problem, record_outcome
 from audit.models import ActorType, Event
@@ -376,3 +378,24 @@ class TestRacingASchoolsLeavingReport:
         )
         assert outcomes == {"first": "done", "second": "done"}
         self.consistent(at_school, finished_on=clock.today())
+
+
+def test_the_open_period_is_read_once_locked_after_the_teacher(record, period):
+    with CaptureQueriesContext(connection) as queries:
+        record(outcome="release")
+    open_period_reads = [
+        query["sql"]
+        for query in queries.captured_queries
+        if 'FROM "participants_inductionperiod"' in query["sql"] and '"finished_on" IS NULL' in query["sql"]
+    ]
+    assert len(open_period_reads) == 1
+    assert "FOR UPDATE" in open_period_reads[0]
+    teacher_lock = next(
+        i for i, query in enumerate(queries.captured_queries) if 'FROM "participants_teacher"' in query["sql"]
+    )
+    assert (
+        queries.captured_queries.index(
+            next(q for q in queries.captured_queries if q["sql"] == open_period_reads[0])
+        )
+        > teacher_lock
+    )
