@@ -39,9 +39,10 @@ class Column:
 
     @property
     def example(self) -> str:
-        """What the template's example row has in this column: dates in this academic year."""
+        """What the template's example row has in this column: a start this academic year, and an
+        end at the close of the last summer term (an end date may not be in the future)."""
         year = clock.academic_year_of(clock.today())
-        dates = {"started_on": datetime.date(year, 9, 1), "finished_on": datetime.date(year + 1, 7, 18)}
+        dates = {"started_on": datetime.date(year, 9, 1), "finished_on": datetime.date(year, 7, 18)}
         return dates[self.field].strftime("%d/%m/%Y") if self.field in dates else self.fixed_example
 
 

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.functional import lazy
 
 from appropriate_bodies.services.extensions import LEAST_EXTENSION, REASON_MAX
-from appropriate_bodies.services.terms import terms_problem
+from appropriate_bodies.services.terms import as_terms, terms_in_words, terms_problem
 from core import clock
 from core.forms import DateQuestionForm, GovukDateField, GovukForm, GovukTextField
 
@@ -53,7 +53,7 @@ class TermsField(GovukTextField):
         problem = terms_problem(value, least=self.least)
         if problem:
             raise forms.ValidationError(problem)
-        return value.strip()
+        return terms_in_words(as_terms(value))  # check answers shows "6" for "6." and "5.5" for "5.50"
 
 
 class OutcomeTermsForm(GovukForm):

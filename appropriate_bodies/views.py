@@ -102,7 +102,7 @@ def teacher_page(request, body_id: int, teacher_id: int):
             "induction_periods": induction_periods,
             "induction_status": induction_for_trs(induction_periods),
             "claim_link": (
-                f"{reverse('claim_ect', kwargs={'body_id': body.pk, 'step': START_AFRESH})}?{urlencode({'trn': teacher.trn})}"
+                f"{reverse('claim_ect', kwargs={'body_id': body.pk, 'step': START_AFRESH})}?{urlencode({'trn': teacher.trn, 'from': 'teacher'})}"
                 if unclaimed
                 else None
             ),

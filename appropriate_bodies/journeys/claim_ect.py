@@ -94,6 +94,16 @@ class ClaimECTWizard(FindsTeacherRecord):
         return {"body_id": self.body.pk}
 
     def back_url_before_first_step(self):
+        """Back to where the claim was started: a review list, a teacher's page, else the home page."""
+        came_from = self.request.GET.get("from", "")
+        if came_from in queries.REVIEW_LISTS:
+            return reverse("appropriate_body_review", kwargs={"body_id": self.body.pk, "slug": came_from})
+        if came_from == "teacher" and (trn := self.trn_to_prefill()):
+            teacher = queries.teachers_visible_to(self.body).filter(trn=trn).first()
+            if teacher:
+                return reverse(
+                    "appropriate_body_teacher", kwargs={"body_id": self.body.pk, "teacher_id": teacher.pk}
+                )
         return reverse("appropriate_body_home", kwargs={"body_id": self.body.pk})
 
     def summary_rows(self):
@@ -140,7 +150,8 @@ class ClaimECTView(WizardView):
         response = super().dispatch(request, *args, step=step, **kwargs)
         # "Check and claim" from a list starts afresh with the teacher's TRN already typed.
         if step == START_AFRESH and (trn := self.wizard.trn_to_prefill()):
-            return HttpResponseRedirect(f"{self.wizard.url(FIND_STEP)}?{urlencode({'trn': trn})}")
+            query = {"trn": trn, **({"from": request.GET["from"]} if request.GET.get("from") else {})}
+            return HttpResponseRedirect(f"{self.wizard.url(FIND_STEP)}?{urlencode(query)}")
         return response
 
     def context(self, **extra):

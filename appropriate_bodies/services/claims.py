@@ -91,8 +91,8 @@ def _claimed_already(period: InductionPeriod, *, body: AppropriateBody, name: st
     if period.appropriate_body_id == body.pk:
         return ClaimStop(
             CLAIMED_BY_YOU,
-            f"You have already claimed {name}: their induction with you has been open since "
-            f"{_day(period.started_on)}.",
+            f"You have already claimed {name}: their induction with you "
+            f"{'started' if period.started_on <= clock.today() else 'starts'} on {_day(period.started_on)}.",
             teacher=period.teacher,
         )
     other = period.appropriate_body.name

@@ -2,18 +2,25 @@
 decimal place for a part term (2.5, never 2.25). An induction period records 0 to 16; an
 extension is 0.1 to 16."""
 
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 
 MOST_TERMS = Decimal(16)
+# Plain decimal numbers as people type them (6, 5.5, .5, 5., 5.50, -1), in ASCII digits: Python's
+# Decimal would also take "1e1", "Infinity", "1_0" and other scripts' digits ("١٢").
+PLAIN_NUMBER = re.compile(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)")  # a minus sign, to say "between 0 and 16"
 
 
 def as_terms(value) -> Decimal | None:
-    """`value` (typed text, a number or a Decimal) as a Decimal, or None when it is not a number."""
-    try:
-        terms = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        return None
-    return terms if terms.is_finite() else None
+    """`value` (typed text, a number or a Decimal) as a Decimal, or None when it is not a plain number."""
+    text = str(value).strip()
+    return Decimal(text) if PLAIN_NUMBER.fullmatch(text) else None
+
+
+def terms_in_words(terms: Decimal) -> str:
+    """A number of terms as the service writes it: 6, 5.5 (never 6.0, 5.50 or 1E+1)."""
+    text = f"{terms.quantize(Decimal('0.1')):f}"
+    return text.removesuffix(".0")
 
 
 def terms_problem(value, *, least: Decimal) -> str | None:

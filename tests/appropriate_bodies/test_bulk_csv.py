@@ -161,6 +161,10 @@ def test_each_claims_cell_that_cannot_be_used_is_a_problem_in_its_column(line, c
     [
         ("", "Enter the number of terms"),
         ("six", "Number of terms must be a number, like 6 or 5.5"),
+        ("1e1", "Number of terms must be a number, like 6 or 5.5"),
+        ("Infinity", "Number of terms must be a number, like 6 or 5.5"),
+        ("1_0", "Number of terms must be a number, like 6 or 5.5"),
+        ("\u0661\u0662", "Number of terms must be a number, like 6 or 5.5"),  # Arabic-Indic 12
         ("5.25", "Number of terms can have at most one decimal place, like 5.5"),
         ("-1", "Number of terms must be between 0 and 16"),
         ("16.5", "Number of terms must be between 0 and 16"),

@@ -152,15 +152,22 @@ def test_a_claim_refused_between_the_check_and_the_write_is_a_page_in_words(
 
 
 def test_check_and_claim_from_the_reported_list_fills_in_the_trn(signed_in, body):
-    ECTAtSchoolPeriodFactory(teacher=TeacherFactory(trn="9990001"), school_reported_appropriate_body=body)
-    page = signed_in.get(reverse("appropriate_body_review", kwargs={"body_id": body.pk, "slug": "reported"}))
-    link = f"{url(body, 'start')}?trn=9990001"
-    assert link in page.content.decode()
+    teacher = TeacherFactory(trn="9990001")
+    ECTAtSchoolPeriodFactory(teacher=teacher, school_reported_appropriate_body=body)
+    reported_list = reverse("appropriate_body_review", kwargs={"body_id": body.pk, "slug": "reported"})
+    link = f"{url(body, 'start')}?trn=9990001&from=reported"
+    assert link.replace("&", "&amp;") in signed_in.get(reported_list).content.decode()
 
     response = signed_in.get(link)
 
-    assert response["Location"] == f"{url(body, 'find-ect')}?trn=9990001"
-    assert 'value="9990001"' in signed_in.get(response["Location"]).content.decode()
+    assert response["Location"] == f"{url(body, 'find-ect')}?trn=9990001&from=reported"
+    page = signed_in.get(response["Location"]).content.decode()
+    assert 'value="9990001"' in page
+    assert f'<a href="{reported_list}" class="govuk-back-link"' in page  # back where they came from
+
+    teacher_page = reverse("appropriate_body_teacher", kwargs={"body_id": body.pk, "teacher_id": teacher.pk})
+    page = signed_in.get(f"{url(body, 'find-ect')}?trn=9990001&from=teacher").content.decode()
+    assert f'<a href="{teacher_page}" class="govuk-back-link"' in page
 
 
 def test_another_bodys_claim_pages_are_not_found(signed_in, other_body):

@@ -137,8 +137,16 @@ def test_an_induction_open_with_this_body_stops_a_claim_and_says_who_to_look_at(
     stop = claims.why_not_claimable(body=body, record=teacher_record())
     assert (stop.reason, stop.teacher) == ("claimed_by_you", teacher)
     assert stop.message == (
-        f"You have already claimed Mary Ann Anning: their induction with you has been open since 1 September {THIS_YEAR}."
+        f"You have already claimed Mary Ann Anning: their induction with you started on 1 September {THIS_YEAR}."
     )
+
+
+def test_a_claim_still_to_start_is_spoken_of_in_the_future(body):
+    teacher = TeacherFactory(trn=TRN)
+    starts = clock.today() + datetime.timedelta(days=30)
+    InductionPeriodFactory(teacher=teacher, appropriate_body=body, started_on=starts)
+    stop = claims.why_not_claimable(body=body, record=teacher_record())
+    assert f"their induction with you starts on {starts:%-d %B %Y}." in stop.message
 
 
 def test_an_induction_another_body_released_does_not_stop_a_claim(body, other_body):

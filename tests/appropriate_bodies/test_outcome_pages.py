@@ -2,6 +2,7 @@
 and a 404 on every one of them for a teacher the body may not see."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -112,11 +113,16 @@ def test_passing_through_the_pages(signed_in, body, teacher):
     assert response.url == outcome_url(body, teacher, "pass", "terms")
     response = signed_in.post(outcome_url(body, teacher, "pass", "terms"), {"number_of_terms": "2.25"})
     assert "at most one decimal place" in response.content.decode()
-    response = signed_in.post(outcome_url(body, teacher, "pass", "terms"), {"number_of_terms": "6"})
+    for not_plain in ("1e1", "\u0661\u0662", "Infinity"):
+        response = signed_in.post(outcome_url(body, teacher, "pass", "terms"), {"number_of_terms": not_plain})
+        assert "Number of terms must be a number, like 6 or 5.5" in response.content.decode()
+    response = signed_in.post(outcome_url(body, teacher, "pass", "terms"), {"number_of_terms": "6."})
     assert response.url == outcome_url(body, teacher, "pass", "check-answers")
 
     page = signed_in.get(response.url).content.decode()
     assert f"18 July {THIS_YEAR}" in page and "Record pass" in page
+    # As the service writes it, not as typed.
+    assert re.search(r'<dd class="govuk-summary-list__value">\s*6\s*</dd>', page)
     assert not TRSInductionUpdate.objects.exists()  # nothing saved before check answers
 
     response = signed_in.post(outcome_url(body, teacher, "pass", "check-answers"))
