@@ -100,7 +100,9 @@ def teacher_page(request, body_id: int, teacher_id: int):
             "body": body,
             "teacher": teacher,
             "induction_periods": induction_periods,
-            "induction_status": induction_for_trs(induction_periods),
+            "induction_status": induction_for_trs(
+                induction_periods, trs_started_on=teacher.trs_induction_started_on
+            ),
             "claim_link": (
                 f"{reverse('claim_ect', kwargs={'body_id': body.pk, 'step': START_AFRESH})}?{urlencode({'trn': teacher.trn, 'from': 'teacher'})}"
                 if unclaimed

@@ -717,6 +717,8 @@ class PeoplePlanner:
 
 # --- Rows for COPY ------------------------------------------------------------------------------
 
+# trs_induction_started_on is left NULL: it is the start TRS held before any induction period with
+# us, and every demo teacher's induction began with a body through this service (or has not begun).
 TEACHER_COLUMNS = [
     "id",
     "api_id",

@@ -255,7 +255,13 @@ class TeacherChangeForm(ReasonedChangeForm):
 
 
 # What we hold from the Teaching Record System: changed only by asking TRS again.
-TRS_FIELDS = ("trs_first_name", "trs_last_name", "trs_qts_awarded_on", "trs_induction_status")
+TRS_FIELDS = (
+    "trs_first_name",
+    "trs_last_name",
+    "trs_qts_awarded_on",
+    "trs_induction_status",
+    "trs_induction_started_on",
+)
 
 
 @admin.register(Teacher)

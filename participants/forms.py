@@ -39,20 +39,26 @@ def record_to_keep(record: trs.TeacherRecord) -> dict:
         "first_name": record.first_name,
         "middle_name": record.middle_name,
         "last_name": record.last_name,
-        "qts_awarded_on": record.qts_awarded_on.isoformat() if record.qts_awarded_on else None,
+        "qts_awarded_on": _isoformat(record.qts_awarded_on),
         "induction_status": str(record.induction_status),
+        "induction_started_on": _isoformat(record.induction_started_on),
         "prohibited_from_teaching": record.prohibited_from_teaching,
         "has_other_alerts": record.has_other_alerts,
-        "fetched_at": record.fetched_at.isoformat() if record.fetched_at else None,
+        "fetched_at": _isoformat(record.fetched_at),
     }
+
+
+def _isoformat(value: datetime.date | None) -> str | None:
+    return value.isoformat() if value else None
 
 
 def kept_record(kept: dict) -> trs.TeacherRecord:
     """A TeacherRecord rebuilt from what we kept (its date of birth and NI number are unknown)."""
     fields = {field.name for field in dataclasses.fields(trs.TeacherRecord)}
     values = {name: value for name, value in kept.items() if name in fields}
-    if values.get("qts_awarded_on"):
-        values["qts_awarded_on"] = datetime.date.fromisoformat(values["qts_awarded_on"])
+    for name in ("qts_awarded_on", "induction_started_on"):
+        if values.get(name):
+            values[name] = datetime.date.fromisoformat(values[name])
     if values.get("fetched_at"):
         values["fetched_at"] = datetime.datetime.fromisoformat(values["fetched_at"])
     defaults = {"date_of_birth": None, "national_insurance_number": None, "has_other_alerts": False}

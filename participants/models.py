@@ -66,6 +66,9 @@ class Teacher(models.Model):
     trs_induction_status = models.CharField(
         "TRS induction status", max_length=30, choices=InductionStatus.choices, blank=True
     )
+    # When TRS says their induction began, as it held it before any induction period of theirs with
+    # us (a body elsewhere may have started it): what we tell TRS never moves that start later.
+    trs_induction_started_on = models.DateField("TRS induction started on", null=True, blank=True)
     trs_data_refreshed_at = models.DateTimeField("TRS data refreshed at", null=True, blank=True)
     # What lead providers call the teacher's ECT and mentor training records (ECF2's names).
     api_ect_training_record_id = models.UUIDField(

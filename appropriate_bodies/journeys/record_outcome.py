@@ -14,7 +14,7 @@ from appropriate_bodies.journeys.common import body_and_teacher, refused_page, t
 from appropriate_bodies.services import outcomes
 from core import clock
 from core.wizard import Step, Wizard, WizardView
-from participants.services import induction_for_trs
+from participants.services import induction_for_trs_of
 
 # Per outcome: the caption of its pages, what check answers says, and its button.
 WORDING = {
@@ -141,7 +141,7 @@ def outcome_recorded(request, body_id: int, teacher_id: int, outcome: str):
             "teacher_url": teacher_page_url(body, teacher),
             # What the outbox will tell TRS (the same rule that wrote it), and whether the outcome
             # ended their time at a school today.
-            "trs_status": induction_for_trs(teacher.induction_periods.all()).status,
+            "trs_status": induction_for_trs_of(teacher).status,
             "left_school_today": teacher.ect_at_school_periods.filter(finished_on=clock.today()).exists(),
         },
     )

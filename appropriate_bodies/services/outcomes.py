@@ -132,7 +132,7 @@ def record_outcome(
         finish_ect_time_as_induction_ends(
             teacher=locked, last_day=clock.today(), actor=actor, outcome_words=IN_WORDS[outcome]
         )
-    queue_trs_induction_of(teacher=locked)  # decision 0026: from the first start, any body
+    queue_trs_induction_of(teacher=locked)  # decision 0026: from the first start, any body's or TRS's
     _record(period, actor=actor, outcome=outcome, told_of_appeal=told_of_appeal)
     return period
 

@@ -74,6 +74,7 @@ from participants.services.records import CannotRefreshFromTRS, locked_teacher_f
 from participants.services.trs_writes import (
     enqueue_due_trs_updates,
     induction_for_trs,
+    induction_for_trs_of,
     queue_trs_induction_of,
     queue_trs_induction_update,
     send_trs_induction_update_now,
@@ -127,6 +128,7 @@ __all__ = [
     "enqueue_due_trs_updates",
     "finish_ect_time_as_induction_ends",
     "induction_for_trs",
+    "induction_for_trs_of",
     "leaving_problem",
     "locked_teacher_from_record",
     "queue_trs_induction_of",

@@ -127,6 +127,7 @@ def _trs_values(record: TeacherRecord, *, corrected_name: str) -> dict:
         "corrected_name": "" if _trs_name_is(record, corrected_name) else corrected_name,
         "trs_qts_awarded_on": record.qts_awarded_on,
         "trs_induction_status": InductionStatus(record.induction_status).value,
+        "trs_induction_started_on": record.induction_started_on,
         "trs_data_refreshed_at": _fetched_at(record),
     }
 
@@ -162,6 +163,10 @@ def _refresh_teacher(teacher: Teacher, record: TeacherRecord, *, corrected_name:
     heard newer) changes no TRS fact of theirs: only the school's name for them."""
     if _newer_than_ours(record, teacher):
         values = _trs_values(record, corrected_name=corrected_name)
+        if teacher.induction_periods.exists():
+            # Once a body has claimed them with us, TRS's start may be one we wrote: we keep the
+            # start it held before, so that releasing a claim made by mistake gives TRS back its own.
+            del values["trs_induction_started_on"]
     else:
         ours = dataclasses.replace(
             record, first_name=teacher.trs_first_name, middle_name="", last_name=teacher.trs_last_name

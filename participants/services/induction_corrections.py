@@ -16,7 +16,7 @@ from accounts.models import User
 from audit.services import Actor, record_event
 from participants.models import InductionPeriod, Teacher
 from participants.services.common import Refused, _as_text, _constraint, _day, _heading
-from participants.services.trs_writes import TRSInduction, induction_for_trs, queue_trs_induction_of
+from participants.services.trs_writes import TRSInduction, induction_for_trs_of, queue_trs_induction_of
 
 # What each constraint on induction periods means, in the words support read.
 CONSTRAINT_MESSAGES = {
@@ -109,14 +109,14 @@ def _lock_teacher(period: InductionPeriod) -> tuple[Teacher, TRSInduction]:
     """The period's teacher, locked until the transaction ends, and their induction as TRS should
     hold it before the correction."""
     teacher = Teacher.objects.select_for_update().get(pk=period.teacher_id)
-    return teacher, induction_for_trs(teacher.induction_periods.all())
+    return teacher, induction_for_trs_of(teacher)
 
 
 def _tell_trs_if_changed(teacher: Teacher, before: TRSInduction) -> None:
     """Queue an update for TRS when the correction changed what it should hold (a status, a start
     or completion date); a correction TRS would not notice (a body's name, a released period's
     end) sends nothing."""
-    if induction_for_trs(teacher.induction_periods.all()) != before:
+    if induction_for_trs_of(teacher) != before:
         queue_trs_induction_of(teacher=teacher)
 
 

@@ -55,22 +55,29 @@ class TRSInduction:
     completed_on: date | None
 
 
-def induction_for_trs(periods: Iterable[InductionPeriod]) -> TRSInduction:
-    """A teacher's induction as TRS should hold it, from all their induction periods (the one rule
-    claims, outcomes, releases and support's corrections all send by; decisions 0026, 0027):
+def induction_for_trs(
+    periods: Iterable[InductionPeriod], *, trs_started_on: date | None = None
+) -> TRSInduction:
+    """A teacher's induction as TRS should hold it, from all their induction periods and the start
+    TRS held before any of them (`trs_started_on`, `Teacher.trs_induction_started_on`: their
+    induction may have begun with a body before our service). The one rule claims, outcomes,
+    releases and support's corrections all send by (decisions 0026, 0027):
 
     - a period released with no term served (say a claim made by mistake) does not count;
-    - passed or failed, from the first start to the end of the period with the outcome, once a
-      body recorded one;
-    - in progress from the first start while they have any period that counts;
+    - the start is the earliest of the counted periods' starts and TRS's start, so we never move
+      TRS's start later;
+    - passed or failed, from that start to the end of the period with the outcome, once a body
+      recorded one;
+    - in progress from that start while they have any period that counts, or TRS held a start;
     - otherwise required to complete, which TRS takes without dates.
     """
     counted = [
         period for period in periods if period.finished_on is None or period.number_of_terms or period.outcome
     ]
-    if not counted:
+    starts = [period.started_on for period in counted] + ([trs_started_on] if trs_started_on else [])
+    if not starts:
         return TRSInduction(InductionStatus.REQUIRED_TO_COMPLETE, None, None)
-    first_start = min(period.started_on for period in counted)
+    first_start = min(starts)
     ended = sorted((period for period in counted if period.outcome), key=lambda period: period.finished_on)
     if ended:
         status = {
@@ -81,10 +88,15 @@ def induction_for_trs(periods: Iterable[InductionPeriod]) -> TRSInduction:
     return TRSInduction(InductionStatus.IN_PROGRESS, first_start, None)
 
 
+def induction_for_trs_of(teacher: Teacher) -> TRSInduction:
+    """The teacher's induction as TRS should hold it now, from their periods and TRS's own start."""
+    return induction_for_trs(teacher.induction_periods.all(), trs_started_on=teacher.trs_induction_started_on)
+
+
 def queue_trs_induction_of(*, teacher: Teacher) -> TRSInductionUpdate:
-    """Tell TRS the teacher's induction as all their periods now say. Call after the write, in its
-    transaction, holding the teacher's lock."""
-    induction = induction_for_trs(teacher.induction_periods.all())
+    """Tell TRS the teacher's induction as all their periods, and the start TRS held before them,
+    now say. Call after the write, in its transaction, holding the teacher's lock."""
+    induction = induction_for_trs_of(teacher)
     return queue_trs_induction_update(
         teacher=teacher,
         status=induction.status,

@@ -130,6 +130,8 @@ class TeacherRecord:
     has_other_alerts: bool
     # The TRN asked for, when TRS had merged it into this record.
     merged_from_trn: str | None = None
+    # When TRS says their induction began (`induction.startDate`); None when it holds no start.
+    induction_started_on: datetime.date | None = None
     # When TRS was asked: a record kept a while (in a session, a checked bulk upload) is older than
     # what we may have heard since. None for a record made in code, taken as fetched just now.
     fetched_at: datetime.datetime | None = None
@@ -278,6 +280,9 @@ def _teacher_record(person: dict) -> TeacherRecord:
             national_insurance_number=_text(person, "nationalInsuranceNumber", optional=True) or None,
             qts_awarded_on=_date(qts.get("holdsFrom"), field="qts.holdsFrom", optional=True),
             induction_status=INDUCTION_STATUSES[induction["status"]],
+            induction_started_on=_date(
+                induction.get("startDate"), field="induction.startDate", optional=True
+            ),
             prohibited_from_teaching=any(_is_prohibition(alert) and _is_open(alert) for alert in alerts),
             has_other_alerts=any(not _is_prohibition(alert) and _is_open(alert) for alert in alerts),
             fetched_at=clock.now(),

@@ -119,13 +119,14 @@ def test_support_refreshes_a_teacher_from_trs_in_one_change_with_an_event(suppor
 
     assert response.redirect_chain == [(admin_url(Teacher, "change", teacher.pk), 302)]
     assert (
-        "Refreshed from TRS: TRS first name, TRS last name, QTS awarded on, TRS induction status changed."
-        in response.content.decode()
+        "Refreshed from TRS: TRS first name, TRS last name, QTS awarded on, TRS induction status, "
+        "TRS induction started on changed." in response.content.decode()
     )
     teacher.refresh_from_db()
     assert (teacher.trs_first_name, teacher.trs_last_name) == ("Amara", "Okafor")
     assert teacher.trs_qts_awarded_on == record.qts_awarded_on is not None
     assert teacher.trs_induction_status == InductionStatus.IN_PROGRESS
+    assert teacher.trs_induction_started_on == record.induction_started_on is not None
     assert before <= teacher.trs_data_refreshed_at <= clock.now()
     assert teacher.corrected_name == "Amy Okafor"  # the name the school knows her by stays
     event = Event.objects.get(event_type="teacher_refreshed_from_trs")
@@ -137,13 +138,14 @@ def test_support_refreshes_a_teacher_from_trs_in_one_change_with_an_event(suppor
     )
     assert event.heading == (
         "Support staff refreshed Amy Okafor's record from TRS: "
-        "TRS first name, TRS last name, QTS awarded on, TRS induction status changed"
+        "TRS first name, TRS last name, QTS awarded on, TRS induction status, TRS induction started on changed"
     )
     assert event.changes == {
         "trs_first_name": ["Amarah", "Amara"],
         "trs_last_name": ["Okafor-Smith", "Okafor"],
         "trs_qts_awarded_on": [None, record.qts_awarded_on.isoformat()],
         "trs_induction_status": ["required_to_complete", "in_progress"],
+        "trs_induction_started_on": [None, record.induction_started_on.isoformat()],
     }
 
 

@@ -8,10 +8,13 @@ import pytest
 
 from appropriate_bodies.services import claims
 from appropriate_bodies.services.claims import CannotClaim, claim_ect, claim_stop, start_date_problem
+from appropriate_bodies.services.outcomes import record_outcome
 from audit.models import ActorType, Event
 from core import clock
 from participants.forms import kept_record, record_to_keep
 from participants.models import InductionPeriod, InductionStatus, Teacher, TRSInductionUpdate
+from participants.services.trs_writes import send_trs_induction_update_now
+from participants.trs import find_teacher
 from participants.trs.client import TeacherRecord
 from tests.dates import THIS_YEAR
 from tests.factories import InductionPeriodFactory, TeacherFactory, UserFactory
@@ -397,3 +400,82 @@ def test_a_record_fetched_after_our_last_refresh_overwrites_the_teacher_stamped_
 def test_the_record_kept_in_the_session_or_an_upload_keeps_when_it_was_fetched():
     fetched = clock.now() - datetime.timedelta(minutes=10)
     assert kept_record(record_to_keep(teacher_record(fetched_at=fetched))).fetched_at == fetched
+
+
+# --- An induction TRS says began before ours --------------------------------------------------
+
+
+def test_claiming_a_teacher_trs_has_in_progress_from_earlier_keeps_trss_start(claim, fake_trs):
+    """Amara's induction began with a body before our service (TRS: in progress since two
+    Septembers ago): claiming her today tells TRS she is in progress from that start, not today."""
+    trs_start = D(THIS_YEAR - 2, 9, 2)
+    record = find_teacher(trn="9990001")
+    assert record.induction_started_on == trs_start
+
+    claim(record=record, started_on=clock.today())
+
+    teacher = Teacher.objects.get(trn="9990001")
+    assert teacher.trs_induction_started_on == trs_start
+    update = TRSInductionUpdate.objects.get()
+    assert (update.request["status"], update.request["startDate"]) == ("InProgress", trs_start.isoformat())
+    send_trs_induction_update_now(update_id=update.id)
+    [write] = fake_trs.writes_for("9990001")
+    assert (write.status, write.body["startDate"]) == (204, trs_start.isoformat())
+    assert find_teacher(trn="9990001").induction_started_on == trs_start
+
+
+def test_releasing_with_no_term_served_leaves_trss_earlier_start(claim, body, claimer):
+    trs_start = D(THIS_YEAR - 2, 9, 2)
+    claim(
+        record=teacher_record(induction_status=InductionStatus.IN_PROGRESS, induction_started_on=trs_start),
+        started_on=clock.today(),
+    )
+
+    record_outcome(
+        body=body,
+        teacher=Teacher.objects.get(trn=TRN),
+        outcome="release",
+        finished_on=clock.today(),
+        number_of_terms=0,
+        recorded_by=claimer,
+    )
+
+    released = TRSInductionUpdate.objects.order_by("created_at").last()
+    assert (released.request["status"], released.request["startDate"]) == (
+        "InProgress",
+        trs_start.isoformat(),
+    )
+
+
+def test_once_claimed_with_us_trss_start_is_not_taken_back_from_what_we_wrote(claim, other_body):
+    """TRS held no start; a claim made by mistake wrote one and was released. Claimed again, what
+    TRS now says of the start is our own mistake's, so we keep holding none."""
+    teacher = TeacherFactory(trn=TRN, trs_induction_started_on=None)
+    InductionPeriodFactory(
+        teacher=teacher,
+        appropriate_body=other_body,
+        started_on=D(THIS_YEAR, 9, 1),
+        finished_on=D(THIS_YEAR, 9, 2),
+        number_of_terms=0,
+    )
+
+    claim(
+        record=teacher_record(
+            induction_status=InductionStatus.IN_PROGRESS, induction_started_on=D(THIS_YEAR, 9, 1)
+        ),
+        started_on=D(THIS_YEAR, 10, 1),
+    )
+
+    teacher.refresh_from_db()
+    assert teacher.trs_induction_started_on is None
+    update = TRSInductionUpdate.objects.get()
+    assert update.request["startDate"] == D(THIS_YEAR, 10, 1).isoformat()
+
+
+def test_the_record_kept_in_the_session_or_an_upload_keeps_trss_induction_start():
+    started = D(THIS_YEAR - 2, 9, 2)
+    assert (
+        kept_record(record_to_keep(teacher_record(induction_started_on=started))).induction_started_on
+        == started
+    )
+    assert kept_record(record_to_keep(teacher_record())).induction_started_on is None

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from appropriate_bodies.models import InductionExtension
-from participants.models import InductionPeriod, TRSInductionUpdate
+from participants.models import InductionPeriod, Teacher, TRSInductionUpdate
 from tests.dates import LAST_YEAR, THIS_YEAR
 from tests.factories import InductionPeriodFactory, TeacherFactory
 
@@ -155,6 +155,15 @@ def release(client, body, teacher, terms: str) -> str:
 def test_a_release_says_what_trs_is_told(signed_in, body, teacher, terms, says, status):
     assert says in release(signed_in, body, teacher, terms)
     assert TRSInductionUpdate.objects.get().request["status"] == status
+
+
+def test_a_release_with_no_term_served_keeps_the_start_trs_held_before(signed_in, body, teacher):
+    """Their induction began with a body before our service: TRS keeps it in progress from then."""
+    trs_start = datetime.date(THIS_YEAR - 2, 9, 2)
+    Teacher.objects.filter(pk=teacher.pk).update(trs_induction_started_on=trs_start)
+    assert "their induction is still in progress" in release(signed_in, body, teacher, "0")
+    update = TRSInductionUpdate.objects.get()
+    assert (update.request["status"], update.request["startDate"]) == ("InProgress", trs_start.isoformat())
 
 
 def test_a_fail_asks_for_the_appeal_confirmation(signed_in, body, teacher):

@@ -480,6 +480,14 @@ def test_the_teacher_page_says_where_their_induction_stands_and_offers_a_claim_o
     assert f"Claim {passed.full_name}" not in page
 
 
+def test_the_teacher_page_counts_the_induction_from_the_start_trs_held_before_ours(signed_in, body):
+    trs_start = datetime.date(THIS_YEAR - 2, 9, 2)
+    teacher = claimed(body, trs_induction_status="in_progress", trs_induction_started_on=trs_start)
+    page = signed_in.get(teacher_url(body, teacher)).content.decode()
+    assert f"In progress, from {trs_start:%-d %B %Y}" in page
+    assert "and the start date the Teaching Record System held before them" in page
+
+
 def test_a_school_led_ect_has_no_table_of_milestones_no_one_will_declare(signed_in, body):
     teacher = claimed(body)
     TrainingPeriodFactory(

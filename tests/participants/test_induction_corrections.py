@@ -71,6 +71,74 @@ def test_a_period_released_with_no_term_served_does_not_count_for_trs():
     assert induction_for_trs([mistake, real]) == trs(InductionStatus.IN_PROGRESS, THIS_SEPTEMBER)
 
 
+TWO_SEPTEMBERS_AGO = datetime.date(LAST_YEAR - 1, 9, 2)
+
+
+def test_trs_keeps_an_earlier_start_than_ours():
+    """Their induction began with a body before our service: TRS's start stays, whatever we send."""
+    teacher = TeacherFactory()
+    claimed = InductionPeriodFactory(teacher=teacher, started_on=THIS_SEPTEMBER)
+    assert induction_for_trs([claimed], trs_started_on=TWO_SEPTEMBERS_AGO) == trs(
+        InductionStatus.IN_PROGRESS, TWO_SEPTEMBERS_AGO
+    )
+    passed = finished(outcome=InductionOutcome.PASS)
+    assert induction_for_trs([passed], trs_started_on=TWO_SEPTEMBERS_AGO) == trs(
+        InductionStatus.PASSED, TWO_SEPTEMBERS_AGO, LAST_DAY_OF_SUMMER_TERM
+    )
+    released = finished(teacher)
+    assert induction_for_trs([released], trs_started_on=TWO_SEPTEMBERS_AGO) == trs(
+        InductionStatus.IN_PROGRESS, TWO_SEPTEMBERS_AGO
+    )
+
+
+def test_our_earlier_start_wins_over_a_later_one_in_trs():
+    teacher = TeacherFactory()
+    claimed = InductionPeriodFactory(teacher=teacher, started_on=LAST_SEPTEMBER)
+    assert induction_for_trs([claimed], trs_started_on=THIS_SEPTEMBER) == trs(
+        InductionStatus.IN_PROGRESS, LAST_SEPTEMBER
+    )
+
+
+def test_releasing_with_no_term_served_leaves_the_start_trs_held_before():
+    """A claim made by mistake over an induction begun elsewhere: TRS goes back to its own start,
+    never to "required to complete"."""
+    mistake = finished(number_of_terms=0)
+    assert induction_for_trs([mistake], trs_started_on=TWO_SEPTEMBERS_AGO) == trs(
+        InductionStatus.IN_PROGRESS, TWO_SEPTEMBERS_AGO
+    )
+    assert induction_for_trs([], trs_started_on=TWO_SEPTEMBERS_AGO) == trs(
+        InductionStatus.IN_PROGRESS, TWO_SEPTEMBERS_AGO
+    )
+
+
+def test_deleting_the_only_period_gives_trs_back_its_own_start(staff):
+    """TRS held a start before the claim: deleting the claim leaves their induction in progress
+    from that start, not "required to complete"."""
+    period = InductionPeriodFactory(
+        teacher=TeacherFactory(trs_induction_started_on=THIS_SEPTEMBER), started_on=LAST_SEPTEMBER
+    )
+
+    services.delete_induction_period(period=period, reason="Claimed by mistake", deleted_by=staff)
+
+    [sent] = sent_to_trs(period.teacher)
+    assert (sent["status"], sent["startDate"]) == ("InProgress", THIS_SEPTEMBER.isoformat())
+
+
+def test_correcting_a_start_later_never_moves_trss_start_later(staff):
+    period = InductionPeriodFactory(
+        teacher=TeacherFactory(trs_induction_started_on=LAST_SEPTEMBER), started_on=LAST_SEPTEMBER
+    )
+
+    services.correct_induction_period(
+        period=period,
+        values={"started_on": THIS_SEPTEMBER},
+        reason="Started a year later",
+        corrected_by=staff,
+    )
+
+    assert sent_to_trs(period.teacher) == []
+
+
 # --- Correcting ---------------------------------------------------------------------------------
 
 

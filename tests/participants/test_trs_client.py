@@ -101,6 +101,25 @@ def test_induction_status_is_ours_for_each_of_trss(fake_trs, trn, status):
     assert record.induction_status in InductionStatus.values
 
 
+@pytest.mark.parametrize(
+    ("trn", "started_on"),
+    [
+        ("9990001", datetime.date(THIS_YEAR - 2, 9, 2)),  # in progress since two Septembers ago
+        ("9990014", datetime.date(THIS_YEAR - 4, 9, 1)),
+        ("9990006", datetime.date(THIS_YEAR - 7, 9, 2)),  # passed: the start stays on the record
+        ("9990002", None),  # required to complete: no start
+        ("9990003", None),  # TRS holds no induction
+    ],
+)
+def test_the_induction_start_trs_holds_is_read(fake_trs, trn, started_on):
+    assert find_teacher(trn=trn).induction_started_on == started_on
+
+
+def test_the_induction_start_moves_on_with_the_fakes_records(fake_trs, service_clock):
+    service_clock.move_to(moment(in_year(9, 1, NEXT_YEAR)))
+    assert find_teacher(trn="9990001").induction_started_on == datetime.date(NEXT_YEAR - 2, 9, 2)
+
+
 def test_no_qts_means_no_award_date(fake_trs):
     record = find_teacher(trn="9990010")
 
@@ -377,6 +396,9 @@ def test_malformed_json_is_unavailable(fake_trs, body):
         pytest.param({"dateOfBirth": "1996-21-04"}, id="unreadable date of birth"),
         pytest.param({"lastName": None}, id="no last name"),
         pytest.param({"qts": {"holdsFrom": "July"}}, id="unreadable QTS date"),
+        pytest.param(
+            {"induction": {"status": "InProgress", "startDate": "September"}}, id="unreadable induction start"
+        ),
     ],
 )
 def test_a_person_missing_what_we_rely_on_is_unavailable(fake_trs, change):
