@@ -17,9 +17,10 @@ from appropriate_bodies import queries
 from appropriate_bodies.csv_cells import spreadsheet_cell
 from appropriate_bodies.forms import ChooseForm, SearchForm, TeacherFilterForm
 from appropriate_bodies.journeys.claim_ect import CLAIMED_PERIOD
+from core import clock
 from core.wizard import START_AFRESH
 from participants.models import InductionPeriod
-from participants.services import induction_for_trs
+from participants.services import induction_for_trs, induction_for_trs_of
 from schools.dashboard_views import page_links
 from schools.queries import schools_for
 
@@ -126,7 +127,16 @@ def ect_claimed(request, body_id: int):
         pk=request.session.get(CLAIMED_PERIOD),
         appropriate_body=body,
     )
-    return render(request, "appropriate_bodies/claim/claimed.html", {"body": body, "period": period})
+    return render(
+        request,
+        "appropriate_bodies/claim/claimed.html",
+        {
+            "body": body,
+            "period": period,
+            "today": clock.today(),
+            "trs": induction_for_trs_of(period.teacher),  # what the outbox tells TRS, by the same rule
+        },
+    )
 
 
 def _filtered_teachers(request, body):

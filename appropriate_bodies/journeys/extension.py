@@ -11,6 +11,7 @@ from appropriate_bodies import queries
 from appropriate_bodies.induction_forms import ExtensionReasonForm, ExtensionTermsForm
 from appropriate_bodies.journeys.common import body_and_teacher, refused_page, teacher_page_url
 from appropriate_bodies.services import extensions, outcomes
+from appropriate_bodies.services.terms import terms_in_words
 from core.wizard import Step, Wizard, WizardView
 
 
@@ -26,7 +27,7 @@ class ExtensionWizard(Wizard):
         self.url_name = "appropriate_body_change_extension" if extension else "appropriate_body_add_extension"
         self.caption = f"{'Change an' if extension else 'Add an'} extension: {teacher.full_name}"
         if extension is not None and not self.answers:  # changing starts from what it is now
-            self.store(self.steps[0], {"number_of_terms": str(extension.number_of_terms)})
+            self.store(self.steps[0], {"number_of_terms": terms_in_words(extension.number_of_terms)})
             self.store(self.steps[1], {"reason": extension.reason})
 
     def url_kwargs(self):

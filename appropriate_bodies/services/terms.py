@@ -14,7 +14,10 @@ PLAIN_NUMBER = re.compile(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)")  # a minus sign, to
 def as_terms(value) -> Decimal | None:
     """`value` (typed text, a number or a Decimal) as a Decimal, or None when it is not a plain number."""
     text = str(value).strip()
-    return Decimal(text) if PLAIN_NUMBER.fullmatch(text) else None
+    if not PLAIN_NUMBER.fullmatch(text):
+        return None
+    terms = Decimal(text)
+    return terms.copy_abs() if terms == 0 else terms  # "-0" is 0
 
 
 def terms_in_words(terms: Decimal) -> str:

@@ -175,7 +175,9 @@ def test_the_number_of_terms_is_0_to_16_with_one_decimal_place(cell, message):
     assert problem == {"column": "Number of terms", "message": message}
 
 
-@pytest.mark.parametrize(("cell", "terms"), [(".5", "0.5"), ("5.", "5"), ("5.50", "5.5"), ("16", "16")])
+@pytest.mark.parametrize(
+    ("cell", "terms"), [(".5", "0.5"), ("5.", "5"), ("5.50", "5.5"), ("16", "16"), ("-0", "0")]
+)
 def test_the_number_of_terms_is_read_as_the_single_journeys_read_it(cell, terms):
     """One rule (services.terms): what the outcome and extension pages take, a file takes."""
     assert terms_problem(cell, least=Decimal(0)) is None

@@ -204,3 +204,19 @@ def test_changing_an_extension_starts_from_what_it_is(signed_in, body, teacher, 
         kwargs={"body_id": body.pk, "teacher_id": teacher.pk, "extension_id": extension.pk, "step": "terms"},
     )
     assert 'value="1.5"' in signed_in.get(url).content.decode()
+
+
+def test_terms_are_written_as_the_service_writes_them(signed_in, body, teacher):
+    from appropriate_bodies.services.terms import as_terms, terms_in_words
+
+    assert [terms_in_words(as_terms(typed)) for typed in ("6.", "5.50", "-0", "10", "0.5")] == [
+        "6",
+        "5.5",
+        "0",
+        "10",
+        "0.5",
+    ]
+    InductionPeriod.objects.filter(teacher=teacher).update(finished_on=STARTED, number_of_terms="6.0")
+    page = signed_in.get(teacher_url(body, teacher)).content.decode()
+    assert '<td class="govuk-table__cell">6</td>' in page
+    assert "Released" in page  # a period finished without an outcome
