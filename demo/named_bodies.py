@@ -7,9 +7,9 @@ it) and ISTIP. One person acts for both, to show the choice made after signing i
 
 The drawn data gives each body ECTs reported, claimed, passed and released, but seldom one on
 the other review lists; `fill_review_lists` makes one for each list of these two bodies that is
-empty, the way it would happen: a school names the body for an ECT another body has claimed, TRS
-says one of the body's ECTs has no QTS after all, and a school tells us one the body claimed has
-left.
+empty, the way it would happen: a school names the body for an ECT nobody has claimed yet, or for
+one another body has claimed; TRS says one of the body's ECTs has no QTS after all; and a school
+tells us one the body claimed has left.
 """
 
 import datetime
@@ -61,10 +61,32 @@ def fill_review_lists() -> int:
     filled = 0
     for body in AppropriateBody.objects.filter(name__in=[FIRST_HUB, ISTIP]).order_by("name"):
         counts = queries.review_counts(body)
-        for slug, fill in (("claimed-elsewhere", _claimed_elsewhere), ("no-qts", _no_qts), ("left", _left)):
+        fills = (
+            ("reported", _reported),
+            ("claimed-elsewhere", _claimed_elsewhere),
+            ("no-qts", _no_qts),
+            ("left", _left),
+        )
+        for slug, fill in fills:
             if counts[slug] == 0 and fill(body):
                 filled += 1
     return filled
+
+
+def _reported(body: AppropriateBody) -> bool:
+    """A school names this body for an ECT at it now whom no body has claimed yet."""
+    period = (
+        ECTAtSchoolPeriod.objects.filter(
+            finished_on__isnull=True, started_on__lte=clock.today(), teacher__induction_periods__isnull=True
+        )
+        .exclude(school_reported_appropriate_body__name__in=[FIRST_HUB, ISTIP])  # not the other's case
+        .order_by("pk")
+        .first()
+    )
+    if period is None:
+        return False
+    ECTAtSchoolPeriod.objects.filter(pk=period.pk).update(school_reported_appropriate_body=body)
+    return True
 
 
 def _waiting(body: AppropriateBody) -> list[Teacher]:
