@@ -75,13 +75,19 @@ def fill_review_lists() -> int:
 
 def _reported(body: AppropriateBody) -> bool:
     """A school names this body for an ECT at it now whom no body has claimed yet."""
-    period = (
+    return _school_names(
+        body,
         ECTAtSchoolPeriod.objects.filter(
             finished_on__isnull=True, started_on__lte=clock.today(), teacher__induction_periods__isnull=True
-        )
-        .exclude(school_reported_appropriate_body__name__in=[FIRST_HUB, ISTIP])  # not the other's case
-        .order_by("pk")
-        .first()
+        ),
+    )
+
+
+def _school_names(body: AppropriateBody, periods) -> bool:
+    """The first of these ECT periods (not one already named for the other README body) has its
+    school name this body as the ECT's appropriate body; False when there is none."""
+    period = (
+        periods.exclude(school_reported_appropriate_body__name__in=[FIRST_HUB, ISTIP]).order_by("pk").first()
     )
     if period is None:
         return False
@@ -112,20 +118,12 @@ def _no_qts(body: AppropriateBody) -> bool:
 def _claimed_elsewhere(body: AppropriateBody) -> bool:
     """A school reports this body for an ECT whose induction another body has open: the mix-up the
     list is for (the school's answer changes; the other body's claim stands)."""
-    period = (
+    return _school_names(
+        body,
         ECTAtSchoolPeriod.objects.filter(
-            finished_on__isnull=True,
-            teacher__induction_periods__finished_on__isnull=True,
-        )
-        .exclude(teacher__induction_periods__appropriate_body=body)
-        .exclude(school_reported_appropriate_body__name__in=[FIRST_HUB, ISTIP])  # not the other's case
-        .order_by("pk")
-        .first()
+            finished_on__isnull=True, teacher__induction_periods__finished_on__isnull=True
+        ).exclude(teacher__induction_periods__appropriate_body=body),
     )
-    if period is None:
-        return False
-    ECTAtSchoolPeriod.objects.filter(pk=period.pk).update(school_reported_appropriate_body=body)
-    return True
 
 
 def _left(body: AppropriateBody) -> bool:
