@@ -384,6 +384,8 @@ class InductionPeriod(models.Model):
                 condition=Q(finished_on__isnull=True),
                 name="induction_period_open_body",
             ),
+            # Whose induction has an outcome (the "reported, not yet claimed" list leaves them out).
+            models.Index(fields=["teacher"], condition=~Q(outcome=""), name="induction_period_with_outcome"),
         ]
         constraints = [
             finishes_on_or_after_start("induction_period_finishes_after_start"),
