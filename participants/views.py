@@ -114,7 +114,10 @@ def render_person_page(request, school, period, role: str, *, read_only: bool = 
     the same page with no way to change anything."""
     today = clock.today()
     template = PERSON_TEMPLATES[role]
-    still_here = period.finished_on is None or period.finished_on >= today
+    # An ECT whose appropriate body recorded a pass or fail finished here that day: nothing is left
+    # to change, and the day their time ended is when their induction did, not a leaving date.
+    induction_ended = role == "ect" and period.teacher.induction_periods.exclude(outcome="").exists()
+    still_here = (period.finished_on is None or period.finished_on >= today) and not induction_ended
     return render(
         request,
         template,
@@ -123,6 +126,7 @@ def render_person_page(request, school, period, role: str, *, read_only: bool = 
             "period": period,
             **training_now_and_next(period.trainings, today=today),
             "still_here": still_here,
+            "induction_ended": induction_ended,
             # Change links, "Assign a mentor" and "is leaving": for the school, while they are there.
             "can_change": still_here and not read_only,
             "read_only": read_only,

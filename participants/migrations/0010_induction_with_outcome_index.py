@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('participants', '0009_teacher_trs_induction_started_on'),
-        ('providers', '0004_schedules'),
+        ("participants", "0009_teacher_trs_induction_started_on"),
+        ("providers", "0004_schedules"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='inductionperiod',
-            index=models.Index(condition=models.Q(('outcome', ''), _negated=True), fields=['teacher'], name='induction_period_with_outcome'),
+            model_name="inductionperiod",
+            index=models.Index(
+                condition=models.Q(("outcome", ""), _negated=True),
+                fields=["teacher"],
+                name="induction_period_with_outcome",
+            ),
         ),
     ]

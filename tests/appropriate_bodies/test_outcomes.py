@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from appropriate_bodies.services.outcomes import CannotRecordOutcome, outcome_problem, record_outcome
 from audit.models import ActorType, Event
@@ -22,6 +23,7 @@ from participants.models import (
     TRSInductionUpdate,
 )
 from participants.queries import ect_at_school
+from schools.models import SchoolAccess, SchoolRole
 from tests.dates import LAST_YEAR, THIS_YEAR
 from tests.factories import (
     ActiveLeadProviderFactory,
@@ -165,6 +167,22 @@ class TestPassing:
         record()
         shown = ect_at_school(at_school.school, at_school.pk, today=clock.today())
         assert (shown.status, shown.tag) == ("completed_induction", "Completed induction")
+
+    def test_the_schools_page_for_them_offers_nothing_more_to_change(self, record, at_school, client):
+        """Their time at the school ends today; the page says why, and offers no mentor, change
+        or leaving links."""
+        tutor = UserFactory(privacy_notice_accepted_at=clock.now())
+        SchoolAccess.objects.create(user=tutor, school=at_school.school, role=SchoolRole.INDUCTION_TUTOR)
+        client.force_login(tutor)
+        url = reverse("ect_page", kwargs={"urn": at_school.school.urn, "period_id": at_school.pk})
+        assert "Tell us that" in client.get(url).content.decode()
+
+        record()
+
+        page = client.get(url).content.decode()
+        assert "Completed induction" in page and "Training ended" in page
+        for offered in ("Leaving date", "Assign a mentor", "Tell us that", "Change<span"):
+            assert offered not in page
 
     def test_a_move_to_a_school_still_to_come_is_removed_and_a_leaving_date_ahead_brought_forward(
         self, record, at_school, teacher
