@@ -69,10 +69,10 @@ def home(request, body_id: int):
 @require_safe
 def review_list(request, body_id: int, slug: str):
     body = queries.body_for(request.user, body_id)
-    teachers = queries.review_list(body, slug)  # 404 for a list we do not have
     search = SearchForm(request.GET)
     text = search.cleaned_data["q"] if search.is_valid() else ""
-    page = Paginator(queries.search_teachers(teachers, text), PAGE_SIZE).get_page(request.GET.get("page"))
+    teachers = queries.review_list(body, slug, search=text)  # 404 for a list we do not have
+    page = Paginator(teachers, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "appropriate_bodies/review_list.html",
