@@ -7,7 +7,19 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connection
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -15,6 +27,7 @@ from core import clock
 from finance.models import Declaration, Statement
 from participants.models import (
     ECTAtSchoolPeriod,
+    InductionOutcome,
     InductionPeriod,
     MentorAtSchoolPeriod,
     MentorshipPeriod,
@@ -24,13 +37,13 @@ from participants.models import (
     TrainingPeriod,
 )
 from providers.models import (
-    ActiveLeadProvider,
+    LAST_YEAR_WITH_UPLIFTS,
     ContractPeriod,
     DeliveryPartner,
     LeadProvider,
     SchoolPartnership,
 )
-from schools.models import School, SchoolAccess, SchoolContractPeriodChoice, SchoolRole
+from schools.models import School, SchoolAccess, SchoolContractPeriodChoice, SchoolFundingFlags, SchoolRole
 
 
 def delivery_partners(
@@ -79,29 +92,24 @@ def settled_now() -> datetime.datetime:
 
 
 def trained_by(lead_provider: LeadProvider) -> Q:
-    """Training periods with the lead provider: confirmed by a partnership, or resting on a
-    school's expression of interest in it."""
-    return Q(**{f"{_PROVIDER_CHAIN}__active_lead_provider__lead_provider": lead_provider}) | Q(
-        expression_of_interest__lead_provider=lead_provider
-    )
+    """Training periods with the lead provider through a partnership it confirmed. Training that
+    rests on a school's expression of interest alone is not the provider's to see until it
+    confirms the partnership, as in the DfE's API (docs/decisions/0034)."""
+    return Q(**{f"{_PROVIDER_CHAIN}__active_lead_provider__lead_provider": lead_provider})
 
 
 def all_trained_by(lead_provider: LeadProvider) -> Q:
     """trained_by, for reading all the provider's training periods: by the ids of its own
-    partnerships and contracts, not by joining every training period to them."""
+    partnerships, not by joining every training period to them."""
     return Q(
         school_partnership__in=SchoolPartnership.objects.filter(
             lead_provider_delivery_partnership__active_lead_provider__lead_provider=lead_provider
         ).values("pk")
-    ) | Q(
-        expression_of_interest__in=ActiveLeadProvider.objects.filter(lead_provider=lead_provider).values("pk")
     )
 
 
 def in_contract_periods(years: list[int]) -> Q:
-    return Q(**{f"{_PROVIDER_CHAIN}__active_lead_provider__contract_period__year__in": years}) | Q(
-        expression_of_interest__contract_period__year__in=years
-    )
+    return Q(**{f"{_PROVIDER_CHAIN}__active_lead_provider__contract_period__year__in": years})
 
 
 TRAINING_STATUSES = ("active", "deferred", "withdrawn")
@@ -202,6 +210,11 @@ class Enrolment:
     training: TrainingPeriod
     at_school: ECTAtSchoolPeriod | MentorAtSchoolPeriod
     mentor: Teacher | None = None
+    pupil_premium_uplift: bool = False
+    sparsity_uplift: bool = False
+    cohort_changed_after_payments_frozen: bool = False
+    # When an ECT passed induction, or a mentor completed their training; else None.
+    completed_on: datetime.date | None = None
 
 
 def with_enrolments(
@@ -228,8 +241,7 @@ def with_enrolments(
             f"{role}_at_school_period__school",
             "schedule",
             f"{_PROVIDER_CHAIN}__delivery_partner",
-            f"{_PROVIDER_CHAIN}__active_lead_provider",
-            "expression_of_interest",
+            f"{_PROVIDER_CHAIN}__active_lead_provider__contract_period",
         )
         .order_by("started_on", "id")
     ]
@@ -266,7 +278,51 @@ def with_enrolments(
         by_id[induction.teacher_id].inductions.append(induction)
     for change in TeacherIdChange.objects.filter(teacher__in=by_id).order_by("changed_at", "id"):
         by_id[change.teacher_id].former_api_ids.append(change)
+    _with_funding_facts(list(latest.values()), by_id)
     return teachers
+
+
+def _with_funding_facts(enrolments: list[Enrolment], by_id: dict[int, Teacher]) -> None:
+    """Each enrolment's uplifts, frozen-cohort move and completion, in two queries."""
+    frozen = list(ContractPeriod.objects.filter(payments_frozen_at__isnull=False))
+    flags = {
+        (row.school_id, row.contract_period_id): row
+        for row in SchoolFundingFlags.objects.filter(
+            school__in={enrolment.at_school.school_id for enrolment in enrolments},
+            contract_period__in={_contract_period_of(enrolment.training).year for enrolment in enrolments},
+        )
+    }
+    for enrolment in enrolments:
+        contract_period = _contract_period_of(enrolment.training)
+        school_flags = flags.get((enrolment.at_school.school_id, contract_period.year))
+        if contract_period.pays_uplifts and school_flags is not None:
+            enrolment.pupil_premium_uplift = school_flags.pupil_premium
+            enrolment.sparsity_uplift = school_flags.sparsity
+        enrolment.cohort_changed_after_payments_frozen = moved_out_of_frozen_period(
+            enrolment.at_school.started_on, contract_period, frozen=frozen
+        )
+        teacher = by_id[enrolment.at_school.teacher_id]
+        enrolment.completed_on = (
+            next((i.finished_on for i in teacher.inductions if i.outcome == InductionOutcome.PASS), None)
+            if enrolment.role == "ect"
+            else teacher.mentor_training_completed_on
+        )
+
+
+def _contract_period_of(training: TrainingPeriod) -> ContractPeriod:
+    return training.school_partnership.lead_provider_delivery_partnership.active_lead_provider.contract_period
+
+
+def moved_out_of_frozen_period(
+    started_on: datetime.date, contract_period: ContractPeriod, *, frozen: list[ContractPeriod]
+) -> bool:
+    """Whether training is in a later contract period than the one its school period started in
+    because that one's payments were frozen: placed there on registration, or moved there by a
+    change of schedule (providers.queries.contract_period_for_start)."""
+    return any(
+        period.started_on <= started_on <= period.finished_on and period.year < contract_period.year
+        for period in frozen
+    )
 
 
 def participant(lead_provider: LeadProvider, api_id) -> Teacher | None:
@@ -460,18 +516,18 @@ def with_moves(teachers: list[Teacher], lead_provider: LeadProvider) -> list[Tea
                     leaving_provider=_provider_of(leaving.training_periods.all()[::-1]),
                     joining_provider=_provider_of(joining.training_periods.all()),
                 )
-                if lead_provider in (move.leaving_provider, move.joining_provider):
+                # A move is from training with a provider (the DfE's never names none), and
+                # this provider trained them on one side.
+                if move.leaving_provider and lead_provider in (move.leaving_provider, move.joining_provider):
                     by_id[joining.teacher_id].moves.append(move)
     return teachers
 
 
 def _provider_of(trainings) -> LeadProvider | None:
-    """The lead provider of the first provider-led training among `trainings`."""
+    """The lead provider of the first training among `trainings` through a partnership."""
     for training in trainings:
         if training.school_partnership_id:
             return training.school_partnership.lead_provider_delivery_partnership.active_lead_provider.lead_provider
-        if training.expression_of_interest_id:
-            return training.expression_of_interest.lead_provider
     return None
 
 
@@ -539,6 +595,12 @@ def changed_participants(
 # --- Declarations and statements ---------------------------------------------------------------------
 
 
+COURSE_ROLES = {"ecf-induction": "ect", "ecf-mentor": "mentor"}
+# A previous provider's declaration the DfE shows the new one: live, and paid or payable (or not
+# funded), not voided or clawed back.
+INHERITED_PAYMENT_STATUSES = ("no_payment", "eligible", "paid")
+
+
 def declarations(
     lead_provider: LeadProvider,
     *,
@@ -547,14 +609,14 @@ def declarations(
     delivery_partner_ids: list[uuid.UUID] | None = None,
     updated_since: datetime.datetime | None = None,
 ) -> QuerySet[Declaration]:
-    """The lead provider's declarations, oldest first, with what their JSON shows."""
-    rows = Declaration.objects.filter(lead_provider=lead_provider)
+    """The lead provider's declarations, and the live ones other providers made for participants
+    it now trains (as the DfE's API shows them), oldest first, with what their JSON shows."""
+    rows = Declaration.objects.filter(
+        Q(lead_provider=lead_provider) | Q(pk__in=_inherited_declarations(lead_provider))
+    )
     if cohorts:
         rows = rows.filter(
-            Q(
-                training_period__school_partnership__lead_provider_delivery_partnership__active_lead_provider__contract_period__in=cohorts
-            )
-            | Q(training_period__expression_of_interest__contract_period__in=cohorts)
+            training_period__school_partnership__lead_provider_delivery_partnership__active_lead_provider__contract_period__in=cohorts
         )
     if participant_ids:
         rows = rows.filter(teacher__api_id__in=participant_ids)
@@ -562,9 +624,68 @@ def declarations(
         rows = rows.filter(delivery_partner__api_id__in=delivery_partner_ids)
     if updated_since:
         rows = rows.filter(updated_at__gte=updated_since)
-    return rows.select_related(
-        "teacher", "delivery_partner", "mentor", "lead_provider", "payment_statement", "clawback_statement"
-    ).order_by("created_at", "id")
+    return (
+        rows.alias(
+            uplift_school=Coalesce(
+                "training_period__ect_at_school_period__school",
+                "training_period__mentor_at_school_period__school",
+            )
+        )
+        .annotate(uplift_paid=_uplift_paid())
+        .select_related(
+            "teacher",
+            "delivery_partner",
+            "mentor",
+            "lead_provider",
+            "payment_statement",
+            "clawback_statement",
+        )
+        .order_by("created_at", "id")
+    )
+
+
+def _inherited_declarations(lead_provider: LeadProvider) -> QuerySet:
+    """Ids of other providers' live declarations for a participant the lead provider trains in the
+    declaration's role, dated no later than the end of its latest training with them."""
+    ids = None
+    for course, role in COURSE_ROLES.items():
+        teacher = f"{role}_at_school_period__teacher"
+        latest = TrainingPeriod.objects.filter(trained_by(lead_provider), **{teacher: OuterRef("teacher")})
+        latest_end = Subquery(latest.order_by("-started_on", "-id").values("finished_on")[:1])
+        of_role = (
+            Declaration.objects.filter(
+                course_identifier=course,
+                payment_status__in=INHERITED_PAYMENT_STATUSES,
+                clawback_status="no_clawback",
+                teacher__in=TrainingPeriod.objects.filter(all_trained_by(lead_provider)).values(teacher),
+            )
+            .exclude(lead_provider=lead_provider)
+            .alias(latest_end=latest_end)
+            .filter(Q(latest_end__isnull=True) | Q(declaration_date__date__lte=F("latest_end")))
+            .values("pk")
+        )
+        ids = of_role if ids is None else ids.union(of_role, all=True)
+    return ids
+
+
+def _uplift_paid():
+    """A paid started declaration for a participant at a school with a pupil premium or sparsity
+    uplift in the declaration's contract period, under a contract that pays uplifts."""
+    period = "training_period__school_partnership__lead_provider_delivery_partnership__active_lead_provider__contract_period"
+    flagged = SchoolFundingFlags.objects.filter(
+        Q(pupil_premium=True) | Q(sparsity=True),
+        school=OuterRef("uplift_school"),
+        contract_period=OuterRef(period),
+    )
+    return ExpressionWrapper(
+        Q(
+            declaration_type="started",
+            payment_status="paid",
+            **{f"{period}__year__lte": LAST_YEAR_WITH_UPLIFTS},
+        )
+        & Q(Exists(flagged)),
+        output_field=BooleanField(),
+    )
 
 
 def statements(

@@ -4,8 +4,6 @@ values the DfE's v3 API uses, so a lead provider's existing client works unchang
 import calendar
 import datetime
 
-from django.utils import timezone
-
 from core import clock
 
 
@@ -24,7 +22,12 @@ def delivery_partner_json(partner) -> dict:
     return {
         "id": str(partner.api_id),
         "type": "delivery-partner",
-        "attributes": {"name": partner.name, "cohort": [str(year) for year in partner.cohorts]},
+        "attributes": {
+            "name": partner.name,
+            "cohort": [str(year) for year in partner.cohorts],
+            "created_at": api_datetime(partner.created_at),
+            "updated_at": api_datetime(partner.updated_at),
+        },
     }
 
 
@@ -36,26 +39,27 @@ def training_status(training) -> str:
     return "active"
 
 
-def participant_status(training, *, today: datetime.date) -> str:
-    """Where the participant is in their training with this lead provider, on `today`."""
-    if training.withdrawn_at:
-        return "withdrawn"
+def participant_status(enrolment, *, today: datetime.date) -> str:
+    """Whether the participant has joined, is training, or is leaving or has left their training
+    with this lead provider, on `today` (the DfE's four values; a withdrawal or deferral shows in
+    training_status). Someone whose induction or mentor training is complete is still `active`
+    while their training runs, as in the DfE's API."""
+    training = enrolment.training
+    finished_on = training.finished_on
+    if training.withdrawn_at or training.deferred_at:
+        return "leaving" if finished_on is not None and finished_on > today else "left"
+    if enrolment.completed_on is not None and (finished_on is None or enrolment.completed_on <= finished_on):
+        return "active"
+    if finished_on is not None:
+        return "leaving" if finished_on > today else "left"
     if training.started_on > today:
         return "joining"
-    if training.finished_on is not None:
-        return "left" if training.finished_on < today else "leaving"
     return "active"
-
-
-def _contract_period_year(training) -> int:
-    if training.school_partnership_id:
-        return training.school_partnership.lead_provider_delivery_partnership.active_lead_provider.contract_period_id
-    return training.expression_of_interest.contract_period_id
 
 
 def enrolment_json(teacher, enrolment, *, today: datetime.date) -> dict:
     training, at_school, is_ect = enrolment.training, enrolment.at_school, enrolment.role == "ect"
-    partnership = training.school_partnership
+    pairing = training.school_partnership.lead_provider_delivery_partnership
     inductions = teacher.inductions if is_ect else []
     finished_inductions = [induction for induction in inductions if induction.finished_on]
     return {
@@ -67,19 +71,15 @@ def enrolment_json(teacher, enrolment, *, today: datetime.date) -> dict:
         "school_urn": str(at_school.school.urn),
         "participant_type": "ect" if is_ect else "mentor",
         "working_pattern": (at_school.working_pattern or None) if is_ect else None,
-        "cohort": str(_contract_period_year(training)),
+        "cohort": str(pairing.active_lead_provider.contract_period_id),
         "training_status": training_status(training),
-        "participant_status": participant_status(training, today=today),
+        "participant_status": participant_status(enrolment, today=today),
+        "teacher_reference_number_validated": teacher.trs_data_refreshed_at is not None,
         "eligible_for_funding": at_school.school.eligible_for_funding,
-        # We hold no pupil premium or sparsity figures for schools yet, so no uplift is claimed.
-        "pupil_premium_uplift": False,
-        "sparsity_uplift": False,
+        "pupil_premium_uplift": enrolment.pupil_premium_uplift,
+        "sparsity_uplift": enrolment.sparsity_uplift,
         "schedule_identifier": training.schedule.identifier,
-        "delivery_partner_id": (
-            str(partnership.lead_provider_delivery_partnership.delivery_partner.api_id)
-            if partnership
-            else None
-        ),
+        "delivery_partner_id": str(pairing.delivery_partner.api_id),
         "withdrawal": (
             {"reason": training.withdrawal_reason, "date": api_datetime(training.withdrawn_at)}
             if training.withdrawn_at
@@ -100,7 +100,7 @@ def enrolment_json(teacher, enrolment, *, today: datetime.date) -> dict:
         ),
         # A mentor's funded training ends with a completed declaration, whichever provider made it.
         "mentor_funding_end_date": api_date(None if is_ect else teacher.mentor_training_completed_on),
-        "cohort_changed_after_payments_frozen": False,
+        "cohort_changed_after_payments_frozen": enrolment.cohort_changed_after_payments_frozen,
         "mentor_ineligible_for_funding_reason": (
             "completed_declaration_received" if not is_ect and teacher.mentor_training_completed_on else None
         ),
@@ -146,6 +146,9 @@ def partnership_json(partnership) -> dict:
             "induction_tutor_name": tutor.full_name if tutor else None,
             "induction_tutor_email": tutor.email if tutor else None,
             "participants_currently_training": partnership.participants_currently_training,
+            "status": "challenged" if partnership.challenged_at else "active",
+            "challenged_at": api_datetime(partnership.challenged_at),
+            "challenged_reason": partnership.challenge_reason or None,
             "created_at": api_datetime(partnership.created_at),
             "updated_at": api_datetime(partnership.api_updated_at),
         },
@@ -200,17 +203,22 @@ def transfers_json(teacher, *, today: datetime.date) -> dict:
                         else "new_provider"
                     ),
                     "status": "complete" if move.joining.started_on <= today else "incomplete",
-                    "created_at": api_date(timezone.localtime(move.joining.created_at).date()),
+                    "created_at": api_datetime(move.joining.created_at),
                     "leaving": {
                         "school_urn": str(move.leaving.school.urn),
-                        "provider": move.leaving_provider.name if move.leaving_provider else None,
+                        "provider": move.leaving_provider.name,
                         "date": api_date(move.leaving.finished_on),
                     },
-                    "joining": {
-                        "school_urn": str(move.joining.school.urn),
-                        "provider": move.joining_provider.name if move.joining_provider else None,
-                        "date": api_date(move.joining.started_on),
-                    },
+                    # Null until the teacher trains with a provider at their new school.
+                    "joining": (
+                        {
+                            "school_urn": str(move.joining.school.urn),
+                            "provider": move.joining_provider.name,
+                            "date": api_date(move.joining.started_on),
+                        }
+                        if move.joining_provider
+                        else None
+                    ),
                 }
                 for move in teacher.moves
             ],
@@ -265,10 +273,14 @@ def declaration_json(declaration, *, today: datetime.date) -> dict:
             "clawback_statement_id": (
                 str(declaration.clawback_statement.api_id) if declaration.clawback_statement else None
             ),
+            # Only a duplicate made a declaration ineligible in the DfE's API; we refuse duplicates
+            # when they are made (422), so none we hold is ineligible.
             "ineligible_for_funding_reason": None,
             "mentor_id": str(declaration.mentor.api_id) if declaration.mentor else None,
-            "uplift_paid": False,
+            "uplift_paid": declaration.uplift_paid,
             "evidence_held": declaration.evidence_type or None,
+            # Whether a participant passed was an NPQ matter; the DfE's API sends null for ECF.
+            "has_passed": None,
             "lead_provider_name": declaration.lead_provider.name,
         },
     }
@@ -279,6 +291,7 @@ def statement_json(statement) -> dict:
         "id": str(statement.api_id),
         "type": "statement",
         "attributes": {
+            "type": "ecf",
             "month": calendar.month_name[statement.month],
             "year": str(statement.year),
             "cohort": str(statement.active_lead_provider.contract_period_id),

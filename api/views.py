@@ -475,10 +475,14 @@ def declaration(request, api_id):
 
 @lead_provider_api("PUT")
 def void_declaration(request, api_id):
-    """Void a declaration; a paid one is clawed back."""
+    """Void a declaration; a paid one is clawed back. Only the provider that made it may."""
     row = queries.declarations(request.lead_provider).filter(api_id=api_id).first()
     if row is None:
         return problems(404, NOT_FOUND)
+    if row.lead_provider_id != request.lead_provider.pk:
+        return problems(
+            422, ("declaration", f"{row.lead_provider.name} made this declaration: only they can void it.")
+        )
     try:
         finance_services.void(declaration=row, lead_provider=request.lead_provider, now=request.api_now)
     except AttributeProblems as refused:

@@ -63,9 +63,7 @@ def evidence_allowed(*, declaration_type: str, role: str, cohort: int) -> tuple[
 
 
 def _contract_period_of(training: TrainingPeriod):
-    if training.school_partnership_id:
-        return training.school_partnership.lead_provider_delivery_partnership.active_lead_provider
-    return training.expression_of_interest
+    return training.school_partnership.lead_provider_delivery_partnership.active_lead_provider
 
 
 def open_statement(active_lead_provider: ActiveLeadProvider, *, on: datetime.date) -> Statement | None:
@@ -257,10 +255,9 @@ def _same_declaration(
 def _training_on(lead_provider, teacher, role, day) -> TrainingPeriod | None:
     return (
         TrainingPeriod.objects.filter(
-            Q(
-                school_partnership__lead_provider_delivery_partnership__active_lead_provider__lead_provider=lead_provider
-            )
-            | Q(expression_of_interest__lead_provider=lead_provider),
+            # Through a partnership: training on an expression of interest alone has no delivery
+            # partner yet, and the provider cannot see it (docs/decisions/0034).
+            school_partnership__lead_provider_delivery_partnership__active_lead_provider__lead_provider=lead_provider,
             **{f"{role}_at_school_period__teacher": teacher},
             started_on__lte=day,
         )
@@ -270,7 +267,6 @@ def _training_on(lead_provider, teacher, role, day) -> TrainingPeriod | None:
             "schedule",
             "school_partnership__lead_provider_delivery_partnership__active_lead_provider__contract_period",
             "school_partnership__lead_provider_delivery_partnership__delivery_partner",
-            "expression_of_interest__contract_period",
         )
         .first()
     )

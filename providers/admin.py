@@ -9,6 +9,7 @@ autocomplete fields, so a form never renders thousands of options or a query per
 from django.contrib import admin
 
 from core.admin import RelatedRowsAdmin
+from providers import services
 from providers.models import (
     ActiveLeadProvider,
     AppropriateBody,
@@ -32,7 +33,7 @@ class LeadProviderAdmin(admin.ModelAdmin):
 class DeliveryPartnerAdmin(admin.ModelAdmin):
     list_display = ("name", "api_id")
     search_fields = ("name",)
-    readonly_fields = ("api_id",)
+    readonly_fields = ("api_id", "created_at", "updated_at")
 
 
 @admin.register(AppropriateBody)
@@ -101,7 +102,21 @@ class SchoolPartnershipAdmin(RelatedRowsAdmin):
     )
     ordering = ("-created_at",)
     autocomplete_fields = ("school", "lead_provider_delivery_partnership")
-    readonly_fields = ("api_id", "created_at", "updated_at")
+    readonly_fields = ("api_id", "created_at", "updated_at", "challenged_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        # A challenge is to a partnership that exists: recorded on its page, not when adding one.
+        return self.readonly_fields + (("challenge_reason",) if obj is None else ())
+
+    def save_model(self, request, obj, form, change):
+        """A change of challenge reason is the service's, stamped and recorded as an event."""
+        if not (change and "challenge_reason" in form.changed_data):
+            return super().save_model(request, obj, form, change)
+        reason = obj.challenge_reason
+        obj.challenge_reason = form.initial.get("challenge_reason", "")
+        super().save_model(request, obj, form, change)
+        services.record_partnership_challenge(partnership=obj, reason=reason, recorded_by=request.user)
+        obj.refresh_from_db()
 
     @admin.display(ordering="lead_provider_delivery_partnership__active_lead_provider__lead_provider__name")
     def lead_provider(self, obj):

@@ -8,8 +8,12 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Now
 
+from core import clock
 from core.db import PERIOD
+
+LAST_YEAR_WITH_UPLIFTS = 2024
 
 
 class ContractPeriod(models.Model):
@@ -39,6 +43,12 @@ class ContractPeriod(models.Model):
 
     def __str__(self):
         return f"{self.year} to {self.year + 1}"
+
+    @property
+    def pays_uplifts(self) -> bool:
+        """Contracts up to 2024 pay a pupil premium or sparsity uplift per participant; from 2025
+        they pay none."""
+        return self.year <= LAST_YEAR_WITH_UPLIFTS
 
     @staticmethod
     def dates_of(year: int) -> tuple[datetime.date, datetime.date]:
@@ -84,12 +94,22 @@ class ActiveLeadProvider(models.Model):
 class DeliveryPartner(models.Model):
     api_id = models.UUIDField("API ID", default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(default=clock.now, db_default=Now(), editable=False)
+    # What the API shows moves when the name does; saving the form stamps it.
+    updated_at = models.DateTimeField(default=clock.now, db_default=Now(), editable=False)
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            self.updated_at = clock.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
+        super().save(*args, **kwargs)
 
 
 class LeadProviderDeliveryPartnership(models.Model):
@@ -115,6 +135,16 @@ class LeadProviderDeliveryPartnership(models.Model):
         return f"{self.active_lead_provider.lead_provider} with {self.delivery_partner}"
 
 
+class ChallengeReason(models.TextChoices):
+    """Why a school says a partnership a lead provider reported is wrong (the DfE's reasons)."""
+
+    ANOTHER_PROVIDER = "another_provider", "The school has chosen another provider"
+    NOT_CONFIRMED = "not_confirmed", "The school did not confirm this partnership"
+    DO_NOT_RECOGNISE = "do_not_recognise", "The school does not recognise this provider"
+    NO_ECTS = "no_ects", "The school has no ECTs this year"
+    MISTAKE = "mistake", "The partnership was reported by mistake"
+
+
 class SchoolPartnership(models.Model):
     """A school trained by a lead provider and delivery partner in a contract period (confirmed by the LP)."""
 
@@ -125,12 +155,20 @@ class SchoolPartnership(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Recorded by support (until schools can challenge in the service); the API shows it.
+    challenged_at = models.DateTimeField(null=True, blank=True)
+    challenge_reason = models.CharField(max_length=30, choices=ChallengeReason.choices, blank=True)
 
     class Meta:
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["school", "lead_provider_delivery_partnership"], name="school_partnership_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(challenged_at__isnull=True, challenge_reason="")
+                | (Q(challenged_at__isnull=False) & ~Q(challenge_reason="")),
+                name="school_partnership_challenged_with_a_reason",
             ),
         ]
 

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from audit.services import Actor, record_event
+from core import clock
 from core.refusals import AttributeProblems
 from emails.services import queue_email
 from participants.models import Teacher, TrainingPeriod
@@ -210,3 +211,39 @@ def _email_school(school: School, template: str, pairing: LeadProviderDeliveryPa
                 "academic_year": str(active.contract_period),
             },
         )
+
+
+@transaction.atomic
+def record_partnership_challenge(
+    *, partnership: SchoolPartnership, reason: str, recorded_by, note: str = ""
+) -> SchoolPartnership:
+    """Support records that the school says the partnership is wrong, and why (`reason`, one of
+    ChallengeReason); an empty `reason` withdraws the challenge. The lead provider sees the
+    challenge in the API (status, challenged_at, challenged_reason)."""
+    partnership = (
+        SchoolPartnership.objects.select_for_update()
+        .select_related("school", "lead_provider_delivery_partnership__active_lead_provider__lead_provider")
+        .get(pk=partnership.pk)
+    )
+    before = partnership.challenge_reason
+    if reason == before:
+        return partnership
+    partnership.challenge_reason = reason
+    partnership.challenged_at = clock.now() if reason else None
+    partnership.save(update_fields=["challenge_reason", "challenged_at", "updated_at"])
+    lead_provider = partnership.lead_provider_delivery_partnership.active_lead_provider.lead_provider
+    record_event(
+        actor=Actor.dfe_staff(recorded_by),
+        event_type="partnership_challenged" if reason else "partnership_challenge_withdrawn",
+        heading=(
+            f"{partnership.school.name} challenged its partnership with {lead_provider}"
+            if reason
+            else f"The challenge to {partnership.school.name}'s partnership with {lead_provider} was withdrawn"
+        ),
+        subject=partnership,
+        school=partnership.school,
+        lead_provider=lead_provider,
+        changes={"challenge_reason": [before, reason]},
+        reason=note,
+    )
+    return partnership

@@ -5,11 +5,32 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from core.admin import HistoryElsewhereMixin, RelatedRowsAdmin
-from schools.models import NominationLink, School, SchoolAccess, SchoolContractPeriodChoice
+from schools.models import (
+    NominationLink,
+    School,
+    SchoolAccess,
+    SchoolContractPeriodChoice,
+    SchoolFundingFlags,
+)
+
+
+class FundingFlagsInline(admin.TabularInline):
+    """Each year's pupil premium and sparsity flags, as imported: read here, not edited."""
+
+    model = SchoolFundingFlags
+    fields = ("contract_period", "pupil_premium", "sparsity")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "Pupil premium and sparsity, by contract period"
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(School)
 class SchoolAdmin(HistoryElsewhereMixin, admin.ModelAdmin):
+    inlines = (FundingFlagsInline,)
     list_display = (
         "name",
         "urn",

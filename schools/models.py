@@ -241,3 +241,27 @@ class SchoolContractPeriodChoice(models.Model):
             raise ValidationError(
                 {"lead_provider": "Choose a lead provider active in this choice's contract period."}
             )
+
+
+class SchoolFundingFlags(models.Model):
+    """Whether a school counted as a pupil premium or a sparsity school in a contract period: its
+    participants' training then earns the contract's uplift (contracts up to 2024)."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="funding_flags")
+    contract_period = models.ForeignKey(
+        "providers.ContractPeriod", on_delete=models.PROTECT, related_name="school_funding_flags"
+    )
+    pupil_premium = models.BooleanField("pupil premium uplift", default=False)
+    sparsity = models.BooleanField("sparsity uplift", default=False)
+
+    class Meta:
+        verbose_name_plural = "school funding flags"
+        ordering = ["school", "contract_period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "contract_period"], name="one_set_of_funding_flags_a_year"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.school} in {self.contract_period_id}"

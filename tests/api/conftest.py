@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import pytest
 
 from api import services
+from participants.models import ECTAtSchoolPeriod
+from providers.models import LeadProviderDeliveryPartnership, SchoolPartnership
 from tests.api import contract
 from tests.dates import THIS_YEAR
 from tests.factories import (
@@ -145,10 +147,28 @@ def tomas(current_period):
     period = ECTAtSchoolPeriodFactory(
         teacher=TeacherFactory(trs_first_name="Tomas", trs_last_name="Novak"), started_on=THIS_SEPTEMBER
     )
-    TrainingPeriodFactory(ect_at_school_period=period, expression_of_interest=teach_first)
+    trained_through_partnership(period, teach_first)
     return period
 
 
 @pytest.fixture
 def api(client, ambition_lp):
     return api_for(client, ambition_lp)
+
+
+def trained_through_partnership(at_school, active_lead_provider, **training):
+    """Training for an ECT or mentor period through a partnership of the provider with the
+    period's school in the provider's contract period (made if need be): what the API shows."""
+    pairing = LeadProviderDeliveryPartnership.objects.filter(
+        active_lead_provider=active_lead_provider
+    ).first()
+    if pairing is None:
+        pairing = LeadProviderDeliveryPartnershipFactory(active_lead_provider=active_lead_provider)
+    partnership, _ = SchoolPartnership.objects.get_or_create(
+        school=at_school.school, lead_provider_delivery_partnership=pairing
+    )
+    if isinstance(at_school, ECTAtSchoolPeriod):
+        role = {"ect_at_school_period": at_school}
+    else:
+        role = {"ect_at_school_period": None, "mentor_at_school_period": at_school}
+    return TrainingPeriodFactory(**role, school_partnership=partnership, **training)

@@ -8,6 +8,7 @@ import pytest
 from audit.models import Event
 from participants.models import TrainingPeriod
 from participants.services import provider_actions
+from tests.api.conftest import trained_through_partnership
 from tests.dates import TEST_DAY, THIS_YEAR
 from tests.factories import (
     ActiveLeadProviderFactory,
@@ -15,7 +16,6 @@ from tests.factories import (
     ECTAtSchoolPeriodFactory,
     LeadProviderDeliveryPartnershipFactory,
     SchoolPartnershipFactory,
-    TrainingPeriodFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,7 @@ class TestWithdraw:
 
         enrolment = ect_enrolment(response)
         assert enrolment["training_status"] == "withdrawn"
-        assert enrolment["participant_status"] == "withdrawn"
+        assert enrolment["participant_status"] == "left"  # the DfE shows a withdrawal in training_status
         assert enrolment["withdrawal"]["reason"] == "left-teaching-profession"
         training = amara.training_periods.get()
         assert training.finished_on == TODAY
@@ -89,7 +89,7 @@ class TestWithdraw:
 
     def test_not_before_training_starts(self, api, ambition_this_year):
         joining = ECTAtSchoolPeriodFactory(started_on=TODAY + datetime.timedelta(days=5))
-        TrainingPeriodFactory(ect_at_school_period=joining, expression_of_interest=ambition_this_year)
+        trained_through_partnership(joining, ambition_this_year)
         response = api.put(
             path(joining, "withdraw"), {"reason": "other", "course_identifier": "ecf-induction"}
         )

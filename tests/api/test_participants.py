@@ -8,7 +8,7 @@ import pytest
 
 from core import clock
 from participants.models import TeacherIdChange
-from tests.api.conftest import THIS_SEPTEMBER, api_for
+from tests.api.conftest import THIS_SEPTEMBER, api_for, trained_through_partnership
 from tests.dates import THIS_YEAR
 from tests.factories import (
     ActiveLeadProviderFactory,
@@ -79,11 +79,29 @@ class TestReading:
         assert response.json()["errors"][0]["title"] == "Not found"
         assert api.get(f"{LIST}/{uuid.uuid4()}").status_code == 404
 
-    def test_an_ect_waiting_for_a_partnership_shows_no_delivery_partner(self, api, ambition_this_year):
+    def test_an_ect_waiting_for_a_partnership_is_seen_once_the_provider_confirms_it(
+        self, api, ambition_this_year, kings
+    ):
+        """Issue 17 point 5: as in the DfE's API, training that rests on a school's expression of
+        interest is not the provider's to see (it has no delivery partner) until the provider
+        confirms a partnership with the school, which moves the training onto it."""
         period = ECTAtSchoolPeriodFactory(started_on=THIS_SEPTEMBER)
         TrainingPeriodFactory(ect_at_school_period=period, expression_of_interest=ambition_this_year)
+        assert str(period.teacher.api_id) not in ids(api.get(LIST))
+        assert api.get(f"{LIST}/{period.teacher.api_id}").status_code == 404
+
+        confirmed = api.post(
+            "/api/v3/partnerships",
+            {
+                "cohort": str(THIS_YEAR),
+                "school_id": str(period.school.api_id),
+                "delivery_partner_id": str(kings.delivery_partner.api_id),
+            },
+        )
+        assert confirmed.status_code == 200, confirmed.content
+
         enrolment = enrolments(api.get(LIST), period.teacher)["ect"]
-        assert enrolment["delivery_partner_id"] is None
+        assert enrolment["delivery_partner_id"] == str(kings.delivery_partner.api_id)
         assert enrolment["cohort"] == f"{THIS_YEAR}"
 
     def test_participant_status_follows_the_calendar(self, api, ambition_this_year):
@@ -96,11 +114,7 @@ class TestReading:
             started_on=THIS_SEPTEMBER, finished_on=today - datetime.timedelta(days=1)
         )
         for period in (joining, leaving, left):
-            TrainingPeriodFactory(
-                ect_at_school_period=period,
-                expression_of_interest=ambition_this_year,
-                finished_on=period.finished_on,
-            )
+            trained_through_partnership(period, ambition_this_year, finished_on=period.finished_on)
         response = api.get(LIST)
         assert enrolments(response, joining.teacher)["ect"]["participant_status"] == "joining"
         assert enrolments(response, leaving.teacher)["ect"]["participant_status"] == "leaving"
@@ -116,7 +130,7 @@ class TestReading:
             lead_provider__name="Teach First",
             contract_period=partnership.lead_provider_delivery_partnership.active_lead_provider.contract_period,
         )
-        TrainingPeriodFactory(ect_at_school_period=amara, started_on=today, expression_of_interest=other)
+        trained_through_partnership(amara, other, started_on=today)
 
         assert enrolments(api.get(LIST), amara.teacher)["ect"]["participant_status"] == "left"
         theirs = api_for(api.client, other.lead_provider)
@@ -130,7 +144,7 @@ class TestFilters:
             lead_provider=ambition_lp, contract_period=previous_period
         )
         older = ECTAtSchoolPeriodFactory(started_on=datetime.date(THIS_YEAR - 1, 9, 1))
-        TrainingPeriodFactory(ect_at_school_period=older, expression_of_interest=ambition_last_year)
+        trained_through_partnership(older, ambition_last_year)
 
         assert ids(api.get(LIST, {"filter[cohort]": f"{THIS_YEAR - 1}"})) == [str(older.teacher.api_id)]
         assert ids(api.get(LIST, {"filter[cohort]": f"{THIS_YEAR}"})) == [str(amara.teacher.api_id)]
@@ -236,10 +250,8 @@ def mentor_and_ect(active_lead_provider):
 
     ect = ECTAtSchoolPeriodFactory(started_on=THIS_SEPTEMBER)
     mentor = MentorAtSchoolPeriodFactory(school=ect.school, started_on=THIS_SEPTEMBER)
-    TrainingPeriodFactory(ect_at_school_period=ect, expression_of_interest=active_lead_provider)
-    TrainingPeriodFactory(
-        ect_at_school_period=None, mentor_at_school_period=mentor, expression_of_interest=active_lead_provider
-    )
+    trained_through_partnership(ect, active_lead_provider)
+    trained_through_partnership(mentor, active_lead_provider)
     MentorshipPeriodFactory(mentee=ect, mentor=mentor, started_on=THIS_SEPTEMBER)
 
 

@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from participants.models import ECTAtSchoolPeriod, MentorshipPeriod
-from tests.api.conftest import THIS_SEPTEMBER, api_for
+from tests.api.conftest import THIS_SEPTEMBER, api_for, trained_through_partnership
 from tests.dates import TEST_DAY
 from tests.factories import (
     ActiveLeadProviderFactory,
@@ -36,7 +36,7 @@ def moved(amara, current_period):
     joining = ECTAtSchoolPeriodFactory(
         teacher=amara.teacher, school=SchoolFactory(name="Northfield", urn=100009), started_on=first_day
     )
-    TrainingPeriodFactory(ect_at_school_period=joining, expression_of_interest=best_practice)
+    trained_through_partnership(joining, best_practice)
     return joining
 
 
@@ -62,7 +62,10 @@ class TestTransfers:
                 "date": str(TODAY + datetime.timedelta(days=7)),
             },
         }
-        best_practice = api_for(client, moved.training_periods.get().expression_of_interest.lead_provider)
+        best_practice = api_for(
+            client,
+            moved.training_periods.get().school_partnership.lead_provider_delivery_partnership.active_lead_provider.lead_provider,
+        )
         theirs = best_practice.get(f"/api/v3/participants/{amara.teacher.api_id}/transfers").json()["data"]
         assert theirs["attributes"]["transfers"][0]["transfer_type"] == "new_provider"
 

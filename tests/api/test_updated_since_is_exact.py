@@ -13,7 +13,7 @@ from core import clock
 from participants.api_changes import record_date_driven_changes
 from participants.models import ECTAtSchoolPeriod, MentorshipPeriod, Teacher
 from providers.models import SchoolPartnership
-from tests.api.conftest import THIS_SEPTEMBER
+from tests.api.conftest import THIS_SEPTEMBER, trained_through_partnership
 from tests.factories import (
     DeliveryPartnerFactory,
     ECTAtSchoolPeriodFactory,
@@ -106,7 +106,7 @@ class TestEachKindOfChangeMovesUpdatedAt:
         """Nobody writes anything when a joining ECT's first day comes: the daily sweep records it."""
         today = clock.today()
         period = ECTAtSchoolPeriodFactory(started_on=today + datetime.timedelta(days=1))
-        TrainingPeriodFactory(ect_at_school_period=period, expression_of_interest=ambition_this_year)
+        trained_through_partnership(period, ambition_this_year)
         record_date_driven_changes(today=today)
         poller = Poller(api)
         poller.poll()
