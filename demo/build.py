@@ -46,13 +46,14 @@ from providers.models import (
     LeadProviderDeliveryPartnership,
     SchoolPartnership,
 )
-from schools.models import School, SchoolContractPeriodChoice
+from schools.models import School, SchoolContractPeriodChoice, SchoolFundingFlags
 
 Log = Callable[[str], None]
 
 # Tables the generator writes with COPY, in the order their foreign keys need.
 LOADED_MODELS = [
     School,
+    SchoolFundingFlags,
     SchoolPartnership,
     SchoolContractPeriodChoice,
     Teacher,
@@ -182,6 +183,7 @@ def _load(
             s["detail"] = f"{loader.copy(model, columns, rows):,} rows"
 
     load(School, schools.SCHOOL_COLUMNS, schools.school_rows(planned_schools, ref))
+    load(SchoolFundingFlags, schools.FUNDING_FLAG_COLUMNS, schools.funding_flag_rows(planned_schools))
     load(SchoolPartnership, schools.PARTNERSHIP_COLUMNS, partnerships)
     load(SchoolContractPeriodChoice, schools.CHOICE_COLUMNS, schools.choice_rows(planned_schools, ref))
     load(Teacher, people.TEACHER_COLUMNS, people.teacher_rows(plan.teachers))

@@ -16,7 +16,7 @@ from demo.loader import Loader
 from demo.names import REGION_SHARES, REGIONS, SAINTS, STREET_KINDS, STREETS, hub_region, place_names
 from demo.reference import LEAD_PROVIDERS, Reference
 from demo.timeline import FIRST_YEAR, at, contract_period_dates, days, registration_year, seed_day, years
-from providers.models import SchoolPartnership
+from providers.models import LAST_YEAR_WITH_UPLIFTS, SchoolPartnership
 from schools.eligibility import decide_funding_eligibility
 from schools.models import ExpectsECTs, School, SchoolContractPeriodChoice, TrainingProgramme, YearProgramme
 
@@ -532,3 +532,22 @@ def school_rows(schools: list[SchoolPlan], ref: Reference):
             created,
             created,
         )
+
+
+FUNDING_FLAG_COLUMNS = ["school_id", "contract_period_id", "pupil_premium", "sparsity"]
+# Roughly the shares of schools the DfE's uplift lists named (about a third pupil premium, one in
+# eight sparse), for the contract periods that paid uplifts.
+PUPIL_PREMIUM_SHARE, SPARSITY_SHARE = 0.35, 0.12
+
+
+def funding_flag_rows(schools: list[SchoolPlan]):
+    """Each school's pupil premium and sparsity flags in the contract periods that pay uplifts;
+    a school with neither has no row."""
+    rng = random.Random("demo-funding-flags")
+    for school in schools:
+        for year in years():
+            if year > LAST_YEAR_WITH_UPLIFTS:
+                break
+            pupil_premium, sparsity = rng.random() < PUPIL_PREMIUM_SHARE, rng.random() < SPARSITY_SHARE
+            if pupil_premium or sparsity:
+                yield (school.id, year, pupil_premium, sparsity)

@@ -157,7 +157,9 @@ class SchoolPartnership(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # Recorded by support (until schools can challenge in the service); the API shows it.
     challenged_at = models.DateTimeField(null=True, blank=True)
-    challenge_reason = models.CharField(max_length=30, choices=ChallengeReason.choices, blank=True)
+    challenge_reason = models.CharField(
+        max_length=30, choices=ChallengeReason.choices, blank=True, default="", db_default=""
+    )
 
     class Meta:
         ordering = ["id"]
