@@ -84,6 +84,8 @@ class ActiveLeadProvider(models.Model):
 class DeliveryPartner(models.Model):
     api_id = models.UUIDField("API ID", default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
