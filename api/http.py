@@ -12,6 +12,7 @@ from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from api.models import APIRequest, LeadProviderToken
+from api.pages import filter_problems
 from api.services import record_request
 from core import clock
 from core.tokens import hash_token
@@ -70,18 +71,20 @@ def server_date(request) -> datetime.datetime | None:
         return None
 
 
-def lead_provider_api(*methods: str):
+def lead_provider_api(*methods: str, required_filters: tuple[str, ...] = ()):
     """Make a view a lead provider API endpoint answering `methods` (GET and HEAD by default):
-    `request.lead_provider` is the caller's; any other method is a 405 in JSON."""
+    `request.lead_provider` is the caller's; any other method is a 405 in JSON. As the DfE's API
+    does on every endpoint, a `filter` that is not filter[name]=value pairs, or one without each
+    of `required_filters`, is a 400 before the view is asked."""
     allowed = set(methods or ("GET", "HEAD"))
 
     def decorate(view):
-        return _endpoint(view, allowed)
+        return _endpoint(view, allowed, required_filters)
 
     return decorate
 
 
-def _endpoint(view, allowed: set[str]):
+def _endpoint(view, allowed: set[str], required_filters: tuple[str, ...]):
     @csrf_exempt  # a bearer token, not a cookie, authenticates: no cross-site request can carry it
     @wraps(view)
     def endpoint(request, *args, **kwargs):
@@ -121,6 +124,8 @@ def _endpoint(view, allowed: set[str]):
                     "X-With-Server-Date must be an ISO 8601 date and time, like 2027-01-10T10:42:00Z.",
                 ),
             )
+        elif found := filter_problems(request.GET, required_filters):
+            response = problems(400, *found)
         else:
             request.lead_provider, request.api_now = token.lead_provider, now
             response = view(request, *args, **kwargs)

@@ -3,7 +3,7 @@ provider's rows are never found."""
 
 import datetime
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connection
@@ -45,30 +45,42 @@ from providers.models import (
 )
 from schools.models import School, SchoolAccess, SchoolContractPeriodChoice, SchoolFundingFlags, SchoolRole
 
+# What each list may be sorted by (docs/decisions/0032), and the column or annotation each sorts on.
+SORTABLE = {"created_at": "created_at", "updated_at": "api_updated_at"}
+DELIVERY_PARTNER_SORTABLE = {"name": "name", "created_at": "created_at", "updated_at": "updated_at"}
+SCHOOL_SORTABLE = {**SORTABLE, "urn": "urn"}
+
+
+def _sorted(rows: QuerySet, sort: tuple[str, ...], columns: dict[str, str]) -> QuerySet:
+    """`rows` in the order `sort` asks for (keys of `columns`, each maybe led by "-"), then by id."""
+    order = [("-" if key.startswith("-") else "") + columns[key.lstrip("-")] for key in sort]
+    return rows.order_by(*order, "id")
+
 
 def delivery_partners(
-    lead_provider: LeadProvider, *, cohorts: list[int] | None = None
+    lead_provider: LeadProvider,
+    *,
+    cohorts: list[int] | None = None,
+    sort: tuple[str, ...] = ("created_at",),
 ) -> QuerySet[DeliveryPartner]:
     """The delivery partners the lead provider works with, each with `cohorts`: the years they do,
-    oldest first. With `cohorts`, only those working with the provider in one of those years."""
+    oldest first. With `cohorts`, only those working with the provider in one of those years (an
+    empty list matches none)."""
     pairings = {"lead_provider_partnerships__active_lead_provider__lead_provider": lead_provider}
     partners = DeliveryPartner.objects.filter(**pairings)
-    if cohorts:
+    if cohorts is not None:
         partners = partners.filter(
             lead_provider_partnerships__active_lead_provider__contract_period__year__in=cohorts
         )
-    return (
-        DeliveryPartner.objects.filter(pk__in=partners.values("pk"))
-        .annotate(
-            cohorts=ArrayAgg(
-                "lead_provider_partnerships__active_lead_provider__contract_period__year",
-                filter=Q(**pairings),
-                distinct=True,
-                order_by="lead_provider_partnerships__active_lead_provider__contract_period__year",
-            )
+    rows = DeliveryPartner.objects.filter(pk__in=partners.values("pk")).annotate(
+        cohorts=ArrayAgg(
+            "lead_provider_partnerships__active_lead_provider__contract_period__year",
+            filter=Q(**pairings),
+            distinct=True,
+            order_by="lead_provider_partnerships__active_lead_provider__contract_period__year",
         )
-        .order_by("name", "pk")
     )
+    return _sorted(rows, sort, DELIVERY_PARTNER_SORTABLE)
 
 
 # --- Participants -----------------------------------------------------------------------------
@@ -116,11 +128,12 @@ TRAINING_STATUSES = ("active", "deferred", "withdrawn")
 
 
 def with_training_status(status: str) -> Q:
+    """Training with that status; a status that is not one of TRAINING_STATUSES matches none."""
     return {
         "active": Q(withdrawn_at__isnull=True, deferred_at__isnull=True),
         "deferred": Q(deferred_at__isnull=False),
         "withdrawn": Q(withdrawn_at__isnull=False),
-    }[status]
+    }.get(status, Q(pk__in=[]))
 
 
 def enrolment_trainings(lead_provider: LeadProvider, role: str) -> QuerySet[TrainingPeriod]:
@@ -138,29 +151,29 @@ def enrolment_trainings(lead_provider: LeadProvider, role: str) -> QuerySet[Trai
 
 @dataclass(frozen=True)
 class ParticipantFilters:
-    cohorts: list[int] = field(default_factory=list)
+    """What a participants list asks for. For cohorts and from_participant_ids, None is not asked
+    and an empty list matches nobody."""
+
+    cohorts: list[int] | None = None
     training_status: str | None = None
     updated_since: datetime.datetime | None = None
-    from_participant_id: uuid.UUID | None = None
+    from_participant_ids: list[uuid.UUID] | None = None
     sort: tuple[str, ...] = ("created_at",)
-
-
-SORTABLE = {"created_at": "created_at", "updated_at": "api_updated_at"}
 
 
 def enrolled(lead_provider: LeadProvider, filters: ParticipantFilters, *, each: bool) -> Q:
     """Teachers with an enrolment with the lead provider that `filters` match (all but
-    updated_since and from_participant_id). `each`: checked teacher by teacher (EXISTS), for the
+    updated_since and from_participant_ids). `each`: checked teacher by teacher (EXISTS), for the
     few an index finds; else all the provider's teachers are found at once (one semi-join), for a
     list, whose every page is sorted among them all."""
     trainings_by_role = {}
     for role in ("ect", "mentor"):
-        if filters.cohorts or filters.training_status:
+        if filters.cohorts is not None or filters.training_status:
             # Only the latest training in the role (what the enrolment shows) may match.
             trainings = TrainingPeriod.objects.filter(
                 pk__in=enrolment_trainings(lead_provider, role).values("pk")
             )
-            if filters.cohorts:
+            if filters.cohorts is not None:
                 trainings = trainings.filter(in_contract_periods(filters.cohorts))
             if filters.training_status:
                 trainings = trainings.filter(with_training_status(filters.training_status))
@@ -194,12 +207,11 @@ def participants(
     if filters.updated_since:
         # A poll: the few teachers changed since, by the index on api_updated_at.
         teachers = teachers.filter(api_updated_at__gte=filters.updated_since)
-    if filters.from_participant_id:
-        teachers = teachers.filter(api_id_changes__from_api_id=filters.from_participant_id)
-    each = bool(filters.updated_since or filters.from_participant_id)
+    if filters.from_participant_ids is not None:
+        teachers = teachers.filter(api_id_changes__from_api_id__in=filters.from_participant_ids)
+    each = bool(filters.updated_since or filters.from_participant_ids)
     teachers = teachers.filter(enrolled(lead_provider, filters, each=each))
-    order = [("-" if key.startswith("-") else "") + SORTABLE[key.lstrip("-")] for key in filters.sort]
-    return teachers.order_by(*order, "id")
+    return _sorted(teachers, filters.sort, SORTABLE)
 
 
 @dataclass
@@ -350,16 +362,17 @@ def partnerships(
 ) -> QuerySet[SchoolPartnership]:
     """The lead provider's school partnerships, each with `api_updated_at` (which moves when the
     school's induction tutor changes too, since the partnership shows them) and
-    `participants_currently_training` (through it, on `today`)."""
+    `participants_currently_training` (through it, on `today`). For cohorts and
+    delivery_partner_ids, None is not asked and an empty list matches none."""
     today = today or clock.today()
     rows = SchoolPartnership.objects.filter(
         lead_provider_delivery_partnership__active_lead_provider__lead_provider=lead_provider
     )
-    if cohorts:
+    if cohorts is not None:
         rows = rows.filter(
             lead_provider_delivery_partnership__active_lead_provider__contract_period__in=cohorts
         )
-    if delivery_partner_ids:
+    if delivery_partner_ids is not None:
         rows = rows.filter(
             lead_provider_delivery_partnership__delivery_partner__api_id__in=delivery_partner_ids
         )
@@ -388,8 +401,7 @@ def partnerships(
     )
     if updated_since:
         rows = rows.filter(api_updated_at__gte=updated_since)
-    order = [("-" if key.startswith("-") else "") + SORTABLE[key.lstrip("-")] for key in sort]
-    return rows.order_by(*order, "id")
+    return _sorted(rows, sort, SORTABLE)
 
 
 def with_induction_tutors(rows: list, school_of=lambda row: row.school) -> list:
@@ -410,13 +422,14 @@ def schools_in(
     lead_provider: LeadProvider,
     contract_period: ContractPeriod,
     *,
-    urn: int | None = None,
+    urns: list[int] | None = None,
     updated_since: datetime.datetime | None = None,
     sort: tuple[str, ...] = ("created_at",),
 ) -> QuerySet[School]:
     """The schools a lead provider may partner with in a contract period (those eligible for funded
     training) and those already in partnership then, each with what it chose that year, whether it
-    is in partnership, whether it named this provider, and when any of that last changed."""
+    is in partnership, whether it named this provider, and when any of that last changed. With
+    `urns`, only those (an empty list matches none)."""
     partnered = SchoolPartnership.objects.filter(
         school=OuterRef("pk"),
         lead_provider_delivery_partnership__active_lead_provider__contract_period=contract_period,
@@ -437,12 +450,11 @@ def schools_in(
             Coalesce(Subquery(partnered.order_by("-updated_at").values("updated_at")[:1]), "updated_at"),
         ),
     )
-    if urn is not None:
-        rows = rows.filter(urn=urn)
+    if urns is not None:
+        rows = rows.filter(urn__in=urns)
     if updated_since:
         rows = rows.filter(api_updated_at__gte=updated_since)
-    order = [("-" if key.startswith("-") else "") + SORTABLE[key.lstrip("-")] for key in sort]
-    return rows.order_by(*order, "id")
+    return _sorted(rows, sort, SCHOOL_SORTABLE)
 
 
 # --- Transfers, unfunded mentors and the change feed -------------------------------------------------
@@ -466,8 +478,7 @@ def transferred_participants(lead_provider: LeadProvider, *, updated_since=None,
     teachers = Teacher.objects.filter(moved[0] | moved[1])
     if updated_since:
         teachers = teachers.filter(api_updated_at__gte=updated_since)
-    order = [("-" if key.startswith("-") else "") + SORTABLE[key.lstrip("-")] for key in sort]
-    return teachers.order_by(*order, "id")
+    return _sorted(teachers, sort, SORTABLE)
 
 
 @dataclass
@@ -558,8 +569,7 @@ def unfunded_mentors(
     )
     if updated_since:
         teachers = teachers.filter(api_updated_at__gte=updated_since)
-    order = [("-" if key.startswith("-") else "") + SORTABLE[key.lstrip("-")] for key in sort]
-    return teachers.order_by(*order, "id")
+    return _sorted(teachers, sort, SORTABLE)
 
 
 def settled_change() -> int:
@@ -610,17 +620,18 @@ def declarations(
     updated_since: datetime.datetime | None = None,
 ) -> QuerySet[Declaration]:
     """The lead provider's declarations, and the live ones other providers made for participants
-    it now trains (as the DfE's API shows them), oldest first, with what their JSON shows."""
+    it now trains (as the DfE's API shows them), oldest first, with what their JSON shows. For
+    cohorts and the ids, None is not asked and an empty list matches none."""
     rows = Declaration.objects.filter(
         Q(lead_provider=lead_provider) | Q(pk__in=_inherited_declarations(lead_provider))
     )
-    if cohorts:
+    if cohorts is not None:
         rows = rows.filter(
             training_period__school_partnership__lead_provider_delivery_partnership__active_lead_provider__contract_period__in=cohorts
         )
-    if participant_ids:
+    if participant_ids is not None:
         rows = rows.filter(teacher__api_id__in=participant_ids)
-    if delivery_partner_ids:
+    if delivery_partner_ids is not None:
         rows = rows.filter(delivery_partner__api_id__in=delivery_partner_ids)
     if updated_since:
         rows = rows.filter(updated_at__gte=updated_since)
@@ -695,7 +706,7 @@ def statements(
     updated_since: datetime.datetime | None = None,
 ) -> QuerySet[Statement]:
     rows = Statement.objects.filter(active_lead_provider__lead_provider=lead_provider)
-    if cohorts:
+    if cohorts is not None:
         rows = rows.filter(active_lead_provider__contract_period__in=cohorts)
     if updated_since:
         rows = rows.filter(updated_at__gte=updated_since)

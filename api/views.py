@@ -9,17 +9,18 @@ from django.http import JsonResponse
 from api import queries
 from api.http import BadBody, attributes_of, bad_body, lead_provider_api, problems
 from api.pages import (
+    BAD_REQUEST,
     BadQuery,
     cohorts_asked_for,
     digits,
-    one_of,
+    id_asked_for,
+    ids_asked_for,
     one_year_asked_for,
     page_asked_for,
     sort_asked_for,
     updated_since_asked_for,
-    urn_asked_for,
-    uuid_asked_for,
-    uuids_asked_for,
+    urns_asked_for,
+    word_asked_for,
 )
 from api.resources import (
     declaration_json,
@@ -42,7 +43,7 @@ from schools.models import School
 
 
 def read_query(query, **readers):
-    """Run every reader on the query string; BadQuery naming the problems of them all."""
+    """Run every reader on the query string, in order; BadQuery naming the problems of them all."""
     values, found = {}, []
     for name, reader in readers.items():
         try:
@@ -54,36 +55,40 @@ def read_query(query, **readers):
     return values
 
 
-NOT_FOUND = ("Not found", "Nothing of yours has that id.")
+# The DfE's title, which a client may match on; the detail is ours.
+NOT_FOUND = ("Resource not found", "Nothing of yours has that id.")
 
 
-def _sort(query):
-    return sort_asked_for(query, tuple(queries.SORTABLE), default=("created_at",))
+def _sort(columns=queries.SORTABLE):
+    return lambda query: sort_asked_for(query, tuple(columns))
 
 
 # What most lists may be asked for besides a page.
-LISTED = {"updated_since": updated_since_asked_for, "sort": _sort}
+LISTED = {"updated_since": updated_since_asked_for, "sort": _sort()}
 
 
 def _list(request, rows, as_json, **readers) -> JsonResponse:
-    """A list endpoint: read the query string (a 422 naming every problem), then answer with the
-    page asked for of `rows(**what was asked)`, each as `as_json` writes it."""
+    """A list endpoint: read the query string (a 400 naming every problem, the page's last, as the
+    DfE checks it last), then answer with the page asked for of `rows(page, **what was asked)`,
+    each as `as_json` writes it."""
     try:
-        asked = read_query(request.GET, page=page_asked_for, **readers)
+        asked = read_query(request.GET, **readers, page=page_asked_for)
     except BadQuery as bad:
-        return problems(422, *bad.problems)
+        return problems(400, *bad.problems)
     page = asked.pop("page")
     return JsonResponse({"data": [as_json(row) for row in rows(page, **asked)]})
 
 
 @lead_provider_api()
 def delivery_partners(request):
-    """The delivery partners you work with, by name; filter[cohort] for some years only."""
+    """The delivery partners you work with, oldest first unless sorted; filter[cohort] for some
+    years only."""
     return _list(
         request,
-        lambda page, cohorts: page.of(queries.delivery_partners(request.lead_provider, cohorts=cohorts)),
+        lambda page, **asked: page.of(queries.delivery_partners(request.lead_provider, **asked)),
         delivery_partner_json,
         cohorts=cohorts_asked_for,
+        sort=_sort(queries.DELIVERY_PARTNER_SORTABLE),
     )
 
 
@@ -102,15 +107,15 @@ def participants(request):
     try:
         asked = read_query(
             request.GET,
-            page=page_asked_for,
             cohorts=cohorts_asked_for,
-            training_status=lambda q: one_of(q, "filter[training_status]", queries.TRAINING_STATUSES),
             updated_since=updated_since_asked_for,
-            from_participant_id=lambda q: uuid_asked_for(q, "filter[from_participant_id]"),
-            sort=lambda q: sort_asked_for(q, tuple(queries.SORTABLE), default=("created_at",)),
+            training_status=lambda q: word_asked_for(q, "filter[training_status]"),
+            from_participant_ids=lambda q: id_asked_for(q, "filter[from_participant_id]"),
+            sort=_sort(),
+            page=page_asked_for,
         )
     except BadQuery as bad:
-        return problems(422, *bad.problems)
+        return problems(400, *bad.problems)
     page = asked.pop("page")
     settled = queries.settled_now()
     today = clock.today()
@@ -164,13 +169,13 @@ def participant_action(request, api_id, action):
     """Withdraw, defer, resume or change the schedule of one of your participants; answers with
     the participant as they now are."""
     act, required, optional = PARTICIPANT_ACTIONS[action]
-    teacher = queries.participant(request.lead_provider, api_id)
-    if teacher is None:
-        return problems(404, NOT_FOUND)
-    try:
+    try:  # before the participant is looked for, as the DfE's API does
         attributes = attributes_of(request)
     except BadBody:
         return bad_body()
+    teacher = queries.participant(request.lead_provider, api_id)
+    if teacher is None:
+        return problems(404, NOT_FOUND)
     missing = [name for name in required if not isinstance(attributes.get(name), str) or not attributes[name]]
     if missing:
         return problems(422, *((name, f"Enter a {name}.") for name in missing))
@@ -223,8 +228,9 @@ def partnerships(request):
         ),
         partnership_json,
         cohorts=cohorts_asked_for,
-        delivery_partner_ids=lambda q: uuids_asked_for(q, "filter[delivery_partner_id]"),
-        **LISTED,
+        updated_since=updated_since_asked_for,
+        delivery_partner_ids=lambda q: ids_asked_for(q, "filter[delivery_partner_id]"),
+        sort=_sort(),
     )
 
 
@@ -280,22 +286,22 @@ def partnership(request, api_id):
 # --- Schools ------------------------------------------------------------------------------------
 
 
-@lead_provider_api()
+@lead_provider_api(required_filters=("cohort",))
 def schools(request):
     """Schools you may partner with in a cohort (filter[cohort], required), and those partnered then."""
     try:
         asked = read_query(
             request.GET,
-            page=page_asked_for,
             cohort=one_year_asked_for,
-            urn=urn_asked_for,
             updated_since=updated_since_asked_for,
-            sort=_sort,
+            urns=urns_asked_for,
+            sort=_sort(queries.SCHOOL_SORTABLE),
+            page=page_asked_for,
         )
     except BadQuery as bad:
-        return problems(422, *bad.problems)
+        return problems(400, *bad.problems)
     page, cohort = asked.pop("page"), asked.pop("cohort")
-    contract_period = ContractPeriod.objects.filter(year=cohort).first()
+    contract_period = ContractPeriod.objects.filter(year=cohort).first() if cohort else None
     if contract_period is None:
         return JsonResponse({"data": []})
     rows = queries.with_induction_tutors(
@@ -305,13 +311,10 @@ def schools(request):
     return JsonResponse({"data": [school_json(row, cohort=cohort) for row in rows]})
 
 
-@lead_provider_api()
+@lead_provider_api(required_filters=("cohort",))
 def school(request, api_id):
-    try:
-        cohort = one_year_asked_for(request.GET)
-    except BadQuery as bad:
-        return problems(422, *bad.problems)
-    contract_period = ContractPeriod.objects.filter(year=cohort).first()
+    cohort = one_year_asked_for(request.GET)
+    contract_period = ContractPeriod.objects.filter(year=cohort).first() if cohort else None
     rows = (
         list(queries.schools_in(request.lead_provider, contract_period).filter(api_id=api_id))
         if contract_period
@@ -373,7 +376,7 @@ def _cursor(query) -> int:
     if not value:
         return 0
     if not digits(value, 18):
-        raise BadQuery([("Invalid cursor", "cursor must be the meta.next_cursor of your last response.")])
+        raise BadQuery([(BAD_REQUEST, "cursor must be the meta.next_cursor of your last response.")])
     return int(value)
 
 
@@ -382,9 +385,9 @@ def participant_changes(request):
     """The change feed: your participants changed since `cursor`, each once and as they are now,
     in the order of their last change, with the cursor to give next time."""
     try:
-        asked = read_query(request.GET, page=page_asked_for, cursor=_cursor)
+        asked = read_query(request.GET, cursor=_cursor, page=page_asked_for)
     except BadQuery as bad:
-        return problems(422, *bad.problems)
+        return problems(400, *bad.problems)
     up_to = queries.settled_change()
     changed = queries.changed_participants(
         request.lead_provider, after=asked["cursor"], up_to=up_to, limit=asked["page"].per_page
@@ -428,8 +431,8 @@ def declarations(request):
         lambda page, **asked: page.of(queries.declarations(request.lead_provider, **asked)),
         lambda declaration: declaration_json(declaration, today=today),
         cohorts=cohorts_asked_for,
-        participant_ids=lambda q: uuids_asked_for(q, "filter[participant_id]"),
-        delivery_partner_ids=lambda q: uuids_asked_for(q, "filter[delivery_partner_id]"),
+        participant_ids=lambda q: ids_asked_for(q, "filter[participant_id]", canonical=True),
+        delivery_partner_ids=lambda q: ids_asked_for(q, "filter[delivery_partner_id]", canonical=True),
         updated_since=updated_since_asked_for,
     )
 

@@ -40,7 +40,7 @@ def api_routes() -> set[str]:
             if hasattr(pattern, "url_patterns"):
                 walk(pattern.url_patterns, route)
             elif route.startswith("api/v3/"):
-                routes.add("/" + route.removeprefix("api/v3").replace("<uuid:api_id>", "{id}").lstrip("/"))
+                routes.add("/" + route.removeprefix("api/v3").replace("<id:api_id>", "{id}").lstrip("/"))
 
     walk(get_resolver().url_patterns)
     return routes

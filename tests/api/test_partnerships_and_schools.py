@@ -202,9 +202,7 @@ class TestReading:
         assert api.get(PARTNERSHIPS, {"filter[cohort]": f"{THIS_YEAR - 1}"}).json()["data"] == []
         by_partner = {"filter[delivery_partner_id]": str(kings.delivery_partner.api_id)}
         assert len(api.get(PARTNERSHIPS, by_partner).json()["data"]) == 1
-        assert problems(api.get(PARTNERSHIPS, {"filter[delivery_partner_id]": "kings"})) == {
-            "Invalid filter[delivery_partner_id]": "filter[delivery_partner_id] must be ids, comma-separated."
-        }
+        assert api.get(PARTNERSHIPS, {"filter[delivery_partner_id]": "kings"}).json()["data"] == []
 
     def test_a_new_induction_tutor_moves_updated_at(self, api, partnership):
         since = (clock.now() + datetime.timedelta(seconds=1)).isoformat()
@@ -265,10 +263,9 @@ class TestChangingDeliveryPartner:
 
 class TestSchools:
     def test_cohort_is_required(self, api):
-        assert set(problems(api.get(SCHOOLS))) == {"Invalid filter[cohort]"}
-        assert set(problems(api.get(SCHOOLS, {"filter[cohort]": f"{THIS_YEAR - 1},{THIS_YEAR}"}))) == {
-            "Invalid filter[cohort]"
-        }
+        response = api.get(SCHOOLS)
+        assert response.status_code == 400
+        assert [problem["title"] for problem in response.json()["errors"]] == ["Bad parameter"]
 
     def test_eligible_schools_with_what_they_chose(self, api, elmstead, partnership, current_period):
         SchoolFactory(name="Not Eligible", eligible_for_funding=False)

@@ -130,7 +130,7 @@ class TestChangeFeed:
 
     def test_a_bad_cursor(self, api):
         response = api.get("/api/v3/participants/changes", {"cursor": "yesterday"})
-        assert response.status_code == 422
+        assert response.status_code == 400
 
     def test_a_new_mentor_is_a_change_to_the_ect(self, api, amara, ben):
         cursor = api.get("/api/v3/participants/changes").json()["meta"]["next_cursor"]
