@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pytest
 
 from api import services
-from tests.api import contract
+from tests.api import contract, dfe_contract
 from tests.dates import THIS_YEAR
 from tests.factories import (
     ActiveLeadProviderFactory,
@@ -35,7 +35,7 @@ THIS_SEPTEMBER = datetime.date(THIS_YEAR, 9, 1)
 @dataclass
 class API:
     """The test client, calling as one lead provider; every response is checked against the API
-    document (tests.api.contract)."""
+    document (tests.api.contract), then against the DfE's v3 shapes (tests.api.dfe_contract)."""
 
     client: object
     token: str
@@ -45,6 +45,7 @@ class API:
 
     def _checked(self, method, path, response):
         contract.check(method, path.split("?")[0], response)
+        dfe_contract.check(method, path.split("?")[0], response)
         return response
 
     def get(self, path, params=None, **headers):
