@@ -13,7 +13,7 @@ import pytest
 from api import services
 from participants.models import ECTAtSchoolPeriod
 from providers.models import LeadProviderDeliveryPartnership, SchoolPartnership
-from tests.api import contract
+from tests.api import contract, dfe_contract
 from tests.dates import THIS_YEAR
 from tests.factories import (
     ActiveLeadProviderFactory,
@@ -37,7 +37,7 @@ THIS_SEPTEMBER = datetime.date(THIS_YEAR, 9, 1)
 @dataclass
 class API:
     """The test client, calling as one lead provider; every response is checked against the API
-    document (tests.api.contract)."""
+    document (tests.api.contract), then against the DfE's v3 shapes (tests.api.dfe_contract)."""
 
     client: object
     token: str
@@ -47,6 +47,7 @@ class API:
 
     def _checked(self, method, path, response):
         contract.check(method, path.split("?")[0], response)
+        dfe_contract.check(method, path.split("?")[0], response)
         return response
 
     def get(self, path, params=None, **headers):

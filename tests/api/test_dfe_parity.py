@@ -332,6 +332,7 @@ class TestUpliftsAndFrozenCohorts:
             "lead_provider": active.lead_provider,
             "declaration_date": clock.now(),
             "payment_statement": statement,
+            "delivery_partner": uplift_year_training.school_partnership.lead_provider_delivery_partnership.delivery_partner,
         }
         started = Declaration.objects.create(**declared, declaration_type="started", payment_status="paid")
         retained = Declaration.objects.create(
