@@ -227,6 +227,8 @@ class Enrolment:
     cohort_changed_after_payments_frozen: bool = False
     # When an ECT passed induction, or a mentor completed their training; else None.
     completed_on: datetime.date | None = None
+    # When the teacher's first period at school in the role was recorded (the DfE's created_at).
+    first_recorded_at: datetime.datetime | None = None
 
 
 def with_enrolments(
@@ -291,6 +293,15 @@ def with_enrolments(
     for change in TeacherIdChange.objects.filter(teacher__in=by_id).order_by("changed_at", "id"):
         by_id[change.teacher_id].former_api_ids.append(change)
     _with_funding_facts(list(latest.values()), by_id)
+    for role, periods in (("ect", ECTAtSchoolPeriod), ("mentor", MentorAtSchoolPeriod)):
+        first_periods = (
+            periods.objects.filter(teacher__in=[t for (t, r) in latest if r == role])
+            .order_by("teacher_id", "started_on", "id")
+            .distinct("teacher_id")
+            .values_list("teacher_id", "created_at")
+        )
+        for teacher_id, created_at in first_periods:
+            latest[(teacher_id, role)].first_recorded_at = created_at
     return teachers
 
 
@@ -461,20 +472,37 @@ def schools_in(
 
 
 def transferred_participants(lead_provider: LeadProvider, *, updated_since=None, sort=("created_at",)):
-    """Teachers who moved school as an ECT or mentor where the lead provider trained them before
-    or after the move: one of their periods of that role had training with it, and another period
-    of the same role lies wholly before or after that one."""
+    """Teachers who moved school, or left one, as an ECT or mentor where the lead provider trained
+    them on one side: one of their periods of that role had training with it, and another period
+    of the same role lies wholly before or after that one; or that period has ended with none
+    after it (they left, their next school not yet known) and, for an ECT, induction not passed."""
     moved = []
     for role, periods in (("ect", ECTAtSchoolPeriod), ("mentor", MentorAtSchoolPeriod)):
         at_school = f"{role}_at_school_period"
-        another_period = periods.objects.filter(teacher=OuterRef(f"{at_school}__teacher")).filter(
+        teacher = OuterRef(f"{at_school}__teacher")
+        another_period = periods.objects.filter(teacher=teacher).filter(
             Q(finished_on__lt=OuterRef(f"{at_school}__started_on"))
             | Q(started_on__gt=OuterRef(f"{at_school}__finished_on"))
         )
+        left_for_no_school = Q(**{f"{at_school}__finished_on__isnull": False}) & ~Q(
+            Exists(
+                periods.objects.filter(teacher=teacher, started_on__gt=OuterRef(f"{at_school}__finished_on"))
+            )
+        )
+        if role == "ect":
+            left_for_no_school &= ~Q(
+                Exists(InductionPeriod.objects.filter(teacher=teacher, outcome=InductionOutcome.PASS))
+            )
         trainings = TrainingPeriod.objects.filter(
             trained_by(lead_provider), **{f"{at_school}__isnull": False}
         )
-        moved.append(Q(pk__in=trainings.filter(Exists(another_period)).values(f"{at_school}__teacher")))
+        moved.append(
+            Q(
+                pk__in=trainings.filter(Q(Exists(another_period)) | left_for_no_school).values(
+                    f"{at_school}__teacher"
+                )
+            )
+        )
     teachers = Teacher.objects.filter(moved[0] | moved[1])
     if updated_since:
         teachers = teachers.filter(api_updated_at__gte=updated_since)
@@ -483,19 +511,28 @@ def transferred_participants(lead_provider: LeadProvider, *, updated_since=None,
 
 @dataclass
 class Move:
+    """A teacher leaving a school and (unless `joining` is None: not known yet) starting at the next."""
+
     role: str
     leaving: ECTAtSchoolPeriod | MentorAtSchoolPeriod
-    joining: ECTAtSchoolPeriod | MentorAtSchoolPeriod
+    joining: ECTAtSchoolPeriod | MentorAtSchoolPeriod | None
+    leaving_training: TrainingPeriod | None
     leaving_provider: LeadProvider | None
     joining_provider: LeadProvider | None
 
 
 def with_moves(teachers: list[Teacher], lead_provider: LeadProvider) -> list[Teacher]:
-    """Give each teacher `moves`: each time they left a school and started at the next, as ECT or
-    mentor, where the lead provider trained them on one side; in a fixed number of queries."""
+    """Give each teacher `moves`: each time they left a school (and started at the next, if they
+    have), as ECT or mentor, where the lead provider trained them on one side; in a fixed number
+    of queries."""
     by_id = {teacher.pk: teacher for teacher in teachers}
     for teacher in teachers:
         teacher.moves = []
+    passed = set(
+        InductionPeriod.objects.filter(teacher__in=by_id, outcome=InductionOutcome.PASS).values_list(
+            "teacher", flat=True
+        )
+    )
     for role, periods in (("ect", ECTAtSchoolPeriod), ("mentor", MentorAtSchoolPeriod)):
         rows = list(
             periods.objects.filter(teacher__in=by_id)
@@ -504,8 +541,7 @@ def with_moves(teachers: list[Teacher], lead_provider: LeadProvider) -> list[Tea
                 Prefetch(
                     "training_periods",
                     queryset=TrainingPeriod.objects.select_related(
-                        f"{_PROVIDER_CHAIN}__active_lead_provider__lead_provider",
-                        "expression_of_interest__lead_provider",
+                        f"{_PROVIDER_CHAIN}__active_lead_provider__lead_provider"
                     ).order_by("started_on", "id"),
                 )
             )
@@ -514,24 +550,44 @@ def with_moves(teachers: list[Teacher], lead_provider: LeadProvider) -> list[Tea
         of_teacher: dict[int, list] = {}
         for period in rows:
             of_teacher.setdefault(period.teacher_id, []).append(period)
-        for teacher_periods in of_teacher.values():
-            for joining in teacher_periods:
-                earlier = [p for p in teacher_periods if p.finished_on and p.finished_on < joining.started_on]
-                if not earlier:
-                    continue
-                leaving = max(earlier, key=lambda p: (p.finished_on, p.pk))
-                move = Move(
-                    role=role,
-                    leaving=leaving,
-                    joining=joining,
-                    leaving_provider=_provider_of(leaving.training_periods.all()[::-1]),
-                    joining_provider=_provider_of(joining.training_periods.all()),
-                )
-                # A move is from training with a provider (the DfE's never names none), and
-                # this provider trained them on one side.
-                if move.leaving_provider and lead_provider in (move.leaving_provider, move.joining_provider):
-                    by_id[joining.teacher_id].moves.append(move)
+        for teacher_id, teacher_periods in of_teacher.items():
+            moves = _moves_between(role, teacher_periods, passed_induction=teacher_id in passed)
+            # A move is from training with a provider (the DfE's never names none), and this
+            # provider trained them on one side.
+            by_id[teacher_id].moves += [
+                move
+                for move in moves
+                if move.leaving_provider and lead_provider in (move.leaving_provider, move.joining_provider)
+            ]
     return teachers
+
+
+def _moves_between(role: str, periods: list, *, passed_induction: bool) -> list[Move]:
+    """The moves in one teacher's periods of one role (oldest first): each later period from the
+    latest one that ended before it, and the last one ended with nothing after it, unless an ECT
+    left having passed induction (their training is over, not moving)."""
+    moves = []
+    for joining in periods:
+        earlier = [p for p in periods if p.finished_on and p.finished_on < joining.started_on]
+        if earlier:
+            moves.append(_move(role, max(earlier, key=lambda p: (p.finished_on, p.pk)), joining))
+    last = max(periods, key=lambda p: (p.started_on, p.pk))
+    ended = last.finished_on is not None and not (role == "ect" and passed_induction)
+    if ended and not any(p.started_on > last.finished_on for p in periods):
+        moves.append(_move(role, last, None))
+    return moves
+
+
+def _move(role: str, leaving, joining) -> Move:
+    leaving_trainings = leaving.training_periods.all()
+    return Move(
+        role=role,
+        leaving=leaving,
+        joining=joining,
+        leaving_training=leaving_trainings[len(leaving_trainings) - 1] if leaving_trainings else None,
+        leaving_provider=_provider_of(leaving_trainings[::-1]),
+        joining_provider=_provider_of(joining.training_periods.all()) if joining else None,
+    )
 
 
 def _provider_of(trainings) -> LeadProvider | None:

@@ -90,7 +90,8 @@ def enrolment_json(teacher, enrolment, *, today: datetime.date) -> dict:
             if training.deferred_at
             else None
         ),
-        "created_at": api_datetime(training.created_at),
+        # When the teacher was first registered in the role, as the DfE's API dates an enrolment.
+        "created_at": api_datetime(enrolment.first_recorded_at),
         "induction_end_date": api_date(
             next((i.finished_on for i in reversed(finished_inductions) if i.outcome), None)
         ),
@@ -181,6 +182,13 @@ def school_json(school, *, cohort: int) -> dict:
     }
 
 
+def transfer_status(move, *, today: datetime.date) -> str:
+    """Complete once they have left the old school and (if known) started at the new one."""
+    left = move.leaving.finished_on <= today
+    started = move.joining is None or move.joining.started_on <= today
+    return "complete" if left and started else "incomplete"
+
+
 def transfers_json(teacher, *, today: datetime.date) -> dict:
     """A teacher's moves between schools, from api.queries.with_moves."""
     return {
@@ -202,14 +210,15 @@ def transfers_json(teacher, *, today: datetime.date) -> dict:
                         if move.joining_provider == move.leaving_provider
                         else "new_provider"
                     ),
-                    "status": "complete" if move.joining.started_on <= today else "incomplete",
-                    "created_at": api_datetime(move.joining.created_at),
+                    "status": transfer_status(move, today=today),
+                    # When the training they left was recorded, as the DfE's services date a transfer.
+                    "created_at": api_datetime(move.leaving_training.created_at),
                     "leaving": {
                         "school_urn": str(move.leaving.school.urn),
                         "provider": move.leaving_provider.name,
                         "date": api_date(move.leaving.finished_on),
                     },
-                    # Null until the teacher trains with a provider at their new school.
+                    # Null until the teacher trains with a provider at a new school.
                     "joining": (
                         {
                             "school_urn": str(move.joining.school.urn),

@@ -19,6 +19,7 @@ from tests.factories import (
     ActiveLeadProviderFactory,
     ContractPeriodFactory,
     ECTAtSchoolPeriodFactory,
+    InductionPeriodFactory,
     SchoolFactory,
     TrainingPeriodFactory,
     UserFactory,
@@ -152,17 +153,53 @@ class TestTransfers:
         return joining
 
     def test_a_move_to_a_school_not_yet_training_with_a_provider_has_no_joining(self, api, amara):
-        joining = self._move(
-            amara, joining_training=lambda period: TrainingPeriodFactory(ect_at_school_period=period)
-        )
+        left_training = amara.training_periods.get()
+        self._move(amara, joining_training=lambda period: TrainingPeriodFactory(ect_at_school_period=period))
 
         (row,) = data(api.get(f"{PARTICIPANTS}/transfers"))
         (transfer,) = row["attributes"]["transfers"]
         assert transfer["transfer_type"] == "unknown"
         assert transfer["joining"] is None
         assert transfer["leaving"]["provider"] == "Ambition Institute"
+        # Dated when the training they left was recorded, as the DfE's services date it.
         created = datetime.datetime.fromisoformat(transfer["created_at"])
-        assert created == joining.created_at.replace(microsecond=0)
+        assert created == left_training.created_at.replace(microsecond=0)
+
+    def test_a_leaver_whose_next_school_is_not_known_is_a_transfer_with_no_joining(self, api, amara):
+        last_day = TEST_DAY - datetime.timedelta(days=1)
+        training = amara.training_periods.get()
+        amara.finished_on = training.finished_on = last_day
+        training.save()
+        amara.save()
+
+        (row,) = data(api.get(f"{PARTICIPANTS}/transfers"))
+        (transfer,) = row["attributes"]["transfers"]
+        assert (transfer["transfer_type"], transfer["status"], transfer["joining"]) == (
+            "unknown",
+            "complete",
+            None,
+        )
+        assert transfer["leaving"] == {
+            "school_urn": "100001",
+            "provider": "Ambition Institute",
+            "date": str(last_day),
+        }
+
+    def test_an_ect_who_passed_induction_and_left_has_not_transferred(self, api, amara):
+        last_day = TEST_DAY - datetime.timedelta(days=1)
+        training = amara.training_periods.get()
+        amara.finished_on = training.finished_on = last_day
+        training.save()
+        amara.save()
+        InductionPeriodFactory(
+            teacher=amara.teacher,
+            started_on=THIS_SEPTEMBER,
+            finished_on=last_day,
+            outcome="pass",
+            number_of_terms=1,
+        )
+
+        assert data(api.get(f"{PARTICIPANTS}/transfers")) == []
 
     def test_a_move_from_school_led_training_is_not_a_transfer(self, client, amara, current_period):
         """The DfE names the provider a participant left; a school-led year has none."""
@@ -372,3 +409,22 @@ class TestUpliftsAndFrozenCohorts:
             ]
             is False
         )
+
+
+def test_an_enrolment_is_dated_from_the_teachers_first_registration_in_the_role(api, amara, service_clock):
+    """The DfE's created_at is when the teacher was first registered as an ECT, not when their
+    latest training began: a new training period does not move it."""
+    training = amara.training_periods.get()
+    first = ect_enrolment(data(api.get(f"{PARTICIPANTS}/{amara.teacher.api_id}")))["created_at"]
+    assert datetime.datetime.fromisoformat(first) == amara.created_at.replace(microsecond=0)
+
+    service_clock.shift(datetime.timedelta(days=2))
+    training.finished_on = TEST_DAY
+    training.save()
+    trained_through_partnership(
+        amara,
+        training.school_partnership.lead_provider_delivery_partnership.active_lead_provider,
+        started_on=TEST_DAY + datetime.timedelta(days=1),
+    )
+
+    assert ect_enrolment(data(api.get(f"{PARTICIPANTS}/{amara.teacher.api_id}")))["created_at"] == first
