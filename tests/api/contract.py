@@ -31,6 +31,21 @@ def documented_path(path: str) -> str | None:
     return next((template for pattern, template in _templates() if pattern.match(path)), None)
 
 
+def json_schema(node):
+    """An OpenAPI 3.0 schema as JSON Schema, the one difference being `nullable: true`: null is
+    allowed besides whatever the schema allows, every other keyword still applying to a value that
+    is not null (so an enum need not list null, as the DfE's documents write it)."""
+    if isinstance(node, list):
+        return [json_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: json_schema(value) for key, value in node.items()}
+    if node.get("nullable") is True:
+        del node["nullable"]
+        return {"anyOf": [node, {"type": "null"}]}
+    return node
+
+
 def _resolve(node: dict) -> dict:
     while "$ref" in node and len(node) == 1:
         target = document()
@@ -45,7 +60,7 @@ def _validator(template: str, method: str, status: str):
     response = _resolve(document()["paths"][template][method]["responses"][status])
     schema = response["content"]["application/json"]["schema"]
     return jsonschema_rs.validator_for(
-        {**schema, "components": document()["components"]}, validate_formats=True
+        json_schema({**schema, "components": document()["components"]}), validate_formats=True
     )
 
 
