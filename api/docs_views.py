@@ -5,13 +5,22 @@ import yaml
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from api.document import DOCUMENT, operations
+from api.document import DOCUMENT, operations, served
 
 
 def openapi_document(request):
-    return HttpResponse(DOCUMENT.read_bytes(), content_type="application/yaml; charset=utf-8")
+    return HttpResponse(served(), content_type="application/yaml; charset=utf-8")
 
 
 def documentation(request):
     notes = yaml.safe_load((DOCUMENT.parent / "release_notes.yaml").read_text())
-    return render(request, "api/documentation.html", {"operations": operations(), "release_notes": notes})
+    everything = operations()
+    return render(
+        request,
+        "api/documentation.html",
+        {
+            "operations": [operation for operation in everything if not operation["deprecated"]],
+            "deprecated": [operation for operation in everything if operation["deprecated"]],
+            "release_notes": notes,
+        },
+    )

@@ -9,10 +9,6 @@ import jsonschema_rs
 
 from api.document import document
 
-PREFIX = "/api/v3"
-# ECF1's paths put "/ecf" after the resource; they answer exactly as ECF2's.
-ECF1_SUFFIX = re.compile(r"^/(participants|partnerships|schools|unfunded-mentors)/ecf(?=/|$)")
-
 
 @cache
 def _templates() -> list[tuple[re.Pattern, str]]:
@@ -25,9 +21,6 @@ def _templates() -> list[tuple[re.Pattern, str]]:
 
 def documented_path(path: str) -> str | None:
     """The document's path template for a request path, or None."""
-    if not path.startswith(PREFIX):
-        return None
-    path = ECF1_SUFFIX.sub(r"/\1", path[len(PREFIX) :])
     return next((template for pattern, template in _templates() if pattern.match(path)), None)
 
 

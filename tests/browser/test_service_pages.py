@@ -71,4 +71,4 @@ def test_the_api_documentation_page_for_lead_providers_developers(page):
     assert_accessible(page)
     document = page.request.get(page.get_by_role("link", name="openapi.yaml").get_attribute("href"))
     assert document.headers["content-type"].startswith("application/yaml")
-    assert document.text().startswith("openapi: 3.1.0")
+    assert document.text().startswith("openapi: 3.0.3")
