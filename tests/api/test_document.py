@@ -17,6 +17,8 @@ from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from api.document import DOCUMENT, document, operations
+from finance import services as finance_services
+from providers.models import DeclarationType
 from tests.api.conftest import api_for
 
 pytestmark = pytest.mark.django_db
@@ -151,3 +153,43 @@ def connections_kept_open():
     finally:
         for signal in signals:
             signal.connect(close_old_connections)
+
+
+def documented_declaration_forms() -> dict[tuple[int, str, str], tuple[set[str], bool]]:
+    """From the declaration request's forms: (a cohort, course, declaration type) → (the evidence
+    held it may give, whether it must)."""
+    schemas = document()["components"]["schemas"]
+
+    def target(reference: dict) -> dict:
+        return schemas[reference["$ref"].rsplit("/", 1)[1]]
+
+    forms = {}
+    for data in schemas["DeclarationCreateRequest"]["properties"]["data"]["anyOf"]:
+        cohort = 2024 if "Before2025" in data["$ref"] else finance_services.DETAILED_EVIDENCE_FROM
+        for reference in target(data)["properties"]["attributes"]["anyOf"]:
+            attributes = target(reference)
+            course = attributes["properties"]["course_identifier"]
+            courses = (target(course) if "$ref" in course else course)["enum"]
+            evidence = set(attributes["properties"].get("evidence_held", {}).get("enum", []))
+            for course_identifier in courses:
+                for declaration_type in attributes["properties"]["declaration_type"]["enum"]:
+                    key = (cohort, course_identifier, declaration_type)
+                    assert key not in forms, f"{key} is in two forms"
+                    forms[key] = (evidence, "evidence_held" in attributes["required"])
+    return forms
+
+
+def test_the_declaration_request_forms_say_what_the_service_accepts():
+    """Each form of the declaration request allows the declaration types and evidence the service's
+    rules do (finance.services), for cohorts up to 2024 and from 2025, ECTs and mentors."""
+    accepted = {}
+    for cohort in (2024, finance_services.DETAILED_EVIDENCE_FROM):
+        for course_identifier, role in finance_services.COURSES.items():
+            for declaration_type in DeclarationType.values:
+                if cohort >= 2025 and role == "mentor" and declaration_type not in ("started", "completed"):
+                    continue  # refused: mentors from 2025 are paid for started and completed only
+                allowed, required = finance_services.evidence_allowed(
+                    declaration_type=declaration_type, role=role, cohort=cohort
+                )
+                accepted[(cohort, course_identifier, declaration_type)] = (set(allowed), required)
+    assert documented_declaration_forms() == accepted
