@@ -6,6 +6,7 @@ import os
 import uuid
 from contextlib import contextmanager
 
+import jsonschema_rs
 import pytest
 import schemathesis
 import yaml
@@ -19,6 +20,7 @@ from schemathesis.specs.openapi.checks import negative_data_rejection, positive_
 from api.document import DOCUMENT, document, operations
 from finance import services as finance_services
 from providers.models import DeclarationType
+from tests.api import contract
 from tests.api.conftest import api_for
 
 pytestmark = pytest.mark.django_db
@@ -193,3 +195,22 @@ def test_the_declaration_request_forms_say_what_the_service_accepts():
                 )
                 accepted[(cohort, course_identifier, declaration_type)] = (set(allowed), required)
     assert documented_declaration_forms() == accepted
+
+
+def test_the_contract_check_lets_null_through_only_where_the_document_says_nullable():
+    validator = jsonschema_rs.validator_for(
+        contract.json_schema(
+            {
+                "type": "object",
+                "properties": {
+                    "reason": {"type": "string", "nullable": True, "enum": ["duplicate_declaration"]},
+                    "count": {"type": "integer", "nullable": False},
+                },
+            }
+        )
+    )
+    assert validator.is_valid({"reason": None, "count": 1})
+    assert validator.is_valid({"reason": "duplicate_declaration"})
+    assert not validator.is_valid({"reason": "mistake"})
+    assert not validator.is_valid({"reason": 1})
+    assert not validator.is_valid({"count": None})
