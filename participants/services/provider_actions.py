@@ -253,7 +253,7 @@ def change_schedule(
         problems.append(
             (
                 "schedule_identifier",
-                f"An {'ECT' if role == 'ect' else 'mentor'} cannot be on a {kind} schedule.",
+                f"{'An ECT' if role == 'ect' else 'A mentor'} cannot be on a {kind} schedule.",
             )
         )
     target = ContractPeriod.objects.filter(year=year).first()
