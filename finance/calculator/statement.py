@@ -228,7 +228,7 @@ def banded_counts(
 
 
 def type_label(declaration_type: str) -> str:
-    """ "retained-1" as a person reads it: "Retained 1"."""
+    """A declaration type as a person reads it: "retained-1" is "Retained 1"."""
     return declaration_type.replace("-", " ").capitalize()
 
 

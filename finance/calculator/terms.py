@@ -7,6 +7,7 @@ statement's deadline (the caller picks the version). Its shape changed in 2025:
   started declarations at pupil-premium or sparsity schools earn an uplift;
 - from 2025 (`ects_banded_mentors_flat`): ECTs fill the bands, mentors are paid a flat rate."""
 
+import itertools
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -135,7 +136,7 @@ class ContractTerms:
             raise ValueError(f"band letters repeat: {letters}")
         if self.bands[0].min not in (0, 1):
             raise ValueError("the first band starts from the first participant (0 or 1)")
-        for before, band in zip(self.bands, self.bands[1:], strict=False):
+        for before, band in itertools.pairwise(self.bands):
             if band.min != before.max + 1:
                 raise ValueError(
                     f"band {band.letter} must start at {before.max + 1}, after band {before.letter}"
