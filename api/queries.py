@@ -24,6 +24,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from core import clock
+from finance import queries as finance_queries
 from finance.models import Declaration, Statement
 from participants.models import (
     ECTAtSchoolPeriod,
@@ -37,7 +38,6 @@ from participants.models import (
     TrainingPeriod,
 )
 from providers.models import (
-    LAST_YEAR_WITH_UPLIFTS,
     ContractPeriod,
     DeliveryPartner,
     LeadProvider,
@@ -692,13 +692,9 @@ def declarations(
     if updated_since:
         rows = rows.filter(updated_at__gte=updated_since)
     return (
-        rows.alias(
-            uplift_school=Coalesce(
-                "training_period__ect_at_school_period__school",
-                "training_period__mentor_at_school_period__school",
-            )
+        rows.annotate(
+            uplift_paid=ExpressionWrapper(finance_queries.uplift_paid(), output_field=BooleanField())
         )
-        .annotate(uplift_paid=_uplift_paid())
         .select_related(
             "teacher",
             "delivery_partner",
@@ -733,26 +729,6 @@ def _inherited_declarations(lead_provider: LeadProvider) -> QuerySet:
         )
         ids = of_role if ids is None else ids.union(of_role, all=True)
     return ids
-
-
-def _uplift_paid():
-    """A paid started declaration for a participant at a school with a pupil premium or sparsity
-    uplift in the declaration's contract period, under a contract that pays uplifts."""
-    period = "training_period__school_partnership__lead_provider_delivery_partnership__active_lead_provider__contract_period"
-    flagged = SchoolFundingFlags.objects.filter(
-        Q(pupil_premium=True) | Q(sparsity=True),
-        school=OuterRef("uplift_school"),
-        contract_period=OuterRef(period),
-    )
-    return ExpressionWrapper(
-        Q(
-            declaration_type="started",
-            payment_status="paid",
-            **{f"{period}__year__lte": LAST_YEAR_WITH_UPLIFTS},
-        )
-        & Q(Exists(flagged)),
-        output_field=BooleanField(),
-    )
 
 
 def statements(

@@ -1,15 +1,20 @@
-"""Finance staff open each year's contract period, see statements and their declarations, and
-mark a statement paid."""
+"""Finance staff open each year's contract period, keep lead providers' contracts (a change is a
+new version from a date), see statements and their declarations, and authorise a payable
+statement for payment. Support and other staff have no access (docs/decisions/0036)."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 
 from audit.services import Actor
 from core import clock
-from core.admin import ReadOnlyMixin
+from core.admin import ReadOnlyMixin, RelatedRowsAdmin
 from core.refusals import AttributeProblems
 from finance import services
-from finance.models import Declaration, Statement
+from finance.calculator import Band
+from finance.models import Contract, Declaration, PriceBand, Statement, StatementAdjustment, StatementStatus
 from providers.models import ContractPeriod
 
 
@@ -95,13 +100,29 @@ class DeclarationInline(admin.TabularInline):
         return False
 
 
+class AdjustmentInline(admin.TabularInline):
+    """Adjustments are added (with a reason and an event) by the finance pages, not here."""
+
+    model = StatementAdjustment
+    fields = ("name", "amount", "reason", "created_by", "created_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Statement)
 class StatementAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ("__str__", "deadline_date", "payment_date", "paid_at")
+    list_display = ("__str__", "deadline_date", "payment_date", "status", "paid_at")
     list_filter = ("active_lead_provider__contract_period", "active_lead_provider__lead_provider")
     list_select_related = ("active_lead_provider__lead_provider", "active_lead_provider__contract_period")
-    inlines = [DeclarationInline]
-    actions = ["mark_paid"]
+    inlines = [AdjustmentInline, DeclarationInline]
+    actions = ["authorise_for_payment"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related(*self.list_select_related)
@@ -109,11 +130,228 @@ class StatementAdmin(ReadOnlyMixin, admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return request.user.has_perm("finance.change_statement")
 
-    @admin.action(description="Mark the selected statements as paid", permissions=["change"])
-    def mark_paid(self, request, queryset):
-        for statement in queryset.filter(paid_at__isnull=True):
-            services.mark_paid(statement=statement, paid_by=request.user)
-        self.message_user(request, "Marked as paid.", messages.SUCCESS)
+    @admin.display(description="status")
+    def status(self, statement):
+        return StatementStatus(statement.status).label
+
+    @admin.action(description="Authorise the selected payable statements for payment", permissions=["change"])
+    def authorise_for_payment(self, request, queryset):
+        authorised = 0
+        for statement in queryset.order_by("deadline_date"):
+            try:
+                services.authorise_for_payment(statement=statement, by=request.user)
+                authorised += 1
+            except AttributeProblems as refused:
+                messages.error(request, str(refused))
+        if authorised:
+            self.message_user(request, f"Authorised {authorised} for payment.", messages.SUCCESS)
+
+
+# --- Contracts -------------------------------------------------------------------------------------
+
+
+class ContractForm(forms.ModelForm):
+    """A contract version's figures. Saving never edits a version: it makes the next one, in
+    force from the date given (a first version: the contract period's first day unless given)."""
+
+    class Meta:
+        model = Contract
+        fields = (
+            "active_lead_provider",
+            "in_force_from",
+            "recruitment_target",
+            "set_up_fee",
+            "monthly_service_fee",
+            "uplift_amount",
+            "vat_applicable",
+            "mentor_flat_rate",
+        )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["in_force_from"]
+        if self.instance.pk:
+            # A change is a new version: its date is chosen, never carried over unnoticed.
+            self.initial["in_force_from"] = None
+            field.label = "New version in force from"
+            field.help_text = (
+                f"This is version {self.instance.version}, in force from "
+                f"{self.instance.in_force_from:%-d %B %Y}. Saving makes version "
+                f"{self.instance.version + 1}, in force from the date you give: statements whose "
+                "deadline is on or after it are calculated with it. This version is kept."
+            )
+        else:
+            field.required = False
+            field.help_text = (
+                "Leave empty for the contract period's first day. If the provider has a contract "
+                "for the period, this makes its next version, in force from the date you give."
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        active_lead_provider = cleaned.get("active_lead_provider") or (
+            self.instance.active_lead_provider if self.instance.pk else None
+        )
+        if active_lead_provider is None or self.errors:
+            return cleaned
+        for field, problem in services.contract_problems(
+            active_lead_provider=active_lead_provider,
+            in_force_from=cleaned.get("in_force_from"),
+            recruitment_target=cleaned.get("recruitment_target"),
+            set_up_fee=cleaned.get("set_up_fee"),
+            monthly_service_fee=cleaned.get("monthly_service_fee"),
+            uplift_amount=cleaned.get("uplift_amount"),
+            mentor_flat_rate=cleaned.get("mentor_flat_rate"),
+        ):
+            self.add_error(field if field in self.fields else None, problem)
+        return cleaned
+
+
+class PriceBandFormSet(forms.BaseInlineFormSet):
+    """The bands of the new version, checked together: lettered from A, each starting where the
+    one before ended."""
+
+    def bands(self) -> list[Band]:
+        return sorted(
+            (
+                Band(
+                    form.cleaned_data["letter"],
+                    form.cleaned_data["min"],
+                    form.cleaned_data["max"],
+                    form.cleaned_data["price"],
+                )
+                for form in self.forms
+                if form.cleaned_data and not form.cleaned_data.get("DELETE")
+            ),
+            key=lambda band: band.letter,
+        )
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        try:
+            bands = self.bands()
+        except (TypeError, ValueError) as problem:
+            raise ValidationError(str(problem)) from None
+        problems = services.band_problems(bands)
+        if problems:
+            raise ValidationError([problem for _, problem in problems])
+
+
+class PriceBandInline(admin.TabularInline):
+    model = PriceBand
+    formset = PriceBandFormSet
+    fields = ("letter", "min", "max", "price")
+    extra = 0
+    max_num = 4
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 0 if obj else 3
+
+    def has_delete_permission(self, request, obj=None):
+        # Removing a band here leaves it out of the new version; the version shown is kept.
+        return self.has_change_permission(request, obj)
+
+
+@admin.register(Contract)
+class ContractAdmin(RelatedRowsAdmin):
+    form = ContractForm
+    inlines = [PriceBandInline]
+    select_related = (
+        "active_lead_provider__lead_provider",
+        "active_lead_provider__contract_period",
+        "created_by",
+    )
+    list_display = (
+        "active_lead_provider",
+        "version",
+        "in_force_from",
+        "contract_type",
+        "recruitment_target",
+        "vat_applicable",
+        "created_at",
+    )
+    list_filter = ("active_lead_provider__contract_period", "active_lead_provider__lead_provider")
+    search_fields = ("active_lead_provider__lead_provider__name",)
+
+    def get_fields(self, request, obj=None):
+        fields = list(ContractForm.Meta.fields)
+        if obj is None:
+            return fields
+        fields.remove("active_lead_provider")
+        return ["active_lead_provider", "version", "contract_type", "created_at", "created_by", *fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("active_lead_provider", "version", "contract_type", "created_at", "created_by") if obj else ()
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a version is kept for good (the database refuses to remove one)
+
+    def save_model(self, request, obj, form, change):
+        """Nothing is saved here: save_related makes the new version, with its bands."""
+
+    def save_related(self, request, form, formsets, change):
+        (bands,) = [formset for formset in formsets if isinstance(formset, PriceBandFormSet)]
+        active_lead_provider = form.instance.active_lead_provider
+        data = form.cleaned_data
+        try:
+            contract = services.new_contract_version(
+                active_lead_provider=active_lead_provider,
+                in_force_from=data.get("in_force_from"),
+                recruitment_target=data["recruitment_target"],
+                set_up_fee=data["set_up_fee"],
+                monthly_service_fee=data.get("monthly_service_fee"),
+                uplift_amount=data.get("uplift_amount"),
+                vat_applicable=data.get("vat_applicable", False),
+                mentor_flat_rate=data.get("mentor_flat_rate"),
+                bands=bands.bands(),
+                by=request.user,
+            )
+        except AttributeProblems as refused:  # something changed since the form was checked
+            request._contract_refused = refused
+            return
+        # The admin goes on to log and show what it saved: that is the new version.
+        request._contract_made = contract
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        contract = getattr(request, "_contract_made", None)
+        if contract is None:
+            return ""
+        return f"Made version {contract.version}, in force from {contract.in_force_from:%-d %B %Y}."
+
+    def _made(self, request, form_url_fallback):
+        refused = getattr(request, "_contract_refused", None)
+        if refused is not None:
+            messages.error(request, str(refused))
+            return HttpResponseRedirect(form_url_fallback)
+        return None
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._made(request, request.path) or self._show_version(request)
+
+    def response_change(self, request, obj):
+        return self._made(request, request.path) or self._show_version(request)
+
+    def _show_version(self, request):
+        contract = request._contract_made
+        messages.success(
+            request,
+            f"Version {contract.version} of {contract.active_lead_provider}'s contract made, in force from "
+            f"{contract.in_force_from:%-d %B %Y}.",
+        )
+        return HttpResponseRedirect(reverse("admin:finance_contract_change", args=[contract.pk]))
+
+    def log_addition(self, request, obj, message):
+        return self._log(request, message)
+
+    def log_change(self, request, obj, message):
+        return self._log(request, message)
+
+    def _log(self, request, message):
+        contract = getattr(request, "_contract_made", None)
+        if contract is not None:
+            super().log_addition(request, contract, message)
 
 
 @admin.register(Declaration)

@@ -1,11 +1,15 @@
-"""Declarations (a lead provider's claim that a participant reached a milestone), voiding them, and
-the statements they are paid on. Each write is one transaction with its event.
+"""Declarations (a lead provider's claim that a participant reached a milestone), voiding them,
+the statements they are paid on and their lifecycle (open, payable, paid), adjustments, and the
+contracts that price them. Each write is one transaction with its event.
 
 The rules a declaration must meet are the DfE's (docs/research/lead-provider-api-v3.md §5), checked
 all at once so a provider can fix every problem together; each refusal names the attribute."""
 
 import calendar
 import datetime
+import itertools
+from collections.abc import Sequence
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -14,7 +18,21 @@ from django.utils import timezone
 from audit.services import Actor, record_event
 from core import clock
 from core.refusals import AttributeProblems
-from finance.models import ClawbackStatus, Declaration, EvidenceType, PaymentStatus, Statement
+from finance import queries as finance_queries
+from finance import snapshots
+from finance.calculator import Band
+from finance.calculator.money import require_pence
+from finance.models import (
+    ClawbackStatus,
+    Contract,
+    ContractType,
+    Declaration,
+    EvidenceType,
+    PaymentStatus,
+    PriceBand,
+    Statement,
+    StatementAdjustment,
+)
 from participants.models import MentorshipPeriod, Teacher, TrainingPeriod
 from providers.models import (
     ActiveLeadProvider,
@@ -67,11 +85,16 @@ def _contract_period_of(training: TrainingPeriod):
 
 
 def open_statement(active_lead_provider: ActiveLeadProvider, *, on: datetime.date) -> Statement | None:
-    """The lead provider's first statement in the contract period whose cut-off is on or after
-    `on` and that is not yet paid: where a declaration made that day is paid (or clawed back)."""
+    """The lead provider's next open statement in the contract period: the first whose cut-off
+    is on or after `on` and that is neither payable nor paid. Where a declaration made that day
+    is paid, or a paid one voided that day is clawed back. (Every statement of ours is an output
+    statement: the DfE's service-fee-only statements are not modelled.)"""
     return (
         Statement.objects.filter(
-            active_lead_provider=active_lead_provider, deadline_date__gte=on, paid_at__isnull=True
+            active_lead_provider=active_lead_provider,
+            deadline_date__gte=on,
+            marked_payable_at__isnull=True,
+            paid_at__isnull=True,
         )
         .order_by("deadline_date")
         .first()
@@ -378,6 +401,14 @@ def void(
     """Withdraw a declaration: one not yet paid is voided; a paid one is clawed back on the next
     open statement."""
     now = now or clock.now()
+    # Its statement first, then the declaration: authorising the statement for payment (which
+    # locks it, then pays its declarations) waits for this void, or this void for it, and the
+    # declaration is read as it then is (paid: clawed back; not: voided).
+    statement_id = Declaration.objects.filter(pk=declaration.pk).values_list("payment_statement", flat=True)[
+        0
+    ]
+    if statement_id is not None:
+        Statement.objects.select_for_update(no_key=True).filter(pk=statement_id).first()
     declaration = Declaration.objects.select_for_update().get(pk=declaration.pk)
     if declaration.payment_status == PaymentStatus.VOIDED:
         raise VoidRefused(("participant_declaration_id", "This declaration has already been voided."))
@@ -437,30 +468,6 @@ def add_statements(active_lead_provider: ActiveLeadProvider, *, months: int = 36
     return existing.count() - before
 
 
-@transaction.atomic
-def mark_paid(*, statement: Statement, paid_by, now: datetime.datetime | None = None) -> None:
-    """Finance has paid the statement: its declarations are paid, its clawbacks clawed back."""
-    now = now or clock.now()
-    if (
-        Statement.objects.filter(pk=statement.pk, paid_at__isnull=True).update(paid_at=now, updated_at=now)
-        == 0
-    ):
-        return
-    Declaration.objects.filter(payment_statement=statement, payment_status=PaymentStatus.ELIGIBLE).update(
-        payment_status=PaymentStatus.PAID, updated_at=now
-    )
-    Declaration.objects.filter(
-        clawback_statement=statement, clawback_status=ClawbackStatus.AWAITING_CLAWBACK
-    ).update(clawback_status=ClawbackStatus.CLAWED_BACK, updated_at=now)
-    record_event(
-        actor=Actor.dfe_staff(paid_by),
-        event_type="statement_paid",
-        heading=f"Statement {statement} marked paid",
-        subject=statement,
-        lead_provider=statement.active_lead_provider.lead_provider,
-    )
-
-
 # --- Opening a contract period ----------------------------------------------------------------
 
 
@@ -505,3 +512,338 @@ def _carry_over_lead_providers(contract_period: ContractPeriod) -> list[ActiveLe
         )
         carried.append(active)
     return carried
+
+
+# --- Contracts -----------------------------------------------------------------------------------
+
+
+class ContractRefused(AttributeProblems):
+    """A contract version that cannot be made, each problem naming its field."""
+
+
+def _pence(value, field: str, label: str, *, required: bool = True) -> list[tuple[str, str]]:
+    """A problem when the value is not a Decimal in pounds and pence, 0 or more."""
+    if value is None:
+        return [(field, f"Enter the {label}.")] if required else []
+    try:
+        require_pence(value, label)
+    except (TypeError, ValueError):
+        return [(field, f"Enter the {label} in pounds and pence, like 1250.00, not less than 0.")]
+    return []
+
+
+def band_problems(bands: Sequence[Band]) -> list[tuple[str, str]]:
+    """Problems with a contract version's bands: they are lettered from A in order, the first
+    from the first participant (0 or 1), each starting where the one before ended."""
+    if not bands:
+        return [("bands", "Enter at least one price band.")]
+    problems = []
+    letters = [band.letter for band in bands]
+    if letters != list("ABCD"[: len(bands)]):
+        problems.append(("bands", f"Letter the bands A, B, C, D in order, not {', '.join(letters)}."))
+    if bands[0].min not in (0, 1):
+        problems.append(("bands", "Band A starts from the first participant: 0 or 1."))
+    for before, band in itertools.pairwise(bands):
+        if band.min != before.max + 1:
+            problems.append(
+                ("bands", f"Band {band.letter} must start at {before.max + 1:,}, after band {before.letter}.")
+            )
+    return problems
+
+
+def contract_problems(
+    *,
+    active_lead_provider: ActiveLeadProvider,
+    in_force_from: datetime.date | None,
+    recruitment_target: int,
+    set_up_fee: Decimal,
+    monthly_service_fee: Decimal | None,
+    uplift_amount: Decimal | None,
+    mentor_flat_rate: Decimal | None,
+    bands: Sequence[Band] | None = None,
+) -> list[tuple[str, str]]:
+    """Every problem with a new version of the provider's contract, each naming its field (bands
+    left unchecked when None, for a form that checks them apart): figures in pounds and pence;
+    the mentor flat rate and uplift that the period's type has; a date after the last paid
+    statement's deadline (required after the first version)."""
+    period = active_lead_provider.contract_period
+    contract_type = ContractType.for_year(period.year)
+    problems: list[tuple[str, str]] = []
+    if in_force_from is None:
+        if active_lead_provider.contracts.exists():
+            problems.append(("in_force_from", "Enter the date the new version is in force from."))
+        in_force_from = period.started_on
+    last_paid = (
+        Statement.objects.filter(active_lead_provider=active_lead_provider, paid_at__isnull=False)
+        .order_by("-deadline_date")
+        .first()
+    )
+    if last_paid is not None and in_force_from <= last_paid.deadline_date:
+        problems.append(
+            (
+                "in_force_from",
+                f"The {last_paid.month_year} statement has been paid under the version in force on its "
+                f"deadline: a new version must be in force from after {last_paid.deadline_date:%-d %B %Y}.",
+            )
+        )
+    if not isinstance(recruitment_target, int) or recruitment_target < 0:
+        problems.append(("recruitment_target", "Enter the recruitment target as a whole number, 0 or more."))
+    problems += _pence(set_up_fee, "set_up_fee", "set-up fee")
+    problems += _pence(monthly_service_fee, "monthly_service_fee", "monthly service fee", required=False)
+    problems += _pence(uplift_amount, "uplift_amount", "uplift amount", required=False)
+    problems += _pence(mentor_flat_rate, "mentor_flat_rate", "mentor flat rate", required=False)
+    if contract_type == ContractType.ECTS_BANDED_MENTORS_FLAT:
+        if mentor_flat_rate is None:
+            problems.append(
+                ("mentor_flat_rate", f"Enter the flat rate per mentor: {period.year} contracts pay one.")
+            )
+        if uplift_amount is not None:
+            problems.append(("uplift_amount", f"{period.year} contracts pay no uplifts: leave it empty."))
+    elif mentor_flat_rate is not None:
+        problems.append(
+            ("mentor_flat_rate", f"{period.year} contracts pay mentors by the bands: leave it empty.")
+        )
+    if bands is not None:
+        problems += band_problems(tuple(bands))
+    return problems
+
+
+@transaction.atomic
+def new_contract_version(
+    *,
+    active_lead_provider: ActiveLeadProvider,
+    recruitment_target: int,
+    set_up_fee: Decimal,
+    monthly_service_fee: Decimal | None,
+    uplift_amount: Decimal | None,
+    vat_applicable: bool,
+    mentor_flat_rate: Decimal | None,
+    bands: Sequence[Band],
+    in_force_from: datetime.date | None = None,
+    by=None,
+    actor: Actor | None = None,
+) -> Contract:
+    """Make the next version of the provider's contract for the contract period, in force from
+    `in_force_from` (for a first version, by default the period's first day). Its type follows
+    from the period. Nothing is edited: statements whose deadline is on or after that day are
+    calculated with it. Refused, naming each field, with every problem `contract_problems`
+    finds. `by` is the member of staff (None for the service itself, with `actor`)."""
+    active_lead_provider = (
+        ActiveLeadProvider.objects.select_for_update(of=("self",))
+        .select_related("lead_provider", "contract_period")
+        .get(pk=active_lead_provider.pk)
+    )
+    bands = tuple(bands)
+    problems = contract_problems(
+        active_lead_provider=active_lead_provider,
+        in_force_from=in_force_from,
+        recruitment_target=recruitment_target,
+        set_up_fee=set_up_fee,
+        monthly_service_fee=monthly_service_fee,
+        uplift_amount=uplift_amount,
+        mentor_flat_rate=mentor_flat_rate,
+        bands=bands,
+    )
+    if problems:
+        raise ContractRefused(*problems)
+    period = active_lead_provider.contract_period
+    in_force_from = in_force_from or period.started_on
+    latest = active_lead_provider.contracts.prefetch_related("bands").order_by("-version").first()
+    contract = Contract.objects.create(
+        active_lead_provider=active_lead_provider,
+        version=(latest.version + 1) if latest else 1,
+        in_force_from=in_force_from,
+        contract_type=ContractType.for_year(period.year),
+        recruitment_target=recruitment_target,
+        set_up_fee=set_up_fee,
+        monthly_service_fee=monthly_service_fee,
+        uplift_amount=uplift_amount,
+        vat_applicable=vat_applicable,
+        mentor_flat_rate=mentor_flat_rate,
+        created_by=by,
+    )
+    PriceBand.objects.bulk_create(
+        PriceBand(contract=contract, letter=band.letter, min=band.min, max=band.max, price=band.price)
+        for band in bands
+    )
+    record_event(
+        actor=actor or (Actor.dfe_staff(by) if by else Actor.system()),
+        event_type="contract_version_made",
+        heading=f"Contract for {active_lead_provider}: version {contract.version} in force from "
+        f"{in_force_from:%-d %B %Y}",
+        subject=contract,
+        lead_provider=active_lead_provider.lead_provider,
+        changes=_contract_changes(latest, contract, bands),
+    )
+    return contract
+
+
+def _contract_terms_shown(contract: Contract | None, bands: Sequence) -> dict[str, str]:
+    if contract is None:
+        return {}
+    shown = {
+        field: "" if getattr(contract, field) is None else str(getattr(contract, field))
+        for field in (
+            "in_force_from",
+            "recruitment_target",
+            "set_up_fee",
+            "monthly_service_fee",
+            "uplift_amount",
+            "vat_applicable",
+            "mentor_flat_rate",
+        )
+    }
+    for band in bands:
+        shown[f"band {band.letter}"] = f"{band.min} to {band.max} at {band.price}"
+    return shown
+
+
+def _contract_changes(before: Contract | None, after: Contract, bands: Sequence[Band]) -> dict:
+    """What the new version changes, field by field: [before, after]."""
+    old = _contract_terms_shown(before, sorted(before.bands.all(), key=lambda b: b.letter) if before else ())
+    new = _contract_terms_shown(after, bands)
+    return {
+        name: [old.get(name, ""), new.get(name, "")] for name in new | old if old.get(name) != new.get(name)
+    }
+
+
+# --- The statement lifecycle: open, payable, paid --------------------------------------------------
+
+
+class StatementRefused(AttributeProblems):
+    """A change a statement cannot take in the state it is in."""
+
+
+@transaction.atomic
+def mark_payable(*, today: datetime.date, now: datetime.datetime | None = None) -> int:
+    """Every open statement whose deadline has passed by `today` becomes payable: it takes no
+    more declarations and waits for finance to authorise it. Run daily (Celery beat); safe to
+    run again. Returns how many it marked."""
+    now = now or clock.now()
+    due = list(
+        Statement.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(deadline_date__lt=today, marked_payable_at__isnull=True, paid_at__isnull=True)
+        .select_related("active_lead_provider__lead_provider")
+        .order_by("deadline_date", "id")
+    )
+    Statement.objects.filter(pk__in=[statement.pk for statement in due]).update(marked_payable_at=now)
+    for statement in due:
+        record_event(
+            actor=Actor.system(),
+            event_type="statement_payable",
+            heading=f"Statement {statement} is payable: its deadline has passed",
+            subject=statement,
+            lead_provider=statement.active_lead_provider.lead_provider,
+        )
+    return len(due)
+
+
+@transaction.atomic
+def authorise_for_payment(*, statement: Statement, by, now: datetime.datetime | None = None) -> Statement:
+    """Finance authorises a payable statement for payment: what it pays is calculated once more
+    and written down on it for good (a paid statement is never calculated again), with who and
+    when; its declarations become paid and its clawbacks clawed back. Refused for a statement
+    that is not payable, or with no contract in force on its deadline."""
+    now = now or clock.now()
+    statement = (
+        Statement.objects.select_for_update(of=("self",))
+        .select_related("active_lead_provider__lead_provider")
+        .get(pk=statement.pk)
+    )
+    if statement.paid_at is not None:
+        raise StatementRefused(("statement", f"{statement} has already been authorised for payment."))
+    if statement.marked_payable_at is None:
+        raise StatementRefused(("statement", f"{statement} is not payable yet: its deadline has not passed."))
+    contract = finance_queries.contract_in_force(statement.active_lead_provider, on=statement.deadline_date)
+    if contract is None:
+        raise StatementRefused(("statement", str(finance_queries.NoContractInForce(statement))))
+    calculation = finance_queries.calculate(statement, contract=contract)
+    statement.calculation = snapshots.to_json(calculation, contract_id=contract.pk, version=contract.version)
+    statement.paid_at, statement.paid_by = now, by
+    statement.save(update_fields=["calculation", "paid_at", "paid_by", "updated_at"])
+    Declaration.objects.filter(payment_statement=statement, payment_status=PaymentStatus.ELIGIBLE).update(
+        payment_status=PaymentStatus.PAID, updated_at=now
+    )
+    Declaration.objects.filter(
+        clawback_statement=statement, clawback_status=ClawbackStatus.AWAITING_CLAWBACK
+    ).update(clawback_status=ClawbackStatus.CLAWED_BACK, updated_at=now)
+    totals = calculation.totals
+    record_event(
+        actor=Actor.dfe_staff(by),
+        event_type="statement_authorised_for_payment",
+        heading=f"Statement {statement} authorised for payment: £{totals.total:,}",
+        subject=statement,
+        lead_provider=statement.active_lead_provider.lead_provider,
+        changes={
+            "total": ["", str(totals.total)],
+            "contract version": ["", str(contract.version)],
+        },
+    )
+    return statement
+
+
+# --- Adjustments ---------------------------------------------------------------------------------
+
+
+def _unpaid(statement: Statement) -> Statement:
+    """The statement, locked against being authorised meanwhile; refused once paid."""
+    statement = (
+        Statement.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("active_lead_provider__lead_provider")
+        .get(pk=statement.pk)
+    )
+    if statement.paid_at is not None:
+        raise StatementRefused(("statement", f"{statement} has been paid: its adjustments cannot change."))
+    return statement
+
+
+@transaction.atomic
+def add_adjustment(
+    *, statement: Statement, name: str, amount: Decimal, reason: str, by
+) -> StatementAdjustment:
+    """Add a named amount (negative to take money off) to an open or payable statement, with the
+    reason for it. Refused, naming each field, for a paid statement, an amount of 0 or a fraction
+    of a penny, or no name or reason."""
+    statement = _unpaid(statement)
+    problems = []
+    name, reason = (name or "").strip(), (reason or "").strip()
+    if not name:
+        problems.append(("name", "Enter what the adjustment is for."))
+    try:
+        amount = require_pence(amount, "amount", allow_negative=True)
+        if amount == 0:
+            problems.append(("amount", "Enter an amount other than 0."))
+    except (TypeError, ValueError):
+        problems.append(("amount", "Enter the amount in pounds and pence, like 250.00 or -250.00."))
+    if not reason:
+        problems.append(("reason", "Enter the reason for the adjustment."))
+    if problems:
+        raise StatementRefused(*problems)
+    adjustment = StatementAdjustment.objects.create(
+        statement=statement, name=name, amount=amount, reason=reason, created_by=by
+    )
+    record_event(
+        actor=Actor.dfe_staff(by),
+        event_type="statement_adjustment_added",
+        heading=f"Adjustment of £{amount:,} added to statement {statement}: {name}",
+        subject=statement,
+        lead_provider=statement.active_lead_provider.lead_provider,
+        reason=reason,
+    )
+    return adjustment
+
+
+@transaction.atomic
+def remove_adjustment(*, adjustment: StatementAdjustment, by, reason: str = "") -> None:
+    """Take an adjustment off a statement that is not yet paid."""
+    statement = _unpaid(adjustment.statement)
+    adjustment = StatementAdjustment.objects.get(pk=adjustment.pk)
+    adjustment.delete()
+    record_event(
+        actor=Actor.dfe_staff(by),
+        event_type="statement_adjustment_removed",
+        heading=f"Adjustment of £{adjustment.amount:,} removed from statement {statement}: {adjustment.name}",
+        subject=statement,
+        lead_provider=statement.active_lead_provider.lead_provider,
+        reason=reason,
+    )

@@ -8,6 +8,7 @@ import json
 import os
 import tempfile
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 # Which adapter in emails/delivery.py sends email: "notify" (GOV.UK Notify) or "development"
@@ -57,7 +58,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "appropriate_bodies.tasks.resume_stalled_bulk_uploads",
         "schedule": 60.0,
     },
+    # Statements whose deadline has passed become payable (finance.services.mark_payable): daily,
+    # just after midnight London time; a missed day is caught up the next (it marks every one due).
+    "mark-statements-payable": {
+        "task": "finance.tasks.mark_statements_payable",
+        "schedule": crontab(hour=0, minute=15),
+    },
 }
+# Crontab schedules (above) are London times.
+CELERY_TIMEZONE = "Europe/London"
 # Beat keeps a little state on disk; somewhere a non-root container user can write.
 CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get(
     "CELERY_BEAT_SCHEDULE_FILENAME", os.path.join(tempfile.gettempdir(), "ecf-celerybeat-schedule")
