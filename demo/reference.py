@@ -12,13 +12,17 @@ the same region, whichever count a run asks for, so a 20-hub demo is the start o
 
 import random
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils.text import slugify
 
+from audit.services import Actor
 from demo.names import hub_region, place_names
 from demo.timeline import FIRST_YEAR, contract_period_dates, open_years, payments_frozen_at, years
-from finance.services import add_statements
+from finance.calculator import Band
+from finance.models import ContractType
+from finance.services import add_statements, new_contract_version
 from providers.models import (
     ActiveLeadProvider,
     AppropriateBody,
@@ -54,6 +58,44 @@ ISTIP = "Independent Schools Teacher Induction Panel (ISTIP)"
 ESP = "Educational Success Partners (ESP)"
 
 _PARTNER_KINDS = ["Teaching School Hub"] * 8 + ["Learning Partnership", "Teaching Partnership"]
+
+
+# Participants (ECTs and mentors, up to 2024; ECTs, from 2025) a year across England, which the
+# lead providers' recruitment targets share by market share.
+PARTICIPANTS_A_YEAR = {
+    ContractType.BANDED_WITH_UPLIFTS: 60_000,
+    ContractType.ECTS_BANDED_MENTORS_FLAT: 30_000,
+}
+
+
+def plan_contract(facts: LeadProviderFacts, year: int) -> dict:
+    """A plausible first contract version for a lead provider in a contract period: bands A
+    0–2,000 and B 2,001–4,000, C up to the recruitment target (at least 6,000) and D a fifth
+    beyond, priced per participant from about £1,500 down to £1,100 (made up, the same every
+    run); a £100 uplift up to 2024, a mentor flat rate of about £1,000 from 2025."""
+    rng = random.Random(f"contract-{facts.name}-{year}")
+    contract_type = ContractType.for_year(year)
+    total = sum(provider.market_share for provider in LEAD_PROVIDERS if active_in(provider, year))
+    target = round(PARTICIPANTS_A_YEAR[contract_type] * facts.market_share / total, -2)
+    top_of_c = max(6_000, int(target))
+    step = Decimal(rng.randrange(0, 11) * 10)  # £0 to £100 a band between providers
+    price_a = Decimal(1_450) + Decimal(rng.randrange(-5, 6) * 10)
+    bands = [
+        Band("A", 0, 2_000, price_a),
+        Band("B", 2_001, 4_000, price_a - 100 - step),
+        Band("C", 4_001, top_of_c, price_a - 200 - step),
+        Band("D", top_of_c + 1, top_of_c + top_of_c // 5, price_a - 300 - step),
+    ]
+    flat = contract_type == ContractType.ECTS_BANDED_MENTORS_FLAT
+    return {
+        "recruitment_target": int(target),
+        "set_up_fee": Decimal(rng.choice([0, 50_000, 100_000, 150_000])),
+        "monthly_service_fee": None,  # worked out from the bands
+        "uplift_amount": None if flat else Decimal(100),
+        "vat_applicable": rng.random() < 0.4,
+        "mentor_flat_rate": Decimal(950 + rng.randrange(0, 11) * 10) if flat else None,
+        "bands": bands,
+    }
 
 
 def lead_provider_email(name: str) -> str:
@@ -140,6 +182,7 @@ def ensure_reference_data(*, delivery_partners: int, hub_appropriate_bodies: int
             "pairings",
             "bodies",
             "statements",
+            "contracts",
         ],
         0,
     )
@@ -210,6 +253,7 @@ def ensure_reference_data(*, delivery_partners: int, hub_appropriate_bodies: int
         "contract_period"
     ):
         created["statements"] += add_statements(active)
+    created["contracts"] += _ensure_contracts()
     ref.schedule_ids = {
         (schedule.contract_period_id, schedule.identifier): schedule.pk
         for schedule in Schedule.objects.filter(contract_period__year__in=years())
@@ -217,3 +261,25 @@ def ensure_reference_data(*, delivery_partners: int, hub_appropriate_bodies: int
 
     ref.counts = created
     return ref
+
+
+def _ensure_contracts() -> int:
+    """A contract for every lead provider in every contract period of the demo that has none, so
+    its statements carry money. Returns how many were made."""
+    facts_by_name = {facts.name: facts for facts in LEAD_PROVIDERS}
+    made = 0
+    for active in (
+        ActiveLeadProvider.objects.filter(contract_period__year__in=years(), contracts__isnull=True)
+        .select_related("lead_provider", "contract_period")
+        .order_by("contract_period", "lead_provider__name")
+    ):
+        facts = facts_by_name.get(active.lead_provider.name)
+        if facts is None:  # a provider a developer added in admin: theirs to give a contract
+            continue
+        new_contract_version(
+            active_lead_provider=active,
+            **plan_contract(facts, active.contract_period_id),
+            actor=Actor.system("Demo data"),
+        )
+        made += 1
+    return made

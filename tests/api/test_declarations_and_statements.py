@@ -12,7 +12,8 @@ from finance.models import Declaration, Statement
 from providers.models import Milestone
 from tests.api.conftest import api_for
 from tests.dates import TEST_DAY, THIS_YEAR
-from tests.factories import LeadProviderFactory, UserFactory
+from tests.factories import LeadProviderFactory
+from tests.finance.helpers import add_contract, pay
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +24,7 @@ TODAY = TEST_DAY
 @pytest.fixture
 def statements(ambition_this_year):
     finance.add_statements(ambition_this_year)
+    add_contract(ambition_this_year)
     return Statement.objects.filter(active_lead_provider=ambition_this_year)
 
 
@@ -188,7 +190,7 @@ class TestVoiding:
 
     def test_paid_is_clawed_back_on_the_next_statement(self, api, amara, statements):
         declared = Declaration.objects.get(api_id=api.post(DECLARATIONS, started(amara)).json()["data"]["id"])
-        finance.mark_paid(statement=declared.payment_statement, paid_by=UserFactory(is_staff=True))
+        pay(declared.payment_statement)
         assert attributes(api.get(f"{DECLARATIONS}/{declared.api_id}"))["state"] == "paid"
 
         clawback = attributes(api.put(f"{DECLARATIONS}/{declared.api_id}/void"))
@@ -202,7 +204,7 @@ class TestVoiding:
             "awaiting-clawback",
             str(next_open.api_id),
         )
-        finance.mark_paid(statement=next_open, paid_by=UserFactory(is_staff=True))
+        pay(next_open)
         assert attributes(api.get(f"{DECLARATIONS}/{declared.api_id}"))["state"] == "clawed-back"
         assert (
             "already being clawed back"
@@ -241,7 +243,7 @@ class TestStatements:
             False,
         )
         statement = statements.order_by("deadline_date").first()
-        finance.mark_paid(statement=statement, paid_by=UserFactory(is_staff=True))
+        pay(statement)
         assert api.get(f"/api/v3/statements/{statement.api_id}").json()["data"]["attributes"]["paid"] is True
         other = api_for(client, LeadProviderFactory(name="Teach First"))
         assert other.get(f"/api/v3/statements/{statement.api_id}").status_code == 404
@@ -288,7 +290,7 @@ def test_a_mentors_completed_declaration_ends_their_funding_and_is_a_change(api,
 def test_paying_a_statement_moves_its_updated_at(api, statements):
     since = clock.now().isoformat()
     statement = statements.order_by("deadline_date").first()
-    finance.mark_paid(statement=statement, paid_by=UserFactory(is_staff=True))
+    pay(statement)
     rows = api.get("/api/v3/statements", {"filter[updated_since]": since}).json()["data"]
     assert [(row["id"], row["attributes"]["paid"]) for row in rows] == [(str(statement.api_id), True)]
 
