@@ -2,8 +2,10 @@
 its calculation, and how far a provider has filled its bands (docs/decisions/0035, 0036).
 
 The calculation itself is `finance.calculator`, a pure function; this module only counts. A
-statement's counts are a few grouped COUNTs, so reading one costs the same number of queries
-however many declarations it has."""
+statement's counts are four grouped queries, so reading one costs the same number of queries
+however many declarations it has: the two over the provider's period touch only the
+declarations and statements tables; only the statement's own started declarations are joined
+to their schools, for uplifts."""
 
 import datetime
 from dataclasses import dataclass
@@ -19,7 +21,6 @@ from finance.calculator import (
     Adjustment,
     Band,
     ContractTerms,
-    Counts,
     Course,
     DeclarationCounts,
     StatementCalculation,
@@ -129,50 +130,40 @@ def contract_terms(contract: Contract) -> ContractTerms:
 
 
 def statement_input(statement: Statement) -> StatementInput:
-    """What the calculation needs to know about the statement, in three queries whatever the
+    """What the calculation needs to know about the statement, in four queries whatever the
     number of declarations: per course and declaration type, the declarations billable and
     refundable on it and on the provider's earlier statements of the contract period (deadline
-    before its own), the started ones among them earning an uplift, and its adjustments."""
-    here = {
-        "billable": _counts(statement, "payment_statement", payment_status__in=BILLABLE),
-        "refundable": _counts(statement, "clawback_statement", clawback_status__in=REFUNDABLE),
-    }
+    before its own); the started ones on it earning an uplift; its adjustments."""
+    billable = _counts(statement, "payment_statement", payment_status__in=BILLABLE)
+    refundable = _counts(statement, "clawback_statement", clawback_status__in=REFUNDABLE)
     keys = sorted(
-        {key for counted in here.values() for key in counted},
+        set(billable) | set(refundable),
         key=lambda key: (list(Course).index(key[0]), DECLARATION_TYPES.index(key[1])),
     )
-    declarations = []
-    for course, declaration_type in keys:
-        billable = here["billable"].get((course, declaration_type), {})
-        refundable = here["refundable"].get((course, declaration_type), {})
-        declarations.append(
-            DeclarationCounts(
-                course,
-                declaration_type,
-                billable=billable.get("here", 0),
-                refundable=refundable.get("here", 0),
-                earlier_billable=billable.get("earlier", 0),
-                earlier_refundable=refundable.get("earlier", 0),
-            )
+    declarations = [
+        DeclarationCounts(
+            course,
+            declaration_type,
+            billable=billable.get((course, declaration_type), (0, 0))[0],
+            refundable=refundable.get((course, declaration_type), (0, 0))[0],
+            earlier_billable=billable.get((course, declaration_type), (0, 0))[1],
+            earlier_refundable=refundable.get((course, declaration_type), (0, 0))[1],
         )
-    uplifts = []
-    for course in Course:
-        billable = here["billable"].get((course, DeclarationType.STARTED), {}).get("uplifts", 0)
-        refundable = here["refundable"].get((course, DeclarationType.STARTED), {}).get("uplifts", 0)
-        if billable or refundable:
-            uplifts.append(UpliftCounts(course, billable=billable, refundable=refundable))
+        for course, declaration_type in keys
+    ]
     adjustments = [
         Adjustment(name, amount)
         for name, amount in statement.adjustments.order_by("created_at", "id").values_list("name", "amount")
     ]
-    return StatementInput(declarations=declarations, uplifts=uplifts, adjustments=adjustments)
+    return StatementInput(
+        declarations=declarations, uplifts=_uplift_counts(statement), adjustments=adjustments
+    )
 
 
-def _counts(statement: Statement, on: str, **status) -> dict[tuple[Course, str], dict[str, int]]:
-    """One grouped query: per course and type, the declarations `on` (payment_statement or
-    clawback_statement) this statement ("here"), on the provider's earlier statements of the
-    period ("earlier"), and the started ones here that earn an uplift ("uplifts")."""
-    this = Q(**{f"{on}_id": statement.pk})
+def _counts(statement: Statement, on: str, **status) -> dict[tuple[Course, str], tuple[int, int]]:
+    """One grouped query: per course and type, (on this statement, on the provider's earlier
+    statements of the period) of the declarations `on` (payment_statement or
+    clawback_statement) them in `status`."""
     rows = (
         Declaration.objects.filter(
             **{
@@ -183,20 +174,35 @@ def _counts(statement: Statement, on: str, **status) -> dict[tuple[Course, str],
         )
         .values("course_identifier", "declaration_type")
         .annotate(
-            here=Count("pk", filter=this),
+            here=Count("pk", filter=Q(**{f"{on}_id": statement.pk})),
             earlier=Count("pk", filter=Q(**{f"{on}__deadline_date__lt": statement.deadline_date})),
-            uplifts=Count("pk", filter=this & earns_uplift()),
         )
         .order_by()
     )
     return {
-        (COURSES[row["course_identifier"]], row["declaration_type"]): {
-            "here": row["here"],
-            "earlier": row["earlier"],
-            "uplifts": row["uplifts"],
-        }
+        (COURSES[row["course_identifier"]], row["declaration_type"]): (row["here"], row["earlier"])
         for row in rows
     }
+
+
+def _uplift_counts(statement: Statement) -> list[UpliftCounts]:
+    """One grouped query over the statement's own declarations: per course, the started ones
+    earning an uplift billable and refundable on it."""
+    billable = Q(payment_statement_id=statement.pk, payment_status__in=BILLABLE)
+    refundable = Q(clawback_statement_id=statement.pk, clawback_status__in=REFUNDABLE)
+    rows = (
+        Declaration.objects.filter(billable | refundable)
+        .filter(earns_uplift())
+        .values("course_identifier")
+        .annotate(billable=Count("pk", filter=billable), refundable=Count("pk", filter=refundable))
+        .order_by()
+    )
+    counts = {COURSES[row["course_identifier"]]: row for row in rows}
+    return [
+        UpliftCounts(course, billable=counts[course]["billable"], refundable=counts[course]["refundable"])
+        for course in Course
+        if course in counts
+    ]
 
 
 def contract_for(statement: Statement) -> Contract | None:
@@ -214,7 +220,7 @@ def contract_for(statement: Statement) -> Contract | None:
 def calculate(statement: Statement, *, contract: Contract | None = None) -> StatementCalculation:
     """The statement's rows and totals. A paid statement is read from what was written down when
     it was authorised for payment, never calculated again (no query); otherwise it is calculated
-    with the contract version in force on its deadline (five queries, or three when `contract` is
+    with the contract version in force on its deadline (six queries, or four when `contract` is
     that version, already fetched). Raises NoContractInForce when there is none."""
     if statement.paid_at is not None:
         return snapshots.from_json(statement.calculation)
@@ -326,24 +332,3 @@ def _live_counts(active_lead_provider: ActiveLeadProvider) -> dict[tuple[Course,
             key = (COURSES[row["course_identifier"]], row["declaration_type"])
             totals[key] = totals.get(key, 0) + sign * row["count"]
     return totals
-
-
-def is_open(statement: Statement) -> bool:
-    return statement.marked_payable_at is None and statement.paid_at is None
-
-
-__all__ = [
-    "BandPlaces",
-    "Counts",
-    "NoContractInForce",
-    "ProviderBandFill",
-    "band_fill",
-    "calculate",
-    "contract_for",
-    "contract_in_force",
-    "contract_terms",
-    "contract_versions",
-    "earns_uplift",
-    "statement_input",
-    "uplift_paid",
-]

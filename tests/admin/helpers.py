@@ -17,7 +17,7 @@ from core import clock
 from core.tokens import new_token
 from emails.models import Email
 from emails.services import queue_email
-from finance.models import Declaration, Statement
+from finance.models import Contract, Declaration, Statement
 from participants.models import (
     ECTAtSchoolPeriod,
     InductionPeriod,
@@ -42,6 +42,7 @@ from providers.models import (
 from schools import services as school_services
 from schools.models import NominationLink, School, SchoolAccess, SchoolContractPeriodChoice
 from tests.dates import THIS_YEAR
+from tests.finance.helpers import add_contract
 from tests.factories import (
     ActiveLeadProviderFactory,
     AppropriateBodyAccessFactory,
@@ -132,6 +133,7 @@ def build_graph() -> dict:
         payment_statement=statement,
     )
     return {
+        Contract: add_contract(pairing.active_lead_provider),
         Statement: statement,
         Declaration: declaration,
         Schedule: training.schedule,

@@ -89,7 +89,7 @@ def test_support_group_maintains_schools_providers_and_participants_but_only_vie
     assert not any(codename.startswith("delete_") for codename in support)
 
 
-def test_finance_group_views_schools_providers_and_events_and_opens_contract_periods(db):
+def test_finance_group_views_schools_providers_and_events_opens_contract_periods_and_pays(db):
     finance = codenames("finance")
     assert {
         "view_school",
@@ -97,10 +97,22 @@ def test_finance_group_views_schools_providers_and_events_and_opens_contract_per
         "view_leadprovider",
         "view_schoolpartnership",
         "view_event",
+        "view_statement",
+        "view_declaration",
+        "view_contract",
     } <= finance
     opens_periods = {"add_contractperiod", "change_contractperiod"}
-    assert opens_periods <= finance
-    assert all(codename.startswith("view_") for codename in finance - opens_periods)
+    # Contracts (a change is a new version), adjustments, and authorising statements for payment.
+    pays = {
+        "add_contract",
+        "change_contract",
+        "add_priceband",
+        "change_priceband",
+        "add_statementadjustment",
+        "change_statement",
+    }
+    assert opens_periods | pays <= finance
+    assert all(codename.startswith("view_") for codename in finance - opens_periods - pays)
     assert "view_user" not in finance
     assert "view_teacher" not in finance
 
