@@ -174,6 +174,7 @@ class ContractForm(forms.ModelForm):
             # A change is a new version: its date is chosen, never carried over unnoticed.
             self.initial["in_force_from"] = None
             field.label = "New version in force from"
+            field.error_messages["required"] = "Enter the date the new version is in force from."
             field.help_text = (
                 f"This is version {self.instance.version}, in force from "
                 f"{self.instance.in_force_from:%-d %B %Y}. Saving makes version "

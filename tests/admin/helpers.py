@@ -42,7 +42,6 @@ from providers.models import (
 from schools import services as school_services
 from schools.models import NominationLink, School, SchoolAccess, SchoolContractPeriodChoice
 from tests.dates import THIS_YEAR
-from tests.finance.helpers import add_contract
 from tests.factories import (
     ActiveLeadProviderFactory,
     AppropriateBodyAccessFactory,
@@ -58,6 +57,7 @@ from tests.factories import (
     UserFactory,
     school_of,
 )
+from tests.finance.helpers import add_contract
 
 
 def admin_url(model, view: str, *args) -> str:
