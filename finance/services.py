@@ -404,9 +404,7 @@ def void(
     # Its statement first, then the declaration: authorising the statement for payment (which
     # locks it, then pays its declarations) waits for this void, or this void for it, and the
     # declaration is read as it then is (paid: clawed back; not: voided).
-    statement_id = Declaration.objects.filter(pk=declaration.pk).values_list("payment_statement", flat=True)[
-        0
-    ]
+    statement_id = Declaration.objects.values_list("payment_statement", flat=True).get(pk=declaration.pk)
     if statement_id is not None:
         Statement.objects.select_for_update(no_key=True).filter(pk=statement_id).first()
     declaration = Declaration.objects.select_for_update().get(pk=declaration.pk)
@@ -721,7 +719,7 @@ def mark_payable(*, today: datetime.date, now: datetime.datetime | None = None) 
     run again. Returns how many it marked."""
     now = now or clock.now()
     due = list(
-        Statement.objects.select_for_update(skip_locked=True, of=("self",))
+        Statement.objects.select_for_update(of=("self",))
         .filter(deadline_date__lt=today, marked_payable_at__isnull=True, paid_at__isnull=True)
         .select_related("active_lead_provider__lead_provider")
         .order_by("deadline_date", "id")

@@ -8,7 +8,10 @@
   each starting where the one before ended (checked when the transaction commits, once every
   band is written);
 - a statement moves forward only (open, payable, paid), and once paid keeps what it was paid;
-- adjustments are added, changed or removed only while their statement is unpaid.
+- adjustments are added, changed or removed only while their statement is unpaid;
+- a declaration is put on a statement (to be paid or clawed back) only while the statement is
+  open, so none lands on a statement made payable or authorised for payment meanwhile (the
+  check takes a lock that those take exclusively). A bulk load of history (participants.bulk_load) is trusted.
 """
 
 from django.db import migrations
@@ -121,8 +124,8 @@ BEGIN
   ELSE
     statement_ids := ARRAY[OLD.statement_id];
   END IF;
-  -- FOR SHARE: authorising a statement for payment (FOR UPDATE) waits for this, or this for it.
-  PERFORM 1 FROM finance_statement WHERE id = ANY(statement_ids) FOR SHARE;
+  -- Authorising a statement for payment (FOR UPDATE) waits for this, or this for it.
+  PERFORM 1 FROM finance_statement WHERE id = ANY(statement_ids) FOR KEY SHARE;
   IF EXISTS (SELECT 1 FROM finance_statement WHERE id = ANY(statement_ids) AND paid_at IS NOT NULL) THEN
     RAISE EXCEPTION 'statement %: adjustments change only while a statement is unpaid', statement_ids[1]
       USING ERRCODE = 'check_violation', CONSTRAINT = 'adjustment_on_an_unpaid_statement';
@@ -135,9 +138,42 @@ END $$;
 
 CREATE TRIGGER adjustment_on_an_unpaid_statement BEFORE INSERT OR UPDATE OR DELETE ON finance_statementadjustment
   FOR EACH ROW EXECUTE FUNCTION finance_adjustment_on_an_unpaid_statement();
+
+
+CREATE FUNCTION finance_declaration_on_an_open_statement() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  statement_id bigint;
+BEGIN
+  IF current_setting('participants.bulk_load', true) = 'on' THEN
+    RETURN NEW;
+  END IF;
+  FOREACH statement_id IN ARRAY ARRAY[
+    CASE WHEN TG_OP = 'INSERT' OR NEW.payment_statement_id IS DISTINCT FROM OLD.payment_statement_id
+      THEN NEW.payment_statement_id END,
+    CASE WHEN TG_OP = 'INSERT' OR NEW.clawback_statement_id IS DISTINCT FROM OLD.clawback_statement_id
+      THEN NEW.clawback_statement_id END
+  ] LOOP
+    CONTINUE WHEN statement_id IS NULL;
+    -- Marking the statement payable or authorising it (both FOR UPDATE) wait for this, or this
+    -- for them; declarations and voids (FOR NO KEY UPDATE) do not wait for one another here.
+    PERFORM 1 FROM finance_statement
+      WHERE id = statement_id AND marked_payable_at IS NULL AND paid_at IS NULL FOR KEY SHARE;
+    IF NOT FOUND THEN
+      RAISE EXCEPTION 'declaration %: statement % is no longer open', NEW.id, statement_id
+        USING ERRCODE = 'check_violation', CONSTRAINT = 'declaration_on_an_open_statement';
+    END IF;
+  END LOOP;
+  RETURN NEW;
+END $$;
+
+CREATE TRIGGER declaration_on_an_open_statement
+  BEFORE INSERT OR UPDATE OF payment_statement_id, clawback_statement_id ON finance_declaration
+  FOR EACH ROW EXECUTE FUNCTION finance_declaration_on_an_open_statement();
 """
 
 REVERSE = """
+DROP TRIGGER declaration_on_an_open_statement ON finance_declaration;
+DROP FUNCTION finance_declaration_on_an_open_statement();
 DROP TRIGGER adjustment_on_an_unpaid_statement ON finance_statementadjustment;
 DROP FUNCTION finance_adjustment_on_an_unpaid_statement();
 DROP TRIGGER statement_moves_forward ON finance_statement;

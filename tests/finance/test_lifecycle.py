@@ -281,3 +281,25 @@ def test_the_database_keeps_a_statement_moving_forward(world):
         Statement.objects.filter(pk=november.pk).update(paid_at=None, paid_by=None, calculation=None)
     with _violates("statement_moves_forward"):
         Statement.objects.filter(pk=november.pk).update(marked_payable_at=None)
+
+
+def test_the_database_puts_declarations_only_on_open_statements(world):
+    """However a declaration is written, it is not paid or clawed back on a statement that is
+    payable or paid: none lands on one authorised meanwhile."""
+    declaration = world.declare(world.ect(world.school()))
+    november = pay(world.statement(11))
+    fields = {
+        field.attname: getattr(declaration, field.attname)
+        for field in Declaration._meta.concrete_fields
+        if field.attname not in ("id", "api_id")
+    }
+    with _violates("declaration_on_an_open_statement"):
+        Declaration.objects.create(
+            **{**fields, "declaration_type": "retained-1", "payment_status": PaymentStatus.ELIGIBLE}
+        )
+    services.mark_payable(today=datetime.date(world.year + 1, 1, 1))  # December too
+    with _violates("declaration_on_an_open_statement"):
+        Declaration.objects.filter(pk=declaration.pk).update(
+            clawback_status=ClawbackStatus.AWAITING_CLAWBACK, clawback_statement=world.statement(12)
+        )
+    assert Declaration.objects.get(pk=declaration.pk).payment_statement == november
