@@ -11,7 +11,7 @@ import itertools
 from collections.abc import Sequence
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -647,6 +647,11 @@ def new_contract_version(
     period = active_lead_provider.contract_period
     in_force_from = in_force_from or period.started_on
     latest = active_lead_provider.contracts.prefetch_related("bands").order_by("-version").first()
+    with connection.cursor() as cursor:
+        # The version and its bands are written one after the other and checked together when
+        # the transaction commits, even where the caller made every constraint immediate (the
+        # demo's reset does, to truncate).
+        cursor.execute("SET CONSTRAINTS contract_bands_run_on DEFERRED")
     contract = Contract.objects.create(
         active_lead_provider=active_lead_provider,
         version=(latest.version + 1) if latest else 1,
@@ -679,8 +684,12 @@ def new_contract_version(
 def _contract_terms_shown(contract: Contract | None, bands: Sequence) -> dict[str, str]:
     if contract is None:
         return {}
+
+    def text(value) -> str:
+        return "" if value is None else f"{value:.2f}" if isinstance(value, Decimal) else str(value)
+
     shown = {
-        field: "" if getattr(contract, field) is None else str(getattr(contract, field))
+        field: text(getattr(contract, field))
         for field in (
             "in_force_from",
             "recruitment_target",
@@ -692,7 +701,7 @@ def _contract_terms_shown(contract: Contract | None, bands: Sequence) -> dict[st
         )
     }
     for band in bands:
-        shown[f"band {band.letter}"] = f"{band.min} to {band.max} at {band.price}"
+        shown[f"band {band.letter}"] = f"{band.min} to {band.max} at {text(band.price)}"
     return shown
 
 
