@@ -16,9 +16,9 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from appropriate_bodies.csv_cells import spreadsheet_cell
 from appropriate_bodies.services.terms import as_terms, terms_problem
 from core import clock
+from core.csv_cells import spreadsheet_cell
 from participants import trs
 from schools.models import TrainingProgramme
 
