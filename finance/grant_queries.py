@@ -7,7 +7,6 @@ from collections import defaultdict
 from django.db.models import Q
 from django.utils import timezone
 
-from core import clock
 from finance.grants import (
     Mentor,
     MentorDeclaration,
@@ -34,10 +33,15 @@ def _start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+def _local_date(moment: datetime.datetime, zone) -> datetime.date:
+    return moment.astimezone(zone).date()
+
+
 def mentor_grants(*, year: int, term: Term | None = None) -> list[SchoolGrant]:
     """Each school's mentor grant for the term of academic year `year` (the whole year when no
     term is given): one row per school and grant, by school name."""
     terms = terms_of(year, term)
+    zone = timezone.get_current_timezone()  # England's, as core.clock.local_date reads it
     first_day, last_day = terms[0].start, terms[-1].end
     # The mentors who may have hours in the terms: those training in them, and those with a
     # declaration dated in (or shortly before) them. A superset: the rule decides.
@@ -70,7 +74,7 @@ def mentor_grants(*, year: int, term: Term | None = None) -> list[SchoolGrant]:
         )
         .order_by()
     ):
-        stopped = [clock.local_date(moment) for moment in (withdrawn_at, deferred_at) if moment is not None]
+        stopped = [_local_date(moment, zone) for moment in (withdrawn_at, deferred_at) if moment is not None]
         trainings[teacher_id].append(
             Training(
                 school_id=school_id,
@@ -102,7 +106,7 @@ def mentor_grants(*, year: int, term: Term | None = None) -> list[SchoolGrant]:
         declarations[teacher_id].append(
             MentorDeclaration(
                 declaration_type=declaration_type,
-                declared_on=clock.local_date(declared_at),
+                declared_on=_local_date(declared_at, zone),
                 live=payment in LIVE_PAYMENT and clawback == ClawbackStatus.NO_CLAWBACK,
                 school_id=school_id,
                 contract_period=cohort,

@@ -19,6 +19,7 @@ reads the values from the database in a fixed number of queries.
 """
 
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -79,13 +80,11 @@ class SchoolTerm:
 
     @property
     def start(self) -> datetime.date:
-        month, day = TERM_STARTS[self.term]
-        return datetime.date(self.year if self.term is Term.AUTUMN else self.year + 1, month, day)
+        return _term_days(self.year, self.index)[0]
 
     @property
     def end(self) -> datetime.date:
-        following = self.following()
-        return following.start - datetime.timedelta(days=1)
+        return _term_days(self.year, self.index)[1]
 
     def following(self) -> "SchoolTerm":
         return SchoolTerm(self.year + 1, 0) if self.index == 2 else SchoolTerm(self.year, self.index + 1)
@@ -93,6 +92,18 @@ class SchoolTerm:
     @property
     def label(self) -> str:
         return f"{self.term.label} {academic_year_label(self.year)}"
+
+
+@functools.cache
+def _term_days(year: int, index: int) -> tuple[datetime.date, datetime.date]:
+    """A term's first and last day (remembered: the rule asks for them term after term)."""
+
+    def first_day(year: int, index: int) -> datetime.date:
+        month, day = TERM_STARTS[TERMS[index]]
+        return datetime.date(year if index == 0 else year + 1, month, day)
+
+    following = (year + 1, 0) if index == 2 else (year, index + 1)
+    return first_day(year, index), first_day(*following) - datetime.timedelta(days=1)
 
 
 def academic_year_label(year: int) -> str:
@@ -241,12 +252,12 @@ class Training:
     stopped_on: datetime.date | None  # the day it was withdrawn or deferred, if it was
     contract_period: int
 
-    @property
+    @functools.cached_property
     def counts_from(self) -> datetime.date:
         """Training registered before its contract period's academic year counts from its start."""
         return max(self.started_on, academic_year_start(self.contract_period))
 
-    @property
+    @functools.cached_property
     def counts_until(self) -> datetime.date | None:
         ends = [day for day in (self.finished_on, self.stopped_on) if day is not None]
         return min(ends) if ends else None

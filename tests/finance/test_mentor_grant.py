@@ -14,6 +14,8 @@ dates here are those years written out: nothing depends on the day the tests run
 import csv
 import datetime
 import io
+import subprocess
+import sys
 from decimal import Decimal
 
 import pytest
@@ -99,6 +101,12 @@ def test_the_hourly_rates_give_back_the_published_costs_of_36_and_20_hours():
         D("144.34"),
         D("577.34"),
     )
+
+
+def test_the_rule_needs_no_django():
+    """finance/grants.py works on plain values: importing it loads nothing of Django's."""
+    check = "import sys, finance.grants; sys.exit(any(m.split('.')[0] == 'django' for m in sys.modules))"
+    assert subprocess.run([sys.executable, "-c", check], check=False).returncode == 0
 
 
 # --- The rule for one mentor, as plain values -------------------------------------------------------
