@@ -226,10 +226,14 @@ class SchoolFundingFlagsAdmin(ReadOnlyMixin, RelatedRowsAdmin):
     above the list: upload, a page of the file's problems or of what it would change, then import."""
 
     select_related = ("school", "contract_period")
-    list_display = ("school", "urn", "contract_period", "pupil_premium", "sparsity")
+    list_display = ("school_name", "urn", "contract_period", "pupil_premium", "sparsity")
     list_filter = ("contract_period", "pupil_premium", "sparsity")
     search_fields = ("school__urn__exact", "school__name")
     show_full_result_count = False
+
+    @admin.display(description="school", ordering="school__name")
+    def school_name(self, obj):
+        return obj.school.name
 
     @admin.display(description="URN", ordering="school__urn")
     def urn(self, obj):

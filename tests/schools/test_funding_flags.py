@@ -104,7 +104,9 @@ def test_a_byte_order_mark_is_not_a_heading():
 @pytest.mark.parametrize(
     "content",
     [
-        csv_file(f"100001,{LAST},no,no", f"100002,{LAST},sí,no").replace("í".encode(), b"\xed"),  # Windows-1252
+        csv_file(f"100001,{LAST},no,no", f"100002,{LAST},sí,no").replace(
+            "í".encode(), b"\xed"
+        ),  # Windows-1252
         "\ufeff".encode("utf-16-le") + csv_file(f"100001,{LAST},no,no").decode().encode("utf-16-le"),
     ],
     ids=["cp1252", "utf-16"],
