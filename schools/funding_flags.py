@@ -32,7 +32,7 @@ MAX_URN = 2_147_483_647  # the largest value School.urn holds in PostgreSQL
 LOOKUP_CHUNK = 10_000  # URNs looked up per query
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # each column is one object, compared and hashed as itself
 class Column:
     field: str
     heading: str  # as in the template

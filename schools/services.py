@@ -684,7 +684,6 @@ def record_support_view(*, school: School, viewed_by: User, person=None) -> None
 
 FUNDING_FLAGS_IMPORTED_EVENT = "school_funding_flags_imported"
 FUNDING_FLAGS_COMMAND = Actor.system("import_funding_flags command")
-UPDATE_BATCH_SIZE = 1000
 
 
 class FundingFlagsFileHasProblems(Exception):
@@ -717,6 +716,35 @@ def save_funding_flags_upload(
         )
 
 
+def _write_funding_flags(checked: funding_flags.CheckedFile) -> None:
+    """The rows to add and to change, each in one statement (so the table's triggers stamp the
+    schools' teachers for the API once, not once per batch)."""
+    table = SchoolFundingFlags._meta.db_table
+    with connection.cursor() as cursor:
+        if added := checked.added:
+            cursor.execute(
+                f"INSERT INTO {table} (school_id, contract_period_id, pupil_premium, sparsity) "
+                "SELECT * FROM unnest(%s::bigint[], %s::smallint[], %s::boolean[], %s::boolean[])",
+                [
+                    [change.school_id for change in added],
+                    [change.year for change in added],
+                    [change.after[0] for change in added],
+                    [change.after[1] for change in added],
+                ],
+            )
+        if changed := checked.changed:
+            cursor.execute(
+                f"UPDATE {table} AS flags SET pupil_premium = new.pupil_premium, sparsity = new.sparsity "
+                "FROM unnest(%s::bigint[], %s::boolean[], %s::boolean[]) AS new (id, pupil_premium, sparsity) "
+                "WHERE flags.id = new.id",
+                [
+                    [change.flags_id for change in changed],
+                    [change.after[0] for change in changed],
+                    [change.after[1] for change in changed],
+                ],
+            )
+
+
 def import_funding_flags(*, upload: FundingFlagsUpload, actor: Actor) -> funding_flags.CheckedFile:
     """Import an uploaded file of pupil premium and sparsity flags, in one transaction: each row
     sets that school's flags for that contract period (adding the row, or changing it); schools the
@@ -741,29 +769,7 @@ def import_funding_flags(*, upload: FundingFlagsUpload, actor: Actor) -> funding
         if checked.problems:
             raise FundingFlagsFileHasProblems(checked)
 
-        SchoolFundingFlags.objects.bulk_create(
-            [
-                SchoolFundingFlags(
-                    school_id=change.school_id,
-                    contract_period_id=change.year,
-                    pupil_premium=change.after[0],
-                    sparsity=change.after[1],
-                )
-                for change in checked.added
-            ],
-            batch_size=UPDATE_BATCH_SIZE,
-        )
-        SchoolFundingFlags.objects.bulk_update(
-            [
-                SchoolFundingFlags(
-                    pk=change.flags_id, pupil_premium=change.after[0], sparsity=change.after[1]
-                )
-                for change in checked.changed
-            ],
-            ["pupil_premium", "sparsity"],
-            batch_size=UPDATE_BATCH_SIZE,
-        )
-
+        _write_funding_flags(checked)
         upload.imported_at = clock.now()
         upload.save(update_fields=["imported_at"])
         heading = (
