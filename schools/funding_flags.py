@@ -128,6 +128,10 @@ class CheckedFile:
         return [change for change in self.changes if change.before is not None]
 
     @property
+    def rows_with_problems(self) -> int:
+        return len({problem.row for problem in self.problems})
+
+    @property
     def unchanged(self) -> int:
         return sum(year.unchanged for year in self.years)
 

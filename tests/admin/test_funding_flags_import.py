@@ -95,7 +95,12 @@ def test_finance_upload_a_file_see_what_it_changes_then_import_it(finance_client
 
 def test_a_file_with_problems_lists_each_by_row_and_column_and_cannot_be_imported(finance_client, schools):
     response = finance_client.post(
-        IMPORT, {"csv_file": csv_upload(f"100001,{LAST},perhaps,no", f"999999,{LAST + 1},yes,no")}
+        IMPORT,
+        {
+            "csv_file": csv_upload(
+                f"100001,{LAST},perhaps,no", f"999999,{LAST + 1},yes,no", f"100002,{LAST},no,no"
+            )
+        },
     )
 
     assert response.status_code == 200
@@ -105,7 +110,7 @@ def test_a_file_with_problems_lists_each_by_row_and_column_and_cannot_be_importe
         (3, "Contract period"),
     ]
     page = response.content.decode()
-    assert "The file has 3 problems in 2 rows" in page
+    assert "The file has 3 problems, in 2 of its 3 rows" in page
     assert "<td>We have no school with URN 999999: check it in GIAS, or remove the row</td>" in page
     assert "Import these flags" not in page
     assert not FundingFlagsUpload.objects.exists()
@@ -248,3 +253,16 @@ def test_finance_have_the_import_permission_and_support_do_not(db):
     assert {"view_schoolfundingflags", "import_schoolfundingflags"} <= set(finance)
     assert "view_schoolfundingflags" in support
     assert "import_schoolfundingflags" not in support
+
+
+def test_a_long_list_of_problems_shows_the_first_and_says_how_many_more(finance_client, schools, monkeypatch):
+    monkeypatch.setattr("schools.admin.PROBLEMS_SHOWN", 2)
+
+    response = finance_client.post(
+        IMPORT, {"csv_file": csv_upload(*(f"10000{n},{LAST},maybe,no" for n in range(1, 5)))}
+    )
+
+    assert [p.row for p in response.context["problems"]] == [2, 3]
+    page = response.content.decode()
+    assert "The file has 6 problems, in 4 of its 4 rows" in page
+    assert "And 4 more problems, not shown here." in page
