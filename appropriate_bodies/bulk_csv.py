@@ -12,13 +12,12 @@ row 2, and a blank line still takes its number (it is skipped, not renumbered).
 import csv
 import datetime
 import io
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from appropriate_bodies.csv_cells import spreadsheet_cell
 from appropriate_bodies.services.terms import as_terms, terms_problem
-from core import clock
+from core import clock, csv_files
+from core.csv_cells import spreadsheet_cell
 from participants import trs
 from schools.models import TrainingProgramme
 
@@ -86,8 +85,7 @@ OUTCOME_WORDS |= {"release": "release", "released": "release"}
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y")
 
 
-class UnreadableFile(ValueError):
-    """The whole file cannot be used; the message is what the file field says."""
+UnreadableFile = csv_files.UnreadableFile
 
 
 @dataclass(frozen=True)
@@ -109,80 +107,21 @@ class ParsedRow:
 
 
 def _simplified(heading: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", heading.lower())
-
-
-def _heading_lookup(kind: str) -> dict[str, Column]:
-    return {
-        _simplified(name): column for column in COLUMNS[kind] for name in (column.heading, *column.aliases)
-    }
-
-
-def headings_sentence(kind: str) -> str:
-    return ", ".join(column.heading for column in COLUMNS[kind])
-
-
-def _decoded(content: bytes) -> str:
-    if not content:
-        raise UnreadableFile("The selected file is empty")
-    if len(content) > MAX_BYTES:
-        raise UnreadableFile("The selected file must be smaller than 100 KB")
-    not_utf_8 = UnreadableFile(
-        "The selected file must be saved as UTF-8: in Excel, choose “CSV UTF-8” when you save it"
-    )
-    if content.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: Excel's "Unicode text"
-        raise not_utf_8
-    if b"\x00" in content:  # a spreadsheet's own format, a picture: not text at all
-        raise UnreadableFile("The selected file must be a CSV")
-    try:
-        # utf-8-sig: Excel's "CSV UTF-8" starts with a byte order mark, which is not a heading.
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise not_utf_8 from None
-
-
-def _records(text: str) -> list[list[str]]:
-    try:
-        return list(csv.reader(io.StringIO(text, newline=""), strict=True))
-    except csv.Error:
-        raise UnreadableFile("The selected file must be a CSV: we could not read its rows") from None
-
-
-def _columns(kind: str, headings: list[str]) -> list[Column | None]:
-    """The column of each heading, in the file's order; refuses missing, unknown or repeated ones."""
-    lookup = _heading_lookup(kind)
-    columns = [lookup.get(_simplified(heading)) for heading in headings]
-    unknown = [heading.strip() for heading, column in zip(headings, columns, strict=True) if column is None]
-    unknown = [heading for heading in unknown if heading]  # a trailing comma makes an empty heading
-    missing = [column.heading for column in COLUMNS[kind] if column not in columns]
-    expected = f"The first row must be the column headings {headings_sentence(kind)}"
-    if missing and not any(columns):
-        raise UnreadableFile(f"{expected}: use the template")
-    if missing:
-        raise UnreadableFile(f"{expected}: the file has no {' or '.join(missing)} column")
-    if unknown:
-        raise UnreadableFile(f"{expected}: remove the column {' and '.join(unknown)}")
-    if len({column for column in columns if column}) < len([column for column in columns if column]):
-        raise UnreadableFile(f"{expected}: each heading once")
-    return columns
+    return csv_files.simplified(heading)
 
 
 def read_file(kind: str, content: bytes) -> list[FileRow]:
-    """The file's rows of teachers, blank lines left out; UnreadableFile when it cannot be used."""
-    records = _records(_decoded(content))
-    headings_at = next((index for index, cells in enumerate(records) if any(c.strip() for c in cells)), None)
-    if headings_at is None:
-        raise UnreadableFile("The selected file is empty")
-    columns = _columns(kind, records[headings_at])
-    rows = []
-    for index, cells in enumerate(records[headings_at + 1 :], start=headings_at + 2):
-        if not any(cell.strip() for cell in cells):
-            continue
-        by_field = {
-            column.field: cell.strip() for column, cell in zip(columns, cells, strict=False) if column
-        }
-        extra = cells[len(columns) :]
-        rows.append(FileRow(index, by_field, too_many_cells=any(cell.strip() for cell in extra)))
+    """The file's rows of teachers, blank lines left out; UnreadableFile when it cannot be used.
+    Reading the file itself (its encoding, size and headings) is `core.csv_files`."""
+    records = csv_files.read_records(content, COLUMNS[kind], max_bytes=MAX_BYTES, size_words="100 KB")
+    rows = [
+        FileRow(
+            record.number,
+            {column.field: text for column, text in record.cells.items()},
+            too_many_cells=record.too_many_cells,
+        )
+        for record in records
+    ]
     if not rows:
         raise UnreadableFile(
             "The selected file has no teachers in it: add a row for each teacher below the headings"

@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from appropriate_bodies import queries
-from appropriate_bodies.csv_cells import spreadsheet_cell
 from appropriate_bodies.forms import ChooseForm, SearchForm, TeacherFilterForm
 from appropriate_bodies.journeys.claim_ect import CLAIMED_PERIOD
 from core import clock
+from core.csv_cells import spreadsheet_cell
 from core.wizard import START_AFRESH
 from participants.models import InductionPeriod
 from participants.services import induction_for_trs, induction_for_trs_of

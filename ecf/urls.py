@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("participants.urls")),
     path("", include("api.urls")),
     path("", include("appropriate_bodies.urls")),
+    path("", include("finance.urls")),
 ]
 
 

@@ -1,6 +1,6 @@
 """Finance staff open each year's contract period, keep lead providers' contracts (a change is a
 new version from a date), see statements and their declarations, and authorise a payable
-statement for payment. Support and other staff have no access (docs/decisions/0036)."""
+statement for payment. Support and other staff have no access (docs/decisions/0038)."""
 
 from django import forms
 from django.contrib import admin, messages

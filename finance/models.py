@@ -1,6 +1,6 @@
 """What lead providers are paid for: their declarations that a participant reached a milestone,
 the monthly statements those declarations are paid (or clawed back) on, and the contracts that
-price them (docs/decisions/0017, 0035, 0036)."""
+price them (docs/decisions/0017, 0035, 0038)."""
 
 import calendar
 import uuid

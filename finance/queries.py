@@ -1,5 +1,5 @@
 """What finance reads: the contract in force, a statement's counts for the payment calculation,
-its calculation, and how far a provider has filled its bands (docs/decisions/0035, 0036).
+its calculation, and how far a provider has filled its bands (docs/decisions/0035, 0038).
 
 The calculation itself is `finance.calculator`, a pure function; this module only counts. A
 statement's counts are four grouped queries, so reading one costs the same number of queries

@@ -1,6 +1,6 @@
 """A statement's calculation written down when it is authorised for payment, and read back.
 
-A paid statement is never calculated again (docs/decisions/0036): what was paid is stored on it
+A paid statement is never calculated again (docs/decisions/0038): what was paid is stored on it
 as JSON, amounts as strings ("1234.50") so no figure passes through a float, and read back as the
 calculator's own StatementCalculation, so the pages show a paid statement exactly as an open one.
 """

@@ -257,6 +257,8 @@ class SchoolFundingFlags(models.Model):
     class Meta:
         verbose_name_plural = "school funding flags"
         ordering = ["school", "contract_period"]
+        # Finance staff import the flags from a CSV file (schools.funding_flags); nobody edits them.
+        permissions = [("import_schoolfundingflags", "Can import pupil premium and sparsity flags")]
         constraints = [
             models.UniqueConstraint(
                 fields=["school", "contract_period"], name="one_set_of_funding_flags_a_year"
@@ -265,3 +267,29 @@ class SchoolFundingFlags(models.Model):
 
     def __str__(self):
         return f"{self.school} in {self.contract_period_id}"
+
+
+class FundingFlagsUpload(models.Model):
+    """A CSV file of pupil premium and sparsity flags that someone uploaded in admin and the
+    service found no problem in, kept while they look at what it would change and after they
+    import it, as the record of what was imported (the import's event names it)."""
+
+    uploaded_by = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty for a file imported with the import_funding_flags command.",
+    )
+    uploaded_at = models.DateTimeField(default=clock.now, db_default=Now())
+    file_name = models.CharField(max_length=255)
+    content = models.TextField(help_text="The file's text, read as UTF-8.")
+    sha256 = models.CharField("SHA-256", max_length=64, help_text="Of the file's bytes as uploaded.")
+    imported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.uploaded_at:%Y-%m-%d %H:%M})"

@@ -1,8 +1,9 @@
 """Changes to schools: the GIAS import, nominating an induction tutor, who may manage a school,
-and how it runs training each year.
+how it runs training each year, and importing its pupil premium and sparsity flags.
 Each function makes its change and records its events in one transaction."""
 
 import datetime
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -27,13 +28,15 @@ from providers.models import (
     SchoolPartnership,
 )
 from providers.queries import contract_period_for_registration, pairing_in
-from schools import eligibility, gias
+from schools import eligibility, funding_flags, gias
 from schools.models import (
     ExpectsECTs,
+    FundingFlagsUpload,
     NominationLink,
     School,
     SchoolAccess,
     SchoolContractPeriodChoice,
+    SchoolFundingFlags,
     SchoolRole,
     YearProgramme,
 )
@@ -675,3 +678,120 @@ def record_support_view(*, school: School, viewed_by: User, person=None) -> None
         teacher=teacher,
         school=school,
     )
+
+
+# --- Pupil premium and sparsity flags --------------------------------------------------------------
+
+FUNDING_FLAGS_IMPORTED_EVENT = "school_funding_flags_imported"
+FUNDING_FLAGS_COMMAND = Actor.system("import_funding_flags command")
+
+
+class FundingFlagsFileHasProblems(Exception):
+    """The file has problems (perhaps new since it was checked: a school or contract period gone);
+    nothing was imported. `checked.problems` lists them."""
+
+    def __init__(self, checked: funding_flags.CheckedFile):
+        super().__init__(f"{len(checked.problems)} problems in the file")
+        self.checked = checked
+
+
+class FundingFlagsAlreadyImported(Exception):
+    pass
+
+
+def save_funding_flags_upload(
+    *, content: bytes, file_name: str, uploaded_by: User | None
+) -> FundingFlagsUpload:
+    """Keep a file that checked clean until the person who uploaded it imports it (`uploaded_by`
+    None: the command line). Their earlier files not imported are forgotten: only the newest can be
+    imported. UnreadableFile if the file as a whole cannot be used."""
+    text = funding_flags.decoded(content)
+    with transaction.atomic():
+        FundingFlagsUpload.objects.filter(uploaded_by=uploaded_by, imported_at__isnull=True).delete()
+        return FundingFlagsUpload.objects.create(
+            uploaded_by=uploaded_by,
+            file_name=file_name[: FundingFlagsUpload._meta.get_field("file_name").max_length],
+            content=text,
+            sha256=hashlib.sha256(content).hexdigest(),
+        )
+
+
+def _write_funding_flags(checked: funding_flags.CheckedFile) -> None:
+    """The rows to add and to change, each in one statement (so the table's triggers stamp the
+    schools' teachers for the API once, not once per batch)."""
+    table = SchoolFundingFlags._meta.db_table
+    with connection.cursor() as cursor:
+        if added := checked.added:
+            cursor.execute(
+                f"INSERT INTO {table} (school_id, contract_period_id, pupil_premium, sparsity) "
+                "SELECT * FROM unnest(%s::bigint[], %s::smallint[], %s::boolean[], %s::boolean[])",
+                [
+                    [change.school_id for change in added],
+                    [change.year for change in added],
+                    [change.after[0] for change in added],
+                    [change.after[1] for change in added],
+                ],
+            )
+        if changed := checked.changed:
+            cursor.execute(
+                f"UPDATE {table} AS flags SET pupil_premium = new.pupil_premium, sparsity = new.sparsity "
+                "FROM unnest(%s::bigint[], %s::boolean[], %s::boolean[]) AS new (id, pupil_premium, sparsity) "
+                "WHERE flags.id = new.id",
+                [
+                    [change.flags_id for change in changed],
+                    [change.after[0] for change in changed],
+                    [change.after[1] for change in changed],
+                ],
+            )
+
+
+def import_funding_flags(*, upload: FundingFlagsUpload, actor: Actor) -> funding_flags.CheckedFile:
+    """Import an uploaded file of pupil premium and sparsity flags, in one transaction: each row
+    sets that school's flags for that contract period (adding the row, or changing it); schools the
+    file does not list keep the flags they have, as with the DfE's import. Rows that already say
+    what we hold are not written, so importing a file again changes nothing (and a lead provider
+    sees a participant as updated only when their school's flags changed: the table's triggers,
+    participants migration 0011). One event records the import, with each contract period's count
+    of pupil premium and sparsity schools before and after.
+
+    The file is checked again against the database as it stands now: FundingFlagsFileHasProblems
+    when it has problems (nothing is written), FundingFlagsAlreadyImported for a file imported before.
+    """
+    with transaction.atomic():
+        with connection.cursor() as cursor:  # one import at a time: each reads the flags it changes
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", ["school-funding-flags-import"]
+            )
+        upload = FundingFlagsUpload.objects.select_for_update().get(pk=upload.pk)
+        if upload.imported_at is not None:
+            raise FundingFlagsAlreadyImported(f"{upload.file_name} was imported already")
+        checked = funding_flags.check_file(upload.content.encode("utf-8"))
+        if checked.problems:
+            raise FundingFlagsFileHasProblems(checked)
+
+        _write_funding_flags(checked)
+        upload.imported_at = clock.now()
+        upload.save(update_fields=["imported_at"])
+        heading = (
+            f"Pupil premium and sparsity flags imported: {len(checked.added):,} added, "
+            f"{len(checked.changed):,} changed, {checked.unchanged:,} already so, from {upload.file_name}"
+        )
+        record_event(
+            actor=actor,
+            event_type=FUNDING_FLAGS_IMPORTED_EVENT,
+            heading=heading[: Event._meta.get_field("heading").max_length],
+            subject=upload,
+            changes={
+                name: [before, after]
+                for year in checked.years
+                for name, before, after in (
+                    (
+                        f"{year.year} pupil premium schools",
+                        year.pupil_premium_before,
+                        year.pupil_premium_after,
+                    ),
+                    (f"{year.year} sparsity schools", year.sparsity_before, year.sparsity_after),
+                )
+            },
+        )
+    return checked

@@ -1,5 +1,5 @@
 """Contracts (versions and their price bands), statement adjustments, and the statement
-lifecycle: open, payable, paid with its calculation written down (docs/decisions/0036).
+lifecycle: open, payable, paid with its calculation written down (docs/decisions/0038).
 
 Statements marked paid before statements carried money are given what they were paid: nothing
 (no rows, every total £0.00, no contract), and count as payable from the moment they were paid."""

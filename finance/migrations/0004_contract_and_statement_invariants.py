@@ -1,5 +1,5 @@
 """Invariants of contracts and statements that a check constraint cannot hold, as triggers
-(docs/decisions/0036):
+(docs/decisions/0038):
 
 - a contract's type fits its contract period: up to 2024 ECTs and mentors banded with uplifts,
   from 2025 ECTs banded and mentors at a flat rate;

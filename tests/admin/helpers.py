@@ -40,7 +40,13 @@ from providers.models import (
     SchoolPartnership,
 )
 from schools import services as school_services
-from schools.models import NominationLink, School, SchoolAccess, SchoolContractPeriodChoice
+from schools.models import (
+    NominationLink,
+    School,
+    SchoolAccess,
+    SchoolContractPeriodChoice,
+    SchoolFundingFlags,
+)
 from tests.dates import THIS_YEAR
 from tests.factories import (
     ActiveLeadProviderFactory,
@@ -164,6 +170,11 @@ def build_graph() -> dict:
         ),
         SchoolAccess: access,
         AppropriateBodyAccess: AppropriateBodyAccessFactory(appropriate_body=induction.appropriate_body),
+        SchoolFundingFlags: SchoolFundingFlags.objects.create(
+            school=partnership.school,
+            contract_period=pairing.active_lead_provider.contract_period,
+            pupil_premium=True,
+        ),
         SchoolContractPeriodChoice: SchoolContractPeriodChoice.objects.create(
             school=partnership.school,
             contract_period=pairing.active_lead_provider.contract_period,

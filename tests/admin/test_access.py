@@ -102,7 +102,8 @@ def test_finance_group_views_schools_providers_and_events_opens_contract_periods
         "view_contract",
     } <= finance
     opens_periods = {"add_contractperiod", "change_contractperiod"}
-    # Contracts (a change is a new version), adjustments, and authorising statements for payment.
+    # Contracts (a change is a new version), adjustments, authorising statements for payment, and
+    # importing schools' funding flags.
     pays = {
         "add_contract",
         "change_contract",
@@ -110,6 +111,7 @@ def test_finance_group_views_schools_providers_and_events_opens_contract_periods
         "change_priceband",
         "add_statementadjustment",
         "change_statement",
+        "import_schoolfundingflags",
     }
     assert opens_periods | pays <= finance
     assert all(codename.startswith("view_") for codename in finance - opens_periods - pays)

@@ -23,7 +23,7 @@ from participants.models import (
     TRSInductionUpdate,
 )
 from providers.models import ContractPeriod, Schedule
-from schools.models import NominationLink, SchoolAccess
+from schools.models import NominationLink, SchoolAccess, SchoolFundingFlags
 from tests.admin.helpers import admin_url, build_graph, queries_to_get
 from tests.dates import THIS_YEAR
 from tests.factories import (
@@ -87,6 +87,7 @@ def test_changelist_add_and_change_pages_load_for_a_superuser(admin_client, grap
         Schedule,
         Statement,
         Declaration,
+        SchoolFundingFlags,  # imported from a CSV file
     }
     assert add.status_code == (403 if model in written_by_the_service_only else 200)
 

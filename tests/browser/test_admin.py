@@ -12,11 +12,14 @@ from playwright.sync_api import expect
 from accounts.models import User
 from audit.models import Event
 from participants.models import ECTAtSchoolPeriod, Teacher, TrainingPeriod
-from schools.models import School
+from providers.models import LAST_YEAR_WITH_UPLIFTS
+from schools.models import School, SchoolFundingFlags
 from tests.admin.helpers import admin_url, build_graph, school_set_up_with_a_mentored_ect
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_set_up_training import sign_in
 from tests.factories import (
+    ContractPeriodFactory,
+    SchoolFactory,
     TeacherFactory,
     UserFactory,
 )
@@ -117,3 +120,36 @@ def test_every_admin_page_passes_axe(page, live_server):
                 continue
             assert response.status == 200, address
             assert_accessible(page)
+
+
+def test_finance_import_pupil_premium_and_sparsity_flags(page, live_server, tmp_path):
+    """Upload, the file's problems, a corrected file, what it changes, import: each page passes axe."""
+    ContractPeriodFactory(year=LAST_YEAR_WITH_UPLIFTS)
+    SchoolFactory(urn=100001, name="Ashby Primary School")
+    finance = UserFactory(is_staff=True, full_name="Fin Ance")
+    finance.groups.add(Group.objects.get(name="finance"))
+    sign_in(page, finance, live_server)
+    wrong, right = tmp_path / "wrong.csv", tmp_path / "right.csv"
+    headings = "URN,Contract period,Pupil premium uplift,Sparsity uplift"
+    wrong.write_text(
+        f"{headings}\n100001,{LAST_YEAR_WITH_UPLIFTS},perhaps,no\n999999,{LAST_YEAR_WITH_UPLIFTS},no,no\n"
+    )
+    right.write_text(f"{headings}\n100001,{LAST_YEAR_WITH_UPLIFTS},yes,no\n")
+
+    page.goto(admin_url(SchoolFundingFlags, "changelist"))
+    assert_accessible(page)
+    page.get_by_role("link", name="Import pupil premium and sparsity flags").click()
+    shows(page, "Import pupil premium and sparsity flags")
+    page.get_by_label("CSV file").set_input_files(wrong)
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.locator("#problems")).to_contain_text("We have no school with URN 999999")
+    assert_accessible(page)
+    page.get_by_label("CSV file").set_input_files(right)
+    page.get_by_role("button", name="Check the file").click()
+    shows(page, "Check the pupil premium and sparsity flags before you import them")
+    page.get_by_role("button", name="Import these flags").click()
+    expect(page.locator(".messagelist")).to_contain_text(
+        "Imported right.csv: 1 added, 0 changed, 0 already so."
+    )
+    assert_accessible(page)
+    assert SchoolFundingFlags.objects.get().pupil_premium is True

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -67,8 +69,13 @@ def test_pages_work_without_javascript(browser, live_server):
 def test_the_api_documentation_page_for_lead_providers_developers(page):
     page.goto("/api/docs/v3")
     expect(page.locator("h1")).to_have_text("Lead provider API, version 3")
-    expect(page.locator("#listParticipants")).to_contain_text("GET /api/v3/participants")
+    expect(page.locator("#getParticipants")).to_contain_text("GET /api/v3/participants")
     assert_accessible(page)
+    # What's new, before the guidance, leads a returning provider to the release notes.
+    expect(page.locator("#whats-new")).to_be_in_viewport()
+    page.locator("#whats-new").get_by_role("link", name="Read the release notes").click()
+    expect(page).to_have_url(re.compile(r"#release-notes$"))
+    expect(page.get_by_role("heading", name="Release notes", level=2)).to_be_in_viewport()
     document = page.request.get(page.get_by_role("link", name="openapi.yaml").get_attribute("href"))
     assert document.headers["content-type"].startswith("application/yaml")
     assert document.text().startswith("openapi: 3.0.3")

@@ -1,4 +1,5 @@
-"""The one way our CSV downloads write a cell (the ECT list, bulk templates and results)."""
+"""The one way our CSV downloads write a cell (an appropriate body's ECT list, bulk templates and
+results, the mentor grant file)."""
 
 # A cell starting with one of these is read by a spreadsheet as a formula (a tab or carriage
 # return before "=" too, by some), so a name like "=HYPERLINK(…)" could run when opened.

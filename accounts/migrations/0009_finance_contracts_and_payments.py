@@ -1,6 +1,6 @@
 """Finance staff keep lead providers' contracts (a change is a new version), see statements and
 declarations, add adjustments to statements and authorise statements for payment
-(docs/decisions/0036). Nobody else reaches them."""
+(docs/decisions/0038). Nobody else reaches them."""
 
 from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
@@ -36,7 +36,7 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0007_staff_see_school_funding_flags"),
+        ("accounts", "0008_finance_imports_school_funding_flags"),
         ("finance", "0004_contract_and_statement_invariants"),
     ]
 
