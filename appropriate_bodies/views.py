@@ -18,10 +18,10 @@ from appropriate_bodies.forms import ChooseForm, SearchForm, TeacherFilterForm
 from appropriate_bodies.journeys.claim_ect import CLAIMED_PERIOD
 from core import clock
 from core.csv_cells import spreadsheet_cell
+from core.paging import page_links
 from core.wizard import START_AFRESH
 from participants.models import InductionPeriod
 from participants.services import induction_for_trs, induction_for_trs_of
-from schools.dashboard_views import page_links
 from schools.queries import schools_for
 
 PAGE_SIZE = 50

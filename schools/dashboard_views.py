@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
 from core import clock
+from core.paging import page_links
 from participants import queries as participant_queries
 from providers.models import ContractPeriod
 from providers.queries import contract_period_for_registration
@@ -161,24 +162,6 @@ def year_page(request, school: School, year: int, *, showing: str, read_only: bo
             "page_links": page_links(request, page),
         },
     )
-
-
-def page_links(request, page) -> list[dict]:
-    """The numbered links of GOV.UK pagination: first, last, and the pages either side of this one,
-    with gaps between (None)."""
-    paginator = page.paginator
-    if paginator.num_pages <= 1:
-        return []
-    wanted = {1, paginator.num_pages, page.number - 1, page.number, page.number + 1}
-    links, previous = [], 0
-    for number in sorted(n for n in wanted if 1 <= n <= paginator.num_pages):
-        if number - previous > 1:
-            links.append(None)
-        query = request.GET.copy()
-        query["page"] = number
-        links.append({"number": number, "url": f"?{query.urlencode()}", "current": number == page.number})
-        previous = number
-    return links
 
 
 @login_required
