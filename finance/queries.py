@@ -8,11 +8,17 @@ declarations and statements tables; only the statement's own started declaration
 to their schools, for uplifts."""
 
 import datetime
+import re
+import uuid
 from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value, When, Window
+from django.db.models.functions import Coalesce, RowNumber
+from django.http import Http404
 
+from audit.models import Event
 from core import clock
 from finance import snapshots
 from finance.calculator import (
@@ -23,14 +29,30 @@ from finance.calculator import (
     ContractTerms,
     Course,
     DeclarationCounts,
+    Row,
+    RowKind,
     StatementCalculation,
     StatementInput,
     UpliftCounts,
     calculate_statement,
 )
 from finance.calculator.banding import stack_up
-from finance.models import ClawbackStatus, Contract, Declaration, PaymentStatus, Statement
-from providers.models import LAST_YEAR_WITH_UPLIFTS, ActiveLeadProvider, DeclarationType
+from finance.models import (
+    ClawbackStatus,
+    Contract,
+    ContractType,
+    Declaration,
+    PaymentStatus,
+    Statement,
+    StatementAdjustment,
+)
+from providers.models import (
+    LAST_YEAR_WITH_UPLIFTS,
+    ActiveLeadProvider,
+    ContractPeriod,
+    DeclarationType,
+    LeadProvider,
+)
 from schools.models import SchoolFundingFlags
 
 COURSES = {"ecf-induction": Course.ECT, "ecf-mentor": Course.MENTOR}
@@ -332,3 +354,580 @@ def _live_counts(active_lead_provider: ActiveLeadProvider) -> dict[tuple[Course,
             key = (COURSES[row["course_identifier"]], row["declaration_type"])
             totals[key] = totals.get(key, 0) + sign * row["count"]
     return totals
+
+
+# --- A provider's statements of a period, calculated together ----------------------------------
+
+
+def period_calculations(
+    active_lead_provider: ActiveLeadProvider,
+) -> list[tuple[Statement, StatementCalculation | None]]:
+    """Every statement of the provider's contract period, in order, with its calculation (None
+    when no contract is in force on its deadline): what `calculate` gives for each, in eight
+    queries however many statements and declarations. A paid statement is read from what was
+    written down when it was paid."""
+    statements = list(
+        Statement.objects.filter(active_lead_provider=active_lead_provider).order_by("deadline_date", "pk")
+    )
+    versions = list(
+        Contract.objects.filter(active_lead_provider=active_lead_provider)
+        .prefetch_related("bands")
+        .order_by("-version")
+    )
+    billable = _period_counts("payment_statement", active_lead_provider, payment_status__in=BILLABLE)
+    refundable = _period_counts("clawback_statement", active_lead_provider, clawback_status__in=REFUNDABLE)
+    uplifts = {
+        on: _period_uplifts(on, active_lead_provider, **status)
+        for on, status in (
+            ("payment_statement", {"payment_status__in": BILLABLE}),
+            ("clawback_statement", {"clawback_status__in": REFUNDABLE}),
+        )
+    }
+    adjustments: dict[int, list[Adjustment]] = {}
+    for statement_id, name, amount in (
+        StatementAdjustment.objects.filter(statement__active_lead_provider=active_lead_provider)
+        .order_by("created_at", "id")
+        .values_list("statement_id", "name", "amount")
+    ):
+        adjustments.setdefault(statement_id, []).append(Adjustment(name, amount))
+
+    calculated = []
+    for statement in statements:
+        if statement.paid_at is not None:
+            calculated.append((statement, snapshots.from_json(statement.calculation)))
+            continue
+        contract = next(
+            (version for version in versions if version.in_force_from <= statement.deadline_date), None
+        )
+        if contract is None:
+            calculated.append((statement, None))
+            continue
+        earlier = [other.pk for other in statements if other.deadline_date < statement.deadline_date]
+        here_billable, here_refundable = billable.get(statement.pk, {}), refundable.get(statement.pk, {})
+        keys = sorted(
+            set(here_billable)
+            | set(here_refundable)
+            | {key for pk in earlier for key in (*billable.get(pk, {}), *refundable.get(pk, {}))},
+            key=lambda key: (list(Course).index(key[0]), DECLARATION_TYPES.index(key[1])),
+        )
+        declarations = [
+            DeclarationCounts(
+                course,
+                declaration_type,
+                billable=here_billable.get((course, declaration_type), 0),
+                refundable=here_refundable.get((course, declaration_type), 0),
+                earlier_billable=sum(
+                    billable.get(pk, {}).get((course, declaration_type), 0) for pk in earlier
+                ),
+                earlier_refundable=sum(
+                    refundable.get(pk, {}).get((course, declaration_type), 0) for pk in earlier
+                ),
+            )
+            for course, declaration_type in keys
+        ]
+        paid_here, clawed_here = (
+            uplifts["payment_statement"].get(statement.pk, {}),
+            uplifts["clawback_statement"].get(statement.pk, {}),
+        )
+        uplift_counts = [
+            UpliftCounts(course, billable=paid_here.get(course, 0), refundable=clawed_here.get(course, 0))
+            for course in Course
+            if course in paid_here or course in clawed_here
+        ]
+        counts = StatementInput(
+            declarations=declarations, uplifts=uplift_counts, adjustments=adjustments.get(statement.pk, [])
+        )
+        calculated.append((statement, calculate_statement(contract_terms(contract), counts)))
+    return calculated
+
+
+def _period_counts(
+    on: str, active_lead_provider: ActiveLeadProvider, **status
+) -> dict[int, dict[tuple[Course, str], int]]:
+    """Per statement of the provider's period, per course and type, the declarations `on` it."""
+    rows = (
+        Declaration.objects.filter(**{f"{on}__active_lead_provider": active_lead_provider}, **status)
+        .values(on, "course_identifier", "declaration_type")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    counts: dict[int, dict[tuple[Course, str], int]] = {}
+    for row in rows:
+        key = (COURSES[row["course_identifier"]], row["declaration_type"])
+        counts.setdefault(row[on], {})[key] = row["count"]
+    return counts
+
+
+def _period_uplifts(
+    on: str, active_lead_provider: ActiveLeadProvider, **status
+) -> dict[int, dict[Course, int]]:
+    """Per statement of the provider's period, per course, the started declarations `on` it
+    earning an uplift."""
+    rows = (
+        Declaration.objects.filter(**{f"{on}__active_lead_provider": active_lead_provider}, **status)
+        .filter(earns_uplift())
+        .values(on, "course_identifier")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    counts: dict[int, dict[Course, int]] = {}
+    for row in rows:
+        counts.setdefault(row[on], {})[COURSES[row["course_identifier"]]] = row["count"]
+    return counts
+
+
+# --- What each declaration on a statement is worth -----------------------------------------------
+
+
+class OnStatement(StrEnum):
+    """How a declaration is on a statement."""
+
+    OUTPUT = "output"  # paid on it: billable there (eligible, payable or paid)
+    CLAWBACK = "clawback"  # clawed back on it: refundable there (awaiting clawback or clawed back)
+    VOIDED = "voided"  # voided before it was paid: on it, but worth nothing
+
+
+ON_STATEMENT_LABELS = {
+    OnStatement.OUTPUT: "Paid",
+    OnStatement.CLAWBACK: "Clawed back",
+    OnStatement.VOIDED: "Voided before payment",
+}
+
+# A declaration's state as the lead provider API shows it (api.resources.declaration_state).
+STATES = {
+    "submitted": "Submitted",
+    "eligible": "Eligible",
+    "payable": "Payable",
+    "paid": "Paid",
+    "voided": "Voided",
+    "awaiting-clawback": "Awaiting clawback",
+    "clawed-back": "Clawed back",
+}
+
+# The order a statement's declarations go on the bands: the order they were made in.
+DECLARATION_ORDER = ("created_at", "pk")
+
+
+def declaration_state(today: datetime.date) -> Case:
+    """A declaration's state in SQL, as the API shows it: a clawback first; then submitted (no
+    payment), payable (eligible on a statement whose deadline has passed), or its payment status."""
+    return Case(
+        When(clawback_status=ClawbackStatus.AWAITING_CLAWBACK, then=Value("awaiting-clawback")),
+        When(clawback_status=ClawbackStatus.CLAWED_BACK, then=Value("clawed-back")),
+        When(payment_status=PaymentStatus.NO_PAYMENT, then=Value("submitted")),
+        When(
+            payment_status=PaymentStatus.ELIGIBLE,
+            payment_statement__deadline_date__lt=today,
+            then=Value("payable"),
+        ),
+        default=F("payment_status"),
+        output_field=CharField(),
+    )
+
+
+def _on(statement: Statement) -> dict[OnStatement, Q]:
+    return {
+        OnStatement.OUTPUT: Q(payment_statement=statement, payment_status__in=BILLABLE),
+        OnStatement.CLAWBACK: Q(clawback_statement=statement, clawback_status__in=REFUNDABLE),
+        OnStatement.VOIDED: Q(payment_statement=statement, payment_status=PaymentStatus.VOIDED),
+    }
+
+
+def on_statement(statement: Statement) -> QuerySet[Declaration]:
+    """Every declaration on the statement, in the order they were made: paid on it, clawed back on
+    it, or voided before it was paid there. Each is annotated with `on_statement` (OnStatement),
+    `state` (STATES) and `earns_uplift`."""
+    on = _on(statement)
+    return (
+        Declaration.objects.filter(on[OnStatement.OUTPUT] | on[OnStatement.CLAWBACK] | on[OnStatement.VOIDED])
+        .annotate(
+            on_statement=Case(
+                When(on[OnStatement.CLAWBACK], then=Value(OnStatement.CLAWBACK.value)),
+                When(on[OnStatement.OUTPUT], then=Value(OnStatement.OUTPUT.value)),
+                default=Value(OnStatement.VOIDED.value),
+                output_field=CharField(),
+            ),
+            state=declaration_state(clock.today()),
+            earns_uplift=earns_uplift(),
+        )
+        .order_by(*DECLARATION_ORDER)
+    )
+
+
+@dataclass(frozen=True)
+class DeclarationAmount:
+    """What one declaration adds to a statement: `output` at its band's rate (or the mentors'
+    flat rate) and `uplift`, both negative for a clawback; `band` is the band it fills (a letter,
+    BEYOND, or None for a flat rate or nothing)."""
+
+    on_statement: OnStatement
+    band: str | None
+    output: Decimal
+    uplift: Decimal
+
+    @property
+    def amount(self) -> Decimal:
+        return self.output + self.uplift
+
+
+NOTHING = Decimal("0.00")
+
+
+def row_key(row: Row) -> str:
+    """A calculation row's name in a link or a filter: its kind, declaration type and band."""
+    if row.kind in (RowKind.UPLIFT, RowKind.UPLIFT_CLAWBACK):
+        return row.kind.value
+    return f"{row.kind.value}:{row.declaration_type}:{row.band or 'flat'}"
+
+
+class StatementPricing:
+    """Which band each of a statement's declarations fills, and so what it is worth: the one place
+    a declaration is priced (docs/decisions/0035), read from the statement's own calculation so
+    that its declarations' amounts add up to the statement's output fees, uplifts and clawbacks.
+
+    Per declaration type, the statement's declarations paid on it (of the banded courses) fill the
+    bands in the order they were made, from where the calculation says the earlier statements left
+    them: as many in each band as the calculation's band fill adds there. Its clawbacks, in the
+    order the declarations were made, come off the top: the first from the highest band the
+    calculation takes one from. Mentors on a flat rate are priced at it; a started declaration
+    earning an uplift adds the contract's uplift. One query: the last declaration in each band."""
+
+    def __init__(self, statement: Statement, calculation: StatementCalculation | None):
+        self.statement = statement
+        self.calculation = calculation
+        self.flat_mentors = (
+            ContractType.for_year(statement.active_lead_provider.contract_period_id)
+            == ContractType.ECTS_BANDED_MENTORS_FLAT
+        )
+        self.rates: dict[tuple[RowKind, str | None, str | None], Decimal] = {}
+        for row in calculation.rows if calculation else ():
+            if row.rate is not None:
+                band = row.band if row.kind in (RowKind.OUTPUT, RowKind.CLAWBACK) else None
+                self.rates[(row.kind, row.declaration_type, band)] = row.rate
+        self.ends = self._band_ends()
+
+    @property
+    def banded(self) -> Q:
+        """The declarations that fill bands: from 2025, only ECTs'."""
+        return Q(course_identifier="ecf-induction") if self.flat_mentors else Q()
+
+    def _band_plan(self) -> dict[tuple[OnStatement, str], list[tuple[int, str]]]:
+        """Per (on statement, type): the place in the statement's order of the last declaration in
+        each band it fills, with the band, in order."""
+        plan = {}
+        for declaration_type in DECLARATION_TYPES:
+            fills = self.calculation.fill_for(declaration_type) if self.calculation else ()
+            for on, counts in (
+                (OnStatement.OUTPUT, [(fill.band, fill.added) for fill in fills]),
+                (OnStatement.CLAWBACK, [(fill.band, fill.clawed_back) for fill in reversed(fills)]),
+            ):
+                place, ends = 0, []
+                for band, count in counts:
+                    if count:
+                        place += count
+                        ends.append((place, band))
+                if ends:
+                    plan[(on, declaration_type)] = ends
+        return plan
+
+    def _band_ends(self) -> dict[tuple[OnStatement, str], list[tuple[tuple, str]]]:
+        """Per (on statement, type): the order key (created_at, pk) of the last declaration in each
+        band, with the band. One query, numbering the statement's banded declarations per type."""
+        plan = self._band_plan()
+        places = sorted({place for ends in plan.values() for place, _band in ends})
+        if not places:
+            return {}
+        last_in_band = (
+            on_statement(self.statement)
+            .filter(self.banded)
+            .exclude(on_statement=OnStatement.VOIDED)
+            .annotate(
+                place=Window(
+                    RowNumber(),
+                    partition_by=[F("on_statement"), F("declaration_type")],
+                    order_by=[F(field).asc() for field in DECLARATION_ORDER],
+                )
+            )
+            .filter(place__in=places)
+            .values_list("on_statement", "declaration_type", "place", *DECLARATION_ORDER)
+        )
+        keys = {(on, declaration_type, place): key for on, declaration_type, place, *key in last_in_band}
+        return {
+            (on, declaration_type): [
+                (tuple(keys[(on, declaration_type, place)]), band)
+                for place, band in ends
+                if (on, declaration_type, place) in keys
+            ]
+            for (on, declaration_type), ends in plan.items()
+        }
+
+    def is_flat_rate(self, declaration: Declaration) -> bool:
+        return self.flat_mentors and declaration.course_identifier == "ecf-mentor"
+
+    def band_of(self, declaration: Declaration) -> str | None:
+        """The band a declaration paid or clawed back on the statement fills (None for a flat
+        rate, or one voided before payment)."""
+        on = OnStatement(declaration.on_statement)
+        if on == OnStatement.VOIDED or self.is_flat_rate(declaration):
+            return None
+        key = (declaration.created_at, declaration.pk)
+        for last, band in self.ends.get((on, declaration.declaration_type), ()):
+            if key <= last:
+                return band
+        return None
+
+    def of(self, declaration: Declaration) -> DeclarationAmount:
+        """What the declaration (from `on_statement`) adds to the statement."""
+        on = OnStatement(declaration.on_statement)
+        if on == OnStatement.VOIDED:
+            return DeclarationAmount(on, None, NOTHING, NOTHING)
+        band = self.band_of(declaration)
+        output_kind, uplift_kind, sign = (
+            (RowKind.OUTPUT, RowKind.UPLIFT, 1)
+            if on == OnStatement.OUTPUT
+            else (RowKind.CLAWBACK, RowKind.UPLIFT_CLAWBACK, -1)
+        )
+        flat = self.is_flat_rate(declaration)
+        rate = (
+            self.rates.get((output_kind, declaration.declaration_type, band), NOTHING)
+            if flat or band is not None
+            else NOTHING
+        )
+        uplift = (
+            self.rates.get((uplift_kind, DeclarationType.STARTED, None), NOTHING)
+            if declaration.earns_uplift and not flat
+            else NOTHING
+        )
+        return DeclarationAmount(
+            on, band, sign * rate if rate else NOTHING, sign * uplift if uplift else NOTHING
+        )
+
+    def behind(self, key: str) -> Q:
+        """The statement's declarations a row of its calculation counts (by `row_key`); none for
+        a key it has not."""
+        if key in (RowKind.UPLIFT, RowKind.UPLIFT_CLAWBACK):
+            on = OnStatement.OUTPUT if key == RowKind.UPLIFT else OnStatement.CLAWBACK
+            return Q(on_statement=on, earns_uplift=True) & self.banded
+        kind, _, rest = key.partition(":")
+        declaration_type, _, band = rest.partition(":")
+        if kind not in (RowKind.OUTPUT, RowKind.CLAWBACK) or declaration_type not in DECLARATION_TYPES:
+            return Q(pk__in=[])
+        on = OnStatement.OUTPUT if kind == RowKind.OUTPUT else OnStatement.CLAWBACK
+        of_type = Q(on_statement=on, declaration_type=declaration_type)
+        if band == "flat":
+            return of_type & Q(course_identifier="ecf-mentor") if self.flat_mentors else Q(pk__in=[])
+        after = None
+        for last, letter in self.ends.get((on, declaration_type), ()):
+            if letter == band:
+                return of_type & self.banded & _after(after) & ~_after(last)
+            after = last
+        return Q(pk__in=[])
+
+
+def _after(key: tuple | None) -> Q:
+    """Declarations made after the one with this order key (all when None)."""
+    if key is None:
+        return Q()
+    created_at, pk = key
+    return Q(created_at__gt=created_at) | Q(created_at=created_at, pk__gt=pk)
+
+
+# --- Finding declarations --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Search:
+    """What finance staff look a declaration up by: a TRN, or an ID (a declaration's or a
+    participant's, as the lead provider API writes them)."""
+
+    trn: str | None = None
+    id: uuid.UUID | None = None
+
+    def __str__(self):
+        return self.trn or str(self.id)
+
+
+def read_search(text: str) -> Search | None:
+    """A TRN (7 digits) or an ID (a UUID, with or without its hyphens); None for anything else."""
+    text = text.strip()
+    if re.fullmatch(r"\d{7}", text):
+        return Search(trn=text)
+    try:
+        return Search(id=uuid.UUID(text))
+    except ValueError:
+        return None
+
+
+def matching(search: Search) -> Q:
+    """Declarations with that ID, or of the participant with that ID or TRN."""
+    if search.trn is not None:
+        return Q(teacher__trn=search.trn)
+    return Q(api_id=search.id) | Q(teacher__api_id=search.id)
+
+
+def find_declarations(search: Search) -> QuerySet[Declaration]:
+    """Declarations of every lead provider matching the search, the participant's in the order they
+    were made, each with its `state`, participant, provider and statements."""
+    return (
+        Declaration.objects.filter(matching(search))
+        .annotate(state=declaration_state(clock.today()))
+        .select_related(
+            "teacher",
+            "lead_provider",
+            "payment_statement__active_lead_provider",
+            "clawback_statement__active_lead_provider",
+        )
+        .order_by("teacher__trs_last_name", "teacher_id", *DECLARATION_ORDER)
+    )
+
+
+def declaration_for(declaration_id: int) -> Declaration:
+    """One declaration with what its page shows; 404 when there is none."""
+    declaration = (
+        Declaration.objects.filter(pk=declaration_id)
+        .annotate(state=declaration_state(clock.today()))
+        .select_related(
+            "teacher",
+            "lead_provider",
+            "delivery_partner",
+            "mentor",
+            "training_period",
+            "payment_statement__active_lead_provider__lead_provider",
+            "clawback_statement__active_lead_provider__lead_provider",
+        )
+        .first()
+    )
+    if declaration is None:
+        raise Http404("No such declaration")
+    return declaration
+
+
+# --- The pages' other reads -----------------------------------------------------------------------
+
+
+def lead_providers() -> QuerySet[LeadProvider]:
+    """Lead providers with a contract period, by name, each with how many periods (`periods`)."""
+    return (
+        LeadProvider.objects.annotate(periods=Count("active_periods")).filter(periods__gt=0).order_by("name")
+    )
+
+
+def provider_periods(lead_provider: LeadProvider) -> QuerySet[ActiveLeadProvider]:
+    """The provider's contract periods, latest first, each with its number of `statements`."""
+    return (
+        ActiveLeadProvider.objects.filter(lead_provider=lead_provider)
+        .select_related("contract_period")
+        .annotate(statement_count=Count("statements"))
+        .order_by("-contract_period__year")
+    )
+
+
+def active_lead_provider_for(lead_provider_id: int, year: int) -> ActiveLeadProvider:
+    found = (
+        ActiveLeadProvider.objects.filter(lead_provider_id=lead_provider_id, contract_period_id=year)
+        .select_related("lead_provider", "contract_period")
+        .first()
+    )
+    if found is None:
+        raise Http404("No such contract period for the lead provider")
+    return found
+
+
+def statement_for(statement_id: int) -> Statement:
+    """One statement with its provider, period and who paid it; 404 when there is none."""
+    statement = (
+        Statement.objects.filter(pk=statement_id)
+        .select_related(
+            "active_lead_provider__lead_provider", "active_lead_provider__contract_period", "paid_by"
+        )
+        .first()
+    )
+    if statement is None:
+        raise Http404("No such statement")
+    return statement
+
+
+def adjustments_of(statement: Statement) -> list[StatementAdjustment]:
+    """The statement's adjustments in the order they were added, with who added each."""
+    return list(statement.adjustments.select_related("created_by").order_by("created_at", "id"))
+
+
+def adjustment_for(statement: Statement, adjustment_id: int) -> StatementAdjustment:
+    adjustment = statement.adjustments.select_related("created_by").filter(pk=adjustment_id).first()
+    if adjustment is None:
+        raise Http404("No such adjustment")
+    return adjustment
+
+
+def contract_periods() -> QuerySet[ContractPeriod]:
+    """Contract periods with lead providers, latest first, each with how many (`providers`)."""
+    return (
+        ContractPeriod.objects.annotate(providers=Count("active_lead_providers"))
+        .filter(providers__gt=0)
+        .order_by("-year")
+    )
+
+
+def period_band_fills(year: int) -> list[ProviderBandFill]:
+    """How far each lead provider has filled its bands in the contract period, by name (four
+    queries a provider)."""
+    return [
+        band_fill(active)
+        for active in ActiveLeadProvider.objects.filter(contract_period_id=year)
+        .select_related("lead_provider", "contract_period")
+        .order_by("lead_provider__name")
+    ]
+
+
+def declaration_events(declaration: Declaration) -> QuerySet[Event]:
+    """What happened to the declaration, oldest first: made, voided or clawed back (with the
+    reason when staff did it)."""
+    return Event.objects.filter(subject_type="declaration", subject_id=declaration.pk).order_by(
+        "happened_at", "id"
+    )
+
+
+def lead_provider_for(lead_provider_id: int) -> LeadProvider:
+    found = LeadProvider.objects.filter(pk=lead_provider_id).first()
+    if found is None:
+        raise Http404("No such lead provider")
+    return found
+
+
+def statement_declarations(
+    statement: Statement,
+    pricing: StatementPricing,
+    *,
+    q: Search | None = None,
+    declaration_type: str = "",
+    state: str = "",
+    line: str = "",
+) -> QuerySet[Declaration]:
+    """The statement's declarations (`on_statement`) as narrowed: by declaration or participant
+    (ID or TRN), type, state, and the line of its calculation they make up (`row_key`); each with
+    its participant."""
+    found = on_statement(statement).select_related("teacher")
+    if q is not None:
+        found = found.filter(matching(q))
+    if declaration_type:
+        found = found.filter(declaration_type=declaration_type)
+    if state:
+        found = found.filter(state=state)
+    if line:
+        found = found.filter(pricing.behind(line))
+    return found
+
+
+def declarations_on(statement: Statement) -> int:
+    """How many declarations are on the statement (paid, clawed back or voided there)."""
+    on = _on(statement)
+    return Declaration.objects.filter(
+        on[OnStatement.OUTPUT] | on[OnStatement.CLAWBACK] | on[OnStatement.VOIDED]
+    ).count()
+
+
+def contract_period_for(year: int) -> ContractPeriod:
+    found = ContractPeriod.objects.filter(year=year).first()
+    if found is None:
+        raise Http404("No such contract period")
+    return found

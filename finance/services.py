@@ -398,8 +398,47 @@ class VoidRefused(DeclarationRefused):
 def void(
     *, declaration: Declaration, lead_provider: LeadProvider, now: datetime.datetime | None = None
 ) -> Declaration:
-    """Withdraw a declaration: one not yet paid is voided; a paid one is clawed back on the next
-    open statement."""
+    """The lead provider withdraws its declaration: one not yet paid is voided; a paid one is
+    clawed back on the next open statement."""
+    return _void(
+        declaration,
+        actor=Actor.lead_provider_api(lead_provider),
+        who=str(lead_provider),
+        attribute="participant_declaration_id",
+        now=now,
+    )
+
+
+@transaction.atomic
+def void_by_staff(
+    *, declaration: Declaration, by, reason: str, now: datetime.datetime | None = None
+) -> Declaration:
+    """Finance staff void a declaration, saying why, as the provider's void does: one not yet paid
+    is voided; a paid one is clawed back on the provider's next open statement of the period.
+    Refused, naming the field, without a reason, or for a declaration already voided or being
+    clawed back, or with no open statement to claw it back on."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise VoidRefused(("reason", "Enter why you are voiding the declaration."))
+    return _void(
+        declaration,
+        actor=Actor.dfe_staff(by),
+        who="DfE finance",
+        attribute="declaration",
+        now=now,
+        reason=reason,
+    )
+
+
+def _void(
+    declaration: Declaration,
+    *,
+    actor: Actor,
+    who: str,
+    attribute: str,
+    now: datetime.datetime | None,
+    reason: str = "",
+) -> Declaration:
     now = now or clock.now()
     # Its statement first, then the declaration: authorising the statement for payment (which
     # locks it, then pays its declarations) waits for this void, or this void for it, and the
@@ -409,17 +448,15 @@ def void(
         Statement.objects.select_for_update(no_key=True).filter(pk=statement_id).first()
     declaration = Declaration.objects.select_for_update().get(pk=declaration.pk)
     if declaration.payment_status == PaymentStatus.VOIDED:
-        raise VoidRefused(("participant_declaration_id", "This declaration has already been voided."))
+        raise VoidRefused((attribute, "This declaration has already been voided."))
     if declaration.clawback_status != ClawbackStatus.NO_CLAWBACK:
-        raise VoidRefused(("participant_declaration_id", "This declaration is already being clawed back."))
+        raise VoidRefused((attribute, "This declaration is already being clawed back."))
     if declaration.payment_status == PaymentStatus.PAID:
         statement = open_statement(
             declaration.payment_statement.active_lead_provider, on=timezone.localtime(now).date()
         )
         if statement is None:
-            raise VoidRefused(
-                ("participant_declaration_id", "There is no open statement to claw this declaration back on.")
-            )
+            raise VoidRefused((attribute, "There is no open statement to claw this declaration back on."))
         declaration.clawback_status, declaration.clawback_statement = (
             ClawbackStatus.AWAITING_CLAWBACK,
             statement,
@@ -430,12 +467,13 @@ def void(
         event_type, heading = "declaration_voided", "voided"
     declaration.save()
     record_event(
-        actor=Actor.lead_provider_api(lead_provider),
+        actor=actor,
         event_type=event_type,
-        heading=f"{lead_provider} {heading} a {declaration.declaration_type} declaration",
+        heading=f"{who} {heading} a {declaration.declaration_type} declaration",
         subject=declaration,
         teacher=declaration.teacher,
-        lead_provider=lead_provider,
+        lead_provider=declaration.lead_provider,
+        reason=reason,
     )
     return declaration
 

@@ -39,3 +39,9 @@ def require_pence(value: object, what: str, *, allow_negative: bool = False) -> 
     if value < 0 and not allow_negative:
         raise ValueError(f"{what} must not be negative, not {value}")
     return value.quantize(PENNY, context=_EXACT)
+
+
+def pounds(amount: Decimal) -> str:
+    """Money as the service writes it: £1,234.50, and −£60.00 (a minus sign) when negative."""
+    sign = "−" if amount < 0 else ""
+    return f"{sign}£{abs(amount):,.2f}"
