@@ -1,12 +1,15 @@
 """A lead provider's contract period to declare in, for the finance tests.
 
 `world` is this year's period (from 2025: ECTs banded, mentors at a flat rate), on the tests'
-day, 20 November. `uplift_world` is 2024's, the last period paying uplifts (a fact of history,
-not a date bomb), with the clock moved to 20 November 2024 so declarations can be made in it.
-Each has monthly statements and a contract with small bands (tests/finance/helpers.py)."""
+day, 20 November. `two_statements` is `world` with two statements of declarations, clawbacks
+and an adjustment (tests/finance/test_statement_counts.py works its figures out by hand).
+`uplift_world` is 2024's, the last period paying uplifts (a fact of history, not a date bomb),
+with the clock moved to 20 November 2024 so declarations can be made in it. Each has monthly
+statements and a contract with small bands (tests/finance/helpers.py)."""
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 
@@ -25,8 +28,9 @@ from tests.factories import (
     SchoolFactory,
     SchoolPartnershipFactory,
     TrainingPeriodFactory,
+    UserFactory,
 )
-from tests.finance.helpers import add_contract
+from tests.finance.helpers import add_contract, pay
 
 
 @dataclass
@@ -108,3 +112,36 @@ def world(db) -> World:
 def uplift_world(db, service_clock) -> World:
     service_clock.move_to(moment(datetime.date(LAST_YEAR_WITH_UPLIFTS, 11, 20)))
     return _world(LAST_YEAR_WITH_UPLIFTS)
+
+
+@pytest.fixture
+def two_statements(world):
+    """This year (ECTs banded, mentors at a flat rate). November: three ECTs and a mentor start,
+    and November is paid. Then three more ECTs start (on December's statement, the next open
+    one), another is declared and voided before it is paid, one of November's is voided (so
+    clawed back on December's), and finance adjusts December by £25.50. Besides: an ECT at a
+    school not funded (no payment), and another provider's ECT on its own statement."""
+    school = world.school()
+    november_ects = [world.ect(school) for _ in range(3)]
+    for ect in november_ects:
+        world.declare(ect)
+    world.declare(world.mentor(school), mentor=True)
+    world.declare(world.ect(world.school(funded=False)))
+    other = World(ActiveLeadProviderFactory(contract_period_id=world.year))
+    services.add_statements(other.active)
+    add_contract(other.active)
+    other.declare(other.ect(other.school()))
+    pay(world.statement(11))
+
+    for _ in range(3):
+        world.declare(world.ect(school))
+    world.void(world.declare(world.ect(school)))
+    world.void(Declaration.objects.get(teacher=november_ects[0]))
+    services.add_adjustment(
+        statement=world.statement(12),
+        name="Late data",
+        amount=Decimal("25.50"),
+        reason="Two participants' data arrived after the deadline.",
+        by=UserFactory(is_staff=True),
+    )
+    return world

@@ -8,51 +8,17 @@ from decimal import Decimal
 import pytest
 
 from api import queries as api_queries
-from finance import queries, services
+from finance import queries
 from finance.calculator import BEYOND, Adjustment, Course, DeclarationCounts, StatementInput, UpliftCounts
 from finance.models import Declaration
 from providers.models import LAST_YEAR_WITH_UPLIFTS
 from schools.models import SchoolFundingFlags
-from tests.factories import ActiveLeadProviderFactory, ContractPeriodFactory, UserFactory
-from tests.finance.conftest import World
-from tests.finance.helpers import add_contract, pay
+from tests.factories import ActiveLeadProviderFactory, ContractPeriodFactory
+from tests.finance.helpers import pay
 
 pytestmark = pytest.mark.django_db
 
 ECT, MENTOR = Course.ECT, Course.MENTOR
-
-
-@pytest.fixture
-def two_statements(world):
-    """This year (ECTs banded, mentors at a flat rate). November: three ECTs and a mentor start,
-    and November is paid. Then three more ECTs start (on December's statement, the next open
-    one), another is declared and voided before it is paid, one of November's is voided (so
-    clawed back on December's), and finance adjusts December by £25.50. Besides: an ECT at a
-    school not funded (no payment), and another provider's ECT on its own statement."""
-    school = world.school()
-    november_ects = [world.ect(school) for _ in range(3)]
-    for ect in november_ects:
-        world.declare(ect)
-    world.declare(world.mentor(school), mentor=True)
-    world.declare(world.ect(world.school(funded=False)))
-    other = World(ActiveLeadProviderFactory(contract_period_id=world.year))
-    services.add_statements(other.active)
-    add_contract(other.active)
-    other.declare(other.ect(other.school()))
-    pay(world.statement(11))
-
-    for _ in range(3):
-        world.declare(world.ect(school))
-    world.void(world.declare(world.ect(school)))
-    world.void(Declaration.objects.get(teacher=november_ects[0]))
-    services.add_adjustment(
-        statement=world.statement(12),
-        name="Late data",
-        amount=Decimal("25.50"),
-        reason="Two participants' data arrived after the deadline.",
-        by=UserFactory(is_staff=True),
-    )
-    return world
 
 
 def test_counts_on_the_statement_and_the_earlier_ones(two_statements):
