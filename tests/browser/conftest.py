@@ -13,6 +13,9 @@ from playwright.sync_api import sync_playwright
 # An appropriate body, a person who acts for it (`body_user`) and another body.
 from tests.appropriate_bodies.conftest import body, body_user, other_body  # noqa: F401 - fixtures
 
+# A lead provider's contract period with statements and a contract (`world`), for finance pages.
+from tests.finance.conftest import world  # noqa: F401 - a fixture
+
 # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse
 # database access from the test body (which is not async code at all).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
