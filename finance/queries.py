@@ -931,3 +931,28 @@ def contract_period_for(year: int) -> ContractPeriod:
     if found is None:
         raise Http404("No such contract period")
     return found
+
+
+def declaration_rows(statement: Statement):
+    """Every declaration on the statement as plain rows, for its CSV: what StatementPricing.of
+    reads (`pk`, `created_at`, `course_identifier`, `declaration_type`, `on_statement`,
+    `earns_uplift`), with `api_id`, `participant_id`, `trn`, `declaration_date` and `state`. No
+    model is made for each row: a statement may have hundreds of thousands."""
+    return (
+        on_statement(statement)
+        .annotate(participant_id=F("teacher__api_id"), trn=F("teacher__trn"))
+        .values_list(
+            "pk",
+            "created_at",
+            "course_identifier",
+            "declaration_type",
+            "on_statement",
+            "earns_uplift",
+            "api_id",
+            "participant_id",
+            "trn",
+            "declaration_date",
+            "state",
+            named=True,
+        )
+    )
