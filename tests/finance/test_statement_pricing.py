@@ -11,16 +11,20 @@ A 1–2, B 3–4, C 5–6 pay started £120, £96, £60; beyond C nothing.
   November's voided (the first four), clawed back off the top: places 8, 7, 6, 5 = beyond,
   beyond, C, C = −£120; the two uplifts among them back: −£100."""
 
+import csv
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from api.resources import declaration_state as api_state
 from audit.models import Event
 from finance import queries, services
 from finance.calculator import BEYOND, RowKind
 from finance.models import ClawbackStatus, Declaration, PaymentStatus
+from tests.admin.conftest import staff_in
 from tests.dates import moment
 from tests.factories import ActiveLeadProviderFactory, UserFactory
 from tests.finance.conftest import World
@@ -252,3 +256,24 @@ def test_staff_void_needs_a_reason_and_a_declaration_still_live(world, service_c
     assert refused.value.problems == [
         ("declaration", "There is no open statement to claw this declaration back on.")
     ]
+
+
+@pytest.mark.parametrize("month", [11, 12])
+def test_the_declarations_csv_adds_up_to_the_statement(client, crossing, month):
+    """Through the page: the CSV's amounts are the statement's total less its service fee,
+    adjustments and VAT (£592.00 in November; −£160.00 in December)."""
+    statement = crossing.statement(month)
+    if month == 12:
+        services.add_adjustment(
+            statement=statement, name="Late", amount=D("10.00"), reason="Late", by=UserFactory()
+        )
+    client.force_login(staff_in("finance"))
+    response = client.get(reverse("finance_statement_declarations_csv", args=[statement.pk]))
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    totals = queries.calculate(statement).totals
+    paid = sum((D(row["Amount (£)"]) for row in rows), D(0))
+    assert paid == totals.total_before_vat - totals.service_fee - totals.adjustments
+    assert paid == (D("592.00") if month == 11 else D("-160.00"))
+    assert sum((D(row["Uplift (£)"]) for row in rows), D(0)) == totals.uplifts + (
+        D("0.00") if month == 11 else D("-100.00")
+    )
