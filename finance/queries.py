@@ -1,5 +1,7 @@
 """What finance reads: the contract in force, a statement's counts for the payment calculation,
-its calculation, and how far a provider has filled its bands (docs/decisions/0035, 0038).
+its calculation, and how far a provider has filled its bands (docs/decisions/0035, 0038); a
+provider's statements calculated together; what each declaration on a statement is worth
+(`StatementPricing`, the one place a declaration is priced); and what finance staff's pages list.
 
 The calculation itself is `finance.calculator`, a pure function; this module only counts. A
 statement's counts are four grouped queries, so reading one costs the same number of queries
