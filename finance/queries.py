@@ -29,7 +29,14 @@ from finance.calculator import (
     calculate_statement,
 )
 from finance.calculator.banding import stack_up
-from finance.models import ClawbackStatus, Contract, Declaration, PaymentStatus, Statement
+from finance.models import (
+    ClawbackStatus,
+    Contract,
+    Declaration,
+    PaymentStatus,
+    Statement,
+    StatementAdjustment,
+)
 from providers.models import LAST_YEAR_WITH_UPLIFTS, ActiveLeadProvider, DeclarationType
 from schools.models import SchoolFundingFlags
 
@@ -134,75 +141,150 @@ def statement_input(statement: Statement) -> StatementInput:
     number of declarations: per course and declaration type, the declarations billable and
     refundable on it and on the provider's earlier statements of the contract period (deadline
     before its own); the started ones on it earning an uplift; its adjustments."""
-    billable = _counts(statement, "payment_statement", payment_status__in=BILLABLE)
-    refundable = _counts(statement, "clawback_statement", clawback_status__in=REFUNDABLE)
-    keys = sorted(
-        set(billable) | set(refundable),
-        key=lambda key: (list(Course).index(key[0]), DECLARATION_TYPES.index(key[1])),
+    return _statement_inputs(statement.active_lead_provider_id, only=statement)[statement.pk]
+
+
+def statement_inputs(active_lead_provider: ActiveLeadProvider | int) -> dict[int, StatementInput]:
+    """`statement_input` for every statement of the provider's contract period at once, by
+    statement id, in five queries (the same four and the statements' deadlines): for calculating
+    many statements together, as the demo data does for the statements it pays."""
+    return _statement_inputs(getattr(active_lead_provider, "pk", active_lead_provider), only=None)
+
+
+# Per statement id: per (course, declaration type), a count.
+_PerStatement = dict[int, dict[tuple[Course, str], int]]
+
+
+def _statement_inputs(active_lead_provider_id: int, *, only: Statement | None) -> dict[int, StatementInput]:
+    """The inputs of the provider's statements (or of `only` that one): counts grouped by
+    statement, then added up in deadline order for each statement's earlier ones."""
+    up_to = only.deadline_date if only is not None else None
+    billable, deadlines = _counts(
+        active_lead_provider_id, "payment_statement", up_to, payment_status__in=BILLABLE
     )
-    declarations = [
-        DeclarationCounts(
-            course,
-            declaration_type,
-            billable=billable.get((course, declaration_type), (0, 0))[0],
-            refundable=refundable.get((course, declaration_type), (0, 0))[0],
-            earlier_billable=billable.get((course, declaration_type), (0, 0))[1],
-            earlier_refundable=refundable.get((course, declaration_type), (0, 0))[1],
+    refundable, more_deadlines = _counts(
+        active_lead_provider_id, "clawback_statement", up_to, clawback_status__in=REFUNDABLE
+    )
+    deadlines |= more_deadlines
+    if only is not None:
+        deadlines[only.pk] = only.deadline_date
+    else:
+        deadlines |= dict(
+            Statement.objects.filter(active_lead_provider_id=active_lead_provider_id).values_list(
+                "pk", "deadline_date"
+            )
         )
-        for course, declaration_type in keys
-    ]
-    adjustments = [
-        Adjustment(name, amount)
-        for name, amount in statement.adjustments.order_by("created_at", "id").values_list("name", "amount")
-    ]
-    return StatementInput(
-        declarations=declarations, uplifts=_uplift_counts(statement), adjustments=adjustments
-    )
+    uplifts = _uplift_counts(active_lead_provider_id, only)
+    adjustments = _adjustments(active_lead_provider_id, only)
+
+    inputs: dict[int, StatementInput] = {}
+    earlier_billable: dict[tuple[Course, str], int] = {}
+    earlier_refundable: dict[tuple[Course, str], int] = {}
+    for statement_id in sorted(deadlines, key=lambda pk: deadlines[pk]):
+        here_billable = billable.get(statement_id, {})
+        here_refundable = refundable.get(statement_id, {})
+        keys = sorted(
+            set(earlier_billable) | set(earlier_refundable) | set(here_billable) | set(here_refundable),
+            key=lambda key: (list(Course).index(key[0]), DECLARATION_TYPES.index(key[1])),
+        )
+        if only is None or statement_id == only.pk:
+            inputs[statement_id] = StatementInput(
+                declarations=[
+                    DeclarationCounts(
+                        course,
+                        declaration_type,
+                        billable=here_billable.get((course, declaration_type), 0),
+                        refundable=here_refundable.get((course, declaration_type), 0),
+                        earlier_billable=earlier_billable.get((course, declaration_type), 0),
+                        earlier_refundable=earlier_refundable.get((course, declaration_type), 0),
+                    )
+                    for course, declaration_type in keys
+                ],
+                uplifts=uplifts.get(statement_id, ()),
+                adjustments=adjustments.get(statement_id, ()),
+            )
+        for key, count in here_billable.items():
+            earlier_billable[key] = earlier_billable.get(key, 0) + count
+        for key, count in here_refundable.items():
+            earlier_refundable[key] = earlier_refundable.get(key, 0) + count
+    return inputs
 
 
-def _counts(statement: Statement, on: str, **status) -> dict[tuple[Course, str], tuple[int, int]]:
-    """One grouped query: per course and type, (on this statement, on the provider's earlier
-    statements of the period) of the declarations `on` (payment_statement or
-    clawback_statement) them in `status`."""
+def _counts(
+    active_lead_provider_id: int, on: str, up_to: datetime.date | None, **status
+) -> tuple[_PerStatement, dict[int, datetime.date]]:
+    """One grouped query: per statement, course and type, the provider's declarations `on`
+    (payment_statement or clawback_statement) that statement in `status`, over its statements
+    with a deadline up to `up_to` (all of them when None); and those statements' deadlines."""
     rows = (
         Declaration.objects.filter(
-            **{
-                f"{on}__active_lead_provider_id": statement.active_lead_provider_id,
-                f"{on}__deadline_date__lte": statement.deadline_date,
-            },
+            **{f"{on}__active_lead_provider_id": active_lead_provider_id},
+            **({f"{on}__deadline_date__lte": up_to} if up_to is not None else {}),
             **status,
         )
-        .values("course_identifier", "declaration_type")
-        .annotate(
-            here=Count("pk", filter=Q(**{f"{on}_id": statement.pk})),
-            earlier=Count("pk", filter=Q(**{f"{on}__deadline_date__lt": statement.deadline_date})),
-        )
+        .values_list(f"{on}_id", f"{on}__deadline_date", "course_identifier", "declaration_type")
+        .annotate(count=Count("pk"))
         .order_by()
     )
-    return {
-        (COURSES[row["course_identifier"]], row["declaration_type"]): (row["here"], row["earlier"])
-        for row in rows
-    }
+    counts: _PerStatement = {}
+    deadlines: dict[int, datetime.date] = {}
+    for statement_id, deadline, course, declaration_type, count in rows:
+        counts.setdefault(statement_id, {})[(COURSES[course], declaration_type)] = count
+        deadlines[statement_id] = deadline
+    return counts, deadlines
 
 
-def _uplift_counts(statement: Statement) -> list[UpliftCounts]:
-    """One grouped query over the statement's own declarations: per course, the started ones
-    earning an uplift billable and refundable on it."""
-    billable = Q(payment_statement_id=statement.pk, payment_status__in=BILLABLE)
-    refundable = Q(clawback_statement_id=statement.pk, clawback_status__in=REFUNDABLE)
+def _uplift_counts(active_lead_provider_id: int, only: Statement | None) -> dict[int, list[UpliftCounts]]:
+    """One grouped query over the statements' own declarations: per statement and course, the
+    started ones earning an uplift billable and refundable on it."""
+    if only is not None:
+        billable = Q(payment_statement_id=only.pk, payment_status__in=BILLABLE)
+        refundable = Q(clawback_statement_id=only.pk, clawback_status__in=REFUNDABLE)
+    else:
+        billable = Q(
+            payment_statement__active_lead_provider_id=active_lead_provider_id,
+            payment_status__in=BILLABLE,
+        )
+        refundable = Q(
+            clawback_statement__active_lead_provider_id=active_lead_provider_id,
+            clawback_status__in=REFUNDABLE,
+        )
     rows = (
         Declaration.objects.filter(billable | refundable)
         .filter(earns_uplift())
-        .values("course_identifier")
+        .values_list("payment_statement_id", "clawback_statement_id", "course_identifier")
         .annotate(billable=Count("pk", filter=billable), refundable=Count("pk", filter=refundable))
         .order_by()
     )
-    counts = {COURSES[row["course_identifier"]]: row for row in rows}
-    return [
-        UpliftCounts(course, billable=counts[course]["billable"], refundable=counts[course]["refundable"])
-        for course in Course
-        if course in counts
-    ]
+    counts: dict[int, dict[Course, list[int]]] = {}
+    for payment_statement_id, clawback_statement_id, course, billed, refunded in rows:
+        if billed:
+            counts.setdefault(payment_statement_id, {}).setdefault(COURSES[course], [0, 0])[0] += billed
+        if refunded:
+            counts.setdefault(clawback_statement_id, {}).setdefault(COURSES[course], [0, 0])[1] += refunded
+    return {
+        statement_id: [
+            UpliftCounts(course, billable=per_course[course][0], refundable=per_course[course][1])
+            for course in Course
+            if course in per_course
+        ]
+        for statement_id, per_course in counts.items()
+    }
+
+
+def _adjustments(active_lead_provider_id: int, only: Statement | None) -> dict[int, list[Adjustment]]:
+    """The statements' adjustments, each statement's in the order they were added."""
+    adjustments = StatementAdjustment.objects.filter(
+        **(
+            {"statement_id": only.pk}
+            if only is not None
+            else {"statement__active_lead_provider_id": active_lead_provider_id}
+        )
+    ).order_by("statement_id", "created_at", "id")
+    by_statement: dict[int, list[Adjustment]] = {}
+    for statement_id, name, amount in adjustments.values_list("statement_id", "name", "amount"):
+        by_statement.setdefault(statement_id, []).append(Adjustment(name, amount))
+    return by_statement
 
 
 def contract_for(statement: Statement) -> Contract | None:
