@@ -8,9 +8,10 @@ declarations and statements tables; only the statement's own started declaration
 to their schools, for uplifts."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, F, Func, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from core import clock
@@ -141,114 +142,136 @@ def statement_input(statement: Statement) -> StatementInput:
     number of declarations: per course and declaration type, the declarations billable and
     refundable on it and on the provider's earlier statements of the contract period (deadline
     before its own); the started ones on it earning an uplift; its adjustments."""
-    return _statement_inputs(statement.active_lead_provider_id, only=statement)[statement.pk]
+    up_to = Statement.objects.filter(
+        active_lead_provider_id=statement.active_lead_provider_id, deadline_date__lte=statement.deadline_date
+    ).values("pk")
+    billable = _counts("payment_statement", up_to, payment_status__in=BILLABLE)
+    refundable = _counts("clawback_statement", up_to, clawback_status__in=REFUNDABLE)
+    only = [statement.pk]
+    return _input(
+        billable.pop(statement.pk, {}),
+        refundable.pop(statement.pk, {}),
+        _sum(billable.values()),
+        _sum(refundable.values()),
+        uplifts=_uplift_counts(only).get(statement.pk, ()),
+        adjustments=_adjustments(only).get(statement.pk, ()),
+    )
 
 
 def statement_inputs(active_lead_provider: ActiveLeadProvider | int) -> dict[int, StatementInput]:
     """`statement_input` for every statement of the provider's contract period at once, by
-    statement id, in five queries (the same four and the statements' deadlines): for calculating
-    many statements together, as the demo data does for the statements it pays."""
-    return _statement_inputs(getattr(active_lead_provider, "pk", active_lead_provider), only=None)
-
-
-# Per statement id: per (course, declaration type), a count.
-_PerStatement = dict[int, dict[tuple[Course, str], int]]
-
-
-def _statement_inputs(active_lead_provider_id: int, *, only: Statement | None) -> dict[int, StatementInput]:
-    """The inputs of the provider's statements (or of `only` that one): counts grouped by
-    statement, then added up in deadline order for each statement's earlier ones."""
-    up_to = only.deadline_date if only is not None else None
-    billable, deadlines = _counts(
-        active_lead_provider_id, "payment_statement", up_to, payment_status__in=BILLABLE
+    statement id, in five queries (the statements, then the same four): for calculating many
+    statements together, as the demo data does for the statements it pays."""
+    deadlines = dict(
+        Statement.objects.filter(active_lead_provider=active_lead_provider).values_list("pk", "deadline_date")
     )
-    refundable, more_deadlines = _counts(
-        active_lead_provider_id, "clawback_statement", up_to, clawback_status__in=REFUNDABLE
-    )
-    deadlines |= more_deadlines
-    if only is not None:
-        deadlines[only.pk] = only.deadline_date
-    else:
-        deadlines |= dict(
-            Statement.objects.filter(active_lead_provider_id=active_lead_provider_id).values_list(
-                "pk", "deadline_date"
-            )
-        )
-    uplifts = _uplift_counts(active_lead_provider_id, only)
-    adjustments = _adjustments(active_lead_provider_id, only)
-
+    ids = list(deadlines)
+    billable = _counts("payment_statement", ids, payment_status__in=BILLABLE)
+    refundable = _counts("clawback_statement", ids, clawback_status__in=REFUNDABLE)
+    uplifts, adjustments = _uplift_counts(ids), _adjustments(ids)
     inputs: dict[int, StatementInput] = {}
-    earlier_billable: dict[tuple[Course, str], int] = {}
-    earlier_refundable: dict[tuple[Course, str], int] = {}
-    for statement_id in sorted(deadlines, key=lambda pk: deadlines[pk]):
-        here_billable = billable.get(statement_id, {})
-        here_refundable = refundable.get(statement_id, {})
-        keys = sorted(
-            set(earlier_billable) | set(earlier_refundable) | set(here_billable) | set(here_refundable),
-            key=lambda key: (list(Course).index(key[0]), DECLARATION_TYPES.index(key[1])),
+    earlier_billable: _Counted = {}
+    earlier_refundable: _Counted = {}
+    for statement_id in sorted(ids, key=lambda pk: deadlines[pk]):
+        here_billable, here_refundable = billable.get(statement_id, {}), refundable.get(statement_id, {})
+        inputs[statement_id] = _input(
+            here_billable,
+            here_refundable,
+            earlier_billable,
+            earlier_refundable,
+            uplifts=uplifts.get(statement_id, ()),
+            adjustments=adjustments.get(statement_id, ()),
         )
-        if only is None or statement_id == only.pk:
-            inputs[statement_id] = StatementInput(
-                declarations=[
-                    DeclarationCounts(
-                        course,
-                        declaration_type,
-                        billable=here_billable.get((course, declaration_type), 0),
-                        refundable=here_refundable.get((course, declaration_type), 0),
-                        earlier_billable=earlier_billable.get((course, declaration_type), 0),
-                        earlier_refundable=earlier_refundable.get((course, declaration_type), 0),
-                    )
-                    for course, declaration_type in keys
-                ],
-                uplifts=uplifts.get(statement_id, ()),
-                adjustments=adjustments.get(statement_id, ()),
-            )
-        for key, count in here_billable.items():
-            earlier_billable[key] = earlier_billable.get(key, 0) + count
-        for key, count in here_refundable.items():
-            earlier_refundable[key] = earlier_refundable.get(key, 0) + count
+        earlier_billable = _sum([earlier_billable, here_billable])
+        earlier_refundable = _sum([earlier_refundable, here_refundable])
     return inputs
 
 
-def _counts(
-    active_lead_provider_id: int, on: str, up_to: datetime.date | None, **status
-) -> tuple[_PerStatement, dict[int, datetime.date]]:
-    """One grouped query: per statement, course and type, the provider's declarations `on`
-    (payment_statement or clawback_statement) that statement in `status`, over its statements
-    with a deadline up to `up_to` (all of them when None); and those statements' deadlines."""
-    rows = (
-        Declaration.objects.filter(
-            **{f"{on}__active_lead_provider_id": active_lead_provider_id},
-            **({f"{on}__deadline_date__lte": up_to} if up_to is not None else {}),
-            **status,
+# Per (course, declaration type), a count of declarations.
+_Counted = dict[tuple[Course, str], int]
+
+
+def _input(
+    billable: _Counted,
+    refundable: _Counted,
+    earlier_billable: _Counted,
+    earlier_refundable: _Counted,
+    *,
+    uplifts,
+    adjustments,
+) -> StatementInput:
+    keys = sorted(
+        set(billable) | set(refundable) | set(earlier_billable) | set(earlier_refundable),
+        key=lambda key: (list(Course).index(key[0]), DECLARATION_TYPES.index(key[1])),
+    )
+    return StatementInput(
+        declarations=[
+            DeclarationCounts(
+                course,
+                declaration_type,
+                billable=billable.get((course, declaration_type), 0),
+                refundable=refundable.get((course, declaration_type), 0),
+                earlier_billable=earlier_billable.get((course, declaration_type), 0),
+                earlier_refundable=earlier_refundable.get((course, declaration_type), 0),
+            )
+            for course, declaration_type in keys
+        ],
+        uplifts=uplifts,
+        adjustments=adjustments,
+    )
+
+
+def _sum(counted: Iterable[_Counted]) -> _Counted:
+    total: _Counted = {}
+    for counts in counted:
+        for key, count in counts.items():
+            total[key] = total.get(key, 0) + count
+    return total
+
+
+class _AnyOf(Func):
+    """`column = ANY(ARRAY(subquery))`: the subquery's ids are found first, once, and then looked
+    up in the column's index. As a join (or `IN (subquery)`) the planner guesses that each
+    statement has the average number of declarations, which for the largest provider is far too
+    few, and reads the whole declarations table instead (docs/decisions/0038; bench/finance_statement.py)."""
+
+    arity = 2
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (column, column_params), (subquery, subquery_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
         )
-        .values_list(f"{on}_id", f"{on}__deadline_date", "course_identifier", "declaration_type")
-        .annotate(count=Count("pk"))
+        return f"{column} = ANY(ARRAY{subquery})", (*column_params, *subquery_params)
+
+
+def _among(column: str, statements: QuerySet | list[int]) -> Q | _AnyOf:
+    """Declarations whose `column` (a statement id) is one of the statements."""
+    if isinstance(statements, QuerySet):
+        return _AnyOf(F(column), Subquery(statements))
+    return Q(**{f"{column}__in": statements})
+
+
+def _counts(on: str, statements: QuerySet | list[int], **status) -> dict[int, _Counted]:
+    """One grouped query: per statement, course and type, the declarations `on` (payment_statement
+    or clawback_statement) one of the statements (ids, or a query of them) in `status`."""
+    rows = (
+        Declaration.objects.filter(_among(f"{on}_id", statements), **status)
+        .values_list(f"{on}_id", "course_identifier", "declaration_type")
+        .annotate(count=Count("*"))
         .order_by()
     )
-    counts: _PerStatement = {}
-    deadlines: dict[int, datetime.date] = {}
-    for statement_id, deadline, course, declaration_type, count in rows:
+    counts: dict[int, _Counted] = {}
+    for statement_id, course, declaration_type, count in rows:
         counts.setdefault(statement_id, {})[(COURSES[course], declaration_type)] = count
-        deadlines[statement_id] = deadline
-    return counts, deadlines
+    return counts
 
 
-def _uplift_counts(active_lead_provider_id: int, only: Statement | None) -> dict[int, list[UpliftCounts]]:
+def _uplift_counts(statement_ids: list[int]) -> dict[int, list[UpliftCounts]]:
     """One grouped query over the statements' own declarations: per statement and course, the
     started ones earning an uplift billable and refundable on it."""
-    if only is not None:
-        billable = Q(payment_statement_id=only.pk, payment_status__in=BILLABLE)
-        refundable = Q(clawback_statement_id=only.pk, clawback_status__in=REFUNDABLE)
-    else:
-        billable = Q(
-            payment_statement__active_lead_provider_id=active_lead_provider_id,
-            payment_status__in=BILLABLE,
-        )
-        refundable = Q(
-            clawback_statement__active_lead_provider_id=active_lead_provider_id,
-            clawback_status__in=REFUNDABLE,
-        )
+    billable = _among("payment_statement_id", statement_ids) & Q(payment_status__in=BILLABLE)
+    refundable = _among("clawback_statement_id", statement_ids) & Q(clawback_status__in=REFUNDABLE)
     rows = (
         Declaration.objects.filter(billable | refundable)
         .filter(earns_uplift())
@@ -272,17 +295,14 @@ def _uplift_counts(active_lead_provider_id: int, only: Statement | None) -> dict
     }
 
 
-def _adjustments(active_lead_provider_id: int, only: Statement | None) -> dict[int, list[Adjustment]]:
-    """The statements' adjustments, each statement's in the order they were added."""
-    adjustments = StatementAdjustment.objects.filter(
-        **(
-            {"statement_id": only.pk}
-            if only is not None
-            else {"statement__active_lead_provider_id": active_lead_provider_id}
-        )
-    ).order_by("statement_id", "created_at", "id")
+def _adjustments(statement_ids: list[int]) -> dict[int, list[Adjustment]]:
+    """The statements' adjustments, each statement's in the order they were added (one query)."""
     by_statement: dict[int, list[Adjustment]] = {}
-    for statement_id, name, amount in adjustments.values_list("statement_id", "name", "amount"):
+    for statement_id, name, amount in (
+        StatementAdjustment.objects.filter(statement_id__in=statement_ids)
+        .order_by("statement_id", "created_at", "id")
+        .values_list("statement_id", "name", "amount")
+    ):
         by_statement.setdefault(statement_id, []).append(Adjustment(name, amount))
     return by_statement
 
@@ -400,14 +420,15 @@ def _live_counts(active_lead_provider: ActiveLeadProvider) -> dict[tuple[Course,
     """Per course and type, the provider's declarations billable less refundable over all its
     statements of the period (two grouped queries)."""
     totals: dict[tuple[Course, str], int] = {}
+    statements = Statement.objects.filter(active_lead_provider=active_lead_provider).values("pk")
     for on, status, sign in (
         ("payment_statement", {"payment_status__in": BILLABLE}, 1),
         ("clawback_statement", {"clawback_status__in": REFUNDABLE}, -1),
     ):
         rows = (
-            Declaration.objects.filter(**{f"{on}__active_lead_provider": active_lead_provider}, **status)
+            Declaration.objects.filter(_among(f"{on}_id", statements), **status)
             .values("course_identifier", "declaration_type")
-            .annotate(count=Count("pk"))
+            .annotate(count=Count("*"))
             .order_by()
         )
         for row in rows:
