@@ -1,6 +1,6 @@
 """What the benchmarks share: Django set up from the project folder (importing this module does
 it, so import it before anything of Django's), the guard that keeps them to a database named
-*_bench, the query log kept across requests, and timing a request once it is warm."""
+*_bench, the query log kept across requests, and timing a request (or a call) once it is warm."""
 
 import os
 import statistics
@@ -41,11 +41,11 @@ def keep_query_log_across_requests() -> None:
 
 @dataclass(frozen=True)
 class Timing:
-    """A request's warm runs, and the SQL of one of them."""
+    """A request's (or a call's) warm runs, and the SQL of one of them."""
 
     times_ms: list[float]  # sorted
     queries: list[tuple[float, str]]  # (ms, sql): Django times them to the millisecond
-    response: HttpResponse  # of the run whose queries were captured
+    response: HttpResponse | None  # of the run whose queries were captured (a call's result: None)
 
     @property
     def median_ms(self) -> float:
@@ -85,6 +85,21 @@ def time_request(get: Callable[[], HttpResponse], *, runs: int, status: int = 20
         answered(get())
         times.append((time.perf_counter() - started) * 1000)
     return Timing(times_ms=sorted(times), queries=queries, response=response)
+
+
+def time_call(call: Callable[[], object], *, runs: int) -> Timing:
+    """Warm up, capture one run's queries, then time `runs` runs of a function."""
+    for _ in range(WARM_UP_RUNS):
+        call()
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    queries = [(float(q["time"]) * 1000, q["sql"]) for q in captured.captured_queries]
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - started) * 1000)
+    return Timing(times_ms=sorted(times), queries=queries, response=None)
 
 
 def explain(sql: str) -> str:

@@ -11,7 +11,9 @@ Both run the same stages at different sizes:
   4. one COPY per table, in foreign-key order;
   5. (the small demo) the named schools the README lists, planned by rule (named_schools.py),
      added whenever the database lacks one, even to data seeded before they existed;
-  6. audit events.
+  6. on a fresh seed, the declarations lead providers made for the people planned, COPYed in,
+     then the statements they are on given their state on the seed day (declarations.py);
+  7. audit events.
 Everything happens in one transaction, so a failed run leaves nothing behind, and the small
 demo is "present" exactly when its schools are.
 """
@@ -25,10 +27,11 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 
 from audit.models import Event
-from demo import events, named_bodies, named_schools, people, reference, schools
+from demo import declarations, events, named_bodies, named_schools, people, reference, schools
 from demo.loader import Loader, truncate
 from demo.reference import ensure_reference_data
 from demo.timeline import at, contract_period_dates, contract_year_of, seed_day, seeding
+from finance.models import Declaration, Statement
 from participants.models import (
     ECTAtSchoolPeriod,
     InductionPeriod,
@@ -62,6 +65,7 @@ LOADED_MODELS = [
     MentorshipPeriod,
     TrainingPeriod,
     InductionPeriod,
+    Declaration,
     Event,
 ]
 REFERENCE_MODELS = [
@@ -71,6 +75,7 @@ REFERENCE_MODELS = [
     DeliveryPartner,
     LeadProviderDeliveryPartnership,
     AppropriateBody,
+    Statement,
 ]
 ALL_MODELS = REFERENCE_MODELS + LOADED_MODELS
 
@@ -123,8 +128,11 @@ def _reference(log: Log, scale: Scale) -> reference.Reference:
     return ref
 
 
-def _build_people(log: Log, scale: Scale, ref: reference.Reference, loader: Loader) -> people.People:
-    """Plan schools and people in Python, then COPY them in; returns the plan (for events)."""
+def _build_people(
+    log: Log, scale: Scale, ref: reference.Reference, loader: Loader
+) -> tuple[people.People, list[tuple]]:
+    """Plan schools and people in Python, then COPY them in; returns the plan and its partnership
+    rows (for declarations and events)."""
     with stage(log, "plan schools and their choices") as s:
         planned_schools = schools.plan_schools(random.Random("demo-schools"), scale.schools, ref, loader)
         schools.plan_cohort_sizes(random.Random("demo-cohorts"), planned_schools, scale.ects_per_school_year)
@@ -146,22 +154,50 @@ def _build_people(log: Log, scale: Scale, ref: reference.Reference, loader: Load
         )
         s["detail"] = f"{sum(len(school.answers) for school in planned_schools):,} school years"
     _load(log, loader, ref, planned_schools, partnerships, plan)
-    return plan
+    return plan, partnerships
 
 
-def _add_named_schools(log: Log, ref: reference.Reference, loader: Loader) -> None:
+def _add_named_schools(
+    log: Log, ref: reference.Reference, loader: Loader
+) -> tuple[people.People, list[tuple]] | None:
     """Add the named demo schools the README lists that the database lacks (all of them after a
-    fresh seed; any added since, to data seeded before), with their people."""
+    fresh seed; any added since, to data seeded before), with their people. Returns their people
+    and partnership rows, or None when none was missing."""
     urns = [named.urn for named in named_schools.NAMED_SCHOOLS]
     present = set(School.objects.filter(urn__in=urns).values_list("urn", flat=True))
     missing = [named for named in named_schools.NAMED_SCHOOLS if named.urn not in present]
     if not missing:
-        return
+        return None
     with stage(log, "plan the named schools (README)") as s:
         taken = set(Teacher.objects.values_list("trn", flat=True))
         plans, partnerships, planner = named_schools.plan_named_schools(missing, ref, loader, taken)
         s["detail"] = f"{len(plans)} schools, {len(planner.people.teachers)} teachers"
     _load(log, loader, ref, plans, partnerships, planner.people)
+    return planner.people, partnerships
+
+
+def _declarations(
+    log: Log, ref: reference.Reference, loader: Loader, plans: list[tuple[people.People, list[tuple]]]
+) -> None:
+    """The declarations the lead providers made for the people planned, COPYed in while every
+    statement is still open, then the statements given their state on the seed day: payable, or
+    paid with their calculation written down. Only on statements with no history yet (a fresh
+    seed): otherwise left out, and said so."""
+    with stage(log, "plan declarations") as s:
+        statements = declarations.fresh_statements(sorted(ref.active_lead_provider_ids.values()))
+        if statements is None:
+            s["detail"] = "none: the statements have declarations or have moved on already"
+            return
+        rows = declarations.plan_declarations(ref, loader, statements, plans)
+        s["detail"] = f"{len(rows):,} declarations"
+    with stage(log, f"copy {Declaration._meta.db_table}") as s:
+        # The statements are all still open, as the database requires of a declaration put on one
+        # (the check is skipped for this load, participants.bulk_load, as it is set in _load).
+        s["detail"] = f"{loader.copy(Declaration, declarations.DECLARATION_COLUMNS, rows):,} rows"
+    del rows
+    with stage(log, "statements: payable and paid") as s:
+        payable, paid = declarations.settle_statements(statements)
+        s["detail"] = f"{paid:,} paid, {payable:,} payable, {len(statements) - paid - payable:,} open"
 
 
 def _load(
@@ -216,9 +252,10 @@ def seed_demo(*, reset: bool = False, log: Log = print) -> dict[str, int]:
         if present:
             log(f"  demo schools and teachers already present ({present:,} schools): left as they are")
         else:
-            _build_people(log, DEMO, ref, loader)
-        _add_named_schools(log, ref, loader)
+            built = _build_people(log, DEMO, ref, loader)
+        named = _add_named_schools(log, ref, loader)
         if not present:
+            _declarations(log, ref, loader, [built] + ([named] if named else []))
             with stage(log, "audit events") as s:
                 s["detail"] = f"{events.record_demo_events()} events"
         loader.advance_sequences()
@@ -248,7 +285,8 @@ def seed_england(*, fraction: float = 1.0, reset: bool = False, log: Log = print
         ref = _reference(log, scale)
         loader = Loader(LOADED_MODELS)
         loader.lock()
-        plan = _build_people(log, scale, ref, loader)
+        plan, partnerships = _build_people(log, scale, ref, loader)
+        _declarations(log, ref, loader, [(plan, partnerships)])
         with stage(log, "copy audit_event (this year's registrations)") as s:
             rows = events.registration_event_rows(loader, plan, since=at(current_contract_period_start(), 0))
             s["detail"] = f"{loader.copy(Event, events.EVENT_COLUMNS, rows):,} rows"

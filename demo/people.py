@@ -101,6 +101,7 @@ class ECTStint:
     ended_by: str  # ongoing, completed, failed, left, transferred
     training_year: int
     programme: str = ""
+    extended: bool = False  # induction extended: trained on an extended schedule
 
 
 @dataclass(slots=True)
@@ -241,7 +242,8 @@ class PeoplePlanner:
         teacher = self.new_teacher(start - days(rng.randint(40, 400)), registered_at)
         part_time = rng.random() < PART_TIME
         planned_end = add_years(start, 3 if part_time else 2) - ONE_DAY
-        if rng.random() < EXTENDED:
+        extended = rng.random() < EXTENDED
+        if extended:
             planned_end += days(rng.choice([60, 120, 180]))
         fails = rng.random() < FAILS
 
@@ -309,6 +311,7 @@ class PeoplePlanner:
             at_school, stint_start = next_school, day
 
         for stint in stints:
+            stint.extended = extended
             event = training_event if stint is stints[0] else None
             self.plan_ect_training(stint, event)
         self.plan_induction(teacher, stints)
@@ -423,11 +426,23 @@ class PeoplePlanner:
         return PROVIDER_LED, None, self.ref.active_lead_provider_ids[(choice.lead_provider, year)], year
 
     def _training_row(
-        self, *, ect=None, mentor=None, start, finish, provider, withdrawn=None, deferred=None, created_at
+        self,
+        *,
+        ect=None,
+        mentor=None,
+        start,
+        finish,
+        provider,
+        withdrawn=None,
+        deferred=None,
+        created_at,
+        kind="standard",
     ) -> None:
         programme, partnership_id, eoi_id, year = provider
         schedule_id = (
-            self.ref.schedule_ids[(year, identifier_for_start(start))] if programme == PROVIDER_LED else None
+            self.ref.schedule_ids[(year, identifier_for_start(start, kind=kind))]
+            if programme == PROVIDER_LED
+            else None
         )
         withdrawn_at, withdrawal_reason = withdrawn or (None, "")
         deferred_at, deferral_reason = deferred or (None, "")
@@ -457,6 +472,7 @@ class PeoplePlanner:
         provider = self._provider(stint.school, stint.training_year)
         stint.programme = provider[0]
         start, finish, created = stint.started_on, stint.finished_on, stint.registered_at
+        kind = "extended" if stint.extended else "standard"
         inside = event is not None and start < event[1] and (finish is None or event[1] < finish)
 
         if inside and event[0] == "deferred":
@@ -466,6 +482,7 @@ class PeoplePlanner:
                 start=start,
                 finish=deferred_on,
                 provider=provider,
+                kind=kind,
                 deferred=(at(deferred_on, 15), reason),
                 created_at=created,
             )
@@ -476,6 +493,7 @@ class PeoplePlanner:
                     start=resumed_on,
                     finish=finish,
                     provider=provider,
+                    kind=kind,
                     created_at=at(resumed_on, 9),
                 )
             return
@@ -486,6 +504,7 @@ class PeoplePlanner:
                 start=start,
                 finish=withdrawn_on,
                 provider=provider,
+                kind=kind,
                 withdrawn=(at(withdrawn_on, 14), reason),
                 created_at=created,
             )
@@ -508,6 +527,7 @@ class PeoplePlanner:
             start=start,
             finish=finish,
             provider=provider,
+            kind=kind,
             withdrawn=withdrawn,
             created_at=created,
         )

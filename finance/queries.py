@@ -12,11 +12,27 @@ to their schools, for uplifts."""
 import datetime
 import re
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value, When, Window
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404
 
@@ -158,75 +174,169 @@ def statement_input(statement: Statement) -> StatementInput:
     number of declarations: per course and declaration type, the declarations billable and
     refundable on it and on the provider's earlier statements of the contract period (deadline
     before its own); the started ones on it earning an uplift; its adjustments."""
-    billable = _counts(statement, "payment_statement", payment_status__in=BILLABLE)
-    refundable = _counts(statement, "clawback_statement", clawback_status__in=REFUNDABLE)
+    up_to = Statement.objects.filter(
+        active_lead_provider_id=statement.active_lead_provider_id, deadline_date__lte=statement.deadline_date
+    ).values("pk")
+    billable = _counts("payment_statement", up_to, payment_status__in=BILLABLE)
+    refundable = _counts("clawback_statement", up_to, clawback_status__in=REFUNDABLE)
+    only = [statement.pk]
+    return _input(
+        billable.pop(statement.pk, {}),
+        refundable.pop(statement.pk, {}),
+        _sum(billable.values()),
+        _sum(refundable.values()),
+        uplifts=_uplift_counts(only).get(statement.pk, ()),
+        adjustments=_adjustments(only).get(statement.pk, ()),
+    )
+
+
+def statement_inputs(active_lead_provider: ActiveLeadProvider | int) -> dict[int, StatementInput]:
+    """`statement_input` for every statement of the provider's contract period at once, by
+    statement id, in five queries (the statements, then the same four): for calculating many
+    statements together, as the demo data does for the statements it pays."""
+    deadlines = dict(
+        Statement.objects.filter(active_lead_provider=active_lead_provider).values_list("pk", "deadline_date")
+    )
+    ids = list(deadlines)
+    billable = _counts("payment_statement", ids, payment_status__in=BILLABLE)
+    refundable = _counts("clawback_statement", ids, clawback_status__in=REFUNDABLE)
+    uplifts, adjustments = _uplift_counts(ids), _adjustments(ids)
+    inputs: dict[int, StatementInput] = {}
+    earlier_billable: _Counted = {}
+    earlier_refundable: _Counted = {}
+    for statement_id in sorted(ids, key=lambda pk: deadlines[pk]):
+        here_billable, here_refundable = billable.get(statement_id, {}), refundable.get(statement_id, {})
+        inputs[statement_id] = _input(
+            here_billable,
+            here_refundable,
+            earlier_billable,
+            earlier_refundable,
+            uplifts=uplifts.get(statement_id, ()),
+            adjustments=adjustments.get(statement_id, ()),
+        )
+        earlier_billable = _sum([earlier_billable, here_billable])
+        earlier_refundable = _sum([earlier_refundable, here_refundable])
+    return inputs
+
+
+# Per (course, declaration type), a count of declarations.
+_Counted = dict[tuple[Course, str], int]
+
+
+def _input(
+    billable: _Counted,
+    refundable: _Counted,
+    earlier_billable: _Counted,
+    earlier_refundable: _Counted,
+    *,
+    uplifts,
+    adjustments,
+) -> StatementInput:
     keys = sorted(
-        set(billable) | set(refundable),
+        set(billable) | set(refundable) | set(earlier_billable) | set(earlier_refundable),
         key=lambda key: (list(Course).index(key[0]), DECLARATION_TYPES.index(key[1])),
     )
-    declarations = [
-        DeclarationCounts(
-            course,
-            declaration_type,
-            billable=billable.get((course, declaration_type), (0, 0))[0],
-            refundable=refundable.get((course, declaration_type), (0, 0))[0],
-            earlier_billable=billable.get((course, declaration_type), (0, 0))[1],
-            earlier_refundable=refundable.get((course, declaration_type), (0, 0))[1],
-        )
-        for course, declaration_type in keys
-    ]
-    adjustments = [
-        Adjustment(name, amount)
-        for name, amount in statement.adjustments.order_by("created_at", "id").values_list("name", "amount")
-    ]
     return StatementInput(
-        declarations=declarations, uplifts=_uplift_counts(statement), adjustments=adjustments
+        declarations=[
+            DeclarationCounts(
+                course,
+                declaration_type,
+                billable=billable.get((course, declaration_type), 0),
+                refundable=refundable.get((course, declaration_type), 0),
+                earlier_billable=earlier_billable.get((course, declaration_type), 0),
+                earlier_refundable=earlier_refundable.get((course, declaration_type), 0),
+            )
+            for course, declaration_type in keys
+        ],
+        uplifts=uplifts,
+        adjustments=adjustments,
     )
 
 
-def _counts(statement: Statement, on: str, **status) -> dict[tuple[Course, str], tuple[int, int]]:
-    """One grouped query: per course and type, (on this statement, on the provider's earlier
-    statements of the period) of the declarations `on` (payment_statement or
-    clawback_statement) them in `status`."""
+def _sum(counted: Iterable[_Counted]) -> _Counted:
+    total: _Counted = {}
+    for counts in counted:
+        for key, count in counts.items():
+            total[key] = total.get(key, 0) + count
+    return total
+
+
+class _AnyOf(Func):
+    """`column = ANY(ARRAY(subquery))`: the subquery's ids are found first, once, and then looked
+    up in the column's index. As a join (or `IN (subquery)`) the planner guesses that each
+    statement has the average number of declarations, which for the largest provider is far too
+    few, and reads the whole declarations table instead (docs/decisions/0038; bench/finance_statement.py)."""
+
+    arity = 2
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (column, column_params), (subquery, subquery_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        return f"{column} = ANY(ARRAY{subquery})", (*column_params, *subquery_params)
+
+
+def _among(column: str, statements: QuerySet | list[int]) -> Q | _AnyOf:
+    """Declarations whose `column` (a statement id) is one of the statements."""
+    if isinstance(statements, QuerySet):
+        return _AnyOf(F(column), Subquery(statements))
+    return Q(**{f"{column}__in": statements})
+
+
+def _counts(on: str, statements: QuerySet | list[int], **status) -> dict[int, _Counted]:
+    """One grouped query: per statement, course and type, the declarations `on` (payment_statement
+    or clawback_statement) one of the statements (ids, or a query of them) in `status`."""
     rows = (
-        Declaration.objects.filter(
-            **{
-                f"{on}__active_lead_provider_id": statement.active_lead_provider_id,
-                f"{on}__deadline_date__lte": statement.deadline_date,
-            },
-            **status,
-        )
-        .values("course_identifier", "declaration_type")
-        .annotate(
-            here=Count("pk", filter=Q(**{f"{on}_id": statement.pk})),
-            earlier=Count("pk", filter=Q(**{f"{on}__deadline_date__lt": statement.deadline_date})),
-        )
+        Declaration.objects.filter(_among(f"{on}_id", statements), **status)
+        .values_list(f"{on}_id", "course_identifier", "declaration_type")
+        .annotate(count=Count("*"))
         .order_by()
     )
-    return {
-        (COURSES[row["course_identifier"]], row["declaration_type"]): (row["here"], row["earlier"])
-        for row in rows
-    }
+    counts: dict[int, _Counted] = {}
+    for statement_id, course, declaration_type, count in rows:
+        counts.setdefault(statement_id, {})[(COURSES[course], declaration_type)] = count
+    return counts
 
 
-def _uplift_counts(statement: Statement) -> list[UpliftCounts]:
-    """One grouped query over the statement's own declarations: per course, the started ones
-    earning an uplift billable and refundable on it."""
-    billable = Q(payment_statement_id=statement.pk, payment_status__in=BILLABLE)
-    refundable = Q(clawback_statement_id=statement.pk, clawback_status__in=REFUNDABLE)
+def _uplift_counts(statement_ids: list[int]) -> dict[int, list[UpliftCounts]]:
+    """One grouped query over the statements' own declarations: per statement and course, the
+    started ones earning an uplift billable and refundable on it."""
+    billable = _among("payment_statement_id", statement_ids) & Q(payment_status__in=BILLABLE)
+    refundable = _among("clawback_statement_id", statement_ids) & Q(clawback_status__in=REFUNDABLE)
     rows = (
         Declaration.objects.filter(billable | refundable)
         .filter(earns_uplift())
-        .values("course_identifier")
+        .values_list("payment_statement_id", "clawback_statement_id", "course_identifier")
         .annotate(billable=Count("pk", filter=billable), refundable=Count("pk", filter=refundable))
         .order_by()
     )
-    counts = {COURSES[row["course_identifier"]]: row for row in rows}
-    return [
-        UpliftCounts(course, billable=counts[course]["billable"], refundable=counts[course]["refundable"])
-        for course in Course
-        if course in counts
-    ]
+    counts: dict[int, dict[Course, list[int]]] = {}
+    for payment_statement_id, clawback_statement_id, course, billed, refunded in rows:
+        if billed:
+            counts.setdefault(payment_statement_id, {}).setdefault(COURSES[course], [0, 0])[0] += billed
+        if refunded:
+            counts.setdefault(clawback_statement_id, {}).setdefault(COURSES[course], [0, 0])[1] += refunded
+    return {
+        statement_id: [
+            UpliftCounts(course, billable=per_course[course][0], refundable=per_course[course][1])
+            for course in Course
+            if course in per_course
+        ]
+        for statement_id, per_course in counts.items()
+    }
+
+
+def _adjustments(statement_ids: list[int]) -> dict[int, list[Adjustment]]:
+    """The statements' adjustments, each statement's in the order they were added (one query)."""
+    by_statement: dict[int, list[Adjustment]] = {}
+    for statement_id, name, amount in (
+        StatementAdjustment.objects.filter(statement_id__in=statement_ids)
+        .order_by("statement_id", "created_at", "id")
+        .values_list("statement_id", "name", "amount")
+    ):
+        by_statement.setdefault(statement_id, []).append(Adjustment(name, amount))
+    return by_statement
 
 
 def contract_for(statement: Statement) -> Contract | None:
@@ -342,14 +452,15 @@ def _live_counts(active_lead_provider: ActiveLeadProvider) -> dict[tuple[Course,
     """Per course and type, the provider's declarations billable less refundable over all its
     statements of the period (two grouped queries)."""
     totals: dict[tuple[Course, str], int] = {}
+    statements = Statement.objects.filter(active_lead_provider=active_lead_provider).values("pk")
     for on, status, sign in (
         ("payment_statement", {"payment_status__in": BILLABLE}, 1),
         ("clawback_statement", {"clawback_status__in": REFUNDABLE}, -1),
     ):
         rows = (
-            Declaration.objects.filter(**{f"{on}__active_lead_provider": active_lead_provider}, **status)
+            Declaration.objects.filter(_among(f"{on}_id", statements), **status)
             .values("course_identifier", "declaration_type")
-            .annotate(count=Count("pk"))
+            .annotate(count=Count("*"))
             .order_by()
         )
         for row in rows:

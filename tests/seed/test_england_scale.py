@@ -9,10 +9,12 @@ from django.db import connection
 from audit.models import Event
 from demo.build import AlreadySeeded, seed_england
 from demo.timeline import FIRST_YEAR
+from finance.models import Declaration, Statement
 from participants.models import ECTAtSchoolPeriod, MentorAtSchoolPeriod, Teacher, TrainingPeriod
 from providers.models import AppropriateBody, DeliveryPartner, SchoolPartnership
 from schools.models import School, SchoolContractPeriodChoice
 from tests.dates import TEST_DAY, THIS_YEAR
+from tests.seed.declaration_checks import violations as declaration_violations
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +86,14 @@ def test_one_percent_of_england_is_in_proportion_and_keeps_every_invariant():
            WHERE (c.programme = 'provider_led') <> (a.contract_period_id IS NOT DISTINCT FROM c.contract_period_id)
               OR (c.programme IN ('provider_led', 'school_led')) <> (c.appropriate_body_id IS NOT NULL)"""
     )
+    # Declarations for the milestones the provider-led training reached, on statements that are
+    # paid, payable or open as the seed day has them, keeping every rule (tests/seed/declaration_checks).
+    assert "copy finance_declaration" in out.getvalue()
+    partnered = TrainingPeriod.objects.filter(school_partnership__isnull=False).count()
+    assert 3 * partnered <= Declaration.objects.count() <= 6 * partnered
+    assert Statement.objects.filter(paid_at__isnull=False).exists()
+    assert set(declaration_violations().values()) == {0}
+
     # Ids handed out in Python: the sequences moved past them, so ordinary inserts still work.
     teacher = Teacher.objects.create(trn="0000001", trs_first_name="New", trs_last_name="Teacher")
     assert teacher.pk > Teacher.objects.exclude(pk=teacher.pk).order_by("-pk").first().pk
