@@ -174,7 +174,6 @@ class DeclarationPlanner:
         self.rows: list[list] = []
         self.yesterday = seed_day() - ONE_DAY
         self.statements = {(s.active_lead_provider_id, s.year, s.month): s for s in statements}
-        self.statements_by_id = {s.id: s for s in statements}
 
         schedule_years = {schedule_id: year for (year, _), schedule_id in ref.schedule_ids.items()}
         self.windows: dict[int, dict[str, tuple[datetime.date, datetime.date | None]]] = defaultdict(dict)

@@ -174,9 +174,14 @@ def statement_input(statement: Statement) -> StatementInput:
     number of declarations: per course and declaration type, the declarations billable and
     refundable on it and on the provider's earlier statements of the contract period (deadline
     before its own); the started ones on it earning an uplift; its adjustments."""
-    up_to = Statement.objects.filter(
-        active_lead_provider_id=statement.active_lead_provider_id, deadline_date__lte=statement.deadline_date
-    ).values("pk")
+    up_to = (
+        Statement.objects.filter(
+            active_lead_provider_id=statement.active_lead_provider_id,
+            deadline_date__lte=statement.deadline_date,
+        )
+        .order_by()
+        .values("pk")
+    )
     billable = _counts("payment_statement", up_to, payment_status__in=BILLABLE)
     refundable = _counts("clawback_statement", up_to, clawback_status__in=REFUNDABLE)
     only = [statement.pk]
@@ -452,7 +457,7 @@ def _live_counts(active_lead_provider: ActiveLeadProvider) -> dict[tuple[Course,
     """Per course and type, the provider's declarations billable less refundable over all its
     statements of the period (two grouped queries)."""
     totals: dict[tuple[Course, str], int] = {}
-    statements = Statement.objects.filter(active_lead_provider=active_lead_provider).values("pk")
+    statements = Statement.objects.filter(active_lead_provider=active_lead_provider).order_by().values("pk")
     for on, status, sign in (
         ("payment_statement", {"payment_status__in": BILLABLE}, 1),
         ("clawback_statement", {"clawback_status__in": REFUNDABLE}, -1),
