@@ -94,7 +94,7 @@ class World:
         return services.void(declaration=declaration, lead_provider=self.lead_provider)
 
 
-def _world(year: int) -> World:
+def new_world(year: int) -> World:
     active = ActiveLeadProviderFactory(
         lead_provider__name="Ambition Institute", contract_period=ContractPeriodFactory(year=year)
     )
@@ -105,13 +105,13 @@ def _world(year: int) -> World:
 
 @pytest.fixture
 def world(db) -> World:
-    return _world(THIS_YEAR)
+    return new_world(THIS_YEAR)
 
 
 @pytest.fixture
 def uplift_world(db, service_clock) -> World:
     service_clock.move_to(moment(datetime.date(LAST_YEAR_WITH_UPLIFTS, 11, 20)))
-    return _world(LAST_YEAR_WITH_UPLIFTS)
+    return new_world(LAST_YEAR_WITH_UPLIFTS)
 
 
 @pytest.fixture
