@@ -249,18 +249,22 @@ def unfunded_mentor_json(teacher) -> dict:
     }
 
 
-def declaration_state(declaration, *, today: datetime.date) -> str:
-    """As ECF2 shows it: a clawback first, then the payment."""
+def declaration_state(declaration) -> str:
+    """As ECF2 shows it: a clawback first, then the payment (payable once the daily task has made
+    its statement payable, as the DfE's statements move their declarations on)."""
     if declaration.clawback_status != "no_clawback":
         return declaration.clawback_status.replace("_", "-")
     if declaration.payment_status == "no_payment":
         return "submitted"
-    if declaration.payment_status == "eligible" and declaration.payment_statement.deadline_date < today:
+    if (
+        declaration.payment_status == "eligible"
+        and declaration.payment_statement.marked_payable_at is not None
+    ):
         return "payable"
     return declaration.payment_status
 
 
-def declaration_json(declaration, *, today: datetime.date) -> dict:
+def declaration_json(declaration) -> dict:
     statement = declaration.payment_statement
     return {
         "id": str(declaration.api_id),
@@ -270,7 +274,7 @@ def declaration_json(declaration, *, today: datetime.date) -> dict:
             "declaration_type": declaration.declaration_type,
             "declaration_date": api_datetime(declaration.declaration_date),
             "course_identifier": declaration.course_identifier,
-            "state": declaration_state(declaration, today=today),
+            "state": declaration_state(declaration),
             "updated_at": api_datetime(declaration.updated_at),
             "created_at": api_datetime(declaration.created_at),
             "delivery_partner_id": str(declaration.delivery_partner.api_id)

@@ -425,11 +425,10 @@ def declarations(request):
     """GET: your declarations. POST: declare that a participant reached a milestone."""
     if request.method == "POST":
         return _declare(request)
-    today = clock.local_date(request.api_now)
     return _list(
         request,
         lambda page, **asked: page.of(queries.declarations(request.lead_provider, **asked)),
-        lambda declaration: declaration_json(declaration, today=today),
+        declaration_json,
         cohorts=cohorts_asked_for,
         participant_ids=lambda q: ids_asked_for(q, "filter[participant_id]", canonical=True),
         delivery_partner_ids=lambda q: ids_asked_for(q, "filter[delivery_partner_id]", canonical=True),
@@ -468,7 +467,7 @@ def _declaration_response(request, api_id):
     declaration = queries.declarations(request.lead_provider).filter(api_id=api_id).first()
     if declaration is None:
         return problems(404, NOT_FOUND)
-    return JsonResponse({"data": declaration_json(declaration, today=clock.local_date(request.api_now))})
+    return JsonResponse({"data": declaration_json(declaration)})
 
 
 @lead_provider_api()

@@ -626,16 +626,17 @@ STATES = {
 DECLARATION_ORDER = ("created_at", "pk")
 
 
-def declaration_state(today: datetime.date) -> Case:
+def declaration_state() -> Case:
     """A declaration's state in SQL, as the API shows it: a clawback first; then submitted (no
-    payment), payable (eligible on a statement whose deadline has passed), or its payment status."""
+    payment), payable (eligible on a statement the daily task has made payable), or its payment
+    status."""
     return Case(
         When(clawback_status=ClawbackStatus.AWAITING_CLAWBACK, then=Value("awaiting-clawback")),
         When(clawback_status=ClawbackStatus.CLAWED_BACK, then=Value("clawed-back")),
         When(payment_status=PaymentStatus.NO_PAYMENT, then=Value("submitted")),
         When(
             payment_status=PaymentStatus.ELIGIBLE,
-            payment_statement__deadline_date__lt=today,
+            payment_statement__marked_payable_at__isnull=False,
             then=Value("payable"),
         ),
         default=F("payment_status"),
@@ -665,7 +666,7 @@ def on_statement(statement: Statement) -> QuerySet[Declaration]:
                 default=Value(OnStatement.VOIDED.value),
                 output_field=CharField(),
             ),
-            state=declaration_state(clock.today()),
+            state=declaration_state(),
             earns_uplift=earns_uplift(),
         )
         .order_by(*DECLARATION_ORDER)
@@ -888,7 +889,7 @@ def find_declarations(search: Search) -> QuerySet[Declaration]:
     were made, each with its `state`, participant, provider and statements."""
     return (
         Declaration.objects.filter(matching(search))
-        .annotate(state=declaration_state(clock.today()))
+        .annotate(state=declaration_state())
         .select_related(
             "teacher",
             "lead_provider",
@@ -903,7 +904,7 @@ def declaration_for(declaration_id: int) -> Declaration:
     """One declaration with what its page shows; 404 when there is none."""
     declaration = (
         Declaration.objects.filter(pk=declaration_id)
-        .annotate(state=declaration_state(clock.today()))
+        .annotate(state=declaration_state())
         .select_related(
             "teacher",
             "lead_provider",

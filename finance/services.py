@@ -772,6 +772,11 @@ def mark_payable(*, today: datetime.date, now: datetime.datetime | None = None) 
         .order_by("deadline_date", "id")
     )
     Statement.objects.filter(pk__in=[statement.pk for statement in due]).update(marked_payable_at=now)
+    # Their eligible declarations are now payable: stamped, so a provider polling for changes
+    # (updated_since) sees them move on.
+    Declaration.objects.filter(payment_statement__in=due, payment_status=PaymentStatus.ELIGIBLE).update(
+        updated_at=now
+    )
     for statement in due:
         record_event(
             actor=Actor.system(),

@@ -11,7 +11,7 @@ from finance import services as finance
 from finance.models import Declaration, Statement
 from providers.models import Milestone
 from tests.api.conftest import api_for
-from tests.dates import TEST_DAY, THIS_YEAR
+from tests.dates import TEST_DAY, THIS_YEAR, moment
 from tests.factories import LeadProviderFactory
 from tests.finance.helpers import add_contract, pay
 
@@ -293,6 +293,26 @@ def test_paying_a_statement_moves_its_updated_at(api, statements):
     pay(statement)
     rows = api.get("/api/v3/statements", {"filter[updated_since]": since}).json()["data"]
     assert [(row["id"], row["attributes"]["paid"]) for row in rows] == [(str(statement.api_id), True)]
+
+
+def test_a_declaration_is_payable_once_the_daily_task_makes_its_statement_payable_and_polls_see_it(
+    api, amara, statements, service_clock
+):
+    """Eligible on November's statement; its deadline (30 November) passes and it is still
+    eligible until the daily task runs on 1 December; then payable, and a poll for what changed
+    since just before the task finds it."""
+    declared = api.post(DECLARATIONS, started(amara)).json()["data"]["id"]
+    first_of_december = datetime.date(TODAY.year, 12, 1)
+    service_clock.move_to(moment(first_of_december, 0, 5))
+    listed = api.get(DECLARATIONS).json()["data"]
+    assert [(row["id"], row["attributes"]["state"]) for row in listed] == [(declared, "eligible")]
+
+    since = clock.now().isoformat()
+    service_clock.move_to(moment(first_of_december, 1, 0))
+    finance.mark_payable(today=first_of_december)
+
+    changed = api.get(DECLARATIONS, {"filter[updated_since]": since}).json()["data"]
+    assert [(row["id"], row["attributes"]["state"]) for row in changed] == [(declared, "payable")]
 
 
 @pytest.mark.parametrize(

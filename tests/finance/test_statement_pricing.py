@@ -178,19 +178,30 @@ def test_a_statement_before_the_first_contract_version_has_no_calculation(world)
 # --- States --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("days_after_test_day", [0, 11, 45])
-def test_the_state_in_sql_is_the_apis(two_statements, days_after_test_day):
+@pytest.mark.parametrize(("days_after_test_day", "payable"), [(0, False), (11, False), (45, True)])
+def test_the_state_in_sql_is_the_apis(two_statements, service_clock, days_after_test_day, payable):
+    """On 4 January the daily task has made December's statement payable (its deadline was 31
+    December), so its eligible declarations are payable; before then they are eligible."""
     from tests.dates import TEST_DAY
 
     world = two_statements
     world.declare(world.ect(world.school(funded=False)), declaration_type="started")  # submitted
     day = TEST_DAY + datetime.timedelta(days=days_after_test_day)
-    declarations = Declaration.objects.annotate(sql_state=queries.declaration_state(day)).select_related(
+    service_clock.move_to(moment(day))
+    services.mark_payable(today=day)
+    declarations = Declaration.objects.annotate(sql_state=queries.declaration_state()).select_related(
         "payment_statement"
     )
-    states = {(declaration.sql_state, api_state(declaration, today=day)) for declaration in declarations}
+    states = {(declaration.sql_state, api_state(declaration)) for declaration in declarations}
     assert all(ours == theirs for ours, theirs in states), states
     assert {ours for ours, _ in states} >= {"submitted", "paid", "voided", "awaiting-clawback"}
+    december = {
+        declaration.sql_state
+        for declaration in declarations.filter(
+            payment_statement=world.statement(12), payment_status="eligible"
+        )
+    }
+    assert december == ({"payable"} if payable else {"eligible"})
 
 
 # --- Finance staff voiding a declaration --------------------------------------------------------------
