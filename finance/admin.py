@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.html import format_html
 
 from audit.services import Actor
 from core import clock
@@ -80,26 +81,6 @@ class ContractPeriodAdmin(admin.ModelAdmin):
             messages.error(request, str(problems))
 
 
-class DeclarationInline(admin.TabularInline):
-    model = Declaration
-    fk_name = "payment_statement"
-    fields = (
-        "declaration_type",
-        "teacher",
-        "course_identifier",
-        "declaration_date",
-        "payment_status",
-        "clawback_status",
-    )
-    readonly_fields = fields
-    show_change_link = True
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
 class AdjustmentInline(admin.TabularInline):
     """Adjustments are added (with a reason and an event) by the finance pages, not here."""
 
@@ -121,7 +102,9 @@ class StatementAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("__str__", "deadline_date", "payment_date", "status", "paid_at")
     list_filter = ("active_lead_provider__contract_period", "active_lead_provider__lead_provider")
     list_select_related = ("active_lead_provider__lead_provider", "active_lead_provider__contract_period")
-    inlines = [AdjustmentInline, DeclarationInline]
+    # Its declarations (hundreds of thousands on a large provider's statement) are on the finance
+    # pages, paged and priced, not listed here.
+    inlines = [AdjustmentInline]
     actions = ["authorise_for_payment"]
 
     def get_queryset(self, request):
@@ -130,9 +113,20 @@ class StatementAdmin(ReadOnlyMixin, admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return request.user.has_perm("finance.change_statement")
 
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "finance_pages"]
+
     @admin.display(description="status")
     def status(self, statement):
         return StatementStatus(statement.status).label
+
+    @admin.display(description="declarations and payment")
+    def finance_pages(self, statement):
+        return format_html(
+            '<a href="{}">The statement\'s figures</a> · <a href="{}">its declarations</a> (finance pages)',
+            reverse("finance_statement", args=[statement.pk]),
+            reverse("finance_statement_declarations", args=[statement.pk]),
+        )
 
     @admin.action(description="Authorise the selected payable statements for payment", permissions=["change"])
     def authorise_for_payment(self, request, queryset):

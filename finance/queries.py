@@ -921,6 +921,32 @@ def declaration_for(declaration_id: int) -> Declaration:
     return declaration
 
 
+@dataclass(frozen=True)
+class AmountOnStatement:
+    """What a declaration adds to one statement it is on (None when no contract is in force on
+    the statement's deadline, so it cannot be priced yet)."""
+
+    statement: Statement
+    amount: DeclarationAmount | None
+
+
+def declaration_amounts(declaration: Declaration) -> list[AmountOnStatement]:
+    """What the declaration adds to the statement it is paid on, and takes off the one it is
+    clawed back on, priced as on those statements (StatementPricing)."""
+    amounts = []
+    for statement in (declaration.payment_statement, declaration.clawback_statement):
+        if statement is None:
+            continue
+        contract = contract_for(statement)
+        if statement.paid_at is None and contract is None:
+            amounts.append(AmountOnStatement(statement, None))
+            continue
+        pricing = StatementPricing(statement, calculate(statement, contract=contract))
+        on_it = on_statement(statement).filter(pk=declaration.pk).first()
+        amounts.append(AmountOnStatement(statement, pricing.of(on_it) if on_it is not None else None))
+    return amounts
+
+
 # --- The pages' other reads -----------------------------------------------------------------------
 
 

@@ -353,6 +353,8 @@ def declaration(request, declaration_id: int):
             "type_label": DeclarationType(declaration.declaration_type).label,
             "state": queries.STATES[declaration.state],
             "events": queries.declaration_events(declaration),
+            "amounts": queries.declaration_amounts(declaration),
+            "beyond": BEYOND,
             "can_void": declaration.payment_status != PaymentStatus.VOIDED
             and declaration.clawback_status == ClawbackStatus.NO_CLAWBACK,
             "back_url": _back_url(request, default),

@@ -5,6 +5,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from finance import services
 from finance.models import Contract, Statement
@@ -194,3 +196,28 @@ def test_finance_authorises_payable_statements_from_the_list(finance_client, wor
     assert any("is not payable yet" in message for message in messages)
     assert Statement.objects.get(pk=november.pk).status == "paid"
     assert Statement.objects.get(pk=december.pk).status == "open"
+
+
+def test_admin_links_finance_staff_to_the_finance_pages_and_not_others(finance_client, client):
+    page = finance_client.get(admin_url(Statement, "changelist")).content.decode()
+    assert 'href="/finance">Finance pages</a>' in page
+
+    client.force_login(staff_in("support"))
+    assert "Finance pages" not in client.get("/admin/").content.decode()
+
+
+def test_a_statements_admin_page_links_to_its_declarations_in_the_same_queries_however_many(
+    finance_client, world, django_assert_max_num_queries
+):
+    """Its declarations are on the finance pages, paged: the admin page lists none of them."""
+    statement = world.statement(11)
+    url = admin_url(Statement, "change", statement.pk)
+    school = world.school()
+    world.declare(world.ect(school))
+    with CaptureQueriesContext(connection) as one:
+        assert finance_client.get(url).status_code == 200
+    for _ in range(5):
+        world.declare(world.ect(school))
+    with django_assert_max_num_queries(len(one)):
+        page = finance_client.get(url).content.decode()
+    assert f'href="/finance/statements/{statement.pk}/declarations"' in page

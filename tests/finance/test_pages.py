@@ -471,3 +471,32 @@ def test_the_statements_list_costs_the_same_queries_however_many_declarations(
     # adjustments; the contract today and its bands; the session saved (3)
     with django_assert_num_queries(17):
         finance_client.get(url)
+
+
+def test_a_declarations_page_shows_what_it_adds_to_each_statement_it_is_on(finance_client, two_statements):
+    """November's first ECT was paid in band A (started: £120) and clawed back on December's,
+    off the highest band December filled (C: £60). December's first new ECT fills band B's
+    last place (£96); the mentor is on the flat rate (half of £1,000 on started)."""
+    november, december = two_statements.statement(11), two_statements.statement(12)
+    clawed = Declaration.objects.get(clawback_statement=december)
+    text = text_of(finance_client.get(reverse("finance_declaration", args=[clawed.pk])))
+    assert f"Amount November {november.year} statement: £120.00 (band A)" in text
+    assert f"December {december.year} statement: −£60.00 (band C)" in text
+
+    first_in_december = (
+        Declaration.objects.filter(payment_statement=december, payment_status="eligible")
+        .order_by("created_at", "pk")
+        .first()
+    )
+    text = text_of(finance_client.get(reverse("finance_declaration", args=[first_in_december.pk])))
+    assert f"Amount December {december.year} statement: £96.00 (band B)" in text
+
+    mentor = Declaration.objects.get(
+        lead_provider=two_statements.lead_provider, course_identifier="ecf-mentor"
+    )
+    text = text_of(finance_client.get(reverse("finance_declaration", args=[mentor.pk])))
+    assert f"Amount November {november.year} statement: £500.00" in text
+
+    voided = Declaration.objects.get(payment_statement=december, payment_status="voided")
+    text = text_of(finance_client.get(reverse("finance_declaration", args=[voided.pk])))
+    assert "nothing (voided before payment)" in text
