@@ -195,9 +195,19 @@ def _declarations(
         # (the check is skipped for this load, participants.bulk_load, as it is set in _load).
         s["detail"] = f"{loader.copy(Declaration, declarations.DECLARATION_COLUMNS, rows):,} rows"
     del rows
+    # The statements are calculated from what was just loaded, still uncommitted: statistics
+    # gathered now (ANALYZE sees this transaction's rows) give the planner the tables' real sizes,
+    # not whatever an earlier, emptier state left (a nested loop over thousands of rows, otherwise).
+    _analyze(log, ALL_MODELS)
     with stage(log, "statements: payable and paid") as s:
         payable, paid = declarations.settle_statements(statements)
         s["detail"] = f"{paid:,} paid, {payable:,} payable, {len(statements) - paid - payable:,} open"
+
+
+def _analyze(log: Log, models) -> None:
+    with stage(log, "analyze"), connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def _load(
@@ -291,9 +301,7 @@ def seed_england(*, fraction: float = 1.0, reset: bool = False, log: Log = print
             rows = events.registration_event_rows(loader, plan, since=at(current_contract_period_start(), 0))
             s["detail"] = f"{loader.copy(Event, events.EVENT_COLUMNS, rows):,} rows"
         loader.advance_sequences()
-    with stage(log, "analyze"), connection.cursor() as cursor:
-        for model in ALL_MODELS:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    _analyze(log, ALL_MODELS)
     counts = row_counts()
     log(f"Done in {time.monotonic() - started:.1f} s")
     return counts
