@@ -80,7 +80,8 @@ def evidence_allowed(*, declaration_type: str, role: str, cohort: int) -> tuple[
     return GENERAL_EVIDENCE, True
 
 
-def _contract_period_of(training: TrainingPeriod):
+def _provider_period_of(training: TrainingPeriod) -> ActiveLeadProvider:
+    """The lead provider in the contract period the training is in, through its partnership."""
     return training.school_partnership.lead_provider_delivery_partnership.active_lead_provider
 
 
@@ -206,7 +207,7 @@ def declare(
     if existing is not None:
         return existing
     training = _training_declared_on(lead_provider, teacher, role, declaration_date)
-    active = _contract_period_of(training)
+    active = _provider_period_of(training)
     cohort = active.contract_period
     _check_rules(
         training,
