@@ -105,16 +105,15 @@ class StatementAdmin(ReadOnlyMixin, admin.ModelAdmin):
     # Its declarations (hundreds of thousands on a large provider's statement) are on the finance
     # pages, paged and priced, not listed here.
     inlines = [AdjustmentInline]
-    actions = ["authorise_for_payment"]
+    # Authorising for payment is a finance page's journey, which shows the statement's total and
+    # asks to check it first: admin links there rather than paying in one click.
+    actions = None
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related(*self.list_select_related)
 
-    def has_change_permission(self, request, obj=None):
-        return request.user.has_perm("finance.change_statement")
-
     def get_readonly_fields(self, request, obj=None):
-        return [*super().get_readonly_fields(request, obj), "finance_pages"]
+        return ["status", *super().get_readonly_fields(request, obj), "finance_pages"]
 
     @admin.display(description="status")
     def status(self, statement):
@@ -128,17 +127,7 @@ class StatementAdmin(ReadOnlyMixin, admin.ModelAdmin):
             reverse("finance_statement_declarations", args=[statement.pk]),
         )
 
-    @admin.action(description="Authorise the selected payable statements for payment", permissions=["change"])
-    def authorise_for_payment(self, request, queryset):
-        authorised = 0
-        for statement in queryset.order_by("deadline_date"):
-            try:
-                services.authorise_for_payment(statement=statement, by=request.user)
-                authorised += 1
-            except AttributeProblems as refused:
-                messages.error(request, str(refused))
-        if authorised:
-            self.message_user(request, f"Authorised {authorised} for payment.", messages.SUCCESS)
+
 
 
 # --- Contracts -------------------------------------------------------------------------------------

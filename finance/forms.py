@@ -202,5 +202,5 @@ class VoidReasonForm(GovukForm):
     reason = reason_field(
         label="Why are you voiding this declaration?",
         required_message="Enter why you are voiding the declaration",
-        help_text="The lead provider’s records show it was voided; the reason is kept with the declaration’s history.",
+        help_text="The lead provider will see the declaration as voided in the API. Your reason is kept in the declaration’s history.",
     )

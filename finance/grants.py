@@ -11,8 +11,9 @@ database). The rule and where it comes from are in docs/decisions/0037; in short
 - **ECTPM** (training in a contract period from 2025): up to 20 hours over one year, 4 hours on a
   live started declaration and 16 on a live completed one, paid to the school of the training the
   declaration is for, in the term of its date.
-- **Money**: hours × the hourly rate of the school's area, rounded to the penny once per row
-  (`finance.calculator.money.to_pence`).
+- **Money**: each term's hours × the hourly rate of the school's area, rounded to the penny once
+  per school, grant and term (`finance.calculator.money.to_pence`); a whole year's amount is the
+  sum of its terms' amounts, so the year always equals its terms added up.
 
 `school_grants(mentors, schools, terms)` gives one row per school and grant; `grant_queries.py`
 reads the values from the database in a fixed number of queries.
@@ -388,17 +389,23 @@ def school_grants(
     """One row per school and grant with hours in these terms, by school name then URN."""
     eligible = {school_id for school_id, school in schools.items() if school.eligible}
     hours: dict[tuple[int, Grant], int] = defaultdict(int)
+    hours_by_term: dict[tuple[int, Grant], dict[SchoolTerm, int]] = defaultdict(lambda: defaultdict(int))
     funded: dict[tuple[int, Grant], set[int]] = defaultdict(set)
     for mentor in mentors:
         for found in mentor_hours(mentor, terms, eligible=eligible):
             key = (found.school_id, found.grant)
             hours[key] += found.hours
+            hours_by_term[key][found.term] += found.hours
             funded[key].add(found.mentor_id)
     year = terms[0].year
     rows = []
     for (school_id, grant), total in hours.items():
         school = schools[school_id]
         rate = hourly_rate(grant, school.area, year)
+        amount = sum(
+            (to_pence(term_hours * rate) for term_hours in hours_by_term[(school_id, grant)].values()),
+            Decimal("0.00"),
+        )
         rows.append(
             SchoolGrant(
                 urn=school.urn,
@@ -409,7 +416,7 @@ def school_grants(
                 mentors=len(funded[(school_id, grant)]),
                 hours=total,
                 hourly_rate=rate,
-                amount=to_pence(total * rate),
+                amount=amount,
             )
         )
     return sorted(rows, key=lambda r: (r.school_name, r.urn, r.grant.value))

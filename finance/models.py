@@ -208,6 +208,13 @@ class Statement(models.Model):
         return f"{calendar.month_name[self.month]} {self.year}"
 
     @property
+    def full_name(self) -> str:
+        """ "January 2027 statement (2026 to 2027 contract period)": a provider has a statement for
+        the same month in up to three contract periods."""
+        period = self.active_lead_provider.contract_period_id
+        return f"{self.month_year} statement ({period} to {period + 1} contract period)"
+
+    @property
     def status(self) -> str:
         """open, payable or paid."""
         if self.paid_at is not None:

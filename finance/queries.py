@@ -606,8 +606,8 @@ class OnStatement(StrEnum):
 
 
 ON_STATEMENT_LABELS = {
-    OnStatement.OUTPUT: "Paid",
-    OnStatement.CLAWBACK: "Clawed back",
+    OnStatement.OUTPUT: "Payment",
+    OnStatement.CLAWBACK: "Clawback",
     OnStatement.VOIDED: "Voided before payment",
 }
 

@@ -470,7 +470,7 @@ def _void(
     record_event(
         actor=actor,
         event_type=event_type,
-        heading=f"{who} {heading} a {declaration.declaration_type} declaration",
+        heading=f"{who} {heading} a {DeclarationType(declaration.declaration_type).label.lower()} declaration",
         subject=declaration,
         teacher=declaration.teacher,
         lead_provider=declaration.lead_provider,

@@ -21,10 +21,13 @@ from core.wizard import START_AFRESH
 from finance import queries
 from finance.access import finance_staff_only
 from finance.calculator import BEYOND, RowKind
+from finance.calculator.money import VAT_RATE
+from finance.calculator.statement import service_fee_working
 from finance.forms import WHOLE_YEAR, MentorGrantForm, SearchForm, StatementDeclarationsForm
 from finance.grant_queries import mentor_grants
 from finance.grants import Term
-from finance.models import ClawbackStatus, PaymentStatus, StatementStatus
+from finance.journeys.void import why_it_cannot_be_voided
+from finance.models import StatementStatus
 from providers.models import ContractPeriod, DeclarationType
 
 PAGE_SIZE = 50
@@ -150,6 +153,10 @@ def statement(request, statement_id: int):
             "uplift_lines": _lines(statement, calculation, [RowKind.UPLIFT]),
             "clawback_lines": _lines(statement, calculation, [RowKind.CLAWBACK, RowKind.UPLIFT_CLAWBACK]),
             "service_fee": calculation.rows_of(RowKind.SERVICE_FEE)[0],
+            "service_fee_working": service_fee_working(queries.contract_terms(contract))
+            if contract
+            else None,
+            "vat_rate_percent": VAT_RATE * 100,
         }
     return render(request, "finance/statement.html", context)
 
@@ -203,7 +210,17 @@ def _statement_filename(statement, what: str) -> str:
     return f"statement-{provider}-{statement.year}-{statement.month:02d}-{what}.csv"
 
 
-BREAKDOWN_COLUMNS = ("Line", "Declaration type", "Band", "Declarations", "Rate (£)", "Amount (£)")
+# The lines' amounts add up to the total before VAT; the totals are in a column of their own, so
+# summing "Amount" counts nothing twice.
+BREAKDOWN_COLUMNS = (
+    "Line",
+    "Declaration type",
+    "Band",
+    "Declarations",
+    "Rate (£)",
+    "Amount (£)",
+    "Total (£)",
+)
 TOTALS = (
     ("Output fees", "output_fees"),
     ("Service fee", "service_fee"),
@@ -243,10 +260,11 @@ def statement_breakdown_csv(request, statement_id: int):
                     "" if row.count is None else row.count,
                     "" if row.rate is None else row.rate,
                     row.amount,
+                    "",
                 ]
             )
         for label, name in TOTALS:
-            yield writer.writerow([label, "", "", "", "", getattr(calculation.totals, name)])
+            yield writer.writerow([label, "", "", "", "", "", getattr(calculation.totals, name)])
 
     return _csv_response(lines(), _statement_filename(statement, "breakdown"))
 
@@ -355,8 +373,7 @@ def declaration(request, declaration_id: int):
             "events": queries.declaration_events(declaration),
             "amounts": queries.declaration_amounts(declaration),
             "beyond": BEYOND,
-            "can_void": declaration.payment_status != PaymentStatus.VOIDED
-            and declaration.clawback_status == ClawbackStatus.NO_CLAWBACK,
+            "why_not_voidable": why_it_cannot_be_voided(declaration),
             "back_url": _back_url(request, default),
         },
     )

@@ -328,6 +328,31 @@ def monthly_service_fee(terms: ContractTerms) -> Decimal:
     return to_pence(divide(total, SERVICE_FEE_MONTHS))
 
 
+@dataclass(frozen=True)
+class ServiceFeeWorking:
+    """How a monthly service fee worked out from the bands comes about, for finance staff to
+    check: the figures `monthly_service_fee` uses (the first two exact, before its one rounding)."""
+
+    recruitment_target: int
+    bands_service_fees: Decimal
+    set_up_fee_netted: Decimal
+    months: int
+    monthly: Decimal
+
+
+def service_fee_working(terms: ContractTerms) -> ServiceFeeWorking | None:
+    """The working of a service fee from the bands; None when the contract gives a monthly fee."""
+    if terms.monthly_service_fee is not None:
+        return None
+    return ServiceFeeWorking(
+        recruitment_target=terms.recruitment_target,
+        bands_service_fees=bands_service_fees(terms),
+        set_up_fee_netted=set_up_fee_netted(terms),
+        months=SERVICE_FEE_MONTHS,
+        monthly=monthly_service_fee(terms),
+    )
+
+
 def bands_service_fees(terms: ContractTerms) -> Decimal:
     """The service share of each band's price for the participants of the recruitment target
     that fall in it (filling bands in order)."""

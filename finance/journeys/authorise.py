@@ -35,7 +35,7 @@ class AuthoriseWizard(Wizard):
         statement, totals = self.statement, self.calculation.totals
         return [
             {"key": "Lead provider", "value": statement.active_lead_provider.lead_provider.name},
-            {"key": "Statement", "value": statement.month_year},
+            {"key": "Statement", "value": statement.full_name},
             {"key": "Payment date", "value": f"{statement.payment_date:%-d %B %Y}"},
             {"key": "Contract", "value": f"Version {self.contract.version}"},
             {"key": "Total before VAT", "value": pounds(totals.total_before_vat)},
@@ -56,7 +56,7 @@ class AuthoriseWizard(Wizard):
                 return_to="the statement",
             )
         total = queries.calculate(paid).totals.total
-        messages.success(self.request, f"{paid.month_year} statement authorised for payment: {pounds(total)}")
+        messages.success(self.request, f"{paid.full_name} authorised for payment: {pounds(total)}")
         return redirect(statement_url(self.statement))
 
 

@@ -13,7 +13,7 @@ def statement_url(statement) -> str:
 
 
 def statement_caption(statement) -> str:
-    return f"{statement.active_lead_provider.lead_provider.name}: {statement.month_year} statement"
+    return f"{statement.active_lead_provider.lead_provider.name}: {statement.full_name}"
 
 
 def refused_page(

@@ -35,6 +35,16 @@ def what_happens(declaration) -> tuple[str, bool]:
     )
 
 
+def why_it_cannot_be_voided(declaration) -> str | None:
+    """Why finance staff cannot void the declaration now (None when they can)."""
+    if declaration.payment_status == PaymentStatus.VOIDED:
+        return "It has already been voided."
+    if declaration.clawback_status != ClawbackStatus.NO_CLAWBACK:
+        return "It is already being clawed back."
+    happens, possible = what_happens(declaration)
+    return None if possible else happens
+
+
 class VoidWizard(Wizard):
     steps = [Step("reason", VoidReasonForm)]
     url_name = "finance_void"
@@ -93,13 +103,7 @@ class VoidWizard(Wizard):
 class VoidView(WizardView):
     def get_wizard(self, request, *, declaration_id):
         declaration = queries.declaration_for(declaration_id)
-        problem = None
-        if declaration.payment_status == PaymentStatus.VOIDED:
-            problem = "It has already been voided."
-        elif declaration.clawback_status != ClawbackStatus.NO_CLAWBACK:
-            problem = "It is already being clawed back."
-        elif not what_happens(declaration)[1]:
-            problem = what_happens(declaration)[0]
+        problem = why_it_cannot_be_voided(declaration)
         if problem:
             return refused_page(
                 request,

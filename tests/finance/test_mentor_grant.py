@@ -311,17 +311,21 @@ def test_each_school_is_paid_for_its_funded_mentors_hours_at_its_areas_rate(scho
     ]
 
 
-def test_the_whole_year_adds_up_the_three_terms_hours_and_rounds_once(schools):
+def test_the_whole_year_is_its_three_terms_added_up_each_rounded_once(schools):
     rows = {r.school_name: (r.period, r.mentors, r.hours, r.amount) for r in mentor_grants(year=2023)}
-    # Ashgrove: A and B, 3 terms × 6 hours each = 36 hours × £43.7806 = £1,576.1016 → £1,576.10.
-    assert rows["Ashgrove Primary School"] == ("Whole year 2023 to 2024", 2, 36, D("1576.10"))
-    # Brunswick Park: 18 hours × £53.59 = £964.62.
+    # Ashgrove: A and B, 6 hours each a term = 12 hours × £43.7806 = £525.3672 → £525.37 a term,
+    # three terms £1,576.11 (not 36 hours rounded once: £1,576.10).
+    assert rows["Ashgrove Primary School"] == ("Whole year 2023 to 2024", 2, 36, D("1576.11"))
+    # Brunswick Park: 6 hours × £53.59 = £321.54 a term, three terms £964.62.
     assert rows["Brunswick Park Primary School"] == ("Whole year 2023 to 2024", 1, 18, D("964.62"))
-    # The year before: only C, in the spring and summer terms of 2022 to 2023 (12 hours × £43.7806
-    # = £525.3672 → £525.37).
+    # The year before: only C, in the spring and summer terms of 2022 to 2023 (6 hours × £43.7806
+    # = £262.6836 → £262.68 a term).
     assert [(r.school_name, r.mentors, r.hours, r.amount) for r in mentor_grants(year=2022)] == [
-        ("Ashgrove Primary School", 1, 12, D("525.37"))
+        ("Ashgrove Primary School", 1, 12, D("525.36"))
     ]
+    for year in (2022, 2023):
+        by_term = [r.amount for term in Term for r in mentor_grants(year=year, term=term)]
+        assert sum(r.amount for r in mentor_grants(year=year)) == sum(by_term)
 
 
 def test_an_ectpm_mentor_is_paid_on_the_start_in_its_term(db):

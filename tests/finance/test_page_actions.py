@@ -202,7 +202,10 @@ def test_authorising_a_payable_statement_shows_its_total_then_pays_it(finance_cl
     # One ECT in band A, started: £120, and the £100 service fee.
     check = text_of(finance_client.get(authorise_url(november, "check-answers")))
     assert "Lead provider Ambition Institute" in check
-    assert f"Statement November {november.year}" in check
+    assert (
+        f"Statement November {november.year} statement ({november.year} to {november.year + 1} contract period)"
+        in check
+    )
     assert "Contract Version 1" in check
     assert "Total before VAT £220.00 VAT £0.00 Total £220.00" in check
     assert _fresh(november).paid_at is None
@@ -213,7 +216,10 @@ def test_authorising_a_payable_statement_shows_its_total_then_pays_it(finance_cl
     assert (paid.status, paid.paid_by) == ("paid", staff)
     assert paid.calculation["totals"]["total"] == "220.00"
     shown = text_of(finance_client.get(done["Location"]))
-    assert f"November {november.year} statement authorised for payment: £220.00" in shown
+    assert (
+        f"November {november.year} statement ({november.year} to {november.year + 1} contract period) "
+        "authorised for payment: £220.00"
+    ) in shown
     assert "Status Paid" in shown
     assert f"by {staff}" in shown
     assert Declaration.objects.get(payment_statement=november).payment_status == PaymentStatus.PAID

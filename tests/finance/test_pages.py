@@ -10,6 +10,7 @@ statements of tests/finance/test_statement_counts.py worked out by hand there:
 The journeys (adjustments, authorising, voiding) are in test_page_actions.py."""
 
 import csv
+import datetime
 import io
 import re
 from decimal import Decimal
@@ -20,7 +21,7 @@ from django.urls import reverse
 from finance import services
 from finance.models import Declaration, StatementAdjustment
 from tests.admin.conftest import staff_in
-from tests.dates import THIS_YEAR
+from tests.dates import THIS_YEAR, moment
 from tests.factories import (
     ActiveLeadProviderFactory,
     AppropriateBodyAccessFactory,
@@ -29,7 +30,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.finance.conftest import World
-from tests.finance.helpers import add_contract
+from tests.finance.helpers import add_contract, pay
 
 pytestmark = pytest.mark.django_db
 
@@ -171,7 +172,7 @@ def test_a_statement_shows_its_breakdown_and_totals(finance_client, december):
     assert "The contract’s monthly service fee £100.00" in text
     # The adjustment, with its reason and who added it.
     assert "Late data Two participants' data arrived after the deadline." in text.replace("&#x27;", "'")
-    totals = "Output fees £216.00 Service fee £100.00 Uplifts £0.00 Clawbacks −£60.00 Adjustments £25.50 Total before VAT £281.50 VAT £0.00 Total £281.50"
+    totals = "Output fees £216.00 Service fee £100.00 Uplifts £0.00 Clawbacks −£60.00 Adjustments £25.50 Total before VAT £281.50 VAT £0.00 Not charged: the contract says VAT does not apply Total £281.50"
     assert totals in text
     page = response.content.decode()
     declarations = reverse("finance_statement_declarations", args=[december.pk])
@@ -179,6 +180,27 @@ def test_a_statement_shows_its_breakdown_and_totals(finance_client, december):
     assert "View the 5 declarations on this statement" in text
     assert reverse("finance_add_adjustment", args=[december.pk, "start"]) in page
     assert "Authorise for payment" not in text  # open, not payable
+
+
+def test_a_service_fee_from_the_bands_shows_its_working_and_vat_its_rate(finance_client, world):
+    """From December, a version with no monthly fee, a target of 5 and a £290 set-up fee: the
+    service share (40%) of A 2 × £1,000, B 2 × £800, C 1 × £500 is £1,640; the target fills band
+    A, so all £290 of the set-up fee comes off; £1,350 over 29 months is £46.551…, so £46.55."""
+    add_contract(
+        world.active,
+        in_force_from=datetime.date(world.year, 12, 1),
+        monthly_service_fee=None,
+        recruitment_target=5,
+        set_up_fee=Decimal("290.00"),
+        vat_applicable=True,
+    )
+    text = text_of(finance_client.get(reverse("finance_statement", args=[world.statement(12).pk])))
+    assert (
+        "Worked out from the bands: the service share of their prices for the recruitment target of 5 "
+        "participants (£1,640.00), less £290.00 of the set-up fee, in 29 monthly parts, rounded to the "
+        "penny £46.55"
+    ) in text
+    assert "VAT £9.31 20% of the total before VAT" in text
 
 
 def test_a_paid_statement_is_read_from_what_was_paid(finance_client, november):
@@ -217,9 +239,9 @@ def test_the_declarations_list_shows_each_with_what_it_adds(finance_client, dece
     text = text_of(response)
     assert "5 declarations" in text
     # In the order they were made: the clawback (made in November), then December's.
-    assert "Awaiting clawback Clawed back Band C −£60.00" in text
-    assert "Eligible Paid Band B £96.00" in text
-    assert text.count("Eligible Paid Band C £60.00") == 2
+    assert "Awaiting clawback Clawback Band C −£60.00" in text
+    assert "Eligible Payment Band B £96.00" in text
+    assert text.count("Eligible Payment Band C £60.00") == 2
     assert "Voided Voided before payment £0.00" in text
 
 
@@ -263,7 +285,7 @@ def test_a_search_that_is_not_an_id_is_an_error_keeping_what_was_typed(finance_c
     assert 'href="#id_q"' in page and "Enter a declaration ID or participant ID like" in page
     assert "Select one of the states listed" in page
     assert 'value="Smith"' in page
-    assert len(listed(response)) == 5  # what was not valid is left out
+    assert listed(response) == []  # nothing listed until the filters can be read
 
 
 def test_the_declarations_list_shows_50_a_page(finance_client, world):
@@ -294,21 +316,26 @@ def test_the_breakdown_as_csv(finance_client, december):
         f'attachment; filename="statement-ambition-institute-{december.year}-12-breakdown.csv"'
     )
     rows = csv_rows(response)
-    assert [(r["Line"], r["Band"], r["Declarations"], r["Rate (£)"], r["Amount (£)"]) for r in rows] == [
-        ("Started, band B", "B", "1", "96.00", "96.00"),
-        ("Started, band C", "C", "2", "60.00", "120.00"),
-        ("Service fee", "", "", "", "100.00"),
-        ("Clawback: started, band C", "C", "1", "60.00", "-60.00"),
-        ("Late data", "", "", "", "25.50"),
-        ("Output fees", "", "", "", "216.00"),
-        ("Service fee", "", "", "", "100.00"),
-        ("Uplifts", "", "", "", "0.00"),
-        ("Clawbacks", "", "", "", "-60.00"),
-        ("Adjustments", "", "", "", "25.50"),
-        ("Total before VAT", "", "", "", "281.50"),
-        ("VAT", "", "", "", "0.00"),
-        ("Total", "", "", "", "281.50"),
+    assert [
+        (r["Line"], r["Band"], r["Declarations"], r["Rate (£)"], r["Amount (£)"], r["Total (£)"])
+        for r in rows
+    ] == [
+        ("Started, band B", "B", "1", "96.00", "96.00", ""),
+        ("Started, band C", "C", "2", "60.00", "120.00", ""),
+        ("Service fee", "", "", "", "100.00", ""),
+        ("Clawback: started, band C", "C", "1", "60.00", "-60.00", ""),
+        ("Late data", "", "", "", "25.50", ""),
+        ("Output fees", "", "", "", "", "216.00"),
+        ("Service fee", "", "", "", "", "100.00"),
+        ("Uplifts", "", "", "", "", "0.00"),
+        ("Clawbacks", "", "", "", "", "-60.00"),
+        ("Adjustments", "", "", "", "", "25.50"),
+        ("Total before VAT", "", "", "", "", "281.50"),
+        ("VAT", "", "", "", "", "0.00"),
+        ("Total", "", "", "", "", "281.50"),
     ]
+    # The lines add up to the total before VAT: nothing is counted twice.
+    assert sum(Decimal(r["Amount (£)"]) for r in rows if r["Amount (£)"]) == Decimal("281.50")
 
 
 def test_every_declaration_as_csv_adds_up_to_the_statement(finance_client, december):
@@ -318,10 +345,10 @@ def test_every_declaration_as_csv_adds_up_to_the_statement(finance_client, decem
     # £216 output less £60 clawed back, no uplifts: what the declarations add.
     assert sum(Decimal(row["Amount (£)"]) for row in rows) == Decimal("156.00")
     assert sorted((row["On this statement"], row["Band"], row["Amount (£)"]) for row in rows) == [
-        ("Clawed back", "C", "-60.00"),
-        ("Paid", "B", "96.00"),
-        ("Paid", "C", "60.00"),
-        ("Paid", "C", "60.00"),
+        ("Clawback", "C", "-60.00"),
+        ("Payment", "B", "96.00"),
+        ("Payment", "C", "60.00"),
+        ("Payment", "C", "60.00"),
         ("Voided before payment", "", "0.00"),
     ]
     first = rows[0]
@@ -367,7 +394,7 @@ def test_a_declarations_page_shows_it_and_offers_to_void_it(finance_client, dece
     assert "Started declaration" in text
     assert f"Declaration ID {declaration.api_id}" in text
     assert "Lead provider Ambition Institute" in text
-    assert f"Paid on December {december.year} statement" in text
+    assert f"Statement December {december.year} statement" in text
     assert "Ambition Institute declared" in text  # its history
     assert reverse("finance_void", args=[declaration.pk, "start"]) in response.content.decode()
 
@@ -500,3 +527,19 @@ def test_a_declarations_page_shows_what_it_adds_to_each_statement_it_is_on(finan
     voided = Declaration.objects.get(payment_statement=december, payment_status="voided")
     text = text_of(finance_client.get(reverse("finance_declaration", args=[voided.pk])))
     assert "nothing (voided before payment)" in text
+
+
+def test_a_declaration_that_cannot_be_voided_says_why_instead_of_offering_to(
+    finance_client, world, service_clock
+):
+    """Paid in November; after the period's last statement there is nowhere to claw it back."""
+    paid = world.declare(world.ect(world.school()))
+    pay(world.statement(11))
+    url = reverse("finance_declaration", args=[paid.pk])
+    assert "Void this declaration" in text_of(finance_client.get(url))
+
+    service_clock.move_to(moment(datetime.date(world.year + 3, 7, 1)))
+    finance_client.force_login(staff_in("finance"))  # a new session: the last one idled out
+    text = text_of(finance_client.get(url))
+    assert "Void this declaration" not in text
+    assert "You cannot void this declaration. It has been paid, and there is no open statement" in text
