@@ -88,17 +88,9 @@ class Tutor(FastHttpUser):
     def round(self):
         tutor = next(_tutors)
         cookie = signed_in(tutor["session"])
-        with self.client.get(
-            tutor["home"],
-            name="tutor: school home (302)",
-            headers=cookie,
-            allow_redirects=False,
-            catch_response=True,
-        ) as home:
-            if home.status_code != 302:
-                home.failure(f"home answered {home.status_code}, not 302")
-        self.client.get(tutor["year"], name="tutor: the year's ECTs", headers=cookie)
-        self.client.get(tutor["ect"], name="tutor: an ECT's page", headers=cookie)
+        expect(self, tutor["home"], name="tutor: school home (302 to the year)", headers=cookie, status=302)
+        expect(self, tutor["year"], name="tutor: the year's ECTs", headers=cookie)
+        expect(self, tutor["ect"], name="tutor: an ECT's page", headers=cookie)
 
 
 class ProviderSync(FastHttpUser):
