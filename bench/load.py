@@ -455,16 +455,18 @@ def run(scenario: Scenario, plan: dict, port: int, server_pid: int, folder: Path
     warm_up(port, plan, scenario)
     load_before = os.getloadavg()
     prefix = folder / scenario.name
+    syncs_file = folder / f"{scenario.name}-syncs.json"
     started = time.monotonic()
     with MemorySampler(server_pid) as memory:
         finished = subprocess.run(
             [
                 sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "load_users.py"), "--headless",
                 "--host", f"http://{HOST}:{port}", "-u", str(clients), "-r", str(clients),
-                "--run-time", f"{scenario.seconds}s", "--stop-timeout", "30", "--csv", str(prefix),
+                "--run-time", f"{scenario.seconds}s", "--stop-timeout", "5", "--csv", str(prefix),
                 "--only-summary", "--loglevel", "WARNING", "--exit-code-on-error", "0", *users,
             ],
-            cwd=ROOT, env={**os.environ, "BENCH_PLAN": str(plan_file)}, capture_output=True, text=True,
+            cwd=ROOT, env={**os.environ, "BENCH_PLAN": str(plan_file), "BENCH_SYNCS": str(syncs_file)},
+            capture_output=True, text=True,
         )  # fmt: skip
     elapsed = time.monotonic() - started
     load = os.getloadavg()
@@ -489,6 +491,19 @@ def run(scenario: Scenario, plan: dict, port: int, server_pid: int, folder: Path
                     per_second=float(line["Requests/s"] or 0),
                 )
             )
+    if scenario.syncs:
+        syncs = json.loads(syncs_file.read_text())
+        for name, sync in sorted(syncs.items(), key=lambda item: -item[1]["participants"]):
+            if sync["seconds"] is not None:
+                took, failures = sync["seconds"] * 1000, 0
+                what = f"sync: all {sync['participants']:,} of {name} ({sync['pages']} pages)"
+            else:
+                took, failures = sync.get("elapsed", 0) * 1000, 1
+                what = (
+                    f"sync: {name}, UNFINISHED at the end: {sync['pages_done']} of {sync['pages']} pages "
+                    f"({sync['participants']:,}){', ' + sync['error'] if sync['error'] else ''}"
+                )
+            rows.append(Row(scenario.name, what, 1, sync["pages_done"], failures, took, took, took, 0))
     return Result(
         scenario=scenario,
         rows=rows,

@@ -9,7 +9,7 @@ writes as JSON, named by BENCH_PLAN; nothing here touches the database.
   after signing in): their school's home (a redirect to the year), the year's ECTs, then one
   ECT's page. Each round is the next of the plan's tutors.
 - `ProviderSync`: a lead provider syncing every participant it has, 3,000 a page, from page 1 to
-  the last; the whole sync is reported as one more line ("sync", the provider's name).
+  the last; how far each got, and in how long, is written to BENCH_SYNCS when locust stops.
 
 A run stops at --run-time, or once it has made the plan's `max_requests`, whichever is first.
 """
@@ -93,35 +93,47 @@ class Tutor(FastHttpUser):
         expect(self, tutor["ect"], name="tutor: an ECT's page", headers=cookie)
 
 
+# Each provider's sync as it stands: written for bench/load.py (BENCH_SYNCS) when locust stops.
+SYNCS: dict[str, dict] = {}
+
+
+@events.quitting.add_listener
+def _write_syncs(**_):
+    if os.environ.get("BENCH_SYNCS"):
+        with open(os.environ["BENCH_SYNCS"], "w") as out:
+            json.dump(SYNCS, out)
+
+
 class ProviderSync(FastHttpUser):
     wait_time = constant(0)
     fixed_count = len(PLAN.get("syncs", []))
 
+    def on_start(self):
+        provider = next(_providers)
+        self.progress = SYNCS[provider["name"]] = {
+            **provider,
+            "pages_done": 0,
+            "seconds": None,
+            "error": None,
+        }
+        self.started = time.perf_counter()
+
     @task
     def sync(self):
-        provider = next(_providers, None)
-        if provider is None:
-            raise StopUser()
-        started = time.perf_counter()
-        failed = None
-        for number in range(1, provider["pages"] + 1):
+        progress = self.progress
+        for number in range(1, progress["pages"] + 1):
             with self.client.get(
-                f"{provider['url']}&page[page]={number}",
+                f"{progress['url']}&page[page]={number}",
                 name="sync: a page of 3,000",
-                headers=authorised(provider["name"]),
+                headers=authorised(progress["name"]),
                 allow_redirects=False,
                 catch_response=True,
             ) as response:
                 if response.status_code != 200:
-                    failed = Exception(f"page {number} answered {response.status_code}")
-                    response.failure(str(failed))
-                    break
-        self.environment.events.request.fire(
-            request_type="SYNC",
-            name=f"sync: all of {provider['name']}'s {provider['participants']:,} participants",
-            response_time=(time.perf_counter() - started) * 1000,
-            response_length=0,
-            exception=failed,
-            context={},
-        )
+                    progress["error"] = f"page {number} answered {response.status_code}"
+                    response.failure(progress["error"])
+                    raise StopUser()
+            progress["pages_done"] = number
+            progress["elapsed"] = time.perf_counter() - self.started
+        progress["seconds"] = time.perf_counter() - self.started
         raise StopUser()
