@@ -21,5 +21,5 @@ RUN SECRET_KEY=build ALLOWED_HOSTS=build SERVICE_URL=https://build DATABASE_URL=
     && useradd --create-home app
 USER app
 EXPOSE 8000
-# Workers, threads, timeouts: gunicorn.conf.py (docs/decisions/0039).
+# Workers, threads, timeouts: gunicorn.conf.py (docs/decisions/0040).
 CMD ["gunicorn", "--config", "gunicorn.conf.py", "ecf.wsgi"]

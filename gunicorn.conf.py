@@ -1,6 +1,6 @@
 """gunicorn's settings for the web app (the Dockerfile's CMD; bench/load.py serves with it too).
 
-Sized for 2 cores (docs/decisions/0039): 3 worker processes, so both cores are busy while one
+Sized for 2 cores (docs/decisions/0040): 3 worker processes, so both cores are busy while one
 worker waits, each with 4 threads, so a worker waiting on PostgreSQL or Redis serves another
 request meanwhile: 12 requests at once. A request is mostly Python (the GIL lets one thread of a
 worker run at a time), so more threads add waiting, not speed. Each worker keeps one database

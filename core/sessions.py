@@ -6,7 +6,7 @@ busy for two hours would be signed out mid-journey) or on every request
 This middleware keeps the idle timeout without the write per request: a session the request used
 is saved again, moving its expiry to SESSION_COOKIE_AGE from now, once its last save is
 SESSION_REFRESH_AFTER seconds old. Someone is signed out between SESSION_COOKIE_AGE minus
-SESSION_REFRESH_AFTER and SESSION_COOKIE_AGE after their last request (docs/decisions/0039).
+SESSION_REFRESH_AFTER and SESSION_COOKIE_AGE after their last request (docs/decisions/0040).
 """
 
 from django.conf import settings

@@ -15,7 +15,7 @@ const out = join(root, "static");
 
 // Copies a package's built file and the source map it names (its last `sourceMappingURL=`
 // comment), so collectstatic's manifest storage, which follows that reference, finds the map
-// (docs/decisions/0039). Should a release name a map it does not ship, the comment is dropped
+// (docs/decisions/0040). Should a release name a map it does not ship, the comment is dropped
 // instead: the browser would fetch a map that is not there, and the production build would stop.
 function copyWithSourceMap(source, destination) {
   const text = readFileSync(source, "utf8");

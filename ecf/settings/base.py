@@ -136,7 +136,7 @@ CELERY_TASK_IGNORE_RESULT = True
 
 # Signed out after 2 hours without activity (the cookies page says so). The expiry moves on when a
 # request uses a session last saved over SESSION_REFRESH_AFTER seconds ago, not with a write per
-# request (core/sessions.py, docs/decisions/0039).
+# request (core/sessions.py, docs/decisions/0040).
 SESSION_COOKIE_AGE = 60 * 60 * 2
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_REFRESH_AFTER = 60 * 5

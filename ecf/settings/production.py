@@ -11,7 +11,7 @@ TRS_API_URL = required_env("TRS_API_URL").rstrip("/")
 TRS_API_KEY = required_env("TRS_API_KEY")
 # Each gunicorn thread keeps its database connection from one request to the next (a new one
 # cost 0.9-6 s after an idle minute with CONN_MAX_AGE=60); Django checks a kept one is still
-# usable before a request's first query and opens another if not (docs/decisions/0039).
+# usable before a request's first query and opens another if not (docs/decisions/0040).
 DATABASES = {"default": {**DATABASES["default"], "CONN_MAX_AGE": None, "CONN_HEALTH_CHECKS": True}}  # noqa: F405
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
