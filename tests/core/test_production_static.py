@@ -106,6 +106,8 @@ def test_every_file_a_template_names_is_in_the_manifest(collected):
     assert sorted(named - manifest(collected).keys()) == []
 
 
+# Closing a response sends request_finished, whose handler looks at the database connection.
+@pytest.mark.django_db
 def test_the_collected_files_are_served_compressed_and_cached_for_ever(collected, settings):
     settings.STATIC_ROOT = collected
     settings.WHITENOISE_USE_FINDERS = False
