@@ -13,9 +13,13 @@ COPY requirements.lock ./
 RUN pip install --no-cache-dir -r requirements.lock
 COPY . .
 COPY --from=assets /app/static/ static/
+# Placeholders: the settings refuse to load without them, and collectstatic connects to nothing.
+# tests/core/test_production_static.py runs this step with exactly these variables.
 RUN SECRET_KEY=build ALLOWED_HOSTS=build SERVICE_URL=https://build DATABASE_URL=postgres://build/build REDIS_URL=redis://build \
+    TRS_API_URL=https://build TRS_API_KEY=build \
     python manage.py collectstatic --no-input \
     && useradd --create-home app
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "ecf.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Workers, threads, timeouts: gunicorn.conf.py (docs/decisions/0040).
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "ecf.wsgi"]

@@ -1,6 +1,8 @@
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.db.backends.postgresql.base import DatabaseWrapper
+from django.test.utils import CaptureQueriesContext
 
 from core import health
 
@@ -53,3 +55,19 @@ def unused_tcp_port():
 @pytest.mark.django_db
 def test_uptime_checkers_may_ask_with_head(client):
     assert client.head("/healthcheck").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_check_costs_one_trivial_query_and_reuses_its_redis_connection(client, monkeypatch):
+    """Polled every few seconds: one SELECT 1 on the connection already held, one PING on a kept
+    Redis connection, and nothing else (no session, no query through the ORM)."""
+    pings = []
+    is_usable = connection.is_usable
+    monkeypatch.setattr(connection, "is_usable", lambda: pings.append(1) or is_usable())
+    for _ in range(5):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/healthcheck").status_code == 200
+        assert queries.captured_queries == []
+    assert len(pings) == 5
+    pool = health.redis_client(settings.REDIS_URL).connection_pool
+    assert len(pool._available_connections) + len(pool._in_use_connections) == 1

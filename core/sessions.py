@@ -1,0 +1,31 @@
+"""Sessions that end after SESSION_COOKIE_AGE without activity, written only now and then.
+
+Django either writes a session when it changes (its expiry then fixed from that write: someone
+busy for two hours would be signed out mid-journey) or on every request
+(SESSION_SAVE_EVERY_REQUEST: an UPDATE of `django_session` for each page anyone signed in views).
+This middleware keeps the idle timeout without the write per request: a session the request used
+is saved again, moving its expiry to SESSION_COOKIE_AGE from now, once its last save is
+SESSION_REFRESH_AFTER seconds old. Someone is signed out between SESSION_COOKIE_AGE minus
+SESSION_REFRESH_AFTER and SESSION_COOKIE_AGE after their last request (docs/decisions/0040).
+"""
+
+from django.conf import settings
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
+
+from core import clock
+
+# When the session was last saved, in whole seconds since the epoch (kept in the session itself).
+SAVED_AT = "_saved_at"
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    def process_response(self, request, response):
+        session = getattr(request, "session", None)
+        # Only a session the request read: one it never touched stays unloaded and unwritten (an
+        # API call, a health check). An empty one (signed out, expired) is not saved by Django.
+        if session is not None and session.accessed and not session.is_empty():
+            now = int(clock.now().timestamp())
+            last = session.get(SAVED_AT)
+            if session.modified or last is None or now - last >= settings.SESSION_REFRESH_AFTER:
+                session[SAVED_AT] = now  # marks it modified: Django saves it below, with a new expiry
+        return super().process_response(request, response)

@@ -1,0 +1,38 @@
+"""gunicorn's settings for the web app (the Dockerfile's CMD; bench/load.py serves with it too).
+
+Sized for 2 cores (docs/decisions/0040): 3 worker processes, so both cores are busy while one
+worker waits, each with 4 threads, so a worker waiting on PostgreSQL or Redis serves another
+request meanwhile: 12 requests at once. A request is mostly Python (the GIL lets one thread of a
+worker run at a time), so more threads add waiting, not speed. Each worker keeps one database
+connection per thread (CONN_MAX_AGE in ecf/settings/production.py). Every number can be changed
+from the environment for a machine of another size.
+"""
+
+import os
+
+
+def _number(name: str, default: int) -> int:
+    return int(os.environ.get(name) or default)
+
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+worker_class = "gthread"
+workers = _number("WEB_CONCURRENCY", 3)
+threads = _number("GUNICORN_THREADS", 4)
+# Loaded once in the master and forked: workers start fast and share the code's memory. Nothing
+# connects to a database or Redis at import, so no connection is shared across the fork.
+preload_app = True
+# A worker is restarted after about this many requests (spread, so not all at once): memory a
+# worker grows on large pages is given back.
+max_requests = _number("GUNICORN_MAX_REQUESTS", 2000)
+max_requests_jitter = max_requests // 10
+# A request still running after this long is cut off and its worker restarted.
+timeout = _number("GUNICORN_TIMEOUT", 30)
+graceful_timeout = 30
+# Seconds an idle keep-alive connection stays open: more than a load balancer's idle timeout in
+# front (60 s is usual), so it never sends a request on a connection gunicorn has just closed.
+keepalive = _number("GUNICORN_KEEPALIVE", 75)
+# The heartbeat file on memory, not the container's overlay disk (which can stall a worker).
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+errorlog = "-"
