@@ -4,7 +4,7 @@ Picks the lead provider the API shows the most participants to and makes it an A
 api.services.create_token, as support staff do) inside a transaction that is rolled back, so the
 database is left as it was. Then, through Django's test Client (the whole stack: middleware, token,
 rate limit, queries, JSON, the record of the call), it asks for 100 and for 3,000 participants a
-page: page 1, the middle page, and a `filter[updated_since]` poll that finds the participants
+page: page 1, the middle page, the last page, and a `filter[updated_since]` poll that finds the participants
 changed since the last one (a few hundred, changed for the run inside the same transaction). Each
 case has a token of its own, so no case comes near the rate limit of 1,000 calls in 5 minutes.
 Prints the median and 95th percentile of the warm runs, the SQL queries per request (which must
@@ -144,10 +144,12 @@ def main() -> int:
             f"{CHANGED} of them changed since the poll's filter[updated_since]"
         )
         for per_page in PAGE_SIZES:
-            middle = (math.ceil(count / per_page) + 1) // 2
+            last = math.ceil(count / per_page)
+            middle = (last + 1) // 2
             cases = [
                 ("page 1", {"page[per_page]": per_page}),
                 (f"page {middle} (middle)", {"page[per_page]": per_page, "page[page]": middle}),
+                (f"page {last} (last)", {"page[per_page]": per_page, "page[page]": last}),
                 (
                     "updated_since poll",
                     {"page[per_page]": per_page, "filter[updated_since]": since.isoformat()},
