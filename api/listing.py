@@ -269,13 +269,14 @@ def _build_from(
 
 
 def catch_up(
-    *, lead_provider: LeadProvider, at: Position, today: datetime.date, budget: int = INLINE_BUDGET
+    *, lead_provider: LeadProvider, at: Position, today: datetime.date, budget: int | None = None
 ) -> bool:
     """Bring the provider's copy up to change `at.up_to`, writing at most `budget` teachers again
     (a copy never built is built when it has at most `budget` participants); whether it got
     there. What it did is kept even when it did not get there."""
     if at.current:
         return True
+    budget = INLINE_BUDGET if budget is None else budget
     with transaction.atomic():
         if not _lock(lead_provider):
             return False
@@ -435,3 +436,12 @@ def page_rows(
 def as_data(rows: list[str]) -> bytes:
     """{"data": [rows]} as JsonResponse would encode the list of them."""
     return ('{"data": [' + ", ".join(rows) + "]}").encode()
+
+
+def vacuum() -> None:
+    """VACUUM (ANALYZE) the listing, so a page's index-only scan reads no table pages: after a
+    build, outside any transaction."""
+    if connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM (ANALYZE) {TABLE}")

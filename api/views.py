@@ -11,6 +11,7 @@ from api.http import BadBody, attributes_of, bad_body, lead_provider_api, proble
 from api.pages import (
     BAD_REQUEST,
     BadQuery,
+    Page,
     cohorts_asked_for,
     digits,
     id_asked_for,
@@ -105,18 +106,9 @@ def participants(request):
     """The ECTs and mentors you train or trained. Poll with filter[updated_since] set to the
     X-Next-Updated-Since header of the first page of your last poll: no change is ever missed."""
     try:
-        asked = read_query(
-            request.GET,
-            cohorts=cohorts_asked_for,
-            updated_since=updated_since_asked_for,
-            training_status=lambda q: word_asked_for(q, "filter[training_status]"),
-            from_participant_ids=lambda q: id_asked_for(q, "filter[from_participant_id]"),
-            sort=_sort(),
-            page=page_asked_for,
-        )
+        filters, page = participants_asked(request.GET)
     except BadQuery as bad:
         return problems(400, *bad.problems)
-    page, filters = asked.pop("page"), queries.ParticipantFilters(**asked)
     today = clock.today()
     # Waits for every change already stamped to commit, as queries.settled_now does.
     at = listing.position(request.lead_provider)
@@ -132,6 +124,21 @@ def participants(request):
         at.settled_at.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
     )
     return response
+
+
+def participants_asked(query) -> tuple[queries.ParticipantFilters, Page]:
+    """What a participants list's query string asks for; BadQuery naming every problem."""
+    asked = read_query(
+        query,
+        cohorts=cohorts_asked_for,
+        updated_since=updated_since_asked_for,
+        training_status=lambda q: word_asked_for(q, "filter[training_status]"),
+        from_participant_ids=lambda q: id_asked_for(q, "filter[from_participant_id]"),
+        sort=_sort(),
+        page=page_asked_for,
+    )
+    page = asked.pop("page")
+    return queries.ParticipantFilters(**asked), page
 
 
 def participants_page(lead_provider, filters, page, *, today) -> JsonResponse:
