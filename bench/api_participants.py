@@ -105,7 +105,9 @@ def measure(client: Client, case: str, per_page: int, url: str, runs: int, slow_
         sql_ms=timing.sql_ms,
         slowest_ms=timing.slowest_ms,
         rows=len(data),
-        ects=sum(e["participant_type"] == "ect" for p in data for e in p["attributes"]["ecf_enrolments"]),
+        ects=sum(
+            e["participant_type"] == "ect" for p in data for e in p["attributes"].get("ecf_enrolments", [])
+        ),
         kilobytes=len(timing.response.content) / 1024,
         slow=timing.slower_than(slow_ms),
     )
