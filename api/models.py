@@ -5,6 +5,7 @@ database cannot call the API. A lead provider may have several (one per client, 
 revoked on its own."""
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
@@ -68,3 +69,68 @@ class APIRequest(models.Model):
 
     def __str__(self):
         return f"{self.method} {self.path} → {self.status}"
+
+
+class ParticipantListing(models.Model):
+    """A participant as GET /api/v3/participants lists them to one lead provider: their JSON, as
+    api.resources.participant_json writes it, encoded once, with what the list sorts and filters
+    by. A copy, kept by api.listing from the record of participant changes (docs/decisions/0039);
+    never written anywhere else."""
+
+    lead_provider = models.ForeignKey(
+        "providers.LeadProvider", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    teacher = models.ForeignKey(
+        "participants.Teacher", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    # The teacher's created_at and api_updated_at: what the list sorts by, and polls with.
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    # Each enrolment's cohort and training status, and the two together ("2025/active"): what
+    # filter[cohort] and filter[training_status] match.
+    cohorts = ArrayField(models.IntegerField())
+    training_statuses = ArrayField(models.TextField())
+    enrolments = ArrayField(models.TextField())
+    # The JSON holds on the days from valid_from to the day before valid_until (None: no limit);
+    # a participant's status moves on with the calendar.
+    valid_from = models.DateField(null=True)
+    valid_until = models.DateField(null=True)
+    json = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["lead_provider", "teacher"], name="participant_listing_unique"),
+        ]
+        indexes = [
+            # A page is found in one of these (OFFSET over an index-only scan), then its rows by
+            # the unique index.
+            models.Index(
+                fields=["lead_provider", "created_at", "teacher"],
+                name="participant_listing_created",
+                include=["updated_at"],
+            ),
+            models.Index(
+                fields=["lead_provider", "updated_at", "teacher"],
+                name="participant_listing_updated",
+                include=["created_at"],
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.lead_provider_id}: {self.teacher_id}"
+
+
+class ParticipantListingState(models.Model):
+    """How far a lead provider's ParticipantListing has got: it holds every participant change
+    up to `change_id` (participants.ParticipantChange), and was built after `bulk_loads` bulk
+    loads (participants migration 0012); one of either since, and it is behind."""
+
+    lead_provider = models.OneToOneField(
+        "providers.LeadProvider", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    change_id = models.BigIntegerField()
+    bulk_loads = models.BigIntegerField()
+    built_at = models.DateTimeField(default=clock.now)
+
+    def __str__(self):
+        return f"{self.lead_provider_id}: up to change {self.change_id}"

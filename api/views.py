@@ -4,13 +4,14 @@ import datetime
 import re
 import uuid
 
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 
-from api import queries
+from api import listing, queries
 from api.http import BadBody, attributes_of, bad_body, lead_provider_api, problems
 from api.pages import (
     BAD_REQUEST,
     BadQuery,
+    Page,
     cohorts_asked_for,
     digits,
     id_asked_for,
@@ -105,26 +106,47 @@ def participants(request):
     """The ECTs and mentors you train or trained. Poll with filter[updated_since] set to the
     X-Next-Updated-Since header of the first page of your last poll: no change is ever missed."""
     try:
-        asked = read_query(
-            request.GET,
-            cohorts=cohorts_asked_for,
-            updated_since=updated_since_asked_for,
-            training_status=lambda q: word_asked_for(q, "filter[training_status]"),
-            from_participant_ids=lambda q: id_asked_for(q, "filter[from_participant_id]"),
-            sort=_sort(),
-            page=page_asked_for,
-        )
+        filters, page = participants_asked(request.GET)
     except BadQuery as bad:
         return problems(400, *bad.problems)
-    page = asked.pop("page")
-    settled = queries.settled_now()
     today = clock.today()
-    teachers = page.of(queries.participants(request.lead_provider, queries.ParticipantFilters(**asked)))
-    queries.with_enrolments(teachers, request.lead_provider, today=today)
-    response = JsonResponse({"data": [participant_json(teacher, today=today) for teacher in teachers]})
+    # Waits for every change already stamped to commit, as queries.settled_now does.
+    at = listing.position(request.lead_provider)
+    rows = None
+    if listing.catch_up(lead_provider=request.lead_provider, at=at, today=today):
+        rows = listing.page_rows(lead_provider=request.lead_provider, filters=filters, page=page, today=today)
+    if rows is not None:
+        response = HttpResponse(listing.as_data(rows), content_type="application/json")
+    else:  # the copy is too far behind to catch up now (api.listing): built from the periods
+        response = participants_page(request.lead_provider, filters, page, today=today)
     # To the microsecond, unlike updated_at, so the next poll repeats nothing it need not.
-    response["X-Next-Updated-Since"] = settled.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+    response["X-Next-Updated-Since"] = (
+        at.settled_at.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+    )
     return response
+
+
+def participants_asked(query) -> tuple[queries.ParticipantFilters, Page]:
+    """What a participants list's query string asks for; BadQuery naming every problem."""
+    asked = read_query(
+        query,
+        cohorts=cohorts_asked_for,
+        updated_since=updated_since_asked_for,
+        training_status=lambda q: word_asked_for(q, "filter[training_status]"),
+        from_participant_ids=lambda q: id_asked_for(q, "filter[from_participant_id]"),
+        sort=_sort(),
+        page=page_asked_for,
+    )
+    page = asked.pop("page")
+    return queries.ParticipantFilters(**asked), page
+
+
+def participants_page(lead_provider, filters, page, *, today) -> JsonResponse:
+    """A page of participants built from the periods themselves, not the listing: the answer
+    while the listing is behind, and what the listing is tested against."""
+    teachers = page.of(queries.participants(lead_provider, filters))
+    queries.with_enrolments(teachers, lead_provider, today=today)
+    return JsonResponse({"data": [participant_json(teacher, today=today) for teacher in teachers]})
 
 
 @lead_provider_api()

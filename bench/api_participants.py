@@ -4,12 +4,14 @@ Picks the lead provider the API shows the most participants to and makes it an A
 api.services.create_token, as support staff do) inside a transaction that is rolled back, so the
 database is left as it was. Then, through Django's test Client (the whole stack: middleware, token,
 rate limit, queries, JSON, the record of the call), it asks for 100 and for 3,000 participants a
-page: page 1, the middle page, and a `filter[updated_since]` poll that finds the participants
-changed since the last one (a few hundred, changed for the run inside the same transaction). Each
-case has a token of its own, so no case comes near the rate limit of 1,000 calls in 5 minutes.
-Prints the median and 95th percentile of the warm runs, the SQL queries per request (which must
-not grow with the page size), and the slowest query; with --explain, EXPLAIN ANALYZE of every
-query slower than --slow-ms.
+page: page 1, the middle page, the last page, and a `filter[updated_since]` poll that finds the
+participants changed since the last one (500, changed for the run inside the same transaction).
+The first request after those changes brings the provider's participant listing up to date
+(api.listing): it is timed on its own, once. Each case has a token of its own, so no case comes
+near the rate limit of 1,000 calls in 5 minutes. Prints the median and 95th percentile of the warm
+runs, the SQL queries per request (which must not grow with the page size), the slowest query and
+how much the process's peak memory grew; with --explain, EXPLAIN ANALYZE of every query slower
+than --slow-ms. Exits 1 when a case misses its target (TARGETS_MS, at the 95th percentile).
 
 Run from the project folder on the England seed (see README.md), with DATABASE_URL pointing at a
 database whose name ends in _bench:
@@ -21,7 +23,9 @@ import argparse
 import datetime
 import math
 import re
+import resource
 import sys
+import time
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -36,7 +40,10 @@ from core import clock
 from participants.models import Teacher
 from providers.models import LeadProvider
 
-TARGET_MS = 500  # a page of 100, at the 95th percentile
+# Issue 19's targets at the 95th percentile, by page size: any page of 100, a poll of 100, any
+# page of 3,000.
+TARGET_MS = {100: 60, 3000: 1000}
+POLL_TARGET_MS = 30
 SLOW_QUERY_MS = 100
 PAGE_SIZES = (100, 3000)
 CHANGED = 500  # participants changed since the last poll
@@ -98,7 +105,9 @@ def measure(client: Client, case: str, per_page: int, url: str, runs: int, slow_
         sql_ms=timing.sql_ms,
         slowest_ms=timing.slowest_ms,
         rows=len(data),
-        ects=sum(e["participant_type"] == "ect" for p in data for e in p["attributes"]["ecf_enrolments"]),
+        ects=sum(
+            e["participant_type"] == "ect" for p in data for e in p["attributes"].get("ecf_enrolments", [])
+        ),
         kilobytes=len(timing.response.content) / 1024,
         slow=timing.slower_than(slow_ms),
     )
@@ -143,11 +152,19 @@ def main() -> int:
             f"{Teacher.objects.count():,} teachers; {provider.name} has {count:,} participants, "
             f"{CHANGED} of them changed since the poll's filter[updated_since]"
         )
+        started = time.perf_counter()
+        client_for(provider, staff, "the first request after the changes").get(URL)
+        print(
+            f"  the first request after the changes (the listing catches up): {(time.perf_counter() - started) * 1000:.0f} ms"
+        )
+        peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         for per_page in PAGE_SIZES:
-            middle = (math.ceil(count / per_page) + 1) // 2
+            last = math.ceil(count / per_page)
+            middle = (last + 1) // 2
             cases = [
                 ("page 1", {"page[per_page]": per_page}),
                 (f"page {middle} (middle)", {"page[per_page]": per_page, "page[page]": middle}),
+                (f"page {last} (last)", {"page[per_page]": per_page, "page[page]": last}),
                 (
                     "updated_since poll",
                     {"page[per_page]": per_page, "filter[updated_since]": since.isoformat()},
@@ -158,6 +175,8 @@ def main() -> int:
                 client = client_for(provider, staff, f"{per_page} a page, {case}")
                 results.append(measure(client, case, per_page, url, args.runs, args.slow_ms))
                 r = results[-1]
+                if per_page == PAGE_SIZES[0]:
+                    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
                 print(
                     f"  {per_page:>4} a page, {case:<20} median {r.median_ms:7.1f} ms  p95 {r.p95_ms:7.1f} ms  "
                     f"{r.rows:4d} rows ({r.ects} ECT), {r.kilobytes:5.0f} KB  {r.queries:2d} queries, "
@@ -187,13 +206,25 @@ def main() -> int:
     for r in results:
         if r.ects == 0:
             print(f"  {r.per_page} a page, {r.case}: no ECTs on it, so no query for their mentors")
-    worst = max(r.p95_ms for r in results if r.per_page == PAGE_SIZES[0])
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak_kb) / 1024
+    print(f"peak memory grew {grown_mb:.0f} MB over the pages of {PAGE_SIZES[-1]:,}")
+    missed = [
+        r
+        for r in results
+        if r.p95_ms > (POLL_TARGET_MS if r.per_page == 100 and "poll" in r.case else TARGET_MS[r.per_page])
+    ]
+    targets = ", ".join(f"{size} a page {ms:,} ms" for size, ms in TARGET_MS.items())
     print(
-        f"slowest page of {PAGE_SIZES[0]} p95: {worst:.1f} ms (target under {TARGET_MS} ms); "
-        f"{len(slow)} queries over {args.slow_ms:g} ms"
+        f"targets (p95): {targets}, a poll of 100 {POLL_TARGET_MS} ms: "
+        + (
+            "all met"
+            if not missed
+            else "MISSED by " + "; ".join(f"{r.per_page} a page, {r.case}" for r in missed)
+        )
+        + f"; {len(slow)} queries over {args.slow_ms:g} ms"
     )
     assert same_queries, by_size
-    return 0 if worst < TARGET_MS else 1
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
+from api import listing
 from audit.models import Event
 from demo import declarations, events, named_bodies, named_schools, people, reference, schools
 from demo.loader import Loader, truncate
@@ -240,6 +241,21 @@ def _load(
     load(InductionPeriod, people.INDUCTION_COLUMNS, plan.inductions)
 
 
+def _participant_listings(log: Log) -> None:
+    """Build the lead providers' participant listings the load left behind (it records no
+    participant changes for them to be kept from: api.listing), each in its own transaction."""
+    with stage(log, "participant listings (API)") as s:
+        built = {
+            provider.name: listing.build(lead_provider=provider)
+            for provider in LeadProvider.objects.order_by("name")
+            if not listing.position(provider).built
+        }
+        listing.vacuum()
+        s["detail"] = (
+            f"{sum(built.values()):,} participants of {len(built)} providers" if built else "up to date"
+        )
+
+
 def _truncate(log: Log) -> None:
     with stage(log, "truncate") as s:
         emptied = truncate(ALL_MODELS)
@@ -273,6 +289,7 @@ def seed_demo(*, reset: bool = False, log: Log = print) -> dict[str, int]:
         with stage(log, "appropriate body users (README)") as s:
             given = named_bodies.add_named_body_users()
             s["detail"] = f"{given} given access, {named_bodies.fill_review_lists()} review lists filled"
+    _participant_listings(log)
     counts = row_counts()
     log(f"Done in {time.monotonic() - started:.1f} s")
     return counts
@@ -302,6 +319,7 @@ def seed_england(*, fraction: float = 1.0, reset: bool = False, log: Log = print
             s["detail"] = f"{loader.copy(Event, events.EVENT_COLUMNS, rows):,} rows"
         loader.advance_sequences()
     _analyze(log, ALL_MODELS)
+    _participant_listings(log)
     counts = row_counts()
     log(f"Done in {time.monotonic() - started:.1f} s")
     return counts
