@@ -58,6 +58,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "appropriate_bodies.tasks.resume_stalled_bulk_uploads",
         "schedule": 60.0,
     },
+    # Each lead provider's participant listing caught up with the change record (api.listing,
+    # decision 0039), so an API request rarely has changes to write first.
+    "refresh-participant-listings": {"task": "api.tasks.refresh_participant_listings", "schedule": 60.0},
     # Statements whose deadline has passed become payable (finance.services.mark_payable): daily,
     # just after midnight London time; a missed day is caught up the next (it marks every one due).
     "mark-statements-payable": {

@@ -347,6 +347,25 @@ def test_past_its_budget_a_request_answers_from_the_periods_and_the_rest_is_caug
     assert from_listing(ambition_lp, {}) == from_periods(ambition_lp, {})
 
 
+def test_beat_catches_every_providers_listing_up_each_minute(
+    api, amara, ambition_this_year, ambition_lp, monkeypatch
+):
+    from django.conf import settings as django_settings
+
+    from api.tasks import refresh_participant_listings
+    from tests.api.test_participants import mentor_and_ect
+
+    schedule = django_settings.CELERY_BEAT_SCHEDULE["refresh-participant-listings"]
+    assert (schedule["task"], schedule["schedule"]) == ("api.tasks.refresh_participant_listings", 60.0)
+
+    api.get(LIST)
+    mentor_and_ect(ambition_this_year)
+    assert not listing.position(ambition_lp).current
+    refresh_participant_listings()
+    assert listing.position(ambition_lp).current
+    assert from_listing(ambition_lp, {}) == from_periods(ambition_lp, {})
+
+
 def test_a_teacher_who_moves_to_another_provider_stays_listed_to_the_first_as_left(
     api, amara, ambition_lp, current_period, service_clock
 ):
