@@ -128,8 +128,6 @@ class StatementAdmin(ReadOnlyMixin, admin.ModelAdmin):
         )
 
 
-
-
 # --- Contracts -------------------------------------------------------------------------------------
 
 
