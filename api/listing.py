@@ -29,16 +29,20 @@ from `manage.py build_participant_listing`)."""
 
 import datetime
 import json
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
+from django.db.models import Exists, F, OuterRef, Q
 
 from api import queries
 from api.pages import FURTHEST_OFFSET, Page
-from api.resources import participant_json
+from api.resources import declaration_json, participant_json
 from core import clock
+from finance.models import Declaration
 from participants.models import MentorshipPeriod, Teacher
 from providers.models import LeadProvider
 
@@ -52,6 +56,7 @@ LOCK_WAIT_MS = 3_000
 ONE_DAY = datetime.timedelta(days=1)
 
 TABLE = "api_participantlisting"
+DECLARATIONS = "api_declarationlisting"
 STATE = "api_participantlistingstate"
 COLUMNS = (
     "lead_provider_id",
@@ -197,22 +202,174 @@ def _write(lead_provider: LeadProvider, rows: dict[int, Row], *, remove: Iterabl
                 f"INSERT INTO {TABLE} ({', '.join(COLUMNS)})"
                 f" VALUES (%s, %s, %s, %s, %s::integer[], %s::text[], %s::text[], %s, %s, %s)"
                 f" ON CONFLICT (lead_provider_id, teacher_id) DO UPDATE SET {updates}",
-                [
-                    (
-                        lead_provider.pk,
-                        row.teacher_id,
-                        row.created_at,
-                        row.updated_at,
-                        row.cohorts,
-                        row.training_statuses,
-                        row.enrolments,
-                        row.valid_from,
-                        row.valid_until,
-                        row.json,
-                    )
-                    for row in rows.values()
-                ],
+                _row_values(lead_provider, rows.values()),
             )
+
+
+def _row_values(lead_provider: LeadProvider, rows: Iterable[Row]) -> list[tuple]:
+    return [
+        (
+            lead_provider.pk,
+            row.teacher_id,
+            row.created_at,
+            row.updated_at,
+            row.cohorts,
+            row.training_statuses,
+            row.enrolments,
+            row.valid_from,
+            row.valid_until,
+            row.json,
+        )
+        for row in rows
+    ]
+
+
+def _copy(table: str, columns: tuple[str, ...], values: list[tuple]) -> None:
+    """COPY rows in (a provider's copy built from nothing: there is nothing to replace)."""
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+    ):
+        for row in values:
+            copy.write_row(row)
+
+
+@dataclass(frozen=True)
+class DeclarationRow:
+    declaration_id: int
+    teacher_id: int
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+    cohort: int | None
+    participant_api_id: uuid.UUID
+    delivery_partner_api_id: uuid.UUID | None
+    json: str
+
+
+_COHORT = "training_period__school_partnership__lead_provider_delivery_partnership__active_lead_provider__contract_period"
+
+
+# What declaration_json reads of a declaration, fetched as values rather than model instances
+# (five times faster to write a provider's copy from nothing), and where it reads each.
+_DECLARATION_FIELDS = {
+    "pk": "pk",
+    "api_id": "api_id",
+    "teacher_id": "teacher_id",
+    "declaration_type": "declaration_type",
+    "declaration_date": "declaration_date",
+    "course_identifier": "course_identifier",
+    "clawback_status": "clawback_status",
+    "payment_status": "payment_status",
+    "updated_at": "updated_at",
+    "created_at": "created_at",
+    "uplift_paid": "uplift_paid",
+    "evidence_type": "evidence_type",
+    "listing_cohort": "listing_cohort",
+    "teacher__api_id": "teacher.api_id",
+    "lead_provider__name": "lead_provider.name",
+    "payment_statement__api_id": "payment_statement.api_id",
+    "payment_statement__marked_payable_at": "payment_statement.marked_payable_at",
+    "delivery_partner__api_id": "delivery_partner.api_id",
+    "clawback_statement__api_id": "clawback_statement.api_id",
+    "mentor__api_id": "mentor.api_id",
+}
+
+
+def _as_declaration(values: dict) -> SimpleNamespace:
+    """A declaration as declaration_json reads it, from its values: each related row a namespace
+    of what is read of it, or None when there is none (all of it None: every field read of a
+    related row is NOT NULL)."""
+    declaration, related = SimpleNamespace(), {}
+    for field, path in _DECLARATION_FIELDS.items():
+        owner, _, name = path.rpartition(".")
+        if owner:
+            related.setdefault(owner, {})[name] = values[field]
+        else:
+            setattr(declaration, name, values[field])
+    for owner, fields in related.items():
+        present = any(value is not None for value in fields.values())
+        setattr(declaration, owner, SimpleNamespace(**fields) if present else None)
+    return declaration
+
+
+def serialise_declarations(teacher_ids: Iterable[int], lead_provider: LeadProvider) -> list[DeclarationRow]:
+    """The declarations the lead provider sees of those teachers, written as the API writes them;
+    one query however many."""
+    declarations = (
+        queries.declarations(lead_provider, teacher_ids=list(teacher_ids))
+        .annotate(listing_cohort=F(_COHORT))
+        .order_by()
+        .values(*_DECLARATION_FIELDS)
+    )
+    rows = []
+    for values in declarations:
+        declaration = _as_declaration(values)
+        rows.append(
+            DeclarationRow(
+                declaration_id=declaration.pk,
+                teacher_id=declaration.teacher_id,
+                created_at=declaration.created_at,
+                updated_at=declaration.updated_at,
+                cohort=declaration.listing_cohort,
+                participant_api_id=declaration.teacher.api_id,
+                delivery_partner_api_id=declaration.delivery_partner.api_id
+                if declaration.delivery_partner
+                else None,
+                json=encode(declaration_json(declaration)),
+            )
+        )
+    return rows
+
+
+_DECLARATION_COLUMNS = (
+    "lead_provider_id",
+    "declaration_id",
+    "teacher_id",
+    "created_at",
+    "updated_at",
+    "cohort",
+    "participant_api_id",
+    "delivery_partner_api_id",
+    "json",
+)
+
+
+def _write_declarations(
+    lead_provider: LeadProvider, rows: list[DeclarationRow], *, teacher_ids: Iterable[int]
+) -> None:
+    """Replace the declarations of those teachers the provider sees by `rows`."""
+    teacher_ids = list(teacher_ids)
+    with connection.cursor() as cursor:
+        if teacher_ids:
+            cursor.execute(
+                f"DELETE FROM {DECLARATIONS} WHERE lead_provider_id = %s AND teacher_id = ANY(%s::bigint[])",
+                [lead_provider.pk, teacher_ids],
+            )
+        if rows:
+            updates = ", ".join(f"{column} = EXCLUDED.{column}" for column in _DECLARATION_COLUMNS[2:])
+            cursor.executemany(
+                f"INSERT INTO {DECLARATIONS} ({', '.join(_DECLARATION_COLUMNS)})"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+                f" ON CONFLICT (lead_provider_id, declaration_id) DO UPDATE SET {updates}",
+                _declaration_values(lead_provider, rows),
+            )
+
+
+def _declaration_values(lead_provider: LeadProvider, rows: Iterable[DeclarationRow]) -> list[tuple]:
+    return [
+        (
+            lead_provider.pk,
+            row.declaration_id,
+            row.teacher_id,
+            row.created_at,
+            row.updated_at,
+            row.cohort,
+            row.participant_api_id,
+            row.delivery_partner_api_id,
+            row.json,
+        )
+        for row in rows
+    ]
 
 
 def _lock(lead_provider: LeadProvider, wait_ms: int = LOCK_WAIT_MS) -> bool:
@@ -248,9 +405,34 @@ def _set_state(lead_provider: LeadProvider, *, change_id: int, bulk_loads: int |
             )
 
 
-def _participant_ids(lead_provider: LeadProvider, *, limit: int | None = None) -> list[int]:
-    ids = queries.participants(lead_provider).order_by().values_list("pk", flat=True)
+def _listed_teacher_ids(lead_provider: LeadProvider, *, limit: int | None = None) -> list[int]:
+    """The teachers either listing may hold a row of: those the provider trains or trained, and
+    those it declared for."""
+    ids = (
+        queries.participants(lead_provider)
+        .order_by()
+        .values_list("pk", flat=True)
+        .union(
+            Declaration.objects.filter(lead_provider=lead_provider)
+            .order_by()
+            .values_list("teacher_id", flat=True)
+        )
+    )
     return list(ids[:limit] if limit is not None else ids)
+
+
+def _write_teachers(
+    lead_provider: LeadProvider, teacher_ids, today: datetime.date, *, remove=()
+) -> dict[int, Row]:
+    """Write both listings' rows of those teachers again; take out those of `remove` (and of
+    them) that no longer have any. The participants' rows, by teacher id."""
+    teacher_ids = list(teacher_ids)
+    rows = serialise(teacher_ids, lead_provider, today=today)
+    _write(lead_provider, rows, remove={*remove, *teacher_ids})
+    _write_declarations(
+        lead_provider, serialise_declarations(teacher_ids, lead_provider), teacher_ids={*remove, *teacher_ids}
+    )
+    return rows
 
 
 def _build_from(
@@ -260,8 +442,17 @@ def _build_from(
     change up to it committed before these reads)."""
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {TABLE} WHERE lead_provider_id = %s", [lead_provider.pk])
+        cursor.execute(f"DELETE FROM {DECLARATIONS} WHERE lead_provider_id = %s", [lead_provider.pk])
     for start in range(0, len(teacher_ids), CHUNK):
-        _write(lead_provider, serialise(teacher_ids[start : start + CHUNK], lead_provider, today=today))
+        chunk = teacher_ids[start : start + CHUNK]
+        _copy(
+            TABLE, COLUMNS, _row_values(lead_provider, serialise(chunk, lead_provider, today=today).values())
+        )
+        _copy(
+            DECLARATIONS,
+            _DECLARATION_COLUMNS,
+            _declaration_values(lead_provider, serialise_declarations(chunk, lead_provider)),
+        )
     _set_state(lead_provider, change_id=at.up_to, bulk_loads=at.bulk_loads)
 
 
@@ -282,7 +473,7 @@ def catch_up(
             return False
         state = _state(lead_provider)
         if state is None or state[1] != at.bulk_loads:
-            teacher_ids = _participant_ids(lead_provider, limit=budget + 1)
+            teacher_ids = _listed_teacher_ids(lead_provider, limit=budget + 1)
             if len(teacher_ids) > budget:
                 return False
             _build_from(lead_provider, teacher_ids, at, today)
@@ -297,9 +488,13 @@ def catch_up(
                 [change_id, at.up_to, CHANGES_READ],
             )
             changes = cursor.fetchall()
+        # Teachers either listing holds a row of: trained by the provider, or declared for by it.
         trained = set(
             Teacher.objects.filter(pk__in={teacher_id for _, teacher_id in changes})
-            .filter(queries.enrolled(lead_provider, queries.ParticipantFilters(), each=True))
+            .filter(
+                queries.enrolled(lead_provider, queries.ParticipantFilters(), each=True)
+                | Q(Exists(Declaration.objects.filter(lead_provider=lead_provider, teacher=OuterRef("pk"))))
+            )
             .values_list("pk", flat=True)
         )
         # Changes in order, as many as the budget of teachers allows: the mark moves to the last.
@@ -316,7 +511,7 @@ def catch_up(
                 len(changes) < CHANGES_READ
             ):  # every change up to at.up_to (ids of rolled-back writes are never seen)
                 through = at.up_to
-        _write(lead_provider, serialise(taken, lead_provider, today=today), remove=seen)
+        _write_teachers(lead_provider, taken, today, remove=seen)
         _set_state(lead_provider, change_id=through)
     return through >= at.up_to
 
@@ -327,28 +522,29 @@ def build(*, lead_provider: LeadProvider, today: datetime.date | None = None) ->
     at = position(lead_provider)
     with transaction.atomic():
         _lock(lead_provider, wait_ms=10 * 60 * 1000)
-        teacher_ids = _participant_ids(lead_provider)
+        teacher_ids = _listed_teacher_ids(lead_provider)
         _build_from(lead_provider, teacher_ids, at, today)
     return len(teacher_ids)
 
 
 def refresh(*, lead_provider: LeadProvider, today: datetime.date | None = None) -> None:
-    """Bring the provider's copy up to date, in transactions of at most CHUNK teachers, and write
-    again the rows whose JSON no longer holds today (the background task)."""
+    """Bring the provider's copy up to date and write again the rows whose JSON no longer holds
+    today (the background task): in transactions of as many teachers as a request may write, so
+    a request waiting for the provider's lock meanwhile waits briefly."""
     today = today or clock.today()
     while True:
         at = position(lead_provider)
         if not at.built:
             build(lead_provider=lead_provider, today=today)
             return
-        if catch_up(lead_provider=lead_provider, at=at, today=today, budget=CHUNK):
+        if catch_up(lead_provider=lead_provider, at=at, today=today, budget=INLINE_BUDGET):
             break
     while True:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT teacher_id FROM {TABLE} WHERE lead_provider_id = %s"
                 " AND (valid_from > %s OR valid_until <= %s) LIMIT %s",
-                [lead_provider.pk, today, today, CHUNK],
+                [lead_provider.pk, today, today, INLINE_BUDGET],
             )
             due = [teacher_id for (teacher_id,) in cursor.fetchall()]
         if not due or write_again(lead_provider=lead_provider, teacher_ids=due, today=today) is None:
@@ -433,6 +629,42 @@ def page_rows(
     return [again.get(teacher_id, text) for teacher_id, text, _, _ in rows]
 
 
+def declaration_page_rows(
+    *,
+    lead_provider: LeadProvider,
+    page: Page,
+    cohorts: list[int] | None = None,
+    participant_ids: list[uuid.UUID] | None = None,
+    delivery_partner_ids: list[uuid.UUID] | None = None,
+    updated_since: datetime.datetime | None = None,
+) -> list[str]:
+    """The JSON of the page's declarations, oldest first, from the provider's copy (which must be
+    up to date), filtered as api.queries.declarations filters them."""
+    if page.offset > FURTHEST_OFFSET:
+        return []
+    where, params = ["lead_provider_id = %s"], [lead_provider.pk]
+    for column, values, cast in (
+        ("cohort", cohorts, "integer"),
+        ("participant_api_id", participant_ids, "uuid"),
+        ("delivery_partner_api_id", delivery_partner_ids, "uuid"),
+    ):
+        if values is not None:
+            where.append(f"{column} = ANY(%s::{cast}[])")
+            params.append(values)
+    if updated_since:
+        where.append("updated_at >= %s")
+        params.append(updated_since)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT row.json FROM (SELECT declaration_id, created_at FROM {DECLARATIONS}"
+            f" WHERE {' AND '.join(where)} ORDER BY created_at, declaration_id OFFSET %s LIMIT %s) AS page"
+            f" JOIN {DECLARATIONS} row ON row.lead_provider_id = %s AND row.declaration_id = page.declaration_id"
+            " ORDER BY page.created_at, page.declaration_id",
+            [*params, page.offset, page.per_page, lead_provider.pk],
+        )
+        return [text for (text,) in cursor.fetchall()]
+
+
 def as_data(rows: list[str]) -> bytes:
     """{"data": [rows]} as JsonResponse would encode the list of them."""
     return ('{"data": [' + ", ".join(rows) + "]}").encode()
@@ -444,4 +676,5 @@ def vacuum() -> None:
     if connection.in_atomic_block:
         return
     with connection.cursor() as cursor:
-        cursor.execute(f"VACUUM (ANALYZE) {TABLE}")
+        for table in (TABLE, DECLARATIONS):
+            cursor.execute(f"VACUUM (ANALYZE) {table}")

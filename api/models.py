@@ -134,3 +134,46 @@ class ParticipantListingState(models.Model):
 
     def __str__(self):
         return f"{self.lead_provider_id}: up to change {self.change_id}"
+
+
+class DeclarationListing(models.Model):
+    """A declaration as GET /api/v3/participant-declarations lists it to one lead provider (its
+    own, and those of other providers it now sees for its participants): its JSON, as
+    api.resources.declaration_json writes it, encoded once, with what the list sorts and filters
+    by. Kept with ParticipantListing, teacher by teacher, by api.listing (docs/decisions/0039)."""
+
+    lead_provider = models.ForeignKey(
+        "providers.LeadProvider", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    declaration = models.ForeignKey(
+        "finance.Declaration", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    teacher = models.ForeignKey(
+        "participants.Teacher", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    # What filter[cohort], filter[participant_id] and filter[delivery_partner_id] match.
+    cohort = models.IntegerField(null=True)
+    participant_api_id = models.UUIDField()
+    delivery_partner_api_id = models.UUIDField(null=True)
+    json = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lead_provider", "declaration"], name="declaration_listing_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["lead_provider", "created_at", "declaration"],
+                name="declaration_listing_created",
+                include=["updated_at"],
+            ),
+            models.Index(fields=["lead_provider", "updated_at"], name="declaration_listing_updated"),
+            models.Index(fields=["lead_provider", "teacher"], name="declaration_listing_teacher"),
+        ]
+
+    def __str__(self):
+        return f"{self.lead_provider_id}: {self.declaration_id}"

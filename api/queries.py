@@ -674,13 +674,21 @@ def declarations(
     participant_ids: list[uuid.UUID] | None = None,
     delivery_partner_ids: list[uuid.UUID] | None = None,
     updated_since: datetime.datetime | None = None,
+    teacher_ids: list[int] | None = None,
 ) -> QuerySet[Declaration]:
     """The lead provider's declarations, and the live ones other providers made for participants
     it now trains (as the DfE's API shows them), oldest first, with what their JSON shows. For
-    cohorts and the ids, None is not asked and an empty list matches none."""
-    rows = Declaration.objects.filter(
-        Q(lead_provider=lead_provider) | Q(pk__in=_inherited_declarations(lead_provider))
-    )
+    cohorts and the ids, None is not asked and an empty list matches none. `teacher_ids`: only
+    those teachers' (api.listing writes its copy teacher by teacher)."""
+    if teacher_ids is None:
+        rows = Declaration.objects.filter(
+            Q(lead_provider=lead_provider) | Q(pk__in=_inherited_declarations(lead_provider))
+        )
+    else:
+        rows = Declaration.objects.filter(
+            Q(lead_provider=lead_provider) | Q(pk__in=_inherited_declarations(lead_provider, teacher_ids)),
+            teacher__in=teacher_ids,
+        )
     if cohorts is not None:
         rows = rows.filter(
             training_period__school_partnership__lead_provider_delivery_partnership__active_lead_provider__contract_period__in=cohorts
@@ -707,20 +715,24 @@ def declarations(
     )
 
 
-def _inherited_declarations(lead_provider: LeadProvider) -> QuerySet:
+def _inherited_declarations(lead_provider: LeadProvider, teacher_ids: list[int] | None = None) -> QuerySet:
     """Ids of other providers' live declarations for a participant the lead provider trains in the
-    declaration's role, dated no later than the end of its latest training with them."""
+    declaration's role, dated no later than the end of its latest training with them; only of
+    `teacher_ids`, when given."""
     ids = None
     for course, role in COURSE_ROLES.items():
         teacher = f"{role}_at_school_period__teacher"
         latest = TrainingPeriod.objects.filter(trained_by(lead_provider), **{teacher: OuterRef("teacher")})
         latest_end = Subquery(latest.order_by("-started_on", "-id").values("finished_on")[:1])
+        trained = TrainingPeriod.objects.filter(all_trained_by(lead_provider))
+        if teacher_ids is not None:
+            trained = trained.filter(**{f"{teacher}__in": teacher_ids})
         of_role = (
             Declaration.objects.filter(
                 course_identifier=course,
                 payment_status__in=INHERITED_PAYMENT_STATUSES,
                 clawback_status="no_clawback",
-                teacher__in=TrainingPeriod.objects.filter(all_trained_by(lead_provider)).values(teacher),
+                teacher__in=trained.values(teacher),
             )
             .exclude(lead_provider=lead_provider)
             .alias(latest_end=latest_end)

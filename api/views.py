@@ -447,14 +447,37 @@ def declarations(request):
     """GET: your declarations. POST: declare that a participant reached a milestone."""
     if request.method == "POST":
         return _declare(request)
-    return _list(
-        request,
-        lambda page, **asked: page.of(queries.declarations(request.lead_provider, **asked)),
-        declaration_json,
+    try:
+        asked = declarations_asked(request.GET)
+    except BadQuery as bad:
+        return problems(400, *bad.problems)
+    page = asked.pop("page")
+    # Read from the listing kept with the participants' (api.listing), once it has caught up.
+    at = listing.position(request.lead_provider)
+    if listing.catch_up(lead_provider=request.lead_provider, at=at, today=clock.today()):
+        rows = listing.declaration_page_rows(lead_provider=request.lead_provider, page=page, **asked)
+        return HttpResponse(listing.as_data(rows), content_type="application/json")
+    return declarations_page(request.lead_provider, page, **asked)
+
+
+def declarations_asked(query) -> dict:
+    """What a declarations list's query string asks for (`page` and the filters); BadQuery naming
+    every problem, the page's last."""
+    return read_query(
+        query,
         cohorts=cohorts_asked_for,
         participant_ids=lambda q: ids_asked_for(q, "filter[participant_id]", canonical=True),
         delivery_partner_ids=lambda q: ids_asked_for(q, "filter[delivery_partner_id]", canonical=True),
         updated_since=updated_since_asked_for,
+        page=page_asked_for,
+    )
+
+
+def declarations_page(lead_provider, page, **asked) -> JsonResponse:
+    """A page of declarations read from the declarations themselves, not the listing: the answer
+    while the listing is behind, and what the listing is tested against."""
+    return JsonResponse(
+        {"data": [declaration_json(row) for row in page.of(queries.declarations(lead_provider, **asked))]}
     )
 
 

@@ -19,11 +19,20 @@ from hypothesis import event as note_outcome
 from hypothesis import strategies as st
 
 from api import listing, views
-from api.models import ParticipantListing
+from api import queries as api_queries
+from api.models import DeclarationListing, ParticipantListing
 from core import clock
 from core.refusals import AttributeProblems
+from finance import services as finance_services
+from finance.models import Declaration
 from participants import services
-from participants.models import ECTAtSchoolPeriod, MentorAtSchoolPeriod, Teacher, TeacherIdChange
+from participants.models import (
+    ECTAtSchoolPeriod,
+    MentorAtSchoolPeriod,
+    Teacher,
+    TeacherIdChange,
+    TrainingPeriod,
+)
 from participants.services import provider_actions
 from providers import services as provider_services
 from providers.models import ContractPeriod, LeadProviderDeliveryPartnership, SchoolPartnership
@@ -42,12 +51,14 @@ from tests.factories import (
     TrainingPeriodFactory,
     UserFactory,
 )
-from tests.participants.test_random_histories import TODAY, World, nth, take
+from tests.finance.helpers import add_contract
+from tests.participants.test_random_histories import TODAY, World, nth, take, teacher_record
 from tests.participants.test_random_histories import steps as school_steps
 
 pytestmark = pytest.mark.django_db
 
 LIST = "/api/v3/participants"
+COURSES = {True: "ecf-induction", False: "ecf-mentor"}
 
 
 @pytest.fixture
@@ -65,6 +76,9 @@ def world(service_clock):
     # training with a provider there rests on its expression of interest until one confirms.
     SchoolPartnershipFactory(school=schools[0], lead_provider_delivery_partnership=pairings[0])
     SchoolPartnershipFactory(school=schools[1], lead_provider_delivery_partnership=pairings[1])
+    for active in providers:
+        finance_services.add_statements(active, months=24)
+        add_contract(active)
     service_clock.move_to(moment(TODAY))
     return World(
         schools=schools,
@@ -92,20 +106,51 @@ steps = st.one_of(
     st.tuples(st.just("new URN"), st.integers(0, 2)),
     st.tuples(st.just("retire id"), pick),
     st.tuples(st.just("days pass"), st.integers(1, 75)),
+    st.tuples(
+        st.just("declare"),
+        provider,
+        pick,
+        st.sampled_from(["ecf-induction", "ecf-mentor"]),
+        st.sampled_from(["started", "retained-1"]),
+        st.integers(0, 40),
+    ),
+    st.tuples(st.just("void"), pick),
 )
 
 
 # People each provider sees from the start, teacher n the nth: ECTs at the school in partnership
 # with it, mentors funded through provider 0 at its school.
 registered = st.lists(
-    st.tuples(st.integers(0, 1), st.integers(-45, 30), st.booleans()), min_size=2, max_size=5
+    st.tuples(st.integers(0, 1), st.integers(-45, 30), st.booleans(), st.booleans()), min_size=2, max_size=5
 )
 
 
-def registration(n: int, school: int, offset: int, ect: bool) -> tuple:
+def registration(n: int, school: int, offset: int, ect: bool, declared: bool) -> tuple:
     if ect:
         return ("register ECT", n, school, offset, f"provider {school}")
     return ("register mentor", n, 0, offset, True)
+
+
+def declare(lead_provider, teacher, course: str, declaration_type: str, days_in: int) -> None:
+    """The provider declares a milestone `days_in` days into its latest training of the teacher
+    in the course's role (or now, if that is later than now)."""
+    role = "ect" if course == "ecf-induction" else "mentor"
+    training = (
+        TrainingPeriod.objects.filter(
+            api_queries.trained_by(lead_provider), **{f"{role}_at_school_period__teacher": teacher}
+        )
+        .order_by("-started_on")
+        .first()
+    )
+    if training is not None:
+        finance_services.declare(
+            lead_provider=lead_provider,
+            teacher=teacher,
+            course_identifier=course,
+            declaration_type=declaration_type,
+            declaration_date=min(clock.now(), moment(training.started_on + datetime.timedelta(days=days_in))),
+            evidence_type="training-event-attended",
+        )
 
 
 def act(step, world: World, service_clock) -> None:
@@ -150,6 +195,16 @@ def act(step, world: World, service_clock) -> None:
         teacher = nth(Teacher.objects.all(), args[0])
         if teacher is not None:
             TeacherIdChange.objects.create(teacher=teacher, from_api_id=uuid.uuid4())
+    elif kind == "declare":
+        which, who, course, declaration_type, days_in = args
+        lead_provider = world.lead_providers[which]
+        teacher = nth(api_queries.participants(lead_provider), who)  # one it trains
+        if teacher is not None:
+            declare(lead_provider, teacher, course, declaration_type, days_in)
+    elif kind == "void":
+        declaration = nth(Declaration.objects.all(), args[0])
+        if declaration is not None:
+            finance_services.void(declaration=declaration, lead_provider=declaration.lead_provider)
     elif kind == "days pass":
         service_clock.move_to(moment(clock.today() + datetime.timedelta(days=args[0])))
     else:
@@ -177,6 +232,49 @@ def from_periods(lead_provider, params: dict) -> bytes:
 def assert_same(lead_provider, params: dict) -> None:
     listed, built = from_listing(lead_provider, params), from_periods(lead_provider, params)
     assert listed == built, params
+
+
+def declarations_from_listing(lead_provider, params: dict) -> bytes:
+    asked = views.declarations_asked(QueryDict(urlencode(params)))
+    at = listing.position(lead_provider)
+    assert listing.catch_up(lead_provider=lead_provider, at=at, today=clock.today())
+    return listing.as_data(listing.declaration_page_rows(lead_provider=lead_provider, **asked))
+
+
+def declarations_from_themselves(lead_provider, params: dict) -> bytes:
+    asked = views.declarations_asked(QueryDict(urlencode(params)))
+    return views.declarations_page(lead_provider, asked.pop("page"), **asked).content
+
+
+def assert_same_declarations(lead_provider, params: dict) -> None:
+    listed, read = (
+        declarations_from_listing(lead_provider, params),
+        declarations_from_themselves(lead_provider, params),
+    )
+    assert listed == read, params
+
+
+def every_declarations_query(since: list[str]) -> list[dict]:
+    teachers = [str(api_id) for api_id in Teacher.objects.order_by("pk").values_list("api_id", flat=True)[:3]]
+    partners = [
+        str(api_id)
+        for api_id in LeadProviderDeliveryPartnership.objects.values_list(
+            "delivery_partner__api_id", flat=True
+        )
+    ]
+    return [
+        {},
+        {"page[per_page]": "1", "page[page]": "2"},
+        {"page[per_page]": "2", "page[page]": "1"},
+        {"filter[cohort]": str(THIS_YEAR)},
+        {"filter[cohort]": f"{THIS_YEAR - 1}"},
+        {"filter[cohort]": "abc"},
+        {"filter[participant_id]": ",".join(teachers)},
+        {"filter[participant_id]": teachers[0] if teachers else "x"},
+        {"filter[delivery_partner_id]": ",".join(partners)},
+        {"filter[delivery_partner_id]": partners[0], "filter[cohort]": str(THIS_YEAR)},
+        *({"filter[updated_since]": when} for when in since),
+    ]
 
 
 def every_query(since: list[str], from_ids: list[str]) -> list[dict]:
@@ -234,6 +332,23 @@ def listing_rows(lead_provider) -> list[tuple]:
     )
 
 
+def declaration_rows(lead_provider) -> list[tuple]:
+    return list(
+        DeclarationListing.objects.filter(lead_provider=lead_provider)
+        .order_by("declaration")
+        .values_list(
+            "declaration",
+            "teacher",
+            "created_at",
+            "updated_at",
+            "cohort",
+            "participant_api_id",
+            "delivery_partner_api_id",
+            "json",
+        )
+    )
+
+
 @settings(
     max_examples=40,
     deadline=None,
@@ -247,6 +362,16 @@ def test_the_listing_answers_as_the_serialiser_after_any_history(
         service_clock.move_to(moment(TODAY))
         for n, person in enumerate(start):
             act(registration(n, *person), world, service_clock)
+        for n, (school, _, ect, declared) in enumerate(start):  # their first milestone, some of them
+            if declared:
+                teacher = Teacher.objects.get(trn=teacher_record(n).trn)
+                try:
+                    with transaction.atomic():
+                        declare(
+                            world.lead_providers[school if ect else 0], teacher, COURSES[ect], "started", 3
+                        )
+                except AttributeProblems:
+                    pass
         since = [db_now()]
         for lead_provider in world.lead_providers:  # kept from here on, change by change
             assert_same(lead_provider, {"page[per_page]": "3000"})
@@ -257,20 +382,31 @@ def test_the_listing_answers_as_the_serialiser_after_any_history(
                     act(step, world, service_clock)
                 note_outcome(f"{step[0]}: done")
             except (services.Refused, AttributeProblems) as refusal:
-                note_outcome(f"{step[0]}: {type(refusal).__name__}")
+                note_outcome(
+                    f"{step[0]}: {type(refusal).__name__}"
+                    + (f" {refusal}"[:90] if step[0] == "declare" else "")
+                )
             for lead_provider in world.lead_providers:
                 assert_same(lead_provider, {"page[per_page]": "3000"})
+                assert_same_declarations(lead_provider, {"page[per_page]": "3000"})
         from_ids = [str(change.from_api_id) for change in TeacherIdChange.objects.all()]
-        listed = 0
+        listed = declarations = 0
         for lead_provider in world.lead_providers:
             for params in every_query(since[-2:] + since[:1], from_ids):
                 assert_same(lead_provider, params)
+            for params in every_declarations_query(since[-2:] + since[:1]):
+                assert_same_declarations(lead_provider, params)
             # The copy kept change by change is the copy built from nothing.
-            kept = listing_rows(lead_provider)
+            kept, declared = listing_rows(lead_provider), declaration_rows(lead_provider)
             listed += len(kept)
+            declarations += len(declared)
             listing.build(lead_provider=lead_provider)
             assert listing_rows(lead_provider) == kept
+            assert declaration_rows(lead_provider) == declared
         note_outcome(f"participants listed (both providers): {min(listed, 6)}{'+' if listed >= 6 else ''}")
+        note_outcome(
+            f"declarations listed (both providers): {min(declarations, 3)}{'+' if declarations >= 3 else ''}"
+        )
         # And over HTTP, headers and all.
         api = api_for(client, world.lead_providers[0])
         response = api.get(LIST, {"sort": "-updated_at"})
@@ -434,3 +570,42 @@ def test_two_readers_catching_up_at_once_and_a_write_committing_meanwhile(api, a
     kept = listing_rows(ambition_lp)
     listing.build(lead_provider=ambition_lp)
     assert listing_rows(ambition_lp) == kept
+
+
+@pytest.mark.parametrize("path", [LIST, "/api/v3/participant-declarations"])
+def test_a_page_once_caught_up_takes_the_same_queries_however_many_rows(
+    api, ambition_this_year, amara, ben, path
+):
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.api.test_participants import mentor_and_ect
+
+    api.get(path)
+    with CaptureQueriesContext(connection) as few:
+        api.get(path, {"page[per_page]": "3000"})
+    for _ in range(20):
+        mentor_and_ect(ambition_this_year)
+    api.get(path)  # catches up with them
+    with CaptureQueriesContext(connection) as many:
+        api.get(path, {"page[per_page]": "3000"})
+    assert len(many) == len(few) <= 5
+
+
+def test_the_command_and_the_task_build_and_refresh_every_providers_listing(amara, ben, tomas, ambition_lp):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from api.tasks import refresh_participant_listings
+
+    out = StringIO()
+    call_command("build_participant_listing", stdout=out)
+    assert "Ambition Institute: 2 participants" in out.getvalue()
+    assert "Teach First: 1 participants" in out.getvalue()
+    Teacher.objects.filter(pk=amara.teacher_id).update(corrected_name="Amara O")
+    assert not listing.position(ambition_lp).current
+
+    refresh_participant_listings()
+
+    assert listing.position(ambition_lp).current
+    assert b"Amara O" in from_listing(ambition_lp, {})
