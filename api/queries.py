@@ -67,11 +67,13 @@ def delivery_partners(
     oldest first. With `cohorts`, only those working with the provider in one of those years (an
     empty list matches none)."""
     pairings = {"lead_provider_partnerships__active_lead_provider__lead_provider": lead_provider}
-    partners = DeliveryPartner.objects.filter(**pairings)
-    if cohorts is not None:
-        partners = partners.filter(
-            lead_provider_partnerships__active_lead_provider__contract_period__year__in=cohorts
-        )
+    # One filter() call, so the year and the provider are matched on the same pairing.
+    in_years = (
+        {"lead_provider_partnerships__active_lead_provider__contract_period__year__in": cohorts}
+        if cohorts is not None
+        else {}
+    )
+    partners = DeliveryPartner.objects.filter(**pairings, **in_years)
     rows = DeliveryPartner.objects.filter(pk__in=partners.values("pk")).annotate(
         cohorts=ArrayAgg(
             "lead_provider_partnerships__active_lead_provider__contract_period__year",

@@ -12,6 +12,7 @@ from api.http import RATE_LIMIT
 from api.models import APIRequest, LeadProviderToken
 from core import clock
 from core.tokens import hash_token
+from providers.models import ContractPeriod
 from tests.dates import THIS_YEAR
 from tests.factories import (
     ActiveLeadProviderFactory,
@@ -145,6 +146,21 @@ class TestDeliveryPartners:
         second = call(client, LIST, token, **{"page[per_page]": "1", "page[page]": "2"}).json()["data"]
         assert [d["attributes"]["name"] for d in second] == ["Leeds"]
         assert call(client, LIST, token, **{"page[page]": "3", "page[per_page]": "1"}).json()["data"] == []
+
+    def test_a_year_filter_matches_the_year_you_work_with_them(self, client, token, partners, ambition):
+        # Leeds works with Ambition last year and with Teach First two years ago: a provider
+        # asking for two years ago must not be offered Leeds, which it cannot partner with then.
+        teach_first_two_years_ago = ActiveLeadProviderFactory(
+            lead_provider__name="Teach First (again)",
+            contract_period=ContractPeriod.objects.get(year=THIS_YEAR - 2),
+        )
+        LeadProviderDeliveryPartnershipFactory(
+            active_lead_provider=teach_first_two_years_ago, delivery_partner=partners["leeds"]
+        )
+        two_years_ago = call(client, LIST, token, **{"filter[cohort]": f"{THIS_YEAR - 2}"}).json()["data"]
+        assert [d["attributes"]["name"] for d in two_years_ago] == ["Kings"]
+        last_year = call(client, LIST, token, **{"filter[cohort]": f"{THIS_YEAR - 1}"}).json()["data"]
+        assert [d["attributes"]["name"] for d in last_year] == ["Kings", "Leeds"]
 
     def test_a_bad_page_is_a_400(self, client, token, partners):
         response = call(client, LIST, token, **{"page[page]": "x", "page[per_page]": "0"})
