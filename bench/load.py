@@ -489,34 +489,15 @@ def fake_trs(teachers: dict, folder: Path):
     teachers_file = folder / "fake-trs-teachers.json"
     teachers_file.write_text(json.dumps(teachers))
     port, api_key = free_port(), secrets.token_urlsafe(24)
-    log = folder / "fake-trs.log"
     # The fake refuses to run beside production settings; it uses no Django settings at all.
     environment = {name: value for name, value in os.environ.items() if name != "DJANGO_SETTINGS_MODULE"}
-    process = subprocess.Popen(
+    with served(
+        "the fake TRS",
         [sys.executable, "-m", "participants.trs.fake", "--port", str(port), "--api-key", api_key, "--teachers", str(teachers_file)],
-        cwd=ROOT, env=environment, stdout=log.open("w"), stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise SystemExit(f"the fake TRS stopped:\n{log.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(f"http://{HOST}:{port}/_fake/induction-writes", timeout=5):
-                    break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if time.monotonic() > deadline:
-                raise SystemExit("the fake TRS did not answer within 30 s")
-            time.sleep(0.2)
+        environment=environment, answers=f"http://{HOST}:{port}/_fake/induction-writes", within=30,
+        log=folder / "fake-trs.log",
+    ):  # fmt: skip
         yield FakeTRSServed(url=f"http://{HOST}:{port}", api_key=api_key)
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
 
 
 @contextlib.contextmanager
@@ -525,26 +506,36 @@ def gunicorn(environment: dict[str, str], port: int, workers: int | None, thread
         environment["WEB_CONCURRENCY"] = str(workers)
     if threads:
         environment["GUNICORN_THREADS"] = str(threads)
-    server = subprocess.Popen(
+    with served(
+        "gunicorn",
         [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "ecf.wsgi"],
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=log.open("w"),
+        environment=environment, answers=f"http://{HOST}:{port}/healthcheck", within=60, log=log,
+    ) as server:  # fmt: skip
+        yield server
+
+
+@contextlib.contextmanager
+def served(
+    what: str, command: list[str], *, environment: dict[str, str], answers: str, within: int, log: Path
+):
+    """A server run with `command`, once `answers` (a URL) answers 200 (within `within` seconds);
+    its output in `log`. Stopped at the end (SIGTERM; killed if still there 30 s later)."""
+    server = subprocess.Popen(
+        command, cwd=ROOT, env=environment, stdout=log.open("w"), stderr=subprocess.STDOUT
     )
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + within
         while True:
             if server.poll() is not None:
-                raise SystemExit(f"gunicorn stopped:\n{log.read_text()[-3000:]}")
+                raise SystemExit(f"{what} stopped:\n{log.read_text()[-3000:]}")
             try:
-                with urllib.request.urlopen(f"http://{HOST}:{port}/healthcheck", timeout=5) as answer:
+                with urllib.request.urlopen(answers, timeout=5) as answer:
                     if answer.status == 200:
                         break
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 pass
             if time.monotonic() > deadline:
-                raise SystemExit("gunicorn did not answer /healthcheck within 60 s")
+                raise SystemExit(f"{what} did not answer {answers} within {within} s")
             time.sleep(0.3)
         yield server
     finally:

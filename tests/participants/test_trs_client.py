@@ -532,7 +532,17 @@ def test_fake_on_its_own_serves_the_teachers_of_the_file_it_is_given(tmp_path):
     teachers.write_text(json.dumps({"teachers": [{"record": made_up}]}))
     env = {name: value for name, value in os.environ.items() if name != "DJANGO_SETTINGS_MODULE"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "participants.trs.fake", "--port", "0", "--api-key", "dev-key", "--teachers", teachers],
+        [
+            sys.executable,
+            "-m",
+            "participants.trs.fake",
+            "--port",
+            "0",
+            "--api-key",
+            "dev-key",
+            "--teachers",
+            teachers,
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
