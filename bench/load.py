@@ -10,16 +10,23 @@ row; locust sends the session cookie) and makes lead providers real API tokens
 master and workers; and prints one table: p50, p95 and p99, requests a second, errors and the
 server's peak memory, with the machine's load average.
 
+In the rush, tutors also register ECTs through the registration wizard, over HTTP as a browser
+does (bench/load_users.py). The service looks each teacher up in a fake TRS (participants/trs/fake.py)
+that this script serves beside gunicorn, with teachers it makes up for the run: TRNs the database
+does not hold. After each such scenario it counts the registrations the database holds and the
+duplicates among them.
+
     .venv/bin/python bench/load.py                      # every scenario, one after another
     .venv/bin/python bench/load.py --scenario rush      # one (or several: repeat the flag)
     .venv/bin/python bench/load.py --list               # the scenarios
 
 What it makes stays for the next run (the tutors, their school access, a support user); what it
-made for this run only (sessions, tokens and the calls they made, the changes a poll finds) it
-removes or undoes at the end.
+made for this run only (sessions, tokens and the calls they made, the changes a poll finds, the
+ECTs registered) it removes or undoes at the end.
 """
 
 import argparse
+import ast
 import contextlib
 import csv
 import datetime
@@ -56,12 +63,17 @@ from django.urls import reverse  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from api import queries as api_queries  # noqa: E402
-from api.models import APIRequest, LeadProviderToken  # noqa: E402
+from api.models import APIRequest, LeadProviderToken, ParticipantListing  # noqa: E402
 from api.services import create_token  # noqa: E402
+from audit.models import Event  # noqa: E402
 from core import clock  # noqa: E402
 from core.sessions import SAVED_AT  # noqa: E402
+from emails.models import Email  # noqa: E402
+from emails.services import SEND_EMAIL_TASK  # noqa: E402
 from finance.models import Declaration  # noqa: E402
-from participants.models import ECTAtSchoolPeriod, Teacher  # noqa: E402
+from participants.models import ECTAtSchoolPeriod, Teacher, TrainingPeriod  # noqa: E402
+from participants.trs.fake import RECORDS_WRITTEN_IN, load_fake_teachers  # noqa: E402
+from providers import queries as provider_queries  # noqa: E402
 from providers.models import LeadProvider  # noqa: E402
 from schools.models import School, SchoolAccess, SchoolRole  # noqa: E402
 
@@ -72,6 +84,17 @@ TOKENS_PER_PROVIDER = 8  # calls spread over several, so no run meets the rate l
 POLL_CHANGES = 500  # participants changed for the updated_since poll to find
 RUSH_TUTORS = 200
 RUSH_CLIENTS = 50
+# In the rush, every REGISTER_EVERYth tutor round registers an ECT through the wizard instead of
+# reading; every TWICE_EVERYth registration is submitted twice at once (a double-click, or two browsers).
+REGISTER_EVERY = 5
+TWICE_EVERY = 5
+# Requests a registration makes (who to add, 6 steps, check answers, submit, confirmation): with
+# REGISTER_EVERY - 1 reading rounds of 3, how a scenario's request budget bounds its registrations.
+REQUESTS_A_REGISTRATION = 18
+# Teachers registered in a run are made up: TRNs from here on that the database does not hold, an
+# email address at this domain (by which the registrations are found and removed at the end).
+FIRST_MADE_UP_TRN = 8_700_000
+REGISTERED_EMAIL_DOMAIN = f"registered.{BENCH_EMAIL_DOMAIN}"
 
 
 @dataclass(frozen=True)
@@ -167,6 +190,8 @@ class Made:
     sessions: list[str] = field(default_factory=list)
     tokens: list[int] = field(default_factory=list)
     changed: list[int] = field(default_factory=list)
+    # The registering schools' last choices (offered to their next registration), as they were.
+    schools_choices: dict[int, tuple] = field(default_factory=dict)
 
 
 def prepare(made: Made, wanted: list[Scenario]) -> dict:
@@ -222,15 +247,26 @@ def prepare(made: Made, wanted: list[Scenario]) -> dict:
         print(f"Signing in {RUSH_TUTORS} induction tutors ...", flush=True)
         with transaction.atomic():
             for school, period in schools_for_the_rush(year, RUSH_TUTORS):
-                session = signed_in_session(tutor_of(school))
-                made.sessions.append(session)
+                tutor = tutor_of(school)
+                # A session to read in, and two browsers to register in (two tabs would share one).
+                session, *browsers = (signed_in_session(tutor) for _ in range(3))
+                made.sessions.extend([session, *browsers])
+                made.schools_choices[school.pk] = last_choices(school)
+                urn = school.urn
                 plan["tutors"].append(
                     {
                         "school": school.name,
                         "session": session,
-                        "home": reverse("school_home", kwargs={"urn": school.urn}),
-                        "year": reverse("school_year", kwargs={"urn": school.urn, "year": year}),
-                        "ect": reverse("ect_page", kwargs={"urn": school.urn, "period_id": period}),
+                        "home": reverse("school_home", kwargs={"urn": urn}),
+                        "year": reverse("school_year", kwargs={"urn": urn, "year": year}),
+                        "ect": reverse("ect_page", kwargs={"urn": urn, "period_id": period}),
+                        "browsers": browsers,
+                        "add": reverse("who_to_add", kwargs={"urn": urn}),
+                        "find_ect": reverse("register_ect", kwargs={"urn": urn, "step": "find-ect"}),
+                        "check_answers": reverse(
+                            "register_ect", kwargs={"urn": urn, "step": "check-answers"}
+                        ),
+                        "registered": reverse("ect_registered", kwargs={"urn": urn}),
                     }
                 )
         # The first is the school with the most ECTs this year: its year page is the largest.
@@ -238,7 +274,85 @@ def prepare(made: Made, wanted: list[Scenario]) -> dict:
         plan["school-year"] = [
             {"label": f"year page, largest school ({largest_school['school']})", "url": largest_school["year"], "session": largest_school["session"]}
         ]  # fmt: skip
+    if registering := [s for s in wanted if s.tutor_clients]:
+        plan_registrations(plan, registering)
     return plan
+
+
+def last_choices(school: School) -> tuple:
+    return (
+        school.last_chosen_training_programme,
+        school.last_chosen_appropriate_body_id,
+        school.last_chosen_lead_provider_id,
+    )
+
+
+def plan_registrations(plan: dict, scenarios: list[Scenario]) -> None:
+    """Teachers for the tutors to register, enough for each scenario's request budget (each
+    scenario its own: a TRN is registered once): made up, with TRNs the database does not hold,
+    for the fake TRS to serve. They start today, which must be open for registration."""
+    today = clock.today()
+    registration = provider_queries.registration_for_start(today)
+    if not registration.is_open:
+        raise SystemExit(f"Registration for ECTs starting today ({today}) is not open: {registration}")
+    plan["registration"] = {
+        "register_every": REGISTER_EVERY,
+        "twice_every": TWICE_EVERY,
+        "started_on": [str(today.day), str(today.month), str(today.year)],
+    }
+    wanted = {
+        s.name: math.ceil(s.max_requests / ((REGISTER_EVERY - 1) * 3 + REQUESTS_A_REGISTRATION))
+        for s in scenarios
+    }
+    trns = iter(unregistered_trns(sum(wanted.values())))
+    plan["to_register"] = {}
+    for name, how_many in wanted.items():
+        plan["to_register"][name] = []
+        for _ in range(how_many):
+            trn = next(trns)
+            born = datetime.date(1990, 1, 1) + datetime.timedelta(days=int(trn) % 3650)
+            plan["to_register"][name].append(
+                {
+                    "trn": trn,
+                    "born": [str(born.day), str(born.month), str(born.year)],
+                    "email": f"ect.{trn}@{REGISTERED_EMAIL_DOMAIN}",
+                }
+            )
+
+
+def unregistered_trns(how_many: int) -> list[str]:
+    """`how_many` TRNs from FIRST_MADE_UP_TRN on that no teacher in the database has."""
+    trns: list[str] = []
+    start = FIRST_MADE_UP_TRN
+    while len(trns) < how_many:
+        candidates = [str(n) for n in range(start, start + how_many)]
+        taken = set(Teacher.objects.filter(trn__in=candidates).values_list("trn", flat=True))
+        trns.extend(trn for trn in candidates if trn not in taken)
+        start += how_many
+    return trns[:how_many]
+
+
+def fake_trs_teachers(plan: dict) -> dict:
+    """The teachers to register as the fake TRS serves them (the shape of its fake_teachers.json):
+    its everyday teacher's record, as a new ECT (QTS last summer, induction not started), under each
+    made-up TRN, name and date of birth."""
+    shape = load_fake_teachers()[0].record
+    teachers = []
+    for teacher in (t for planned in plan.get("to_register", {}).values() for t in planned):
+        day, month, year = (int(part) for part in teacher["born"])
+        record = {
+            **shape,
+            "trn": teacher["trn"],
+            "firstName": "Bench",
+            "middleName": "",
+            "lastName": f"Registrant {teacher['trn']}",
+            "dateOfBirth": datetime.date(year, month, day).isoformat(),
+            "nationalInsuranceNumber": None,
+            "qts": {**shape["qts"], "holdsFrom": f"{RECORDS_WRITTEN_IN}-07-15"},
+            "induction": {"status": "RequiredToComplete", "startDate": None, "completedDate": None, "exemptionReasons": []},
+        }  # fmt: skip
+        teachers.append({"record": record})
+    return {"teachers": teachers}
 
 
 def change_participants(provider: LeadProvider, how_many: int, made: Made) -> datetime.datetime:
@@ -264,6 +378,66 @@ def tidy_up(made: Made) -> None:
         for teacher in Teacher.objects.filter(pk__in=made.changed):
             teacher.corrected_name = ""
             teacher.save(update_fields=["corrected_name"])
+    remove_registrations(made)
+
+
+def registrations_made(trns: list[str]) -> tuple[int, int]:
+    """Of these TRNs, how many are registered as ECTs, and how many ECT periods there are beyond
+    one a TRN: a teacher registered twice (at one school or two), or two teachers with one TRN.
+    The database refuses both (a unique TRN, and no overlapping ECT periods for one teacher), so
+    a duplicate would take a registration that does not overlap the first one."""
+    periods = ECTAtSchoolPeriod.objects.filter(teacher__trn__in=trns)
+    registered = periods.values("teacher__trn").distinct().count()
+    return registered, periods.count() - registered
+
+
+def remove_registrations(made: Made) -> None:
+    """Remove the ECTs registered in the rush (and any a run stopped before this left), found by
+    their email's domain: each teacher (all made by registering), their periods, the events and
+    emails about them and their rows in the API's listing; and take their emails' tasks off the
+    Celery queue in Redis (no worker runs here). The schools' last choices go back to what they were."""
+    periods = ECTAtSchoolPeriod.objects.filter(email__endswith=f"@{REGISTERED_EMAIL_DOMAIN}")
+    teachers = list(periods.values_list("teacher_id", flat=True).distinct())
+    emails = Email.objects.filter(recipient__endswith=f"@{REGISTERED_EMAIL_DOMAIN}")
+    email_ids = {str(pk) for pk in emails.values_list("pk", flat=True)}
+    with transaction.atomic():
+        ParticipantListing.objects.filter(teacher_id__in=teachers).delete()
+        # The event log is append-only, and the database refuses to delete from it: these events
+        # record registrations that only a benchmark made, on a database only benchmarks use.
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE audit_event DISABLE TRIGGER events_are_append_only")
+            Event.objects.filter(teacher_id__in=teachers).delete()
+            cursor.execute("ALTER TABLE audit_event ENABLE TRIGGER events_are_append_only")
+        TrainingPeriod.objects.filter(ect_at_school_period__teacher_id__in=teachers).delete()
+        ECTAtSchoolPeriod.objects.filter(teacher_id__in=teachers).delete()
+        Teacher.objects.filter(pk__in=teachers).delete()
+        emails.delete()
+        for school in School.objects.filter(pk__in=made.schools_choices):
+            programme, appropriate_body, lead_provider = made.schools_choices[school.pk]
+            if last_choices(school) != made.schools_choices[school.pk]:
+                School.objects.filter(pk=school.pk).update(
+                    last_chosen_training_programme=programme,
+                    last_chosen_appropriate_body_id=appropriate_body,
+                    last_chosen_lead_provider_id=lead_provider,
+                )
+    forget_queued_emails(email_ids)
+
+
+def forget_queued_emails(email_ids: set[str]) -> None:
+    """Take the tasks that would send these emails off the Celery queue (Redis, Celery's default
+    queue): they name outbox rows that are gone."""
+    if not email_ids:
+        return
+    import redis
+
+    queue = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    for message in queue.lrange("celery", 0, -1):
+        headers = json.loads(message).get("headers", {})
+        if (
+            headers.get("task") == SEND_EMAIL_TASK
+            and ast.literal_eval(headers.get("argsrepr") or "()")[0] in email_ids
+        ):
+            queue.lrem("celery", 1, message)
 
 
 # --- The server ----------------------------------------------------------------------------------
@@ -275,16 +449,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def server_environment(port: int, access_log: Path) -> dict[str, str]:
+def server_environment(port: int, access_log: Path, trs: "FakeTRSServed") -> dict[str, str]:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "ecf.settings.production",
         "ALLOWED_HOSTS": HOST,
         "SERVICE_URL": f"http://{HOST}:{port}",
         "SECURE_SSL_REDIRECT": "false",  # plain HTTP on the loopback address, no proxy in front
-        # Nothing in the scenarios looks a teacher up or sends an email: addresses that answer nothing.
-        "TRS_API_URL": "http://127.0.0.1:9",
-        "TRS_API_KEY": "load-bench",
+        # Teachers are looked up in the fake TRS served beside gunicorn.
+        "TRS_API_URL": trs.url,
+        "TRS_API_KEY": trs.api_key,
+        # Emails are only queued (no Celery worker runs): an address that answers nothing.
         "NOTIFY_BASE_URL": "http://127.0.0.1:9",
         "GUNICORN_BIND": f"{HOST}:{port}",
         "GUNICORN_ACCESS_LOG": str(access_log),
@@ -301,32 +476,66 @@ def collect_static(environment: dict[str, str]) -> None:
     )
 
 
+@dataclass(frozen=True)
+class FakeTRSServed:
+    url: str
+    api_key: str
+
+
+@contextlib.contextmanager
+def fake_trs(teachers: dict, folder: Path):
+    """The fake TRS (participants/trs/fake.py) in a process of its own on 127.0.0.1, serving
+    `teachers`, as `bin/dev serve` runs it for development; stopped at the end."""
+    teachers_file = folder / "fake-trs-teachers.json"
+    teachers_file.write_text(json.dumps(teachers))
+    port, api_key = free_port(), secrets.token_urlsafe(24)
+    # The fake refuses to run beside production settings; it uses no Django settings at all.
+    environment = {name: value for name, value in os.environ.items() if name != "DJANGO_SETTINGS_MODULE"}
+    with served(
+        "the fake TRS",
+        [sys.executable, "-m", "participants.trs.fake", "--port", str(port), "--api-key", api_key, "--teachers", str(teachers_file)],
+        environment=environment, answers=f"http://{HOST}:{port}/_fake/induction-writes", within=30,
+        log=folder / "fake-trs.log",
+    ):  # fmt: skip
+        yield FakeTRSServed(url=f"http://{HOST}:{port}", api_key=api_key)
+
+
 @contextlib.contextmanager
 def gunicorn(environment: dict[str, str], port: int, workers: int | None, threads: int | None, log: Path):
     if workers:
         environment["WEB_CONCURRENCY"] = str(workers)
     if threads:
         environment["GUNICORN_THREADS"] = str(threads)
-    server = subprocess.Popen(
+    with served(
+        "gunicorn",
         [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "ecf.wsgi"],
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=log.open("w"),
+        environment=environment, answers=f"http://{HOST}:{port}/healthcheck", within=60, log=log,
+    ) as server:  # fmt: skip
+        yield server
+
+
+@contextlib.contextmanager
+def served(
+    what: str, command: list[str], *, environment: dict[str, str], answers: str, within: int, log: Path
+):
+    """A server run with `command`, once `answers` (a URL) answers 200 (within `within` seconds);
+    its output in `log`. Stopped at the end (SIGTERM; killed if still there 30 s later)."""
+    server = subprocess.Popen(
+        command, cwd=ROOT, env=environment, stdout=log.open("w"), stderr=subprocess.STDOUT
     )
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + within
         while True:
             if server.poll() is not None:
-                raise SystemExit(f"gunicorn stopped:\n{log.read_text()[-3000:]}")
+                raise SystemExit(f"{what} stopped:\n{log.read_text()[-3000:]}")
             try:
-                with urllib.request.urlopen(f"http://{HOST}:{port}/healthcheck", timeout=5) as answer:
+                with urllib.request.urlopen(answers, timeout=5) as answer:
                     if answer.status == 200:
                         break
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 pass
             if time.monotonic() > deadline:
-                raise SystemExit("gunicorn did not answer /healthcheck within 60 s")
+                raise SystemExit(f"{what} did not answer {answers} within {within} s")
             time.sleep(0.3)
         yield server
     finally:
@@ -409,6 +618,10 @@ class Result:
     worker_growth_mb: float
     load: tuple[float, float, float]
     seconds: float
+    # The scenario's registrations: what locust saw, and what the database holds afterwards.
+    registrations: dict | None = None
+    # What each kind of error was, as locust counted it.
+    errors: list[str] = field(default_factory=list)
 
 
 def warm_up(port: int, plan: dict, scenario: Scenario) -> None:
@@ -416,9 +629,13 @@ def warm_up(port: int, plan: dict, scenario: Scenario) -> None:
     made, PostgreSQL's buffers filled), so the figures are of a server already running."""
     pages = plan.get(scenario.pages, []) if scenario.pages else []
     if scenario.tutor_clients:
-        pages = [{"url": t["year"], "session": t["session"]} for t in plan["tutors"][:6]] + [
-            {"url": t["ect"], "session": t["session"]} for t in plan["tutors"][:6]
-        ]
+        tutors = plan["tutors"][:6]
+        pages = (
+            [{"url": t["year"], "session": t["session"]} for t in tutors]
+            + [{"url": t["ect"], "session": t["session"]} for t in tutors]
+            # The registration's first pages (asking for them changes nothing).
+            + [{"url": t[page], "session": t["browsers"][0]} for t in tutors for page in ("add", "find_ect")]
+        )
     for page in pages:
         headers = {}
         if page.get("provider"):
@@ -441,6 +658,7 @@ def run(scenario: Scenario, plan: dict, port: int, server_pid: int, folder: Path
         "tutor_clients": scenario.tutor_clients,
         "pages": plan.get(scenario.pages, []) if scenario.pages else [],
         "syncs": plan["syncs"] if scenario.syncs else [],
+        "to_register": plan.get("to_register", {}).get(scenario.name, []),
     }
     plan_file = folder / f"{scenario.name}.json"
     plan_file.write_text(json.dumps(scenario_plan))
@@ -456,6 +674,7 @@ def run(scenario: Scenario, plan: dict, port: int, server_pid: int, folder: Path
     load_before = os.getloadavg()
     prefix = folder / scenario.name
     syncs_file = folder / f"{scenario.name}-syncs.json"
+    registrations_file = folder / f"{scenario.name}-registrations.json"
     started = time.monotonic()
     with MemorySampler(server_pid) as memory:
         finished = subprocess.run(
@@ -465,7 +684,8 @@ def run(scenario: Scenario, plan: dict, port: int, server_pid: int, folder: Path
                 "--run-time", f"{scenario.seconds}s", "--stop-timeout", "5", "--csv", str(prefix),
                 "--only-summary", "--loglevel", "WARNING", "--exit-code-on-error", "0", *users,
             ],
-            cwd=ROOT, env={**os.environ, "BENCH_PLAN": str(plan_file), "BENCH_SYNCS": str(syncs_file)},
+            cwd=ROOT,
+            env={**os.environ, "BENCH_PLAN": str(plan_file), "BENCH_SYNCS": str(syncs_file), "BENCH_REGISTRATIONS": str(registrations_file)},
             capture_output=True, text=True,
         )  # fmt: skip
     elapsed = time.monotonic() - started
@@ -504,6 +724,21 @@ def run(scenario: Scenario, plan: dict, port: int, server_pid: int, folder: Path
                     f"({sync['participants']:,}){', ' + sync['error'] if sync['error'] else ''}"
                 )
             rows.append(Row(scenario.name, what, 1, sync["pages_done"], failures, took, took, took, 0))
+    errors = []
+    with contextlib.suppress(FileNotFoundError), open(f"{prefix}_failures.csv") as failures:
+        for line in csv.DictReader(failures):
+            errors.append(f"{line['Name']}: {line['Error']} (× {line['Occurrences']})")
+    registrations = None
+    if scenario.tutor_clients:
+        seen = json.loads(registrations_file.read_text()) if registrations_file.exists() else {}
+        registered, duplicates = registrations_made([t["trn"] for t in scenario_plan["to_register"]])
+        registrations = {
+            "confirmed": seen.get("confirmed", 0),
+            "twice": seen.get("twice", {}),
+            "planned": len(scenario_plan["to_register"]),
+            "registered": registered,
+            "duplicates": duplicates,
+        }
     return Result(
         scenario=scenario,
         rows=rows,
@@ -511,6 +746,8 @@ def run(scenario: Scenario, plan: dict, port: int, server_pid: int, folder: Path
         worker_growth_mb=memory.worker_growth / 2**20,
         load=tuple(max(a, b) for a, b in zip(load_before, load, strict=True)),
         seconds=elapsed,
+        registrations=registrations,
+        errors=errors,
     )
 
 
@@ -533,6 +770,31 @@ def table(results: list[Result]) -> str:
                 f"| {f'{result.peak_mb:,.0f} MB' if first else ''} | {f'{result.worker_growth_mb:,.0f} MB' if first else ''} "
                 f"| {' / '.join(f'{x:.1f}' for x in result.load) if first else ''} |"
             )
+    return "\n".join(lines)
+
+
+def notes(results: list[Result]) -> str:
+    """What the table leaves out: each kind of error, and for each scenario that registered ECTs, how
+    many the database holds (and locust saw confirmed), those submitted twice at once and what each
+    pair of answers was, and the duplicates."""
+    lines = []
+    for result in results:
+        lines.extend(f"{result.scenario.name} error: {error}" for error in result.errors)
+        figures = result.registrations
+        if figures is None:
+            continue
+        twice = figures["twice"]
+        pairs = sum(sum(outcomes.values()) for outcomes in twice.values())
+        how = "; ".join(
+            f"{kind}: " + ", ".join(f"{count} × {outcome}" for outcome, count in sorted(outcomes.items()))
+            for kind, outcomes in sorted(twice.items())
+        )
+        lines.append(
+            f"{result.scenario.name}: {figures['registered']:,} ECTs registered through the wizard "
+            f"({figures['confirmed']:,} confirmed over HTTP; {figures['planned']:,} teachers planned), "
+            f"{pairs} of them submitted twice at once{f' ({how})' if how else ''}; "
+            f"duplicate registrations: {figures['duplicates']}"
+        )
     return "\n".join(lines)
 
 
@@ -567,9 +829,13 @@ def main() -> int:
         plan = prepare(made, wanted)
         connection.close()
         port = free_port()
-        with tempfile.TemporaryDirectory(prefix="load-bench-") as scratch:
+        with (
+            tempfile.TemporaryDirectory(prefix="load-bench-") as scratch,
+            fake_trs(fake_trs_teachers(plan), Path(scratch)) as trs,
+        ):
             folder = Path(scratch)
-            environment = server_environment(port, folder / "access.log")
+            print(f"fake TRS on {trs.url}", flush=True)
+            environment = server_environment(port, folder / "access.log", trs)
             collect_static(environment)
             with gunicorn(environment, port, args.workers, args.threads, folder / "gunicorn.log") as server:
                 print(f"gunicorn (production settings) on http://{HOST}:{port}, pid {server.pid}", flush=True)
@@ -579,6 +845,8 @@ def main() -> int:
                     )
                     results.append(run(scenario, plan, port, server.pid, folder))
                     print("\n".join(table(results[-1:]).splitlines()[2:]), flush=True)
+                    if summary := notes(results[-1:]):
+                        print(summary, flush=True)
     finally:
         tidy_up(made)
 
@@ -587,6 +855,9 @@ def main() -> int:
           f"{plan['largest_provider']['participants']:,} participants; {plan['most_declarations']['name']} "
           f"{plan['most_declarations']['declarations']:,} declarations; {len(plan['tutors'])} tutors signed in")  # fmt: skip
     print(table(results))
+    if summary := notes(results):
+        print()
+        print(summary)
     return 0
 
 

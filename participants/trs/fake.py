@@ -38,6 +38,9 @@ It imports nothing from Django, so it runs on its own for development:
 
     python -m participants.trs.fake --port 8010
 
+`--teachers FILE` serves the teachers of another file of the same shape instead (the load
+benchmark, bench/load.py, serves teachers it made up to register).
+
 Tests use the `fake_trs` fixture (tests/fakes/trs.py).
 """
 
@@ -518,6 +521,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--port", type=int, default=8010, help="port on 127.0.0.1 (0: any free one)")
     parser.add_argument("--api-key", default=DEVELOPMENT_API_KEY, help="the Bearer key to accept")
+    parser.add_argument(
+        "--teachers",
+        type=Path,
+        default=FAKE_TEACHERS_FILE,
+        help="the teachers to serve, in the shape of fake_teachers.json (that file unless told)",
+    )
     arguments = parser.parse_args(argv)
     # Belt and braces: nothing in production should ever talk to a fake teaching record.
     if os.environ.get("DJANGO_SETTINGS_MODULE", "").endswith(".production"):
@@ -527,7 +536,12 @@ def main(argv: list[str] | None = None) -> int:
     # SIGTERM `bin/dev serve` sends its children.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    fake = FakeTRS(api_key=arguments.api_key, port=arguments.port, log_requests=True)
+    fake = FakeTRS(
+        api_key=arguments.api_key,
+        teachers=load_fake_teachers(arguments.teachers),
+        port=arguments.port,
+        log_requests=True,
+    )
     fake.start()
     print(f"Fake TRS serving {fake.url} (API key {fake.api_key!r}); Ctrl-C stops it", flush=True)
     try:

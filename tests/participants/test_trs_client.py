@@ -526,6 +526,47 @@ def test_fake_runs_on_its_own_without_django():
     assert imports.stdout.strip() == "False"
 
 
+def test_fake_on_its_own_serves_the_teachers_of_the_file_it_is_given(tmp_path):
+    made_up = {**TEACHERS_FILE["teachers"][0]["record"], "trn": "8700001", "firstName": "Ngozi"}
+    teachers = tmp_path / "teachers.json"
+    teachers.write_text(json.dumps({"teachers": [{"record": made_up}]}))
+    env = {name: value for name, value in os.environ.items() if name != "DJANGO_SETTINGS_MODULE"}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "participants.trs.fake",
+            "--port",
+            "0",
+            "--api-key",
+            "dev-key",
+            "--teachers",
+            teachers,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        url = process.stdout.readline().split()[3]
+
+        def first_name(trn):
+            answer = requests.get(
+                f"{url}/v3/persons/{trn}",
+                params={"include": "Induction,Alerts"},
+                headers={"Authorization": "Bearer dev-key", "X-Api-Version": "20260120"},
+                timeout=5,
+            )
+            return answer.status_code, answer.json().get("firstName")
+
+        assert first_name("8700001") == (200, "Ngozi")
+        assert first_name("9990001") == (404, None)  # instead of fake_teachers.json, not as well
+    finally:
+        process.terminate()
+        process.wait(timeout=5)
+
+
 def test_fake_refuses_to_run_beside_production_settings():
     result = subprocess.run(
         [sys.executable, "-m", "participants.trs.fake", "--port", "0"],
