@@ -80,7 +80,9 @@ from schools.models import School, SchoolAccess, SchoolRole  # noqa: E402
 HOST = "127.0.0.1"
 BENCH_EMAIL_DOMAIN = "load.bench.example.com"
 TOKEN_NAME = "load benchmark"
-TOKENS_PER_PROVIDER = 8  # calls spread over several, so no run meets the rate limit (1,000 in 5 minutes)
+TOKENS_PER_PROVIDER = (
+    64  # calls spread over many, so no run meets the rate limit (1,000 a token in 5 minutes)
+)
 POLL_CHANGES = 500  # participants changed for the updated_since poll to find
 RUSH_TUTORS = 200
 RUSH_CLIENTS = 50
@@ -381,14 +383,25 @@ def tidy_up(made: Made) -> None:
     remove_registrations(made)
 
 
-def registrations_made(trns: list[str]) -> tuple[int, int]:
+def registrations_made(trns: list[str]) -> tuple[int, int, list[str]]:
     """Of these TRNs, how many are registered as ECTs, and how many ECT periods there are beyond
     one a TRN: a teacher registered twice (at one school or two), or two teachers with one TRN.
     The database refuses both (a unique TRN, and no overlapping ECT periods for one teacher), so
     a duplicate would take a registration that does not overlap the first one."""
     periods = ECTAtSchoolPeriod.objects.filter(teacher__trn__in=trns)
     registered = periods.values("teacher__trn").distinct().count()
-    return registered, periods.count() - registered
+    return registered, periods.count() - registered, duplicated(periods)
+
+
+def duplicated(periods) -> list[str]:
+    """Each TRN with more than one ECT period, and its periods: what a duplicate count stands for."""
+    twice = periods.values("teacher__trn").annotate(n=Count("pk")).filter(n__gt=1).values("teacher__trn")
+    return [
+        f"TRN {trn}: teacher {teacher}, school {urn}, {started} to {finished or 'now'}, saved {created:%H:%M:%S.%f}"
+        for trn, teacher, urn, started, finished, created in periods.filter(teacher__trn__in=twice)
+        .order_by("teacher__trn", "created_at")
+        .values_list("teacher__trn", "teacher_id", "school__urn", "started_on", "finished_on", "created_at")
+    ]
 
 
 def remove_registrations(made: Made) -> None:
@@ -731,13 +744,14 @@ def run(scenario: Scenario, plan: dict, port: int, server_pid: int, folder: Path
     registrations = None
     if scenario.tutor_clients:
         seen = json.loads(registrations_file.read_text()) if registrations_file.exists() else {}
-        registered, duplicates = registrations_made([t["trn"] for t in scenario_plan["to_register"]])
+        registered, duplicates, which = registrations_made([t["trn"] for t in scenario_plan["to_register"]])
         registrations = {
             "confirmed": seen.get("confirmed", 0),
             "twice": seen.get("twice", {}),
             "planned": len(scenario_plan["to_register"]),
             "registered": registered,
             "duplicates": duplicates,
+            "duplicated": which,
         }
     return Result(
         scenario=scenario,
@@ -795,6 +809,7 @@ def notes(results: list[Result]) -> str:
             f"{pairs} of them submitted twice at once{f' ({how})' if how else ''}; "
             f"duplicate registrations: {figures['duplicates']}"
         )
+        lines.extend(f"{result.scenario.name} duplicate: {period}" for period in figures["duplicated"])
     return "\n".join(lines)
 
 
