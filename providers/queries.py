@@ -20,11 +20,22 @@ def contract_period_for_registration(today: datetime.date) -> ContractPeriod | N
     A contract period starts on 1 June, before its academic year, so from June to August two can be
     open: until 31 August schools still see this year, and on 1 September they roll to the next.
     A period whose payments are frozen takes no new registrations, open or not."""
-    open_periods = ContractPeriod.objects.filter(enabled=True, payments_frozen_at__isnull=True)
-    return (
-        open_periods.filter(year=clock.academic_year_of(today)).first()
-        or open_periods.filter(started_on__lte=today, finished_on__gte=today).first()
-        or open_periods.order_by("-year").first()
+    # One query, in that order of preference (periods never overlap, so one at most contains today).
+    return next(
+        iter(
+            ContractPeriod.objects.raw(
+                """
+                SELECT * FROM providers_contractperiod
+                 WHERE enabled AND payments_frozen_at IS NULL
+                 ORDER BY year = %(academic_year)s DESC,
+                          (started_on <= %(today)s AND finished_on >= %(today)s) DESC,
+                          year DESC
+                 LIMIT 1
+                """,
+                {"academic_year": clock.academic_year_of(today), "today": today},
+            )
+        ),
+        None,
     )
 
 

@@ -114,28 +114,21 @@ def year_page(request, school: School, year: int, *, showing: str, read_only: bo
     if contract_period is None:
         raise Http404("This school has nothing in that year")
     today = clock.today()
-    choice = queries.choice_for(school, contract_period)
-    partnership = (
-        queries.partnership_in(
-            school, contract_period, lead_provider_id=choice.lead_provider.lead_provider_id
-        )
-        if choice and choice.lead_provider_id
-        else None
-    )
+    choice = queries.year_set_up(school, contract_period)
     filters = ParticipantFilterForm(request.GET, showing=showing)
     status, search = filters.chosen()
-    if showing == "mentors":
-        people = participant_queries.mentors_in_year(
-            school, contract_period, today=today, status=status, search=search
-        )
-    else:
-        people = participant_queries.ects_in_year(
-            school, contract_period, today=today, status=status, search=search
-        )
+    people = participant_queries.people_list(
+        participant_queries.mentors_in_year if showing == "mentors" else participant_queries.ects_in_year,
+        school,
+        contract_period,
+        today=today,
+        status=status,
+        search=search,
+    )
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     if showing == "mentors":
         participant_queries.mentees_of(list(page.object_list), today=today)
-    counts = participant_queries.counts_in_year(school, contract_period)
+    counts = contract_period.counts
     return render(
         request,
         "schools/dashboard/year.html",
@@ -144,7 +137,6 @@ def year_page(request, school: School, year: int, *, showing: str, read_only: bo
             "years": years,
             "contract_period": contract_period,
             "choice": choice,
-            "partnership": partnership,
             "can_change": contract_period.enabled and not read_only,
             "read_only": read_only,
             "year_url": "support_school_year" if read_only else "school_year",

@@ -1,14 +1,18 @@
 """Reads about schools: finding one, who may manage which, and what each set up for each year."""
 
 import datetime
+from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Replace, Upper
 from django.http import Http404
 
 from accounts.models import User
+from core import clock
 from core.tokens import hash_token
-from participants.models import ECTAtSchoolPeriod, MentorAtSchoolPeriod
+from participants.models import InductionOutcome
+from participants.queries import Counts
 from providers.models import ActiveLeadProvider, ContractPeriod, SchoolPartnership
 from providers.queries import contract_period_for_registration
 from schools import eligibility
@@ -97,6 +101,57 @@ def choice_for(school: School, contract_period: ContractPeriod) -> SchoolContrac
     )
 
 
+@dataclass(frozen=True)
+class YearSetUp:
+    """What the school told us about a year, as its dashboard shows it: the names of its lead
+    provider and appropriate body, and of the delivery partner of its confirmed partnership with
+    that lead provider (None until the lead provider confirms one)."""
+
+    programme: str
+    lead_provider: str | None
+    appropriate_body: str | None
+    delivery_partner: str | None
+
+    @property
+    def is_set_up(self) -> bool:
+        return bool(self.programme)
+
+    def get_programme_display(self) -> str:
+        return YearProgramme(self.programme).label if self.programme else ""
+
+
+# `choice_for` and `partnership_in` together, as one plain SQL query: built by the ORM they cost
+# the year page more time in Python than PostgreSQL took to run them.
+YEAR_SET_UP_SQL = """
+SELECT choice.programme, lead_provider.name, appropriate_body.name,
+       (SELECT delivery_partner.name
+          FROM providers_schoolpartnership partnership
+          JOIN providers_leadproviderdeliverypartnership pairing
+            ON pairing.id = partnership.lead_provider_delivery_partnership_id
+          JOIN providers_activeleadprovider active ON active.id = pairing.active_lead_provider_id
+          JOIN providers_deliverypartner delivery_partner ON delivery_partner.id = pairing.delivery_partner_id
+         WHERE partnership.school_id = choice.school_id
+           AND active.contract_period_id = choice.contract_period_id
+           AND active.lead_provider_id = chosen.lead_provider_id
+         ORDER BY partnership.id DESC
+         LIMIT 1)
+  FROM schools_schoolcontractperiodchoice choice
+  LEFT JOIN providers_activeleadprovider chosen ON chosen.id = choice.lead_provider_id
+  LEFT JOIN providers_leadprovider lead_provider ON lead_provider.id = chosen.lead_provider_id
+  LEFT JOIN providers_appropriatebody appropriate_body ON appropriate_body.id = choice.appropriate_body_id
+ WHERE choice.school_id = %s AND choice.contract_period_id = %s
+"""
+
+
+def year_set_up(school: School, contract_period: ContractPeriod) -> YearSetUp | None:
+    """What the school told us about this year (`choice_for`), with the delivery partner of its
+    partnership (`partnership_in`) by name; None when it told us nothing."""
+    with connection.cursor() as cursor:
+        cursor.execute(YEAR_SET_UP_SQL, [school.pk, contract_period.year])
+        row = cursor.fetchone()
+    return YearSetUp(*row) if row else None
+
+
 def year_needing_set_up(school: School, today: datetime.date) -> ContractPeriod | None:
     """The contract period open for registration when the school has not yet set it up."""
     contract_period = contract_period_for_registration(today)
@@ -167,28 +222,58 @@ def partnership_in(
     )
 
 
+# The years a school has, as one plain SQL query: built by the ORM (four EXISTS and two counts)
+# it cost the year page more time in Python than PostgreSQL took to run it. The ECT count follows
+# `participants.queries.training_during`, the mentor count `participants.queries.during`.
+YEARS_FOR_SQL = """
+SELECT cp.year, cp.started_on, cp.finished_on, cp.enabled, cp.payments_frozen_at,
+       (SELECT count(*) FROM participants_ectatschoolperiod ect
+         WHERE ect.school_id = %(school)s AND ect.started_on <= cp.finished_on
+           AND (ect.finished_on IS NULL OR ect.finished_on >= cp.started_on)
+           AND NOT EXISTS (
+             SELECT 1 FROM participants_inductionperiod induction
+              WHERE induction.teacher_id = ect.teacher_id AND induction.outcome = ANY(%(over)s)
+                AND induction.finished_on < make_date(cp.year, %(month)s, %(day)s))) AS ects,
+       (SELECT count(*) FROM participants_mentoratschoolperiod mentor
+         WHERE mentor.school_id = %(school)s AND mentor.started_on <= cp.finished_on
+           AND (mentor.finished_on IS NULL OR mentor.finished_on >= cp.started_on)) AS mentors
+  FROM providers_contractperiod cp
+ WHERE EXISTS (SELECT 1 FROM schools_schoolcontractperiodchoice choice
+                WHERE choice.school_id = %(school)s AND choice.contract_period_id = cp.year)
+    OR EXISTS (SELECT 1 FROM providers_schoolpartnership partnership
+                 JOIN providers_leadproviderdeliverypartnership pairing
+                   ON pairing.id = partnership.lead_provider_delivery_partnership_id
+                 JOIN providers_activeleadprovider active ON active.id = pairing.active_lead_provider_id
+                WHERE partnership.school_id = %(school)s AND active.contract_period_id = cp.year)
+    OR EXISTS (SELECT 1 FROM participants_ectatschoolperiod ect
+                WHERE ect.school_id = %(school)s AND ect.started_on <= cp.finished_on
+                  AND (ect.finished_on IS NULL OR ect.finished_on >= cp.started_on))
+    OR EXISTS (SELECT 1 FROM participants_mentoratschoolperiod mentor
+                WHERE mentor.school_id = %(school)s AND mentor.started_on <= cp.finished_on
+                  AND (mentor.finished_on IS NULL OR mentor.finished_on >= cp.started_on))
+ ORDER BY cp.year DESC
+"""
+
+
 def years_for(school: School) -> list[ContractPeriod]:
     """The academic years the school has data for, newest first: years it answered for, had a
-    partnership in, or had an ECT or mentor in."""
-
-    def during_year(model):
-        return model.objects.filter(school=school, started_on__lte=OuterRef("finished_on")).filter(
-            Q(finished_on__isnull=True) | Q(finished_on__gte=OuterRef("started_on"))
+    partnership in, or had an ECT or mentor in. Each has `counts`: the school's ECTs training
+    that year and its mentors (as `participants.queries.counts_in_year` counts them)."""
+    month, day = clock.ACADEMIC_YEAR_STARTS
+    years = list(
+        ContractPeriod.objects.raw(
+            YEARS_FOR_SQL,
+            {
+                "school": school.pk,
+                "over": [InductionOutcome.PASS.value, InductionOutcome.FAIL.value],
+                "month": month,
+                "day": day,
+            },
         )
-
-    return list(
-        ContractPeriod.objects.filter(
-            Exists(SchoolContractPeriodChoice.objects.filter(school=school, contract_period=OuterRef("pk")))
-            | Exists(
-                SchoolPartnership.objects.filter(
-                    school=school,
-                    lead_provider_delivery_partnership__active_lead_provider__contract_period=OuterRef("pk"),
-                )
-            )
-            | Exists(during_year(ECTAtSchoolPeriod))
-            | Exists(during_year(MentorAtSchoolPeriod))
-        ).order_by("-year")
     )
+    for year in years:
+        year.counts = Counts(ects=year.ects, mentors=year.mentors)
+    return years
 
 
 def funding_refusal(school: School) -> str | None:
