@@ -14,7 +14,7 @@ from django.contrib.postgres.functions import RandomUUID
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Now
+from django.db.models.functions import Now, Upper
 
 from core import clock
 from core.db import finishes_on_or_after_start, no_overlapping_periods
@@ -138,6 +138,9 @@ class ECTAtSchoolPeriod(models.Model):
             ),
             # Whether a teacher is at a school now, or was: "left their school, still open with you".
             models.Index(fields=["teacher", "finished_on"], name="ect_period_teacher_finished"),
+            # Whether another teacher uses an email address, in any case (`queries.email_in_use`,
+            # asked as each ECT or mentor is registered): without it, every table's rows are read.
+            models.Index(Upper("email"), name="ect_period_email_any_case"),
         ]
         constraints = [
             finishes_on_or_after_start("ect_at_school_period_finishes_after_start"),
@@ -171,6 +174,7 @@ class MentorAtSchoolPeriod(models.Model):
 
     class Meta:
         ordering = ["-started_on"]
+        indexes = [models.Index(Upper("email"), name="mentor_period_email_any_case")]  # as the ECTs'
         constraints = [
             finishes_on_or_after_start("mentor_at_school_period_finishes_after_start"),
             # Also means at most one ongoing mentor period per school.

@@ -24,6 +24,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce, Concat, Least, NullIf
 from django.http import Http404
@@ -471,28 +472,48 @@ def trainings_newest_first() -> Prefetch:
     )
 
 
+# One person's page, as `ects_in_year` / `mentors_in_year` over all time give them (their SQL built
+# once per process, as the lists' is: building the annotated queryset cost more than running it).
+PERIOD_STAND_IN = -7_000_002
+
+
+def _precompiled_person(in_year) -> PrecompiledQuery:
+    def with_stand_ins() -> QuerySet:
+        school = School(pk=SCHOOL_STAND_IN)
+        school._state.adding = False  # a stand-in for a saved school: only its pk is used
+        return in_year(school, ALL_TIME, today=TODAY_STAND_IN).select_related(None).filter(pk=PERIOD_STAND_IN)
+
+    return PrecompiledQuery(with_stand_ins, [SCHOOL_STAND_IN, TODAY_STAND_IN, PERIOD_STAND_IN])
+
+
+PRECOMPILED_PERSON = {in_year: _precompiled_person(in_year) for in_year in (ects_in_year, mentors_in_year)}
+
+
+def _person_at_school(in_year, school: School, period_id: int, *, today: datetime.date, related: list):
+    found = list(
+        PRECOMPILED_PERSON[in_year].run(
+            {SCHOOL_STAND_IN: school.pk, TODAY_STAND_IN: today, PERIOD_STAND_IN: period_id}
+        )
+    )
+    if not found:
+        return None
+    prefetch_related_objects(found, "teacher", *related, trainings_newest_first())
+    return found[0]
+
+
 def ect_at_school(school: School, period_id: int, *, today: datetime.date) -> ECTAtSchoolPeriod | None:
     """One of the school's ECT periods with what its page shows: the teacher, status and mentor (as
     the list does), their appropriate body and latest training with its provider and partner. None
     for another school's period, as if it did not exist."""
-    return (
-        ects_in_year(school, ALL_TIME, today=today)
-        .select_related("school_reported_appropriate_body")
-        .prefetch_related(trainings_newest_first())
-        .filter(pk=period_id)
-        .first()
+    return _person_at_school(
+        ects_in_year, school, period_id, today=today, related=["school_reported_appropriate_body"]
     )
 
 
 def mentor_at_school(school: School, period_id: int, *, today: datetime.date) -> MentorAtSchoolPeriod | None:
     """One of the school's mentor periods with what its page shows: the teacher, status, `mentees`
     (as the list has them) and latest mentor training with its provider. None for another school's."""
-    mentor = (
-        mentors_in_year(school, ALL_TIME, today=today)
-        .prefetch_related(trainings_newest_first())
-        .filter(pk=period_id)
-        .first()
-    )
+    mentor = _person_at_school(mentors_in_year, school, period_id, today=today, related=[])
     if mentor is not None:
         mentees_of([mentor], today=today)
     return mentor

@@ -7,8 +7,16 @@ import pytest
 
 from core import clock
 from core.precompiled import PrecompiledQuery
-from participants.models import ECTAtSchoolPeriod, InductionStatus
-from participants.queries import Status, ects_in_year, mentors_in_year, people_list
+from participants.models import ECTAtSchoolPeriod, InductionStatus, MentorAtSchoolPeriod
+from participants.queries import (
+    ALL_TIME,
+    Status,
+    ect_at_school,
+    ects_in_year,
+    mentor_at_school,
+    mentors_in_year,
+    people_list,
+)
 from tests.dates import THIS_YEAR
 from tests.factories import (
     AppropriateBodyFactory,
@@ -50,7 +58,11 @@ def rows(people, fields):
     return [tuple(getattr(one, field) for field in fields) for one in people]
 
 
-def test_the_lists_are_the_querysets_rows_for_each_school_year_day_and_status():
+DAYS = [THIS_SEPTEMBER, datetime.date(THIS_YEAR, 11, 15), datetime.date(THIS_YEAR + 1, 1, 5)]
+
+
+def everyone():
+    """Two schools, two years, and an ECT or mentor of each kind the lists tell apart."""
     last_year = ContractPeriodFactory(year=THIS_YEAR - 1)
     this_year = ContractPeriodFactory(year=THIS_YEAR)
     school, other_school = SchoolFactory(), SchoolFactory()
@@ -76,7 +88,11 @@ def test_the_lists_are_the_querysets_rows_for_each_school_year_day_and_status():
     mentor = person(MentorAtSchoolPeriodFactory, school, "Mo", "Mentor")
     person(MentorAtSchoolPeriodFactory, school, "Max", "Moved", finished_on=datetime.date(THIS_YEAR, 12, 1))
     MentorshipPeriodFactory(mentee=training, mentor=mentor)
+    return school, other_school, last_year, this_year
 
+
+def test_the_lists_are_the_querysets_rows_for_each_school_year_day_and_status():
+    school, other_school, last_year, this_year = everyone()
     compared = 0
     for in_year, fields, statuses in (
         (
@@ -88,11 +104,7 @@ def test_the_lists_are_the_querysets_rows_for_each_school_year_day_and_status():
     ):
         for each_school in (school, other_school):
             for contract_period in (last_year, this_year):
-                for today in (
-                    THIS_SEPTEMBER,
-                    datetime.date(THIS_YEAR, 11, 15),
-                    datetime.date(THIS_YEAR + 1, 1, 5),
-                ):
+                for today in DAYS:
                     for status, search in [(status, "") for status in statuses] + SEARCHES:
                         expected = rows(
                             in_year(each_school, contract_period, today=today, status=status, search=search),
@@ -104,6 +116,35 @@ def test_the_lists_are_the_querysets_rows_for_each_school_year_day_and_status():
                         assert rows(listed, fields) == expected
                         compared += len(expected)
     assert compared > 50  # the lists were not all empty
+
+
+def test_a_persons_page_finds_the_row_the_queryset_gives_and_no_other_schools():
+    school, other_school, *_ = everyone()
+    compared = 0
+    for in_year, at_school, fields, model in (
+        (ects_in_year, ect_at_school, ECT_SHOWN, ECTAtSchoolPeriod),
+        (mentors_in_year, mentor_at_school, SHOWN, MentorAtSchoolPeriod),
+    ):
+        for period in model.objects.all():
+            for each_school in (school, other_school):
+                for today in DAYS:
+                    expected = rows(in_year(each_school, ALL_TIME, today=today).filter(pk=period.pk), fields)
+                    found = at_school(each_school, period.pk, today=today)
+                    assert rows([found] if found else [], fields) == expected
+                    compared += len(expected)
+    assert compared == 3 * (ECTAtSchoolPeriod.objects.count() + MentorAtSchoolPeriod.objects.count())
+
+
+def test_a_persons_page_has_their_teacher_body_and_trainings_without_more_queries(django_assert_num_queries):
+    school, *_ = everyone()
+    withdrawn = ECTAtSchoolPeriod.objects.get(teacher__trs_last_name="Withdrawn")
+    withdrawn.school_reported_appropriate_body = AppropriateBodyFactory()
+    withdrawn.save()
+    found = ect_at_school(school, withdrawn.pk, today=THIS_SEPTEMBER)
+    with django_assert_num_queries(0):
+        assert found.teacher.trs_last_name == "Withdrawn"
+        assert found.school_reported_appropriate_body == withdrawn.school_reported_appropriate_body
+        assert [training.withdrawal_reason for training in found.trainings] == ["moved"]
 
 
 def test_a_stand_in_the_query_does_not_use_is_refused():
