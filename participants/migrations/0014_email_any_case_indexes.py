@@ -5,20 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('participants', '0013_lead_provider_name_is_a_change'),
-        ('providers', '0005_partnership_challenges_and_delivery_partner_stamps'),
-        ('schools', '0009_funding_flags_uploads'),
+        ("participants", "0013_lead_provider_name_is_a_change"),
+        ("providers", "0005_partnership_challenges_and_delivery_partner_stamps"),
+        ("schools", "0009_funding_flags_uploads"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='ectatschoolperiod',
-            index=models.Index(django.db.models.functions.text.Upper('email'), name='ect_period_email_any_case'),
+            model_name="ectatschoolperiod",
+            index=models.Index(
+                django.db.models.functions.text.Upper("email"), name="ect_period_email_any_case"
+            ),
         ),
         migrations.AddIndex(
-            model_name='mentoratschoolperiod',
-            index=models.Index(django.db.models.functions.text.Upper('email'), name='mentor_period_email_any_case'),
+            model_name="mentoratschoolperiod",
+            index=models.Index(
+                django.db.models.functions.text.Upper("email"), name="mentor_period_email_any_case"
+            ),
         ),
     ]
