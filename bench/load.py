@@ -55,8 +55,6 @@ os.environ["SECRET_KEY"] = os.environ.get("BENCH_SECRET_KEY") or secrets.token_u
 from common import refusal_unless_bench_database  # noqa: E402 - sets Django up
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
-from django.contrib.sessions.models import Session  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count, Q  # noqa: E402
 from django.urls import reverse  # noqa: E402
@@ -67,7 +65,7 @@ from api.models import APIRequest, LeadProviderToken, ParticipantListing  # noqa
 from api.services import create_token  # noqa: E402
 from audit.models import Event  # noqa: E402
 from core import clock  # noqa: E402
-from core.sessions import SAVED_AT  # noqa: E402
+from core.sessions import SAVED_AT, SessionStore  # noqa: E402
 from emails.models import Email  # noqa: E402
 from emails.services import SEND_EMAIL_TASK  # noqa: E402
 from finance.models import Declaration  # noqa: E402
@@ -138,8 +136,8 @@ def bench_user(email: str, full_name: str) -> User:
 
 
 def signed_in_session(user: User) -> str:
-    """A session row as signing in leaves it (core.sessions stamps when it was saved); its key is
-    the cookie a browser then holds."""
+    """A session as signing in leaves it (core.sessions stamps when it was saved), in the database
+    and the cache; its key is the cookie a browser then holds."""
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
@@ -376,7 +374,8 @@ def tidy_up(made: Made) -> None:
     with transaction.atomic():
         APIRequest.objects.filter(token_id__in=made.tokens).delete()
         LeadProviderToken.objects.filter(pk__in=made.tokens).delete()
-        Session.objects.filter(session_key__in=made.sessions).delete()
+        for key in made.sessions:  # from the cache as well as the database
+            SessionStore(key).delete()
         for teacher in Teacher.objects.filter(pk__in=made.changed):
             teacher.corrected_name = ""
             teacher.save(update_fields=["corrected_name"])

@@ -7,9 +7,13 @@ This middleware keeps the idle timeout without the write per request: a session 
 is saved again, moving its expiry to SESSION_COOKIE_AGE from now, once its last save is
 SESSION_REFRESH_AFTER seconds old. Someone is signed out between SESSION_COOKIE_AGE minus
 SESSION_REFRESH_AFTER and SESSION_COOKIE_AGE after their last request (docs/decisions/0040).
+
+Sessions are read from the cache (Redis) in front of the database: Django's `cached_db` engine,
+which writes both and reads the database only when the cache has lost one (decision 0043).
 """
 
 from django.conf import settings
+from django.contrib.sessions.backends import cached_db
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 
 from core import clock
@@ -29,3 +33,17 @@ class SessionMiddleware(DjangoSessionMiddleware):
             if session.modified or last is None or now - last >= settings.SESSION_REFRESH_AFTER:
                 session[SAVED_AT] = now  # marks it modified: Django saves it below, with a new expiry
         return super().process_response(request, response)
+
+
+class SessionStore(cached_db.SessionStore):
+    """Django's `cached_db` session, over by the service clock as a database row is: the cache
+    drops an entry SESSION_COOKIE_AGE after its save in real time, which a clock moved on (a test,
+    `bin/as_if_today`) does not reach, and the database's expiry is not read on a cache hit."""
+
+    def load(self):
+        data = super().load()
+        saved_at = data.get(SAVED_AT)
+        if saved_at is not None and clock.now().timestamp() - saved_at >= settings.SESSION_COOKIE_AGE:
+            self._session_key = None  # as Django does for an expired row: a new session, empty
+            return {}
+        return data

@@ -1,12 +1,13 @@
 """Sessions end after two hours without activity (the cookies page says so), and are not written
 on every request: a session in use is saved again only once its last save is
-SESSION_REFRESH_AFTER old (core/sessions.py)."""
+SESSION_REFRESH_AFTER old (core/sessions.py). A page reads its session from the cache."""
 
 import datetime
 
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
 from django.test import RequestFactory
@@ -14,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core import clock
-from core.sessions import SessionMiddleware
+from core.sessions import SessionMiddleware, SessionStore
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +112,20 @@ def test_no_session_is_made_for_a_visitor_without_one(client):
     assert client.get("/healthcheck").status_code == 200
     assert client.get("/").status_code == 200
     assert not Session.objects.exists()
+
+
+def test_a_page_reads_the_session_from_the_cache_not_the_database(signed_in):
+    with CaptureQueriesContext(connection) as queries:
+        assert signed_in.get(SIGNED_IN_PAGE).status_code == 200
+    assert not [q for q in queries.captured_queries if "django_session" in q["sql"]]
+
+
+def test_a_session_the_cache_lost_is_read_from_the_database(signed_in):
+    key = signed_in.cookies[settings.SESSION_COOKIE_NAME].value
+    cache.delete(SessionStore(key).cache_key)
+    with CaptureQueriesContext(connection) as queries:
+        assert signed_in.get(SIGNED_IN_PAGE).status_code == 200  # still signed in
+    assert [q for q in queries.captured_queries if "django_session" in q["sql"]]
+    with CaptureQueriesContext(connection) as queries:
+        assert signed_in.get(SIGNED_IN_PAGE).status_code == 200
+    assert not [q for q in queries.captured_queries if "django_session" in q["sql"]]  # cached again
