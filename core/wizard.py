@@ -69,37 +69,68 @@ class Wizard:
     def __init__(self, request: HttpRequest, *, key: str):
         self.request = request
         self.session_key = f"wizard:{type(self).__name__}:{key}"
-        # Answers validated this request, by step: the path is worked out many times a page.
-        self._cleaned: dict[str, dict[str, Any] | None] = {}
-        self._remembered: dict[str, Any] = {}
+        # What this request has worked out (each step's answer validated, each fact remembered),
+        # with the steps whose answers it read: the path is worked out many times a page, and a
+        # step answered afresh makes only what read that step be worked out again.
+        self._worked_out: dict[tuple[str, str], tuple[Any, frozenset[str]]] = {}
+        self._reading: list[set[str]] = []  # the steps read by each piece of work under way
         self.answers_kept = False
 
     # --- answers ------------------------------------------------------------------------------
 
     @property
     def answers(self) -> dict[str, dict[str, Any]]:
+        """Every answer as typed. Work that reads them all depends on every step."""
+        self._read({step.name for step in self.steps})
+        return self.stored_answers()
+
+    def stored_answers(self) -> dict[str, dict[str, Any]]:
+        """The answers kept in the session. A journey may add answers it starts from."""
         return self.request.session.get(self.session_key, {})
 
+    def start_from(self, answers: dict[str, dict[str, Any]]) -> None:
+        """Begin the journey again from these answers (say, a change starting from what was saved)."""
+        self.request.session[self.session_key] = answers
+        self._worked_out.clear()
+
     def store(self, step: Step, data: dict[str, Any]) -> None:
-        answers = self.answers
+        answers = self.stored_answers()
+        changed = {step.name}
         if step.starts_over and answers.get(step.name) != data:
             later = {s.name for s in self.steps[self.steps.index(step) + 1 :]}
             answers = {name: answer for name, answer in answers.items() if name not in later}
+            changed |= later
         self.request.session[self.session_key] = {**answers, step.name: data}
-        self._cleaned.clear()
-        self._remembered.clear()
+        self._worked_out = {
+            key: (value, read) for key, (value, read) in self._worked_out.items() if not read & changed
+        }
 
     def clear(self) -> None:
         self.request.session.pop(self.session_key, None)
-        self._cleaned.clear()
-        self._remembered.clear()
+        self._worked_out.clear()
 
     def remember(self, key: str, compute: Callable[[], Any]) -> Any:
-        """`compute()`, worked out once until the answers change: for facts the path depends on
-        that cost a query (the path is worked out many times a page)."""
-        if key not in self._remembered:
-            self._remembered[key] = compute()
-        return self._remembered[key]
+        """`compute()`, worked out once until an answer it reads changes: for facts the path
+        depends on that cost a query (the path is worked out many times a page)."""
+        return self._work_out(("fact", key), compute)
+
+    def _read(self, step_names: set[str]) -> None:
+        for reading in self._reading:
+            reading.update(step_names)
+
+    def _work_out(
+        self, key: tuple[str, str], compute: Callable[[], Any], *, reads: frozenset[str] = frozenset()
+    ):
+        if key not in self._worked_out:
+            self._reading.append(set(reads))
+            try:
+                value = compute()
+            finally:
+                read = frozenset(self._reading.pop())
+            self._worked_out[key] = (value, read)
+        value, read = self._worked_out[key]
+        self._read(read)  # whatever uses this depends on what it read
+        return value
 
     def keep_answers(self) -> None:
         """Called by `done()` when it could not finish: the answers stay, to be checked again."""
@@ -110,18 +141,23 @@ class Wizard:
 
     def bound_form(self, step: Step, data=None) -> forms.Form:
         """The step's form with `data`, or else with what the user typed last time (if anything)."""
-        data = data if data is not None else self.answers.get(step.name)
+        if data is None:
+            self._read({step.name})
+            data = self.stored_answers().get(step.name)
         return step.form_class(data=data, **self.form_kwargs(step))
 
     def cleaned(self, step_name: str) -> dict[str, Any] | None:
         """The step's answer, validated now; None when unanswered or no longer valid."""
         step = self.step(step_name)
-        if step.name not in self.answers:
+        self._read({step.name})  # unanswered is an answer too: storing one changes it
+        if step.name not in self.stored_answers():
             return None
-        if step.name not in self._cleaned:
+
+        def validated():
             form = self.bound_form(step)
-            self._cleaned[step.name] = form.cleaned_data if form.is_valid() else None
-        return self._cleaned[step.name]
+            return form.cleaned_data if form.is_valid() else None
+
+        return self._work_out(("answer", step.name), validated, reads=frozenset({step.name}))
 
     # --- the path -----------------------------------------------------------------------------
 

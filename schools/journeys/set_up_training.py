@@ -93,11 +93,10 @@ class SetUpTrainingWizard(Wizard):
             return None
         return self.existing.expects_ects or None
 
-    @property
-    def answers(self):
+    def stored_answers(self):
         if self.session_key not in self.request.session and self.headteachers_answer:
             return {"expects-ects": {"expects_ects": self.headteachers_answer}}
-        return super().answers
+        return super().stored_answers()
 
     @property
     def is_change(self) -> bool:
@@ -188,8 +187,7 @@ class SetUpTrainingWizard(Wizard):
             answers["lead-provider"] = {"lead_provider": str(choice.lead_provider.lead_provider_id)}
         if choice.appropriate_body_id:
             answers["appropriate-body"] = {"appropriate_body": str(choice.appropriate_body_id)}
-        self.request.session[self.session_key] = answers
-        self._cleaned.clear()
+        self.start_from(answers)
 
     # --- URLs and finishing -------------------------------------------------------------------
 

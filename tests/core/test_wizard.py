@@ -68,3 +68,108 @@ def test_an_answer_that_is_no_longer_valid_is_asked_again(wizard):
     wizard.store(wizard.step("who"), {"who": "headteacher"})
     assert wizard.cleaned("who") is None
     assert wizard.first_unanswered().name == "who"
+
+
+# --- Worked out once a request, again only when an answer it read changes ---------------------
+
+
+class NoteForm(GovukForm):
+    page_heading_field = "note"
+    note = forms.CharField(label="Note")
+
+    def __init__(self, *args, allowed=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.allowed = allowed
+
+    def clean_note(self):
+        if self.allowed is not None and not self.allowed():
+            raise forms.ValidationError("Not for a mentor")
+        return self.cleaned_data["note"]
+
+
+class CountingWizard(PlanWizard):
+    """A fact that reads "who" (as a query would, counted), one built on it, and a step whose
+    validation asks the fact: what a journey's rules and forms do."""
+
+    steps = [
+        Step("note", NoteForm),
+        Step("who", WhoForm, starts_over=True),
+        Step("days", DaysForm),
+    ]
+
+    def __init__(self, request, *, key):
+        super().__init__(request, key=key)
+        self.worked_out = []
+
+    def is_mentor(self):
+        def compute():
+            self.worked_out.append("is_mentor")
+            return (self.cleaned("who") or {}).get("who") == "mentor"
+
+        return self.remember("is_mentor", compute)
+
+    def greeting(self):
+        def compute():
+            self.worked_out.append("greeting")
+            return "Hello mentor" if self.is_mentor() else "Hello"
+
+        return self.remember("greeting", compute)
+
+    def form_kwargs(self, step):
+        return {"allowed": lambda: not self.is_mentor()} if step.name == "note" else {}
+
+
+@pytest.fixture
+def counting():
+    request = RequestFactory().get("/")
+    request.session = SessionStore()
+    return CountingWizard(request, key="1")
+
+
+def test_a_fact_is_worked_out_once_until_an_answer_it_read_changes(counting):
+    assert counting.is_mentor() is False  # read "who" while it was unanswered
+    assert counting.greeting() == "Hello"  # built on the fact already worked out
+    assert counting.greeting() == "Hello"
+    assert counting.worked_out == ["is_mentor", "greeting"]
+    counting.store(counting.step("days"), {"days": ["mon"]})  # read by neither
+    assert counting.greeting() == "Hello"
+    assert counting.worked_out == ["is_mentor", "greeting"]
+    counting.store(counting.step("who"), {"who": "mentor"})  # read by is_mentor, so by greeting
+    assert counting.greeting() == "Hello mentor"
+    assert counting.worked_out == ["is_mentor", "greeting", "greeting", "is_mentor"]
+
+
+def test_an_answer_whose_validation_asked_a_fact_is_validated_again_when_the_fact_changes(counting):
+    counting.store(counting.step("note"), {"note": "Starts in September"})
+    counting.store(counting.step("who"), {"who": "ect"})
+    counting.store(counting.step("days"), {"days": ["tue"]})
+    assert counting.cleaned("note") == {"note": "Starts in September"}
+    assert counting.cleaned("days") == {"days": ["tue"]}
+
+    def days_chosen():
+        return counting.remember("days chosen", lambda: (counting.cleaned("days") or {}).get("days"))
+
+    assert days_chosen() == ["tue"]
+    counting.store(counting.step("who"), {"who": "mentor"})
+    assert counting.cleaned("note") is None  # still typed, but now refused: the fact it asked changed
+    # "who" starts over: the answers after it are gone, and what was worked out from them.
+    assert counting.cleaned("days") is None
+    assert days_chosen() is None
+
+
+def test_work_that_reads_every_answer_is_worked_out_again_after_any(counting):
+    def compute():
+        counting.worked_out.append("all")
+        return len(counting.answers)
+
+    assert counting.remember("all", compute) == 0
+    counting.store(counting.step("days"), {"days": ["mon"]})
+    assert counting.remember("all", compute) == 1
+    assert counting.worked_out == ["all", "all"]
+
+
+def test_clearing_forgets_everything_worked_out(counting):
+    counting.store(counting.step("who"), {"who": "mentor"})
+    assert counting.greeting() == "Hello mentor"
+    counting.clear()
+    assert counting.greeting() == "Hello"
