@@ -38,11 +38,15 @@ class PlanWizard(Wizard):
         return HttpResponse("done")
 
 
-@pytest.fixture
-def wizard():
+def a_request():
     request = RequestFactory().get("/")
     request.session = SessionStore()
-    return PlanWizard(request, key="1")
+    return request
+
+
+@pytest.fixture
+def wizard():
+    return PlanWizard(a_request(), key="1")
 
 
 def test_only_steps_up_to_the_first_unanswered_are_reachable(wizard):
@@ -121,9 +125,7 @@ class CountingWizard(PlanWizard):
 
 @pytest.fixture
 def counting():
-    request = RequestFactory().get("/")
-    request.session = SessionStore()
-    return CountingWizard(request, key="1")
+    return CountingWizard(a_request(), key="1")
 
 
 def test_a_fact_is_worked_out_once_until_an_answer_it_read_changes(counting):
