@@ -84,6 +84,10 @@ TOKENS_PER_PROVIDER = (
 POLL_CHANGES = 500  # participants changed for the updated_since poll to find
 RUSH_TUTORS = 200
 RUSH_CLIENTS = 50
+# The rush flat out (`rush`: each connection asks again as soon as it is answered) measures how many
+# requests a second the server can answer; its latency is then its queue (50 connections over the
+# requests a second). `rush-150` sends the same requests at the target's rate, spread evenly.
+RUSH_RATE = 150
 # In the rush, every REGISTER_EVERYth tutor round registers an ECT through the wizard instead of
 # reading; every TWICE_EVERYth registration is submitted twice at once (a double-click, or two browsers).
 REGISTER_EVERY = 5
@@ -107,6 +111,7 @@ class Scenario:
     tutor_clients: int = 0
     syncs: bool = False
     pages: str = ""  # which pages Pages asks for (see pages_for)
+    tutor_rate: int = 0  # the tutors' requests a second, all together; 0: as fast as answers come
 
 
 SCENARIOS = [
@@ -120,6 +125,7 @@ SCENARIOS = [
     Scenario("declarations-3000", "declarations, 3,000 a page, page 1; 1 client", 30, 300, 1, pages="declarations-3000"),
     Scenario("school-year", "the largest school's year page (its ECTs); 1 client", 20, 3000, 1, pages="school-year"),
     Scenario("rush", f"September rush: {RUSH_TUTORS} tutors, {RUSH_CLIENTS} connections", 60, 30000, tutor_clients=RUSH_CLIENTS),
+    Scenario("rush-150", f"the rush at {RUSH_RATE} requests a second: {RUSH_TUTORS} tutors, {RUSH_CLIENTS} connections", 60, 30000, tutor_clients=RUSH_CLIENTS, tutor_rate=RUSH_RATE),
     Scenario("rush-sync", "the rush while 7 providers sync all participants, 3,000 a page", 120, 60000, tutor_clients=RUSH_CLIENTS, syncs=True),
 ]  # fmt: skip
 BY_NAME = {s.name: s for s in SCENARIOS}
@@ -668,6 +674,7 @@ def run(scenario: Scenario, plan: dict, port: int, server_pid: int, folder: Path
         "max_requests": scenario.max_requests,
         "page_clients": scenario.page_clients,
         "tutor_clients": scenario.tutor_clients,
+        "tutor_rate": scenario.tutor_rate,
         "pages": plan.get(scenario.pages, []) if scenario.pages else [],
         "syncs": plan["syncs"] if scenario.syncs else [],
         "to_register": plan.get("to_register", {}).get(scenario.name, []),

@@ -13,7 +13,9 @@ writes as JSON, named by BENCH_PLAN; nothing here touches the database.
   someone else at that moment. Every `twice_every`th registration is submitted twice at once,
   alternately by a double-click (one browser, two requests) and from two browsers (two sessions of
   the tutor's, each through the wizard): one of the two must register them, the other must not.
-  How the registrations went is written to BENCH_REGISTRATIONS when locust stops.
+  How the registrations went is written to BENCH_REGISTRATIONS when locust stops. With the plan's
+  `tutor_rate`, the tutors together send at most that many requests a second, evenly spaced (each
+  waits for the next free moment); without it, each sends again as soon as it is answered.
 - `ProviderSync`: a lead provider syncing every participant it has, 3,000 a page, from page 1 to
   the last; how far each got, and in how long, is written to BENCH_SYNCS when locust stops.
 
@@ -43,6 +45,27 @@ _providers = iter(PLAN.get("syncs", []))
 _made = itertools.count(1)
 
 
+class Pace:
+    """The moments the tutors' requests go, shared by all of them: one every 1/rate seconds, each
+    request taking the next free one (gevent runs one user at a time, so no lock is needed)."""
+
+    def __init__(self, rate: float):
+        self.gap = 1 / rate if rate else 0.0
+        self.next = 0.0
+
+    def wait(self, requests: int = 1) -> None:
+        if not self.gap:
+            return
+        now = time.monotonic()
+        moment = max(now, self.next)
+        self.next = moment + requests * self.gap
+        if moment > now:
+            gevent.sleep(moment - now)
+
+
+_pace = Pace(PLAN.get("tutor_rate", 0))
+
+
 def authorised(provider: str | None) -> dict[str, str]:
     return {"Authorization": f"Bearer {next(_tokens[provider])}"} if provider else {}
 
@@ -70,6 +93,7 @@ def _keep_environment(environment, **_):
 
 def expect(user: FastHttpUser, url: str, *, name: str, headers: dict[str, str], status: int = 200) -> None:
     """GET, not following a redirect: any other answer than `status` (a sign-in page, say) is an error."""
+    _pace.wait()
     with user.client.get(
         url, name=name, headers=headers, allow_redirects=False, catch_response=True
     ) as answer:
@@ -263,8 +287,12 @@ class Browser:
         """The same browser (its cookies) sending on another connection: a second click."""
         return Browser(client, "", self.cookies)
 
-    def send(self, method: str, url: str, *, name: str, data: dict[str, str] | None = None):
+    def send(
+        self, method: str, url: str, *, name: str, data: dict[str, str] | None = None, paced: bool = True
+    ):
         """The request, not yet counted: the caller decides whether its answer is an error."""
+        if paced:
+            _pace.wait()
         headers = {"Cookie": "; ".join(f"{key}={value}" for key, value in self.cookies.items())}
         body = None
         if data is not None:
@@ -364,8 +392,9 @@ def submit_twice(kind: str, submissions: list[tuple[Browser, str]], tutor: dict)
     """Submit check answers from each (browser, token) at the same moment. One must answer with the
     confirmation; the other must not register them again: refused (409, already registered), or
     sent back into the wizard (its answers were already cleared). The browser that registered them."""
+    _pace.wait(len(submissions))  # both in one moment: they are sent at once
     sent = [
-        gevent.spawn(browser.send, "POST", tutor["check_answers"], name=SUBMITTED_TWICE, data={"csrfmiddlewaretoken": token})
+        gevent.spawn(browser.send, "POST", tutor["check_answers"], name=SUBMITTED_TWICE, data={"csrfmiddlewaretoken": token}, paced=False)
         for browser, token in submissions
     ]  # fmt: skip
     gevent.joinall(sent)
