@@ -1,9 +1,11 @@
 """gunicorn's settings for the web app (the Dockerfile's CMD; bench/load.py serves with it too).
 
-Sized for 2 cores (docs/decisions/0040): 3 worker processes, so both cores are busy while one
-worker waits, each with 4 threads, so a worker waiting on PostgreSQL or Redis serves another
+Sized for 2 cores (docs/decisions/0040): 4 worker processes, so both cores are busy while
+workers wait, each with 3 threads, so a worker waiting on PostgreSQL or Redis serves another
 request meanwhile: 12 requests at once. A request is mostly Python (the GIL lets one thread of a
-worker run at a time), so more threads add waiting, not speed. Each worker keeps one database
+worker run at a time), so more threads add waiting, not speed: in issue 19's rush at 150 requests
+a second, 4 workers of 3 answered at a p95 of 230 ms, 3 of 4 at 300 ms, 6 of 2 at 240 ms with
+180 MB more memory. Each worker keeps one database
 connection per thread (CONN_MAX_AGE in ecf/settings/production.py). Every number can be changed
 from the environment for a machine of another size.
 """
@@ -17,8 +19,8 @@ def _number(name: str, default: int) -> int:
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 worker_class = "gthread"
-workers = _number("WEB_CONCURRENCY", 3)
-threads = _number("GUNICORN_THREADS", 4)
+workers = _number("WEB_CONCURRENCY", 4)
+threads = _number("GUNICORN_THREADS", 3)
 # Loaded once in the master and forked: workers start fast and share the code's memory. Nothing
 # connects to a database or Redis at import, so no connection is shared across the fork.
 preload_app = True

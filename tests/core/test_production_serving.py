@@ -38,7 +38,7 @@ def gunicorn_settings(monkeypatch, **environment) -> Config:
 def test_gunicorn_runs_threaded_workers_sized_for_two_cores(monkeypatch):
     config = gunicorn_settings(monkeypatch)
     assert config.worker_class_str == "gthread"
-    assert (config.workers, config.threads) == (3, 4)
+    assert (config.workers, config.threads) == (4, 3)
     assert config.preload_app
     assert config.max_requests > 0 and config.max_requests_jitter > 0
     assert config.bind == ["0.0.0.0:8000"]
