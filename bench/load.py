@@ -126,7 +126,7 @@ SCENARIOS = [
     Scenario("school-year", "the largest school's year page (its ECTs); 1 client", 20, 3000, 1, pages="school-year"),
     Scenario("rush", f"September rush: {RUSH_TUTORS} tutors, {RUSH_CLIENTS} connections", 60, 30000, tutor_clients=RUSH_CLIENTS),
     Scenario("rush-150", f"the rush at {RUSH_RATE} requests a second: {RUSH_TUTORS} tutors, {RUSH_CLIENTS} connections", 60, 30000, tutor_clients=RUSH_CLIENTS, tutor_rate=RUSH_RATE),
-    Scenario("rush-sync", "the rush while 7 providers sync all participants, 3,000 a page", 120, 60000, tutor_clients=RUSH_CLIENTS, syncs=True),
+    Scenario("rush-sync", f"the rush at {RUSH_RATE} requests a second while 7 providers sync all participants, 3,000 a page", 120, 60000, tutor_clients=RUSH_CLIENTS, tutor_rate=RUSH_RATE, syncs=True),
 ]  # fmt: skip
 BY_NAME = {s.name: s for s in SCENARIOS}
 
