@@ -3,8 +3,9 @@
 A journey subclasses `Wizard` and declares its `steps` in order. Each `Step` has a form and,
 optionally, a rule saying whether it is on the path given the answers so far. The wizard keeps
 what the user typed in the session (the raw form data, so every page shows exactly what was
-typed) and re-validates it whenever it is read, so an answer that has become invalid sends the
-user back to that step rather than being saved.
+typed) and re-validates it on each request that reads it, so an answer that has become invalid
+sends the user back to that step rather than being saved. Within a request, each answer is
+validated once, and again only after an answer it read is stored (decision 0044).
 
 Which steps a user may open is computed, never stored: the steps on the path up to and
 including the first one without a valid answer. When every step on the path has a valid answer
@@ -110,9 +111,11 @@ class Wizard:
         self._worked_out.clear()
 
     def remember(self, key: str, compute: Callable[[], Any]) -> Any:
-        """`compute()`, worked out once until an answer it reads changes: for facts the path
-        depends on that cost a query (the path is worked out many times a page)."""
-        return self._work_out(("fact", key), compute)
+        """`compute()`, worked out once until any answer is stored: for facts the path depends on
+        that cost a query (the path is worked out many times a page). A fact is often worked out
+        from answers read before `compute` runs (a TRN, captured), which no one could see it
+        read: so it, and whatever used it, counts as reading every answer."""
+        return self._work_out(("fact", key), compute, reads=frozenset(step.name for step in self.steps))
 
     def _read(self, step_names: set[str]) -> None:
         for reading in self._reading:
@@ -127,7 +130,9 @@ class Wizard:
                 value = compute()
             finally:
                 read = frozenset(self._reading.pop())
+                self._read(read)  # what used this read it too, even when it failed
             self._worked_out[key] = (value, read)
+            return value
         value, read = self._worked_out[key]
         self._read(read)  # whatever uses this depends on what it read
         return value

@@ -127,12 +127,20 @@ REDIS_URL = required_env("REDIS_URL")
 # providers can test declarations against future milestones. Never on in production's own data.
 API_SANDBOX = os.environ.get("API_SANDBOX", "") == "true"
 
-# The cache (sessions, decision 0043) shares Redis with Celery's queue, its keys apart by prefix.
+# The cache (sessions, decision 0043): a Redis of its own where REDIS_CACHE_URL names one (in
+# production: an instance or database that may evict, apart from Celery's queue, which must not),
+# else Celery's, its keys apart by prefix. Kept as JSON, so nothing read back can run code; a
+# Redis that does not answer in a second fails the request rather than holding a worker.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
+        "LOCATION": os.environ.get("REDIS_CACHE_URL") or REDIS_URL,
         "KEY_PREFIX": "ecf-cache",
+        "OPTIONS": {
+            "serializer": "core.cache.JSONSerializer",
+            "socket_connect_timeout": 1,
+            "socket_timeout": 1,
+        },
     }
 }
 

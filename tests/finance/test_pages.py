@@ -468,8 +468,8 @@ def test_the_statement_page_costs_the_same_queries_however_many_declarations(
     statement = a_statement_with(world, ects)
     url = reverse("finance_statement", args=[statement.pk])
     finance_client.get(url)
-    # session, user, group; statement; contract and bands; four counts; adjustments; how many (a
-    # session read and unchanged is not saved again: core/sessions.py)
+    # user, group; statement; contract and bands; four counts; adjustments; how many (the session
+    # is read from the cache, and an unchanged one is not saved again: core/sessions.py)
     with django_assert_num_queries(11):
         assert finance_client.get(url).status_code == 200
 
@@ -481,8 +481,8 @@ def test_the_declarations_list_costs_the_same_queries_however_many_declarations(
     statement = a_statement_with(world, ects)
     url = reverse("finance_statement_declarations", args=[statement.pk])
     finance_client.get(url)
-    # session, user, group; statement; contract and bands; four counts; band ends; count; page
-    # (a session read and unchanged is not saved again: core/sessions.py)
+    # user, group; statement; contract and bands; four counts; band ends; count; page (the session
+    # is read from the cache, and an unchanged one is not saved again: core/sessions.py)
     with django_assert_num_queries(12):
         response = finance_client.get(url, {"declaration_type": "started"})
     assert len(listed(response)) == ects + 2
@@ -494,8 +494,8 @@ def test_the_statements_list_costs_the_same_queries_however_many_declarations(
     a_statement_with(world, 4)
     add_contract(ActiveLeadProviderFactory(contract_period_id=world.year))
     url = reverse("finance_provider_statements", args=[world.lead_provider.pk, world.year])
-    # session, user, group; provider; statements; contracts and bands; 2 counts, 2 uplifts,
-    # adjustments; the contract today and its bands; the session saved (3)
+    # user, group; provider; statements; contracts and bands; 2 counts, 2 uplifts, adjustments;
+    # the contract today and its bands; the session saved (3)
     with django_assert_num_queries(16):
         finance_client.get(url)
 

@@ -172,6 +172,17 @@ def test_someone_already_registered_here_stops(signed_in, school):
     )
 
 
+def test_going_back_to_find_someone_already_registered_here_stops_at_once(signed_in, school):
+    ECTAtSchoolPeriodFactory(
+        teacher=TeacherFactory(trn="9990002"), school=school, started_on=datetime.date(THIS_YEAR, 9, 1)
+    )
+    assert find(signed_in, school, FOUND) == url(school, "confirm-name")
+    # Back to the first step, for a teacher the school registered already: the answer that finds
+    # them must lead to the stop page, not on as the first teacher's would.
+    again = {"trn": "9990002", "born": ("3", "11", "1998")}
+    assert find(signed_in, school, again) == url(school, "cannot-register")
+
+
 def test_an_ect_at_another_school_is_moved_when_the_school_says_so(signed_in, school):
     elsewhere = ECTAtSchoolPeriodFactory(
         teacher=TeacherFactory(trn="9990001"),
