@@ -82,7 +82,7 @@ class Wizard:
     @property
     def answers(self) -> dict[str, dict[str, Any]]:
         """Every answer as typed. Work that reads them all depends on every step."""
-        self._read({step.name for step in self.steps})
+        self._read(self._every_step())
         return self.stored_answers()
 
     def stored_answers(self) -> dict[str, dict[str, Any]]:
@@ -115,9 +115,12 @@ class Wizard:
         that cost a query (the path is worked out many times a page). A fact is often worked out
         from answers read before `compute` runs (a TRN, captured), which no one could see it
         read: so it, and whatever used it, counts as reading every answer."""
-        return self._work_out(("fact", key), compute, reads=frozenset(step.name for step in self.steps))
+        return self._work_out(("fact", key), compute, reads=self._every_step())
 
-    def _read(self, step_names: set[str]) -> None:
+    def _every_step(self) -> frozenset[str]:
+        return frozenset(step.name for step in self.steps)
+
+    def _read(self, step_names: set[str] | frozenset[str]) -> None:
         for reading in self._reading:
             reading.update(step_names)
 

@@ -235,10 +235,15 @@ NAME_PATTERN_STAND_IN = f"%{SEARCH_STAND_IN}%"
 TRN_PATTERN_STAND_IN = f"{SEARCH_STAND_IN}%"
 
 
+def stand_in_school() -> School:
+    school = School(pk=SCHOOL_STAND_IN)
+    school._state.adding = False  # a stand-in for a saved school: only its pk is used
+    return school
+
+
 def _precompiled_list(in_year, *, status: str, search: str) -> PrecompiledQuery:
     def with_stand_ins() -> QuerySet:
-        school = School(pk=SCHOOL_STAND_IN)
-        school._state.adding = False  # a stand-in for a saved school: only its pk is used
+        school = stand_in_school()
         contract_period = ContractPeriod(
             year=YEAR_STAND_IN, started_on=STARTED_ON_STAND_IN, finished_on=FINISHED_ON_STAND_IN
         )
@@ -479,8 +484,7 @@ PERIOD_STAND_IN = -7_000_002
 
 def _precompiled_person(in_year) -> PrecompiledQuery:
     def with_stand_ins() -> QuerySet:
-        school = School(pk=SCHOOL_STAND_IN)
-        school._state.adding = False  # a stand-in for a saved school: only its pk is used
+        school = stand_in_school()
         return in_year(school, ALL_TIME, today=TODAY_STAND_IN).select_related(None).filter(pk=PERIOD_STAND_IN)
 
     return PrecompiledQuery(with_stand_ins, [SCHOOL_STAND_IN, TODAY_STAND_IN, PERIOD_STAND_IN])
