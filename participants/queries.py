@@ -11,7 +11,7 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import (
     Case,
     CharField,
@@ -31,7 +31,7 @@ from django.http import Http404
 from django.utils import formats
 
 from core import clock
-from core.precompiled import PrecompiledQuery
+from core.precompiled import PrecompiledQuery, precompiled
 from participants.models import (
     ECTAtSchoolPeriod,
     InductionOutcome,
@@ -335,12 +335,33 @@ def current_or_future(today: datetime.date) -> Q:
     return Q(finished_on__isnull=True) | Q(finished_on__gte=today)
 
 
+# What the registration journeys check about a teacher on each of their pages: SQL built once
+# (core.precompiled), with these stand-ins for the teacher, email address and day.
+TRN_STAND_IN = "(TRN stand-in)"
+EMAIL_STAND_IN = "(email stand-in)"
+FACT_STAND_INS = {"school_id": SCHOOL_STAND_IN, "trn": TRN_STAND_IN, "today": TODAY_STAND_IN}
+
+
+@precompiled(**FACT_STAND_INS)
+def _ect_period_here(*, school_id: int, trn: str, today: datetime.date) -> QuerySet[ECTAtSchoolPeriod]:
+    return ECTAtSchoolPeriod.objects.filter(
+        current_or_future(today), school_id=school_id, teacher__trn=trn
+    ).only("pk")[:1]
+
+
 def is_registered_at(school: School, trn: str, *, today: datetime.date) -> bool:
     """Whether the teacher with this TRN is an ECT at this school now or from a later date
     (registering them there again is refused with `AlreadyRegisteredAtThisSchool`)."""
-    return ECTAtSchoolPeriod.objects.filter(
-        current_or_future(today), school=school, teacher__trn=trn
-    ).exists()
+    return bool(list(_ect_period_here(school_id=school.pk, trn=trn, today=today)))
+
+
+@precompiled(**FACT_STAND_INS)
+def _ect_period_elsewhere(*, school_id: int, trn: str, today: datetime.date) -> QuerySet[ECTAtSchoolPeriod]:
+    return (
+        ECTAtSchoolPeriod.objects.filter(current_or_future(today), teacher__trn=trn)
+        .exclude(school_id=school_id)
+        .order_by("started_on", "pk")[:1]
+    )
 
 
 def ongoing_ect_period_elsewhere(
@@ -349,22 +370,41 @@ def ongoing_ect_period_elsewhere(
     """The teacher's ECT period at another school that is not over by `today` (with its school), if
     any: registering them here moves them from it. A journey that shows this to the school passes its
     id to `register_ect(transfer_from=…)`, which refuses to move them from any other period."""
-    return (
-        ECTAtSchoolPeriod.objects.filter(current_or_future(today), teacher__trn=trn)
-        .exclude(school=school)
-        .select_related("school")
-        .order_by("started_on")
-        .first()
-    )
+    found = list(_ect_period_elsewhere(school_id=school.pk, trn=trn, today=today))
+    prefetch_related_objects(found, "school")
+    return found[0] if found else None
+
+
+def _periods_with_email(model: type[models.Model], *, excluding_a_teacher: bool):
+    stand_ins = {"email": EMAIL_STAND_IN, "today": TODAY_STAND_IN}
+    if excluding_a_teacher:
+        stand_ins["except_trn"] = TRN_STAND_IN
+
+    @precompiled(**stand_ins)
+    def periods(*, email: str, today: datetime.date, except_trn: str | None = None) -> QuerySet:
+        with_email = model.objects.filter(current_or_future(today), email__iexact=email)
+        if except_trn is not None:
+            with_email = with_email.exclude(teacher__trn=except_trn)
+        return with_email.only("pk")[:1]
+
+    return periods
+
+
+PERIODS_WITH_EMAIL = {
+    (model, excluding_a_teacher): _periods_with_email(model, excluding_a_teacher=excluding_a_teacher)
+    for model in (ECTAtSchoolPeriod, MentorAtSchoolPeriod)
+    for excluding_a_teacher in (False, True)
+}
 
 
 def email_in_use(email: str, *, today: datetime.date, except_trn: str | None = None) -> bool:
     """Whether another teacher (any but `except_trn`) uses this email address, in any case, on an ECT
     or mentor period not over by `today` (registering with it is refused with `EmailInUse`)."""
-    email = email.strip()
-    others = {"teacher__trn": except_trn} if except_trn else {}
+    arguments = {"email": email.strip(), "today": today}
+    if except_trn:
+        arguments["except_trn"] = except_trn
     return any(
-        model.objects.filter(current_or_future(today), email__iexact=email).exclude(**others).exists()
+        list(PERIODS_WITH_EMAIL[model, bool(except_trn)](**arguments))
         for model in (ECTAtSchoolPeriod, MentorAtSchoolPeriod)
     )
 

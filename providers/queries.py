@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from core import clock
+from core.precompiled import precompiled
 from providers.models import (
     AppropriateBody,
     ContractPeriod,
@@ -69,6 +70,16 @@ def pairing_in(
 # --- The contract period of an ECT's start date --------------------------------------------------
 
 
+# A day no contract period contains: the stand-in for the day asked about (core.precompiled).
+DAY_STAND_IN = datetime.date(1, 1, 5)
+
+
+@precompiled(day=DAY_STAND_IN)
+def _contract_period_containing(*, day: datetime.date) -> QuerySet[ContractPeriod]:
+    # Asked on every page of the ECT registration after its start date: built once.
+    return ContractPeriod.objects.filter(started_on__lte=day, finished_on__gte=day).order_by("pk")[:1]
+
+
 def contract_period_for_start(
     started_on: datetime.date, *, today: datetime.date | None = None
 ) -> ContractPeriod | None:
@@ -82,9 +93,7 @@ def contract_period_for_start(
     The period returned may not be open (`enabled` False): to know whether a school may register
     the ECT now, and when it may if not, use `registration_for_start`.
     """
-    containing = ContractPeriod.objects.filter(
-        started_on__lte=started_on, finished_on__gte=started_on
-    ).first()
+    containing = next(iter(_contract_period_containing(day=started_on)), None)
     if containing is None or containing.payments_frozen_at is None:
         return containing
     return contract_period_for_registration(today or clock.today())

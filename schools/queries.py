@@ -10,6 +10,7 @@ from django.http import Http404
 
 from accounts.models import User
 from core import clock
+from core.precompiled import precompiled
 from core.tokens import hash_token
 from participants.models import InductionOutcome
 from participants.queries import Counts
@@ -71,9 +72,21 @@ def schools_for(user: User) -> QuerySet[School]:
     return School.objects.filter(access__user=user, access__ended_at__isnull=True).order_by("name")
 
 
+# Stand-ins for the access check's arguments (core.precompiled): no user or URN has them. (A URN
+# is a positive number: the ORM answers a negative one with no rows, without building the SQL.)
+USER_STAND_IN = -7_100_001
+URN_STAND_IN = 2_147_000_001
+
+
+@precompiled(user_id=USER_STAND_IN, urn=URN_STAND_IN)
+def _school_managed_by(*, user_id: int, urn: int) -> QuerySet[School]:
+    return schools_for(User(pk=user_id)).filter(urn=urn)[:1]
+
+
 def school_for(user: User, urn: int) -> School:
-    """The school with this URN if this person may manage it; otherwise 404, as if it did not exist."""
-    school = schools_for(user).filter(urn=urn).first()
+    """The school with this URN if this person may manage it; otherwise 404, as if it did not exist.
+    (Every page of a school asks it first: its SQL is built once, see core.precompiled.)"""
+    school = next(iter(_school_managed_by(user_id=user.pk, urn=urn)), None) if user.is_authenticated else None
     if school is None:
         raise Http404("No such school")
     return school

@@ -1,0 +1,97 @@
+"""`@precompiled` (core.precompiled): a lookup's SQL is built once, from stand-ins, and each call
+answers as the ORM would with its own arguments."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.http import Http404
+from django.test.utils import CaptureQueriesContext
+
+from core.precompiled import precompiled
+from participants.models import ECTAtSchoolPeriod
+from participants.queries import email_in_use, is_registered_at, ongoing_ect_period_elsewhere
+from schools.models import SchoolAccess, SchoolRole
+from schools.queries import school_for
+from tests.dates import THIS_YEAR
+from tests.factories import ECTAtSchoolPeriodFactory, SchoolFactory, TeacherFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+SEPTEMBER = datetime.date(THIS_YEAR, 9, 1)
+
+
+def test_the_queryset_is_built_once_and_answers_each_call_with_its_own_arguments():
+    built = []
+
+    @precompiled(trn="(stand-in)")
+    def periods_of(*, trn):
+        built.append(trn)
+        return ECTAtSchoolPeriod.objects.filter(teacher__trn=trn).order_by("pk")
+
+    first, second = ECTAtSchoolPeriodFactory(), ECTAtSchoolPeriodFactory()
+    assert list(periods_of(trn=first.teacher.trn)) == [first]
+    assert list(periods_of(trn=second.teacher.trn)) == [second]
+    assert list(periods_of(trn="0000000")) == []
+    assert built == ["(stand-in)"]
+
+
+def test_a_call_with_other_arguments_than_the_stand_ins_is_refused():
+    @precompiled(trn="(stand-in)")
+    def periods_of(*, trn):
+        return ECTAtSchoolPeriod.objects.filter(teacher__trn=trn)
+
+    with pytest.raises(TypeError, match="trn"):
+        periods_of(teacher="1234567")
+
+
+def test_two_arguments_cannot_share_a_stand_in():
+    with pytest.raises(ValueError, match="share a stand-in"):
+        precompiled(email="(stand-in)", trn="(stand-in)")
+
+
+def test_the_access_check_finds_only_schools_the_person_manages_now():
+    school, elsewhere, ended = SchoolFactory(), SchoolFactory(), SchoolFactory()
+    tutor = UserFactory()
+    tutoring = {"role": SchoolRole.INDUCTION_TUTOR}
+    SchoolAccess.objects.create(user=tutor, school=school, **tutoring)
+    SchoolAccess.objects.create(
+        user=tutor,
+        school=ended,
+        started_at=datetime.datetime(THIS_YEAR - 1, 9, 1, tzinfo=datetime.UTC),
+        ended_at=datetime.datetime(THIS_YEAR - 1, 10, 1, tzinfo=datetime.UTC),
+        **tutoring,
+    )
+    SchoolAccess.objects.create(user=UserFactory(), school=elsewhere, **tutoring)
+    assert school_for(tutor, school.urn) == school
+    for not_theirs in (elsewhere, ended):
+        with pytest.raises(Http404):
+            school_for(tutor, not_theirs.urn)
+
+
+def test_the_registration_checks_answer_for_the_teacher_school_and_day_asked_about():
+    here, there = SchoolFactory(), SchoolFactory()
+    teacher = TeacherFactory()
+    leaving_there = ECTAtSchoolPeriodFactory(
+        teacher=teacher, school=there, email="Ect@Example.com", finished_on=SEPTEMBER
+    )
+    assert ongoing_ect_period_elsewhere(teacher.trn, here, today=SEPTEMBER) == leaving_there
+    assert ongoing_ect_period_elsewhere(teacher.trn, there, today=SEPTEMBER) is None
+    assert (
+        ongoing_ect_period_elsewhere(teacher.trn, here, today=SEPTEMBER + datetime.timedelta(days=1)) is None
+    )
+    assert is_registered_at(there, teacher.trn, today=SEPTEMBER)
+    assert not is_registered_at(here, teacher.trn, today=SEPTEMBER)
+    assert not is_registered_at(there, teacher.trn, today=SEPTEMBER + datetime.timedelta(days=1))
+    assert email_in_use(" ect@example.COM ", today=SEPTEMBER)
+    assert not email_in_use("ect@example.com", today=SEPTEMBER, except_trn=teacher.trn)
+    assert not email_in_use("ect@example.com", today=SEPTEMBER + datetime.timedelta(days=1))
+
+
+def test_the_period_elsewhere_comes_with_its_school():
+    here = SchoolFactory()
+    there = ECTAtSchoolPeriodFactory()
+    with CaptureQueriesContext(connection) as captured:
+        found = ongoing_ect_period_elsewhere(there.teacher.trn, here, today=SEPTEMBER)
+        assert found.school.name == there.school.name
+    assert len(captured.captured_queries) == 2  # the period, then its school
