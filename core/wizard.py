@@ -73,7 +73,7 @@ class Wizard:
         # What this request has worked out (each step's answer validated, each fact remembered),
         # with the steps whose answers it read: the path is worked out many times a page, and a
         # step answered afresh makes only what read that step be worked out again.
-        self._worked_out: dict[tuple[str, str], tuple[Any, frozenset[str]]] = {}
+        self._worked_out: dict[tuple, tuple[Any, frozenset[str]]] = {}
         self._reading: list[set[str]] = []  # the steps read by each piece of work under way
         self.answers_kept = False
 
@@ -110,12 +110,18 @@ class Wizard:
         self.request.session.pop(self.session_key, None)
         self._worked_out.clear()
 
-    def remember(self, key: str, compute: Callable[[], Any]) -> Any:
-        """`compute()`, worked out once until any answer is stored: for facts the path depends on
-        that cost a query (the path is worked out many times a page). A fact is often worked out
-        from answers read before `compute` runs (a TRN, captured), which no one could see it
-        read: so it, and whatever used it, counts as reading every answer."""
-        return self._work_out(("fact", key), compute, reads=self._every_step())
+    def remember(self, key: str, compute: Callable[[], Any], *, inputs: tuple | None = None) -> Any:
+        """`compute()`, worked out once: for facts the path depends on that cost a query (the path is
+        worked out many times a page).
+
+        A fact is often worked out from answers read before `compute` runs (a TRN, captured), which
+        no one could see it read. Name those values in `inputs`: the fact is kept for them, and
+        depends on the answers `compute` reads itself, so storing another answer keeps it (a step
+        answered after the teacher was found does not look them up again). Without `inputs`, it
+        counts as reading every answer, and is worked out again after any is stored."""
+        if inputs is None:
+            return self._work_out(("fact", key), compute, reads=self._every_step())
+        return self._work_out(("fact", key, *inputs), compute)
 
     def _every_step(self) -> frozenset[str]:
         return frozenset(step.name for step in self.steps)
@@ -124,9 +130,7 @@ class Wizard:
         for reading in self._reading:
             reading.update(step_names)
 
-    def _work_out(
-        self, key: tuple[str, str], compute: Callable[[], Any], *, reads: frozenset[str] = frozenset()
-    ):
+    def _work_out(self, key: tuple, compute: Callable[[], Any], *, reads: frozenset[str] = frozenset()):
         if key not in self._worked_out:
             self._reading.append(set(reads))
             try:

@@ -45,6 +45,24 @@ def active_lead_providers(contract_period: ContractPeriod) -> QuerySet[LeadProvi
     return LeadProvider.objects.filter(active_periods__contract_period=contract_period).order_by("name")
 
 
+# Stand-ins for `active_lead_provider`'s arguments (core.precompiled): no year or provider has them.
+YEAR_STAND_IN = 32_001
+LEAD_PROVIDER_STAND_IN = -7_200_001
+
+
+@precompiled(year=YEAR_STAND_IN, lead_provider_id=LEAD_PROVIDER_STAND_IN)
+def _active_lead_provider(*, year: int, lead_provider_id: int) -> QuerySet[LeadProvider]:
+    return active_lead_providers(ContractPeriod(year=year)).filter(pk=lead_provider_id)[:1]
+
+
+def active_lead_provider(contract_period: ContractPeriod, lead_provider_id: int) -> LeadProvider | None:
+    """This lead provider, when schools may choose it in this contract period; else None. (Asked
+    on each page of an ECT's registration that offers the school's last choices: built once.)"""
+    return next(
+        iter(_active_lead_provider(year=contract_period.year, lead_provider_id=lead_provider_id)), None
+    )
+
+
 def teaching_school_hubs() -> QuerySet[AppropriateBody]:
     return AppropriateBody.objects.filter(body_type=AppropriateBody.BodyType.TEACHING_SCHOOL_HUB).order_by(
         "name"

@@ -20,9 +20,9 @@ STOP_REASONS = {
 }
 
 
-def registration_problem(started_on) -> str | None:
-    """Why an ECT starting on this date cannot be registered now, in words; None when they can."""
-    registration = provider_queries.registration_for_start(started_on)
+def registration_problem(started_on, registration: provider_queries.RegistrationForStart) -> str | None:
+    """Why a teacher starting on this date cannot be registered now, in words (given the date's
+    `registration_for_start`); None when they can."""
     if registration.is_open:
         return None
     if registration.contract_period is not None:
@@ -100,6 +100,15 @@ class FindsTeacherRecord(Wizard):
         record = self.record_found()
         return " ".join(
             part for part in (record["first_name"], record["middle_name"], record["last_name"]) if part
+        )
+
+    def registration_for(self, started_on):
+        """Whether someone starting on this date can be registered now, and in which contract period
+        (asked by the start date's question, then by the steps after it)."""
+        return self.remember(
+            "registration",
+            lambda: provider_queries.registration_for_start(started_on),
+            inputs=(started_on,),
         )
 
     def name_to_use(self) -> str:

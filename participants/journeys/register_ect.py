@@ -111,6 +111,7 @@ class RegisterECTWizard(ECTTrainingChoices, FindsTeacherRecord):
         if self.remember(
             "registered_here",
             lambda: queries.is_registered_at(self.school, record["trn"], today=clock.today()),
+            inputs=(record["trn"],),
         ):
             return "already_registered"
         status = record["induction_status"]
@@ -135,7 +136,7 @@ class RegisterECTWizard(ECTTrainingChoices, FindsTeacherRecord):
             clash := services.start_clashes_with(moving_from, started_on=started_on, today=clock.today())
         ):
             return str(clash)
-        return registration_problem(started_on)
+        return registration_problem(started_on, self.registration_for(started_on))
 
     def form_kwargs(self, step):
         if step.name == "moving-school":

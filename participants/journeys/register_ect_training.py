@@ -14,11 +14,7 @@ class ECTTrainingChoices:
 
     def contract_period(self):
         answer = self.cleaned("start-date")
-        if not answer:
-            return None
-        return self.remember(
-            "contract_period", lambda: provider_queries.contract_period_for_start(answer["started_on"])
-        )
+        return self.registration_for(answer["started_on"]).contract_period if answer else None
 
     def moving_from(self):
         """The ECT period at another school they would move from, when registered here."""
@@ -28,6 +24,7 @@ class ECTTrainingChoices:
         return self.remember(
             "moving_from",
             lambda: queries.ongoing_ect_period_elsewhere(record["trn"], self.school, today=clock.today()),
+            inputs=(record["trn"],),
         )
 
     def is_moving(self) -> bool:
@@ -41,6 +38,7 @@ class ECTTrainingChoices:
         return self.remember(
             "training_before",
             lambda: queries.current_training(self.moving_from(), on=clock.today()),
+            inputs=(),  # the period it reads is worked out inside
         )
 
     def provider_before(self):
@@ -58,7 +56,9 @@ class ECTTrainingChoices:
         contract_period = self.contract_period()
         if contract_period is None:
             return None
-        return self.remember("previous_choices", lambda: self._previous_choices(contract_period))
+        return self.remember(
+            "previous_choices", lambda: self._previous_choices(contract_period), inputs=(contract_period.pk,)
+        )
 
     def _previous_choices(self, contract_period) -> dict | None:
         school = self.school
@@ -67,14 +67,12 @@ class ECTTrainingChoices:
             return None
         lead_provider = None
         if programme == TrainingProgramme.PROVIDER_LED:
-            lead_provider = school.last_chosen_lead_provider
-            if self.funding_refusal or lead_provider is None:
+            if self.funding_refusal or school.last_chosen_lead_provider_id is None:
                 return None
-            if (
-                not provider_queries.active_lead_providers(contract_period)
-                .filter(pk=lead_provider.pk)
-                .exists()
-            ):
+            lead_provider = provider_queries.active_lead_provider(
+                contract_period, school.last_chosen_lead_provider_id
+            )
+            if lead_provider is None:  # not working this year
                 return None
         return {
             "appropriate_body": school.last_chosen_appropriate_body,

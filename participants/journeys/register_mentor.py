@@ -26,7 +26,6 @@ from participants.journeys.finding_a_teacher import (
 )
 from participants.journeys.refused import refused_page
 from participants.models import Teacher
-from providers import queries as provider_queries
 from schools import queries as school_queries
 from schools.forms import LeadProviderForm
 
@@ -80,6 +79,7 @@ class RegisterMentorWizard(FindsTeacherRecord):
         if self.remember(
             "mentor_here",
             lambda: queries.is_mentor_at(self.school, record["trn"], today=clock.today()),
+            inputs=(record["trn"],),
         ):
             return "already_mentor"
         return None
@@ -97,6 +97,7 @@ class RegisterMentorWizard(FindsTeacherRecord):
             lambda: queries.mentor_training_eligibility(
                 Teacher.objects.filter(trn=record["trn"]).first(), leaving=self.leaving()
             ),
+            inputs=(record["trn"],),  # which periods they are leaving is read inside
         )
 
     def mentor_periods_elsewhere(self) -> list:
@@ -107,6 +108,7 @@ class RegisterMentorWizard(FindsTeacherRecord):
         return self.remember(
             "mentor_periods_elsewhere",
             lambda: queries.mentor_periods_elsewhere(record["trn"], self.school, today=clock.today()),
+            inputs=(record["trn"],),
         )
 
     def leaving(self) -> list[int]:
@@ -122,14 +124,16 @@ class RegisterMentorWizard(FindsTeacherRecord):
         answer = self.cleaned("start-date")
         if not answer or not self.training_eligibility()[0]:
             return None
-        registration = self.remember(
-            "registration", lambda: provider_queries.registration_for_start(answer["started_on"])
-        )
+        registration = self.registration_for(answer["started_on"])
         return registration.contract_period if registration.is_open else None
 
     def form_kwargs(self, step):
         if step.name == "start-date":
-            return {"date_problem": registration_problem}
+            return {
+                "date_problem": lambda started_on: registration_problem(
+                    started_on, self.registration_for(started_on)
+                )
+            }
         if step.name == "email" and self.yourself:
             return {
                 **super().form_kwargs(step),

@@ -11,10 +11,19 @@ from django.test.utils import CaptureQueriesContext
 from core.precompiled import precompiled
 from participants.models import ECTAtSchoolPeriod
 from participants.queries import email_in_use, is_registered_at, ongoing_ect_period_elsewhere
+from providers.queries import active_lead_provider
 from schools.models import SchoolAccess, SchoolRole
 from schools.queries import school_for
 from tests.dates import THIS_YEAR
-from tests.factories import ECTAtSchoolPeriodFactory, SchoolFactory, TeacherFactory, UserFactory
+from tests.factories import (
+    ActiveLeadProviderFactory,
+    ContractPeriodFactory,
+    ECTAtSchoolPeriodFactory,
+    LeadProviderFactory,
+    SchoolFactory,
+    TeacherFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +104,12 @@ def test_the_period_elsewhere_comes_with_its_school():
         found = ongoing_ect_period_elsewhere(there.teacher.trn, here, today=SEPTEMBER)
         assert found.school.name == there.school.name
     assert len(captured.captured_queries) == 2  # the period, then its school
+
+
+def test_a_lead_provider_is_offered_only_in_a_year_it_works():
+    working = ActiveLeadProviderFactory(contract_period=ContractPeriodFactory(year=THIS_YEAR))
+    next_year = ContractPeriodFactory(year=THIS_YEAR + 1)
+    this_year = working.contract_period
+    assert active_lead_provider(this_year, working.lead_provider_id) == working.lead_provider
+    assert active_lead_provider(next_year, working.lead_provider_id) is None
+    assert active_lead_provider(this_year, LeadProviderFactory().pk) is None

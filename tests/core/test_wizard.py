@@ -154,6 +154,37 @@ def test_a_fact_worked_out_from_an_answer_read_before_it_follows_that_answer(cou
     assert who_captured() == "mentor"
 
 
+def test_a_fact_kept_for_its_inputs_outlives_answers_it_did_not_read(counting):
+    def looked_up():
+        who = (counting.cleaned("who") or {}).get("who")  # read first, then named as its input
+
+        def compute():
+            counting.worked_out.append(f"look up {who}")
+            return f"record of {who}"
+
+        return counting.remember("record", compute, inputs=(who,))
+
+    counting.store(counting.step("who"), {"who": "ect"})
+    assert looked_up() == "record of ect"
+    counting.store(counting.step("days"), {"days": ["mon"]})
+    counting.store(counting.step("note"), {"note": "Starts in September"})
+    assert looked_up() == "record of ect"
+    assert counting.worked_out.count("look up ect") == 1
+    counting.store(counting.step("who"), {"who": "mentor"})
+    assert looked_up() == "record of mentor"
+    assert counting.worked_out.count("look up mentor") == 1
+
+
+def test_a_fact_kept_for_its_inputs_follows_the_answers_it_reads_itself(counting):
+    def days_chosen():
+        return counting.remember("days", lambda: (counting.cleaned("days") or {}).get("days"), inputs=())
+
+    counting.store(counting.step("days"), {"days": ["mon"]})
+    assert days_chosen() == ["mon"]
+    counting.store(counting.step("days"), {"days": ["tue"]})
+    assert days_chosen() == ["tue"]
+
+
 def test_an_answer_is_validated_once_until_an_answer_it_read_is_stored(counting):
     counting.store(counting.step("who"), {"who": "ect"})
     counting.store(counting.step("days"), {"days": ["mon"]})
