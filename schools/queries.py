@@ -15,7 +15,7 @@ from core.tokens import hash_token
 from participants.models import InductionOutcome
 from participants.queries import Counts
 from providers.models import ActiveLeadProvider, ContractPeriod, SchoolPartnership
-from providers.queries import contract_period_for_registration
+from providers.queries import YEAR_STAND_IN, contract_period_for_registration
 from schools import eligibility
 from schools.models import (
     NominationLink,
@@ -72,10 +72,12 @@ def schools_for(user: User) -> QuerySet[School]:
     return School.objects.filter(access__user=user, access__ended_at__isnull=True).order_by("name")
 
 
-# Stand-ins for the access check's arguments (core.precompiled): no user or URN has them. (A URN
-# is a positive number: the ORM answers a negative one with no rows, without building the SQL.)
+# Stand-ins for the arguments of the lookups below built once (core.precompiled): no user, URN or
+# school has them. (A URN is a positive number: the ORM answers a negative one with no rows,
+# without building the SQL.)
 USER_STAND_IN = -7_100_001
 URN_STAND_IN = 2_147_000_001
+SCHOOL_STAND_IN = -7_100_003
 
 
 @precompiled(user_id=USER_STAND_IN, urn=URN_STAND_IN)
@@ -170,8 +172,18 @@ def year_needing_set_up(school: School, today: datetime.date) -> ContractPeriod 
     contract_period = contract_period_for_registration(today)
     if contract_period is None:
         return None
-    choice = choice_for(school, contract_period)
-    return None if choice and choice.is_set_up else contract_period
+    set_up = any(_year_set_up(school_id=school.pk, year=contract_period.year))
+    return None if set_up else contract_period
+
+
+@precompiled(school_id=SCHOOL_STAND_IN, year=YEAR_STAND_IN)
+def _year_set_up(*, school_id: int, year: int) -> QuerySet[SchoolContractPeriodChoice]:
+    # Asked by every visit to the school's home (SchoolContractPeriodChoice.is_set_up): built once.
+    return (
+        SchoolContractPeriodChoice.objects.filter(school_id=school_id, contract_period_id=year)
+        .exclude(programme="")
+        .only("pk")[:1]
+    )
 
 
 def last_year(school: School, contract_period: ContractPeriod) -> SchoolContractPeriodChoice | None:

@@ -133,7 +133,7 @@ API_SANDBOX = os.environ.get("API_SANDBOX", "") == "true"
 # Redis that does not answer in a second fails the request rather than holding a worker.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "core.cache.RedisCache",
         "LOCATION": os.environ.get("REDIS_CACHE_URL") or REDIS_URL,
         "KEY_PREFIX": "ecf-cache",
         "OPTIONS": {
