@@ -511,7 +511,7 @@ def fake_trs(teachers: dict, folder: Path):
     environment = {name: value for name, value in os.environ.items() if name != "DJANGO_SETTINGS_MODULE"}
     with served(
         "the fake TRS",
-        [sys.executable, "-m", "participants.trs.fake", "--port", str(port), "--api-key", api_key, "--teachers", str(teachers_file)],
+        [sys.executable, "-m", "participants.trs.fake", "--port", str(port), f"--api-key={api_key}", "--teachers", str(teachers_file)],
         environment=environment, answers=f"http://{HOST}:{port}/_fake/induction-writes", within=30,
         log=folder / "fake-trs.log",
     ):  # fmt: skip
