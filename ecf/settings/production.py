@@ -15,7 +15,7 @@ TRS_API_KEY = required_env("TRS_API_KEY")
 DATABASES = {"default": {**DATABASES["default"], "CONN_MAX_AGE": None, "CONN_HEALTH_CHECKS": True}}  # noqa: F405
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "core.static.StaticFilesStorage"},
 }
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # On unless switched off, e.g. for docker-compose on a laptop without TLS.

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from core.static import StaticFilesStorage
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # Collects into the folder it is given, with the production settings as the image has them.
@@ -114,7 +116,7 @@ def test_the_collected_files_are_served_compressed_and_cached_for_ever(collected
     settings.WHITENOISE_AUTOREFRESH = False
     settings.STORAGES = {
         **settings.STORAGES,
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+        "staticfiles": {"BACKEND": "core.static.StaticFilesStorage"},
     }
     client = Client()  # a new handler, so WhiteNoise reads the settings above
     hashed = manifest(collected)["app/application.css"]
@@ -129,3 +131,14 @@ def test_the_collected_files_are_served_compressed_and_cached_for_ever(collected
         assert int(re.search(r"max-age=(\d+)", cache_control)[1]) >= 365 * 24 * 60 * 60
         assert "Accept-Encoding" in response["Vary"]
         response.close()
+
+
+def test_each_files_url_is_its_hashed_name_worked_out_once(collected, settings):
+    settings.STATIC_ROOT = collected
+    storage = StaticFilesStorage()
+    hashed = manifest(collected)["app/application.css"]
+    assert storage.url("app/application.css") == f"{settings.STATIC_URL}{hashed}"
+    storage.hashed_files = {}  # were it read again, it would now be missing
+    assert storage.url("app/application.css") == f"{settings.STATIC_URL}{hashed}"
+    with pytest.raises(ValueError, match="Missing staticfiles manifest entry"):
+        storage.url("app/init.js")
