@@ -61,6 +61,9 @@ def precompiled(**stand_ins: Hashable) -> Callable[[Callable[..., QuerySet]], Ca
 
     if len(set(stand_ins.values())) < len(stand_ins):
         raise ValueError(f"Two arguments share a stand-in: {stand_ins}")
+    # A stand-in equal to a constant the query holds would be replaced too: these are in many.
+    if common := [value for value in stand_ins.values() if value in (0, 1, "", None)]:
+        raise ValueError(f"Stand-ins too common to be told from the query's constants: {common}")
 
     def decorate(build: Callable[..., QuerySet]) -> Callable[..., RawQuerySet]:
         query = PrecompiledQuery(lambda: build(**stand_ins), list(stand_ins.values()))

@@ -344,9 +344,11 @@ FACT_STAND_INS = {"school_id": SCHOOL_STAND_IN, "trn": TRN_STAND_IN, "today": TO
 
 @precompiled(**FACT_STAND_INS)
 def _ect_period_here(*, school_id: int, trn: str, today: datetime.date) -> QuerySet[ECTAtSchoolPeriod]:
-    return ECTAtSchoolPeriod.objects.filter(
-        current_or_future(today), school_id=school_id, teacher__trn=trn
-    ).only("pk")[:1]
+    return (
+        ECTAtSchoolPeriod.objects.filter(current_or_future(today), school_id=school_id, teacher__trn=trn)
+        .only("pk")
+        .order_by()[:1]
+    )  # whether any: no order needed
 
 
 def is_registered_at(school: School, trn: str, *, today: datetime.date) -> bool:
@@ -385,7 +387,7 @@ def _periods_with_email(model: type[models.Model], *, excluding_a_teacher: bool)
         with_email = model.objects.filter(current_or_future(today), email__iexact=email)
         if except_trn is not None:
             with_email = with_email.exclude(teacher__trn=except_trn)
-        return with_email.only("pk")[:1]
+        return with_email.only("pk").order_by()[:1]  # whether any: no order needed
 
     return periods
 

@@ -59,6 +59,12 @@ def test_two_arguments_cannot_share_a_stand_in():
         precompiled(email="(stand-in)", trn="(stand-in)")
 
 
+@pytest.mark.parametrize("common", [0, 1, True, ""])
+def test_a_stand_in_as_common_as_a_constant_is_refused(common):
+    with pytest.raises(ValueError, match="too common"):
+        precompiled(trn=common)
+
+
 def test_the_access_check_finds_only_schools_the_person_manages_now():
     school, elsewhere, ended = SchoolFactory(), SchoolFactory(), SchoolFactory()
     tutor = UserFactory()
@@ -94,6 +100,7 @@ def test_the_registration_checks_answer_for_the_teacher_school_and_day_asked_abo
     assert not is_registered_at(there, teacher.trn, today=SEPTEMBER + datetime.timedelta(days=1))
     assert email_in_use(" ect@example.COM ", today=SEPTEMBER)
     assert not email_in_use("ect@example.com", today=SEPTEMBER, except_trn=teacher.trn)
+    assert email_in_use("ECT@example.com", today=SEPTEMBER, except_trn=TeacherFactory().trn)
     assert not email_in_use("ect@example.com", today=SEPTEMBER + datetime.timedelta(days=1))
 
 
