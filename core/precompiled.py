@@ -50,9 +50,32 @@ class PrecompiledQuery:
         )
 
 
-def precompiled(**stand_ins: Hashable) -> Callable[[Callable[..., QuerySet]], Callable[..., RawQuerySet]]:
+class PrecompiledLookup:
+    """A function building a queryset from keyword arguments, built once from stand-ins (see
+    `precompiled`). Calling it runs that SQL with the call's arguments in their place."""
+
+    def __init__(self, build: Callable[..., QuerySet], stand_ins: dict[str, Hashable]):
+        functools.update_wrapper(self, build)
+        self.stand_ins = stand_ins
+        self.query = PrecompiledQuery(lambda: build(**stand_ins), list(stand_ins.values()))
+
+    def __call__(self, **arguments) -> RawQuerySet:
+        if arguments.keys() != self.stand_ins.keys():
+            raise TypeError(f"{self.__name__}() takes {sorted(self.stand_ins)}, not {sorted(arguments)}")
+        return self.query.run({self.stand_ins[name]: value for name, value in arguments.items()})
+
+    def first(self, **arguments):
+        """The first row, or None."""
+        return next(iter(self(**arguments)), None)
+
+    def exists(self, **arguments) -> bool:
+        return self.first(**arguments) is not None
+
+
+def precompiled(**stand_ins: Hashable) -> Callable[[Callable[..., QuerySet]], PrecompiledLookup]:
     """Decorates a function building a queryset from keyword arguments: it is built once, with these
-    stand-ins as its arguments, and each call runs that SQL with the call's arguments in their place.
+    stand-ins as its arguments, and each call runs that SQL with the call's arguments in their place
+    (or `.first(…)`, `.exists(…)`).
 
         @precompiled(school_id=SCHOOL_STAND_IN, trn=TRN_STAND_IN)
         def _ects_named(*, school_id, trn):
@@ -64,16 +87,4 @@ def precompiled(**stand_ins: Hashable) -> Callable[[Callable[..., QuerySet]], Ca
     # A stand-in equal to a constant the query holds would be replaced too: these are in many.
     if common := [value for value in stand_ins.values() if value in (0, 1, "", None)]:
         raise ValueError(f"Stand-ins too common to be told from the query's constants: {common}")
-
-    def decorate(build: Callable[..., QuerySet]) -> Callable[..., RawQuerySet]:
-        query = PrecompiledQuery(lambda: build(**stand_ins), list(stand_ins.values()))
-
-        @functools.wraps(build)
-        def run(**arguments) -> RawQuerySet:
-            if arguments.keys() != stand_ins.keys():
-                raise TypeError(f"{build.__name__}() takes {sorted(stand_ins)}, not {sorted(arguments)}")
-            return query.run({stand_ins[name]: value for name, value in arguments.items()})
-
-        return run
-
-    return decorate
+    return lambda build: PrecompiledLookup(build, stand_ins)

@@ -354,7 +354,7 @@ def _ect_period_here(*, school_id: int, trn: str, today: datetime.date) -> Query
 def is_registered_at(school: School, trn: str, *, today: datetime.date) -> bool:
     """Whether the teacher with this TRN is an ECT at this school now or from a later date
     (registering them there again is refused with `AlreadyRegisteredAtThisSchool`)."""
-    return bool(list(_ect_period_here(school_id=school.pk, trn=trn, today=today)))
+    return _ect_period_here.exists(school_id=school.pk, trn=trn, today=today)
 
 
 @precompiled(**FACT_STAND_INS)
@@ -372,9 +372,10 @@ def ongoing_ect_period_elsewhere(
     """The teacher's ECT period at another school that is not over by `today` (with its school), if
     any: registering them here moves them from it. A journey that shows this to the school passes its
     id to `register_ect(transfer_from=…)`, which refuses to move them from any other period."""
-    found = list(_ect_period_elsewhere(school_id=school.pk, trn=trn, today=today))
-    prefetch_related_objects(found, "school")
-    return found[0] if found else None
+    period = _ect_period_elsewhere.first(school_id=school.pk, trn=trn, today=today)
+    if period is not None:
+        prefetch_related_objects([period], "school")
+    return period
 
 
 def _periods_with_email(model: type[models.Model], *, excluding_a_teacher: bool):
@@ -406,7 +407,7 @@ def email_in_use(email: str, *, today: datetime.date, except_trn: str | None = N
     if except_trn:
         arguments["except_trn"] = except_trn
     return any(
-        list(PERIODS_WITH_EMAIL[model, bool(except_trn)](**arguments))
+        PERIODS_WITH_EMAIL[model, bool(except_trn)].exists(**arguments)
         for model in (ECTAtSchoolPeriod, MentorAtSchoolPeriod)
     )
 

@@ -58,9 +58,7 @@ def _active_lead_provider(*, year: int, lead_provider_id: int) -> QuerySet[LeadP
 def active_lead_provider(contract_period: ContractPeriod, lead_provider_id: int) -> LeadProvider | None:
     """This lead provider, when schools may choose it in this contract period; else None. (Asked
     on each page of an ECT's registration that offers the school's last choices: built once.)"""
-    return next(
-        iter(_active_lead_provider(year=contract_period.year, lead_provider_id=lead_provider_id)), None
-    )
+    return _active_lead_provider.first(year=contract_period.year, lead_provider_id=lead_provider_id)
 
 
 def teaching_school_hubs() -> QuerySet[AppropriateBody]:
@@ -111,7 +109,7 @@ def contract_period_for_start(
     The period returned may not be open (`enabled` False): to know whether a school may register
     the ECT now, and when it may if not, use `registration_for_start`.
     """
-    containing = next(iter(_contract_period_containing(day=started_on)), None)
+    containing = _contract_period_containing.first(day=started_on)
     if containing is None or containing.payments_frozen_at is None:
         return containing
     return contract_period_for_registration(today or clock.today())

@@ -13,7 +13,7 @@ from core import clock
 from core.precompiled import precompiled
 from core.tokens import hash_token
 from participants.models import InductionOutcome
-from participants.queries import Counts
+from participants.queries import SCHOOL_STAND_IN, Counts
 from providers.models import ActiveLeadProvider, ContractPeriod, SchoolPartnership
 from providers.queries import YEAR_STAND_IN, contract_period_for_registration
 from schools import eligibility
@@ -72,12 +72,11 @@ def schools_for(user: User) -> QuerySet[School]:
     return School.objects.filter(access__user=user, access__ended_at__isnull=True).order_by("name")
 
 
-# Stand-ins for the arguments of the lookups below built once (core.precompiled): no user, URN or
-# school has them. (A URN is a positive number: the ORM answers a negative one with no rows,
-# without building the SQL.)
+# Stand-ins for the arguments of the lookups below built once (core.precompiled): no user or URN
+# has them. (A URN is a positive number: the ORM answers a negative one with no rows, without
+# building the SQL.)
 USER_STAND_IN = -7_100_001
 URN_STAND_IN = 2_147_000_001
-SCHOOL_STAND_IN = -7_100_003
 
 
 @precompiled(user_id=USER_STAND_IN, urn=URN_STAND_IN)
@@ -88,7 +87,7 @@ def _school_managed_by(*, user_id: int, urn: int) -> QuerySet[School]:
 def school_for(user: User, urn: int) -> School:
     """The school with this URN if this person may manage it; otherwise 404, as if it did not exist.
     (Every page of a school asks it first: its SQL is built once, see core.precompiled.)"""
-    school = next(iter(_school_managed_by(user_id=user.pk, urn=urn)), None) if user.is_authenticated else None
+    school = _school_managed_by.first(user_id=user.pk, urn=urn) if user.is_authenticated else None
     if school is None:
         raise Http404("No such school")
     return school
@@ -172,7 +171,7 @@ def year_needing_set_up(school: School, today: datetime.date) -> ContractPeriod 
     contract_period = contract_period_for_registration(today)
     if contract_period is None:
         return None
-    set_up = any(_year_set_up(school_id=school.pk, year=contract_period.year))
+    set_up = _year_set_up.exists(school_id=school.pk, year=contract_period.year)
     return None if set_up else contract_period
 
 
