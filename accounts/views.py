@@ -9,7 +9,7 @@ from accounts import services
 from accounts.forms import SignInForm
 from core.http import client_ip
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "accounts.backends.ModelBackend"
 
 
 @require_http_methods(["GET", "POST"])

@@ -146,7 +146,7 @@ def signed_in_session(user: User) -> str:
     and the cache; its key is the cookie a browser then holds."""
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "accounts.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session[SAVED_AT] = int(clock.now().timestamp())
     session.create()

@@ -4,8 +4,9 @@ started from them are in `journeys/`."""
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
@@ -16,6 +17,7 @@ from participants.forms import WhoToAddForm
 from participants.journeys.register_ect import REGISTERED_ECT
 from participants.journeys.register_mentor import REGISTERED_MENTOR
 from participants.models import ECTAtSchoolPeriod
+from schools import page_cache
 from schools import queries as school_queries
 from schools import services as school_services
 from schools.models import School
@@ -91,8 +93,7 @@ def training_now_and_next(trainings, *, today) -> dict:
 def person_page(request, urn: int, period_id: int, role: str):
     """One ECT or mentor at the school: who they are, their status, mentor or mentees, and training."""
     school = school_queries.school_for(request.user, urn)
-    period = queries.person_at(school, period_id, role, today=clock.today())
-    return render_person_page(request, school, period, role)
+    return person_page_response(request, school, period_id, role)
 
 
 @staff_member_required
@@ -106,39 +107,54 @@ def support_person_page(request, urn: int, period_id: int, role: str):
     school = get_object_or_404(School, urn=urn)
     period = queries.person_at(school, period_id, role, today=clock.today())
     school_services.record_support_view(school=school, viewed_by=request.user, person=period)
-    return render_person_page(request, school, period, role, read_only=True)
+    return person_page_response(request, school, period_id, role, read_only=True)
 
 
-def render_person_page(request, school, period, role: str, *, read_only: bool = False) -> HttpResponse:
-    """A person's page, for the school's own users or (`read_only`) for support staff, who see
-    the same page with no way to change anything."""
+def person_page_response(request, school: School, period_id: int, role: str, *, read_only: bool = False):
+    """A person's page: its parts kept in the cache until the school's data changes
+    (schools.page_cache). Someone not at this school is a 404, as no page of theirs is ever kept
+    under it."""
+    parts = page_cache.page_parts(
+        school,
+        "person",
+        varies_by=(role, period_id, "read-only" if read_only else "manage"),
+        render=lambda school: render_person_page(request, school, period_id, role, read_only=read_only),
+    )
+    return render(request, "participants/person.html", parts)
+
+
+def render_person_page(request, school, period_id: int, role: str, *, read_only: bool) -> dict[str, str]:
+    """A person's page's title, what comes before its main content, and its main content, as HTML:
+    for the school's own users, or (`read_only`) for support staff, who see the same page with no
+    way to change anything."""
     today = clock.today()
-    template = PERSON_TEMPLATES[role]
+    period = queries.person_at(school, period_id, role, today=today)
     # An ECT whose appropriate body recorded a pass or fail finished here that day: nothing is left
     # to change, and the day their time ended is when their induction did, not a leaving date.
     induction_ended = role == "ect" and period.teacher.induction_periods.exclude(outcome="").exists()
     still_here = (period.finished_on is None or period.finished_on >= today) and not induction_ended
-    return render(
-        request,
-        template,
-        {
-            "school": school,
-            "period": period,
-            **training_now_and_next(period.trainings, today=today),
-            "still_here": still_here,
-            "induction_ended": induction_ended,
-            # Change links, "Assign a mentor" and "is leaving": for the school, while they are there.
-            "can_change": still_here and not read_only,
-            "read_only": read_only,
-            "dashboard_url": reverse(
-                "support_school_home" if read_only else "school_home", kwargs={"urn": school.urn}
-            ),
-            "change_url_name": f"{role}_change",
-            "leaving_url": reverse(
-                f"{role}_leaving", kwargs={"urn": school.urn, "period_id": period.pk, "step": "leaving-date"}
-            ),
-        },
-    )
+    context = {
+        "school": school,
+        "period": period,
+        **training_now_and_next(period.trainings, today=today),
+        "still_here": still_here,
+        "induction_ended": induction_ended,
+        # Change links, "Assign a mentor" and "is leaving": for the school, while they are there.
+        "can_change": still_here and not read_only,
+        "read_only": read_only,
+        "dashboard_url": reverse(
+            "support_school_home" if read_only else "school_home", kwargs={"urn": school.urn}
+        ),
+        "change_url_name": f"{role}_change",
+        "leaving_url": reverse(
+            f"{role}_leaving", kwargs={"urn": school.urn, "period_id": period.pk, "step": "leaving-date"}
+        ),
+    }
+    return {
+        "title": render_to_string("participants/person_title.html", context, request),
+        "before_content": render_to_string("participants/person_before.html", context, request),
+        "main": render_to_string(PERSON_TEMPLATES[role], context, request),
+    }
 
 
 @login_required

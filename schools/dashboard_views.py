@@ -2,11 +2,14 @@
 training" dashboard with a page per year, and support staff's read-only look at it. The journeys
 (setting up a year, changing the induction tutor) are in schools/journeys/."""
 
+import re
+
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
 from core import clock
@@ -14,7 +17,7 @@ from core.paging import page_links
 from participants import queries as participant_queries
 from providers.models import ContractPeriod
 from providers.queries import contract_period_for_registration
-from schools import queries, services
+from schools import page_cache, queries, services
 from schools.forms import ParticipantFilterForm
 from schools.journeys.set_up_training import SetUpTrainingWizard, open_contract_period
 from schools.models import ExpectsECTs, School, SchoolRole
@@ -50,7 +53,7 @@ def set_up_start(request, urn: int, year: int):
             "returning": wizard.previous is not None,
             "headteachers_answer": HEADTEACHERS_ANSWER_IN_WORDS.get(wizard.headteachers_answer),
             "start_url": wizard.start_url(),
-            "several_schools": queries.schools_for(request.user).count() > 1,
+            "several_schools": queries.manages_several_schools(request.user),
         },
     )
 
@@ -102,13 +105,79 @@ def dashboard_context(request, school: School) -> dict:
         "school": school,
         "people": people,
         "tutor": next((access.user for access in people if access.role == SchoolRole.INDUCTION_TUTOR), None),
-        "several_schools": queries.schools_for(request.user).count() > 1,
+        "several_schools": queries.manages_several_schools(request.user),
     }
 
 
 def year_page(request, school: School, year: int, *, showing: str, read_only: bool = False):
     """A year of the school's dashboard: for its own users, or (`read_only`) for support staff, who
-    may look but change nothing."""
+    may look but change nothing. Its title and main content are kept in the cache until the
+    school's data changes (schools.page_cache); the layout is rendered for each request."""
+    # Each person's page: support staff see it read-only too, if they may see teachers (finance,
+    # who may see schools, may not).
+    link_people = not read_only or request.user.has_perm("participants.view_teacher")
+
+    def render_parts(school: School) -> dict[str, str]:
+        return render_year(
+            request, school, year, showing=showing, read_only=read_only, link_people=link_people
+        )
+
+    variant = year_page_variant(request, showing)
+    varies_by = (
+        (year, showing, "read-only" if read_only else "manage", link_people, variant)
+        if variant is not None
+        else None
+    )
+    parts = page_cache.page_parts(school, "year", varies_by=varies_by, render=render_parts)
+    return render(
+        request,
+        "schools/dashboard/year.html",
+        {
+            "school": school,
+            "read_only": read_only,
+            "several_schools": not read_only and queries.manages_several_schools(request.user),
+            "title": parts["title"],
+            "main": parts["main"],
+        },
+    )
+
+
+# How long a page number may be in a year page's kept variants (a school of 99 pages of people).
+KEPT_PAGE_NUMBER = re.compile(r"[1-9][0-9]?")
+
+
+def year_page_variant(request, showing: str) -> str | None:
+    """The query string, when it names a variant of the year page worth keeping: a status from the
+    filter's list, an empty search and a page number, in the order and spelling the page's own
+    links use. None for anything else (a search, an unknown parameter or value), which is
+    rendered afresh each time, so no one can fill the cache with pages no one else asks for."""
+    query = request.META.get("QUERY_STRING", "")
+    statuses = {
+        "",
+        *(
+            value
+            for value, _ in (
+                participant_queries.MENTOR_STATUSES
+                if showing == "mentors"
+                else participant_queries.ECT_STATUSES
+            )
+        ),
+    }
+    kept = (
+        request.GET.urlencode() == query
+        and set(request.GET) <= {"status", "q", "page"}
+        and all(len(request.GET.getlist(name)) == 1 for name in request.GET)
+        and request.GET.get("status", "") in statuses
+        and request.GET.get("q", "") == ""
+        and ("page" not in request.GET or KEPT_PAGE_NUMBER.fullmatch(request.GET["page"]))
+    )
+    return query if kept else None
+
+
+def render_year(
+    request, school: School, year: int, *, showing: str, read_only: bool, link_people: bool
+) -> dict:
+    """The title and main content of a year of the dashboard, as HTML."""
     years = queries.years_for(school)
     contract_period = next((period for period in years if period.year == year), None)
     if contract_period is None:
@@ -129,31 +198,34 @@ def year_page(request, school: School, year: int, *, showing: str, read_only: bo
     if showing == "mentors":
         participant_queries.mentees_of(list(page.object_list), today=today)
     counts = contract_period.counts
-    return render(
-        request,
-        "schools/dashboard/year.html",
-        {
-            **dashboard_context(request, school),
-            "years": years,
-            "contract_period": contract_period,
-            "choice": choice,
-            "can_change": contract_period.enabled and not read_only,
-            "read_only": read_only,
-            "year_url": "support_school_year" if read_only else "school_year",
-            "mentors_url": "support_school_year_mentors" if read_only else "school_year_mentors",
-            # Each person's page: support staff see it read-only too, if they may see teachers
-            # (finance, who may see schools, may not).
-            "link_people": not read_only or request.user.has_perm("participants.view_teacher"),
-            "ect_url": "support_ect_page" if read_only else "ect_page",
-            "mentor_url": "support_mentor_page" if read_only else "mentor_page",
-            "counts": counts,
-            "showing": showing,
-            "filters": filters,
-            "show_search": (counts.mentors if showing == "mentors" else counts.ects) > PAGE_SIZE // 2,
-            "page": page,
-            "page_links": page_links(request, page),
-        },
-    )
+    people_who_manage = list(queries.people_who_manage(school))
+    context = {
+        "school": school,
+        "people": people_who_manage,
+        "tutor": next(
+            (access.user for access in people_who_manage if access.role == SchoolRole.INDUCTION_TUTOR), None
+        ),
+        "years": years,
+        "contract_period": contract_period,
+        "choice": choice,
+        "can_change": contract_period.enabled and not read_only,
+        "read_only": read_only,
+        "year_url": "support_school_year" if read_only else "school_year",
+        "mentors_url": "support_school_year_mentors" if read_only else "school_year_mentors",
+        "link_people": link_people,
+        "ect_url": "support_ect_page" if read_only else "ect_page",
+        "mentor_url": "support_mentor_page" if read_only else "mentor_page",
+        "counts": counts,
+        "showing": showing,
+        "filters": filters,
+        "show_search": (counts.mentors if showing == "mentors" else counts.ects) > PAGE_SIZE // 2,
+        "page": page,
+        "page_links": page_links(request, page),
+    }
+    return {
+        "title": render_to_string("schools/dashboard/year_title.html", context, request),
+        "main": render_to_string("schools/dashboard/year_main.html", context, request),
+    }
 
 
 @login_required

@@ -293,3 +293,40 @@ class FundingFlagsUpload(models.Model):
 
     def __str__(self):
         return f"{self.file_name} ({self.uploaded_at:%Y-%m-%d %H:%M})"
+
+
+class SchoolPageChange(models.Model):
+    """A write to what a school's dashboard pages show: a row for each school a statement touched,
+    written by the database's triggers in the writer's transaction (schools migration 0010); a
+    school of NULL stands for the reference data every school's pages show. A school's page version
+    is how many changes to it have committed (the sum of `changes`): it grows with each commit that
+    touches the school, and only then, so a page kept under one version is never served once a
+    later write commits. Rows are only ever added (writers never wait for each other here), and
+    collapsed now and then into one per school with the same sum (`collapse_page_changes`). Not a
+    foreign key: a trigger may name a school being deleted."""
+
+    school_id = models.BigIntegerField(null=True)
+    changes = models.IntegerField(default=1)
+
+    class Meta:
+        indexes = [models.Index(fields=["school_id"], include=["changes"], name="school_page_changes_sum")]
+        constraints = [
+            models.CheckConstraint(condition=Q(changes__gt=0), name="school_page_changes_positive")
+        ]
+
+    def __str__(self):
+        return f"School {self.school_id}: {self.changes} change(s)"
+
+
+class PageVersionEpoch(models.Model):
+    """A random value per database, in every page version: a cache kept across a database rebuilt
+    or restored (whose counts of changes start again) cannot match a page kept before."""
+
+    id = models.SmallIntegerField(primary_key=True, default=1)
+    epoch = models.UUIDField(db_default=RandomUUID())
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="page_version_epoch_is_one_row")]
+
+    def __str__(self):
+        return f"Page versions of {self.epoch}"

@@ -166,6 +166,17 @@ def year_set_up(school: School, contract_period: ContractPeriod) -> YearSetUp | 
     return YearSetUp(*row) if row else None
 
 
+def manages_several_schools(user: User) -> bool:
+    """Whether this person may manage more than one school now (their pages then link back to the
+    list of their schools). Asked by every year page: built once."""
+    return user.is_authenticated and len(list(_two_schools_managed_by(user_id=user.pk))) > 1
+
+
+@precompiled(user_id=USER_STAND_IN)
+def _two_schools_managed_by(*, user_id: int) -> QuerySet[School]:
+    return School.objects.filter(access__user_id=user_id, access__ended_at__isnull=True).only("pk")[:2]
+
+
 def year_needing_set_up(school: School, today: datetime.date) -> ContractPeriod | None:
     """The contract period open for registration when the school has not yet set it up."""
     contract_period = contract_period_for_registration(today)
@@ -316,3 +327,24 @@ def induction_tutor_emails(school: School) -> list[str]:
         .order_by("pk")
         .values_list("user__email", flat=True)
     )
+
+
+# One query: the database's epoch, and the committed changes to the reference data and to the
+# school (schools migration 0010), each summed over the few rows the index holds for it.
+PAGE_VERSION_SQL = """
+SELECT epoch.epoch,
+       (SELECT coalesce(sum(changes), 0) FROM schools_schoolpagechange WHERE school_id IS NULL),
+       (SELECT coalesce(sum(changes), 0) FROM schools_schoolpagechange WHERE school_id = %s)
+  FROM (SELECT 1) AS one LEFT JOIN schools_pageversionepoch epoch ON epoch.id = 1
+"""
+
+
+def page_version(school_id: int) -> str:
+    """Which state of its data, and of the reference data, the school's pages show now, as a
+    string for a cache key: it changes when any write that shows on them commits. Read it before
+    reading what it stands for (each statement then sees at least as much as the version says);
+    a page read later under an older version is newer than that version, never older."""
+    with connection.cursor() as cursor:
+        cursor.execute(PAGE_VERSION_SQL, [school_id])
+        epoch, reference_changes, school_changes = cursor.fetchone()
+    return f"{epoch}.{reference_changes}.{school_changes}"

@@ -9,7 +9,7 @@ sends people to our sign-in page. See docs/decisions/0008-accounts-with-allauth-
 import os
 
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 LOGIN_URL = "sign_in"

@@ -61,6 +61,11 @@ CELERY_BEAT_SCHEDULE = {
     # Each lead provider's participant listing caught up with the change record (api.listing,
     # decision 0039), so an API request rarely has changes to write first.
     "refresh-participant-listings": {"task": "api.tasks.refresh_participant_listings", "schedule": 60.0},
+    # The changes behind each school's page version collapsed to a row a school (schools.page_cache).
+    "collapse-school-page-changes": {
+        "task": "schools.tasks.collapse_school_page_changes",
+        "schedule": 3600.0,
+    },
     # Statements whose deadline has passed become payable (finance.services.mark_payable): daily,
     # just after midnight London time; a missed day is caught up the next (it marks every one due).
     "mark-statements-payable": {
