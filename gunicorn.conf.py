@@ -25,8 +25,11 @@ threads = _number("GUNICORN_THREADS", 3)
 # connects to a database or Redis at import, so no connection is shared across the fork.
 preload_app = True
 # A worker is restarted after about this many requests (spread, so not all at once): memory a
-# worker grows on large pages is given back.
-max_requests = _number("GUNICORN_MAX_REQUESTS", 2000)
+# worker grows on large pages is given back. Not much more often: a new worker parses its
+# templates, builds its precompiled queries and opens its connections again, and at 2,000 each of
+# the 4 restarted about once a minute in issue 19's rush (20,000: 164-175 requests a second flat
+# out became 197, with workers growing 9 MB in the rush and 19 MB on pages of 3,000).
+max_requests = _number("GUNICORN_MAX_REQUESTS", 20_000)
 max_requests_jitter = max_requests // 10
 # A request still running after this long is cut off and its worker restarted.
 timeout = _number("GUNICORN_TIMEOUT", 30)
