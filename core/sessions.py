@@ -13,6 +13,7 @@ which writes both and reads the database only when the cache has lost one (decis
 """
 
 from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.sessions.backends import cached_db
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 
@@ -42,6 +43,9 @@ class SessionStore(cached_db.SessionStore):
 
     def load(self):
         data = super().load()
+        # Signed in through a backend since renamed: still signed in, through its new name.
+        if renamed := settings.AUTHENTICATION_BACKENDS_RENAMED.get(data.get(BACKEND_SESSION_KEY)):
+            data[BACKEND_SESSION_KEY] = renamed
         saved_at = data.get(SAVED_AT)
         if saved_at is not None and clock.now().timestamp() - saved_at >= settings.SESSION_COOKIE_AGE:
             self._session_key = None  # as Django does for an expired row: a new session, empty

@@ -124,9 +124,7 @@ def year_page(request, school: School, year: int, *, showing: str, read_only: bo
 
     variant = year_page_variant(request, showing)
     varies_by = (
-        (year, showing, "read-only" if read_only else "manage", link_people, variant)
-        if variant is not None
-        else None
+        (year, showing, "read-only" if read_only else "manage", link_people, *variant) if variant else None
     )
     parts = page_cache.page_parts(school, "year", varies_by=varies_by, render=render_parts)
     return render(
@@ -142,36 +140,28 @@ def year_page(request, school: School, year: int, *, showing: str, read_only: bo
     )
 
 
-# How long a page number may be in a year page's kept variants (a school of 99 pages of people).
-KEPT_PAGE_NUMBER = re.compile(r"[1-9][0-9]?")
+# The query strings a year page's own links and filter make, whose pages are kept in the cache: none,
+# a page, the filter's (a status and an empty search), or the filter's and a page. Pages 1-9 only
+# (a page holds 50 people: no school has more than one or two).
+KEPT_VARIANT = re.compile(r"(?:status=(?P<status>[a-z_]*)&q=)?(?:(?:^|&)page=(?P<page>[1-9]))?")
 
 
-def year_page_variant(request, showing: str) -> str | None:
-    """The query string, when it names a variant of the year page worth keeping: a status from the
-    filter's list, an empty search and a page number, in the order and spelling the page's own
-    links use. None for anything else (a search, an unknown parameter or value), which is
-    rendered afresh each time, so no one can fill the cache with pages no one else asks for."""
-    query = request.META.get("QUERY_STRING", "")
-    statuses = {
-        "",
-        *(
-            value
-            for value, _ in (
-                participant_queries.MENTOR_STATUSES
-                if showing == "mentors"
-                else participant_queries.ECT_STATUSES
-            )
-        ),
-    }
-    kept = (
-        request.GET.urlencode() == query
-        and set(request.GET) <= {"status", "q", "page"}
-        and all(len(request.GET.getlist(name)) == 1 for name in request.GET)
-        and request.GET.get("status", "") in statuses
-        and request.GET.get("q", "") == ""
-        and ("page" not in request.GET or KEPT_PAGE_NUMBER.fullmatch(request.GET["page"]))
+def year_page_variant(request, showing: str) -> tuple | None:
+    """What the query string changes on a year page, when it is a variant kept in the cache: the
+    status filtered by (from the filter's list), whether the filter was sent (its links keep its
+    parameters) and the page. None for anything else (a search, an unknown parameter or value, a
+    page beyond 9), which is rendered afresh each time, so no one can fill the cache."""
+    kept = KEPT_VARIANT.fullmatch(request.META.get("QUERY_STRING", ""))
+    statuses = (
+        participant_queries.MENTOR_STATUSES if showing == "mentors" else participant_queries.ECT_STATUSES
     )
-    return query if kept else None
+    if kept is None or kept["status"] not in {None, "", *(value for value, _ in statuses)}:
+        return None
+    return (
+        "filtered" if kept["status"] is not None else "unfiltered",
+        kept["status"] or "",
+        kept["page"] or "1",
+    )
 
 
 def render_year(

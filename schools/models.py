@@ -319,8 +319,10 @@ class SchoolPageChange(models.Model):
 
 
 class PageVersionEpoch(models.Model):
-    """A random value per database, in every page version: a cache kept across a database rebuilt
-    or restored (whose counts of changes start again) cannot match a page kept before."""
+    """A random value per database, in every page version: a cache kept across a database built
+    again (whose counts of changes start again) cannot match a page kept before. A database
+    restored from a backup keeps its epoch with lower counts: clear the cache after a restore
+    (decision 0046)."""
 
     id = models.SmallIntegerField(primary_key=True, default=1)
     epoch = models.UUIDField(db_default=RandomUUID())

@@ -19,12 +19,15 @@ from schools.models import School
 CACHE_SECONDS = 24 * 60 * 60
 
 
-def page_key(school: School, page: str, varies_by: tuple) -> str:
+def page_key(school: School, page: str, varies_by: tuple) -> str | None:
     """The key of a page of `school`: its data's version (and the reference data's), today, and
     what else the page depends on besides the data (`varies_by`: which page, which filters, what
-    this viewer may do)."""
+    this viewer may do). None when there is no version to keep it under."""
+    version = queries.page_version(school.pk)
+    if version is None:
+        return None
     return ":".join(
-        ["school-page", page, str(school.pk), queries.page_version(school.pk), clock.today().isoformat()]
+        ["school-page", page, str(school.pk), version, clock.today().isoformat()]
         + [str(part) for part in varies_by]
     )
 
@@ -35,9 +38,9 @@ def page_parts(
     """The parts of a page (name → HTML) from the cache, else `render(school)`-ed and kept;
     rendered and not kept when `varies_by` is None (a variant not worth keeping, say a search).
     `render` may raise Http404 (nothing is kept then). Its HTML is escaped as it was rendered."""
-    if varies_by is None:
+    key = None if varies_by is None else page_key(school, page, varies_by)
+    if key is None:
         return {name: mark_safe(html) for name, html in render(school).items()}
-    key = page_key(school, page, varies_by)
     parts = cache.get(key)
     if parts is None:
         # The school as it is now: `school` was read before its version was, and a page kept under

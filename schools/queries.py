@@ -339,12 +339,13 @@ SELECT epoch.epoch,
 """
 
 
-def page_version(school_id: int) -> str:
+def page_version(school_id: int) -> str | None:
     """Which state of its data, and of the reference data, the school's pages show now, as a
     string for a cache key: it changes when any write that shows on them commits. Read it before
     reading what it stands for (each statement then sees at least as much as the version says);
-    a page read later under an older version is newer than that version, never older."""
+    a page read later under an older version is newer than that version, never older. None when
+    the database has no epoch (its tables emptied by hand): no page is kept then."""
     with connection.cursor() as cursor:
         cursor.execute(PAGE_VERSION_SQL, [school_id])
         epoch, reference_changes, school_changes = cursor.fetchone()
-    return f"{epoch}.{reference_changes}.{school_changes}"
+    return None if epoch is None else f"{epoch}.{reference_changes}.{school_changes}"

@@ -12,6 +12,11 @@ AUTHENTICATION_BACKENDS = [
     "accounts.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
+# Backends a session may name from before they were renamed (core.sessions reads them under their
+# new name): Django signs out a session whose backend is not in AUTHENTICATION_BACKENDS.
+AUTHENTICATION_BACKENDS_RENAMED = {
+    "django.contrib.auth.backends.ModelBackend": "accounts.backends.ModelBackend"
+}
 LOGIN_URL = "sign_in"
 # Decides what comes next: the privacy notice, choosing a school, or the dashboard.
 LOGIN_REDIRECT_URL = "post_sign_in"

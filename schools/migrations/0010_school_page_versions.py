@@ -92,6 +92,10 @@ REFERENCE = {
     "providers_activeleadprovider": ("lead_provider_id", "contract_period_id"),
     "providers_leadproviderdeliverypartnership": ("delivery_partner_id", "active_lead_provider_id"),
 }
+# A new contract period is on a page at once (a school's years are those its people's periods
+# overlap); other new reference rows are on none until a school's row names them.
+REFERENCE_EVENTS = {table: ("UPDATE", "DELETE") for table in REFERENCE}
+REFERENCE_EVENTS["providers_contractperiod"] = ("INSERT", "UPDATE", "DELETE")
 
 
 def changed_rows(table: str) -> str:
@@ -128,7 +132,7 @@ CREATE TRIGGER {name} AFTER {event} ON {table}
   REFERENCING {referencing} FOR EACH STATEMENT EXECUTE FUNCTION {name}();
 """)
     for table in REFERENCE:
-        for event in ("UPDATE", "DELETE"):
+        for event in REFERENCE_EVENTS[table]:
             name = f"{table}_{event.lower()}_reference_page_changed"
             if event == "UPDATE" and REFERENCE[table]:
                 check = (
@@ -139,7 +143,7 @@ CREATE TRIGGER {name} AFTER {event} ON {table}
                 check = (
                     "IF EXISTS (SELECT 1 FROM rows) THEN PERFORM schools_reference_page_changed(); END IF;"
                 )
-                referencing = f"{'NEW' if event == 'UPDATE' else 'OLD'} TABLE AS rows"
+                referencing = f"{'OLD' if event == 'DELETE' else 'NEW'} TABLE AS rows"
             sql.append(f"""
 CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -153,25 +157,21 @@ CREATE TRIGGER {name} AFTER {event} ON {table}
 
 
 def dropped() -> str:
-    """Undoes FUNCTIONS and statement_triggers(): each trigger with its function, then the rest."""
-    names = [f"{table}_{event.lower()}_page_changed" for table in SCHOOLS_OF_ROWS for event in EVENTS[table]]
-    names += [
-        f"{table}_{event.lower()}_reference_page_changed"
+    """Undoes FUNCTIONS and statement_triggers(): each trigger with its function, then the rest
+    (the tables go with the models)."""
+    triggers = [
+        (f"{table}_{event.lower()}_page_changed", table)
+        for table in SCHOOLS_OF_ROWS
+        for event in EVENTS[table]
+    ] + [
+        (f"{table}_{event.lower()}_reference_page_changed", table)
         for table in REFERENCE
-        for event in ("UPDATE", "DELETE")
+        for event in REFERENCE_EVENTS[table]
     ]
-    tables = [
-        *(table for table in SCHOOLS_OF_ROWS for _ in EVENTS[table]),
-        *(table for table in REFERENCE for _ in (1, 2)),
-    ]
-    sql = [
-        f"DROP TRIGGER {name} ON {table}; DROP FUNCTION {name}();"
-        for name, table in zip(names, tables, strict=True)
-    ]
+    sql = [f"DROP TRIGGER {name} ON {table}; DROP FUNCTION {name}();" for name, table in triggers]
     sql.append(
         "DROP FUNCTION schools_page_changed(bigint[]); DROP FUNCTION schools_reference_page_changed();"
     )
-    sql.append("DROP SEQUENCE schools_page_versions;")
     return "\n".join(sql)
 
 

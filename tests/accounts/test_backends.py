@@ -1,6 +1,7 @@
 """The signed-in user is read on every request with SQL built once (accounts/backends.py)."""
 
 import pytest
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.urls import reverse
 
 from accounts.backends import ModelBackend
@@ -33,3 +34,12 @@ def test_a_page_is_shown_to_the_user_signed_in(client):
     assert response.wsgi_request.user.pk == user.pk
     client.logout()
     assert not client.get(reverse("start")).wsgi_request.user.is_authenticated
+
+
+def test_a_session_signed_in_before_the_backend_was_renamed_stays_signed_in(client):
+    user = UserFactory()
+    client.force_login(user, backend="accounts.backends.ModelBackend")
+    session = client.session
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session.save()
+    assert client.get(reverse("start")).wsgi_request.user.pk == user.pk
