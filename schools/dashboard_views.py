@@ -141,27 +141,26 @@ def year_page(request, school: School, year: int, *, showing: str, read_only: bo
 
 
 # The query strings a year page's own links and filter make, whose pages are kept in the cache: none,
-# a page, the filter's (a status and an empty search), or the filter's and a page. Pages 1-9 only
-# (a page holds 50 people: no school has more than one or two).
-KEPT_VARIANT = re.compile(r"(?:status=(?P<status>[a-z_]*)&q=)?(?:(?:^|&)page=(?P<page>[1-9]))?")
+# a page, the filter's (a status, and an empty search where the page has a search box), or the
+# filter's and a page. Pages 1-9 only (a page holds 50 people: no school has more than one or two).
+KEPT_VARIANT = re.compile(r"(?:status=(?P<status>[a-z_]*)(?P<search>&q=)?)?(?:(?:^|&)page=(?P<page>[1-9]))?")
 
 
 def year_page_variant(request, showing: str) -> tuple | None:
     """What the query string changes on a year page, when it is a variant kept in the cache: the
-    status filtered by (from the filter's list), whether the filter was sent (its links keep its
-    parameters) and the page. None for anything else (a search, an unknown parameter or value, a
-    page beyond 9), which is rendered afresh each time, so no one can fill the cache."""
+    status filtered by (from the filter's list), whether the filter was sent with its search box
+    (its links keep its parameters) and the page. None for anything else (a search, an unknown
+    parameter or value, a page beyond 9), rendered afresh each time, so no one can fill the cache."""
     kept = KEPT_VARIANT.fullmatch(request.META.get("QUERY_STRING", ""))
     statuses = (
         participant_queries.MENTOR_STATUSES if showing == "mentors" else participant_queries.ECT_STATUSES
     )
     if kept is None or kept["status"] not in {None, "", *(value for value, _ in statuses)}:
         return None
-    return (
-        "filtered" if kept["status"] is not None else "unfiltered",
-        kept["status"] or "",
-        kept["page"] or "1",
+    sent = (
+        "unfiltered" if kept["status"] is None else "filtered-with-search" if kept["search"] else "filtered"
     )
+    return (sent, kept["status"] or "", kept["page"] or "1")
 
 
 def render_year(

@@ -316,7 +316,16 @@ def test_a_variant_not_worth_keeping_is_rendered_afresh(client, ours, query):
 
 
 @pytest.mark.parametrize(
-    "query", ["", "page=2", "status=training&q=", "status=&q=&page=1", "status=training&q=&page=9"]
+    "query",
+    [
+        "",
+        "page=2",
+        "status=training",
+        "status=training&page=2",
+        "status=training&q=",
+        "status=&q=&page=1",
+        "status=training&q=&page=9",
+    ],
 )
 def test_a_variant_the_pages_links_make_is_read_from_the_cache(client, ours, query):
     client.force_login(ours["tutor"])
