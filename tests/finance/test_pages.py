@@ -11,6 +11,7 @@ The journeys (adjustments, authorising, voiding) are in test_page_actions.py."""
 
 import csv
 import datetime
+import html
 import io
 import re
 from decimal import Decimal
@@ -36,11 +37,12 @@ pytestmark = pytest.mark.django_db
 
 
 def text_of(response) -> str:
-    """The page's words, tags dropped and spaces closed up, to read figures as a person does."""
-    html = response.content.decode()
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    html = re.sub(r"</?(a|span|strong)\b[^>]*>", "", html)  # inline: no gap
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+    """The page's words, tags dropped, entities read (a name like O'Sullivan is escaped in HTML)
+    and spaces closed up, to read figures as a person does."""
+    page = response.content.decode()
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    page = re.sub(r"</?(a|span|strong)\b[^>]*>", "", page)  # inline: no gap
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)).strip())
 
 
 def school_user():
