@@ -346,6 +346,16 @@ def test_no_page_is_kept_without_the_databases_epoch(client, ours):
     assert "Ada Lovelace" in page(client, ours["school"])
 
 
+def record_a_pass(o):
+    """The appropriate body records the ECT's induction passed, a month in."""
+    _save(
+        o["induction"],
+        finished_on=THIS_SEPTEMBER + datetime.timedelta(days=30),
+        number_of_terms=1,
+        outcome="pass",
+    )
+
+
 def assign_emmy_noether(o):
     """The ECT's mentorship given to a new mentor, Emmy Noether."""
     MentorshipPeriod.objects.filter(pk=o["mentorship"].pk).update(
@@ -371,12 +381,7 @@ CHANGES_SHOWN = {
         "Mary Somerville",
     ),
     "an appropriate body records a pass": (
-        lambda o: _save(
-            o["induction"],
-            finished_on=THIS_SEPTEMBER + datetime.timedelta(days=30),
-            number_of_terms=1,
-            outcome="pass",
-        ),
+        record_a_pass,
         'govuk-tag--blue">Completed induction',
     ),
     "a mentor assigned": (
@@ -466,12 +471,7 @@ PERSON_CHANGES_SHOWN = {
     ),
     "an appropriate body records a pass": (
         "ect",
-        lambda o: _save(
-            o["induction"],
-            finished_on=THIS_SEPTEMBER + datetime.timedelta(days=30),
-            number_of_terms=1,
-            outcome="pass",
-        ),
+        record_a_pass,
         'govuk-tag--blue">Completed induction',
     ),
     "their delivery partner renamed": (
