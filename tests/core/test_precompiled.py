@@ -120,3 +120,37 @@ def test_a_lead_provider_is_offered_only_in_a_year_it_works():
     assert active_lead_provider(this_year, working.lead_provider_id) == working.lead_provider
     assert active_lead_provider(next_year, working.lead_provider_id) is None
     assert active_lead_provider(this_year, LeadProviderFactory().pk) is None
+
+
+def test_the_rows_are_the_instances_the_queryset_gives_with_its_annotations_and_converted_values():
+    """Read without RawQuerySet, a row is still the model's instance: every field (a JSON field
+    decoded by its converter), each annotation an attribute, and not a field deferred."""
+    from django.db.models import CharField, F, Value
+    from django.db.models.functions import Concat
+
+    from emails.models import Email
+
+    sent = Email.objects.create(
+        recipient="ada@example.com", template="welcome", personalisation={"name": "Ada", "steps": [1, 2]}
+    )
+    Email.objects.create(recipient="grace@example.com", template="welcome")
+
+    def build(*, recipient):
+        return Email.objects.filter(recipient=recipient).annotate(
+            addressed=Concat(Value("to "), F("recipient"), output_field=CharField())
+        )
+
+    lookup = precompiled(recipient="(stand-in)")(build)
+    for _ in range(2):  # the rows' shape is worked out on the first call, then kept
+        (row,) = lookup(recipient=sent.recipient)
+        (expected,) = build(recipient=sent.recipient)
+        assert isinstance(row, Email)
+        assert row.personalisation == {"name": "Ada", "steps": [1, 2]}
+        assert row.addressed == f"to {sent.recipient}" == expected.addressed
+        assert row.get_deferred_fields() == set()
+        assert {f.attname: getattr(row, f.attname) for f in Email._meta.concrete_fields} == {
+            f.attname: getattr(expected, f.attname) for f in Email._meta.concrete_fields
+        }
+        assert not row._state.adding
+    assert lookup(recipient="nobody@example.com") == []
+    assert lookup.first(recipient="nobody@example.com") is None
