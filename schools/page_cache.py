@@ -38,13 +38,23 @@ def page_parts(
     """The parts of a page (name → HTML) from the cache, else `render(school)`-ed and kept;
     rendered and not kept when `varies_by` is None (a variant not worth keeping, say a search).
     `render` may raise Http404 (nothing is kept then). Its HTML is escaped as it was rendered."""
+    parts = kept(school, page, varies_by=varies_by, work_out=render)
+    return {name: mark_safe(html) for name, html in parts.items()}
+
+
+def kept(
+    school: School, page: str, *, varies_by: tuple | None, work_out: Callable[[School], dict[str, str]]
+) -> dict[str, str]:
+    """What `work_out(school)` gives (names → strings, from the school's data and today alone),
+    from the cache under the school's page version, else worked out and kept (not kept when
+    `varies_by` is None)."""
     key = None if varies_by is None else page_key(school, page, varies_by)
     if key is None:
-        return {name: mark_safe(html) for name, html in render(school).items()}
-    parts = cache.get(key)
-    if parts is None:
-        # The school as it is now: `school` was read before its version was, and a page kept under
-        # a version must show at least what that version stands for.
-        parts = render(School.objects.get(pk=school.pk))
-        cache.set(key, parts, CACHE_SECONDS)
-    return {name: mark_safe(html) for name, html in parts.items()}
+        return work_out(school)
+    found = cache.get(key)
+    if found is None:
+        # The school as it is now: `school` was read before its version was, and what is kept
+        # under a version must show at least what that version stands for.
+        found = work_out(School.objects.get(pk=school.pk))
+        cache.set(key, found, CACHE_SECONDS)
+    return found

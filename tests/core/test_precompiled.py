@@ -154,3 +154,40 @@ def test_the_rows_are_the_instances_the_queryset_gives_with_its_annotations_and_
         assert not row._state.adding
     assert lookup(recipient="nobody@example.com") == []
     assert lookup.first(recipient="nobody@example.com") is None
+
+
+def prepared_statements_like(text: str) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT statement FROM pg_prepared_statements WHERE NOT from_sql AND statement LIKE %s",
+            [f"%{text}%"],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_postgresql_plans_sql_built_once_the_first_time_a_connection_runs_it():
+    """Planning a lookup cost PostgreSQL 0.1-2 ms, running it 0.01-0.7 ms (decision 0047): it is
+    prepared, with its values bound as parameters, the first time it runs on a connection."""
+
+    @precompiled(trn="(stand-in)")
+    def periods_of(*, trn):
+        return ECTAtSchoolPeriod.objects.filter(teacher__trn=trn).order_by("-pk", "email")
+
+    marker = 'ORDER BY "participants_ectatschoolperiod"."id" DESC, "participants_ectatschoolperiod"."email"'
+    assert prepared_statements_like(marker) == []
+    period = ECTAtSchoolPeriodFactory()
+    assert periods_of(trn=period.teacher.trn) == [period]
+    (statement,) = prepared_statements_like(marker)
+    assert '"participants_teacher"."trn" = $1' in statement
+    with CaptureQueriesContext(connection) as captured:
+        assert periods_of(trn="1234567") == []
+    assert len(prepared_statements_like(marker)) == 1
+    # Run prepared, it is still in Django's log of queries (tests read it), with its placeholders.
+    assert '"participants_teacher"."trn" = $1' in captured[0]["sql"]
+
+
+def test_a_query_not_built_once_binds_its_values_into_its_text_and_is_never_prepared():
+    for _ in range(10):
+        list(ECTAtSchoolPeriod.objects.filter(email="not-prepared@example.com"))
+    assert prepared_statements_like("not-prepared@example.com") == []
+    assert prepared_statements_like('"email" = $1') == []

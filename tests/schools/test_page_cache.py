@@ -430,6 +430,52 @@ def test_a_cache_hit_costs_a_few_queries_however_many_people(client, ours, their
     assert queries_on_a_hit(ours["school"]) == queries_on_a_hit(theirs["school"]) <= 5
 
 
+# --- The school's home: where it leads ----------------------------------------------------------
+
+
+def home(client, school) -> str:
+    response = client.get(reverse("school_home", kwargs={"urn": school.urn}))
+    assert response.status_code == 302
+    return response["Location"]
+
+
+def test_the_home_leads_where_it_did_before_it_was_kept_and_follows_a_change(client, ours, this_year):
+    """Where the home leads is kept under the school's version: a change to the contract periods
+    (reference data) sends it to set up next year at once, and setting that year up to the year."""
+    next_year = ContractPeriodFactory(year=THIS_YEAR + 1)
+    client.force_login(ours["tutor"])
+    assert home(client, ours["school"]) == year_url(ours["school"])
+    with CaptureQueriesContext(connection) as captured:
+        assert home(client, ours["school"]) == year_url(ours["school"])
+    assert not any("providers_contractperiod" in query["sql"] for query in captured)
+
+    # This year closed to registrations (say, by mistake): next year is the one registering now.
+    ContractPeriod.objects.filter(pk=this_year.pk).update(enabled=False)
+    set_up = reverse("set_up_start", kwargs={"urn": ours["school"].urn, "year": THIS_YEAR + 1})
+    assert home(client, ours["school"]) == set_up
+    assert home(client, ours["school"]) == set_up
+
+    services.set_up_training(
+        school=ours["school"],
+        contract_period=next_year,
+        set_up_by=ours["tutor"],
+        expects_ects="no",
+        programme="school_led",
+        lead_provider=None,
+        appropriate_body=AppropriateBodyFactory(),
+    )
+    assert home(client, ours["school"]) == reverse(
+        "school_year", kwargs={"urn": ours["school"].urn, "year": THIS_YEAR + 1}
+    )
+
+
+def test_a_home_kept_for_one_school_leads_another_by_its_own_data(client, ours, theirs):
+    SchoolAccess.objects.create(user=ours["tutor"], school=theirs["school"], role=SchoolRole.COLLEAGUE)
+    client.force_login(ours["tutor"])
+    assert home(client, ours["school"]) == year_url(ours["school"])
+    assert home(client, theirs["school"]) == year_url(theirs["school"])
+
+
 # --- An ECT's and a mentor's page ---------------------------------------------------------------
 
 
