@@ -13,7 +13,7 @@ school's access check, what the registration wizard checks about a teacher) are 
 with `@precompiled`, which names each stand-in by the keyword argument it stands for.
 
 The rows are read without `RawQuerySet`, which works out again on every call which column is which
-field (from the cursor's description) and builds a compiler for the converters: ~15% of a worker's
+field (from the cursor's description) and builds a compiler for the converters: ~10% of a worker's
 time in issue 19's rush, on lookups PostgreSQL answers in a fraction of a millisecond. The
 columns are the same on every call of one SQL, so that is worked out once (`RowShape`) and each
 row becomes an instance as `RawQuerySet` would make it: `Model.from_db` with the fields' values
@@ -43,8 +43,10 @@ class RowShape:
     converters: dict[int, tuple[list, Any]]  # as the ORM's compiler gives them, by position
 
     @classmethod
-    def of(cls, model: type[Model], columns: list[str]) -> "RowShape":
+    def of(cls, model: type[Model], description: Sequence) -> "RowShape":
+        """The shape of rows a cursor with this `description` gives."""
         to_column = connection.introspection.identifier_converter
+        columns = [to_column(column[0]) for column in description]
         by_column = {to_column(f.column): f for f in model._meta.concrete_fields}
         fields = [f for f in model._meta.fields if to_column(f.column) in columns]
         if model._meta.pk not in fields:
@@ -138,8 +140,7 @@ class PrecompiledQuery:
             )
             rows = cursor.fetchall()
             if self._shape is None:
-                to_column = connection.introspection.identifier_converter
-                self._shape = RowShape.of(model, [to_column(column[0]) for column in cursor.description])
+                self._shape = RowShape.of(model, cursor.description)
         return self._shape.instances(rows)
 
 
