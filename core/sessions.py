@@ -9,13 +9,16 @@ SESSION_REFRESH_AFTER seconds old. Someone is signed out between SESSION_COOKIE_
 SESSION_REFRESH_AFTER and SESSION_COOKIE_AGE after their last request (docs/decisions/0040).
 
 Sessions are read from the cache (Redis) in front of the database: Django's `cached_db` engine,
-which writes both and reads the database only when the cache has lost one (decision 0043).
+which writes both and reads the database only when the cache has lost one (decision 0043). Its
+row is written in one statement (decision 0048).
 """
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY
-from django.contrib.sessions.backends import cached_db
+from django.contrib.sessions.backends import cached_db, db
+from django.contrib.sessions.backends.base import CreateError, UpdateError
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
+from django.db import DatabaseError, connections, router
 
 from core import clock
 
@@ -36,7 +39,44 @@ class SessionMiddleware(DjangoSessionMiddleware):
         return super().process_response(request, response)
 
 
-class SessionStore(cached_db.SessionStore):
+class RowWrittenInOneStatement(db.SessionStore):
+    """Django's database session, its row written by one statement sent on its own: Django's
+    writes it through the ORM inside a transaction, which is three round trips to PostgreSQL
+    (begin, update, commit) and the UPDATE's SQL compiled afresh, for each page that answers a
+    question of a journey (5% of a worker's time in issue 19's rush). One statement needs no
+    transaction of its own. What Django's save promises is kept: a new session's key must not be
+    taken (else CreateError, and `create()` tries another), and a session updated must still have
+    its row (else UpdateError: it was deleted meanwhile, say by signing out elsewhere)."""
+
+    INSERT_SQL = (
+        "INSERT INTO {table} (session_key, session_data, expire_date) VALUES (%s, %s, %s)"
+        " ON CONFLICT (session_key) DO NOTHING"
+    )
+    UPDATE_SQL = "UPDATE {table} SET session_data = %s, expire_date = %s WHERE session_key = %s"
+
+    def save(self, must_create=False):
+        if self.session_key is None:
+            return self.create()
+        data = self.encode(self._get_session(no_load=must_create))
+        expire_date = self.get_expiry_date()
+        connection = connections[router.db_for_write(self.model)]
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        try:
+            with connection.cursor() as cursor:
+                if must_create:
+                    cursor.execute(self.INSERT_SQL.format(table=table), [self.session_key, data, expire_date])
+                else:
+                    cursor.execute(self.UPDATE_SQL.format(table=table), [data, expire_date, self.session_key])
+                written = cursor.rowcount == 1
+        except DatabaseError:
+            if not must_create:
+                raise UpdateError from None
+            raise
+        if not written:
+            raise CreateError if must_create else UpdateError
+
+
+class SessionStore(cached_db.SessionStore, RowWrittenInOneStatement):
     """Django's `cached_db` session, over by the service clock as a database row is: the cache
     drops an entry SESSION_COOKIE_AGE after its save in real time, which a clock moved on (a test,
     `bin/as_if_today`) does not reach, and the database's expiry is not read on a cache hit."""

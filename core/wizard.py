@@ -180,8 +180,11 @@ class Wizard:
         raise Http404("No such step")
 
     def path(self) -> list[Step]:
-        """The steps on this user's path, in order, decided by the answers so far."""
-        return [step for step in self.steps if step.applies(self)]
+        """The steps on this user's path, in order, decided by the answers so far: worked out once
+        a request, and again only after an answer it read is stored (a page asks for it several
+        times: which steps are reachable, the next, the one before)."""
+        on_path = self._work_out(("path",), lambda: tuple(step for step in self.steps if step.applies(self)))
+        return list(on_path)
 
     def first_unanswered(self) -> Step | None:
         return next((step for step in self.path() if self.cleaned(step.name) is None), None)

@@ -45,9 +45,11 @@ def active_lead_providers(contract_period: ContractPeriod) -> QuerySet[LeadProvi
     return LeadProvider.objects.filter(active_periods__contract_period=contract_period).order_by("name")
 
 
-# Stand-ins for `active_lead_provider`'s arguments (core.precompiled): no year or provider has them.
+# Stand-ins for `active_lead_provider`'s and `appropriate_body`'s arguments (core.precompiled): no
+# year, provider or body has them.
 YEAR_STAND_IN = 32_001
 LEAD_PROVIDER_STAND_IN = -7_200_001
+APPROPRIATE_BODY_STAND_IN = -7_200_002
 
 
 @precompiled(year=YEAR_STAND_IN, lead_provider_id=LEAD_PROVIDER_STAND_IN)
@@ -59,6 +61,18 @@ def active_lead_provider(contract_period: ContractPeriod, lead_provider_id: int)
     """This lead provider, when schools may choose it in this contract period; else None. (Asked
     on each page of an ECT's registration that offers the school's last choices: built once.)"""
     return _active_lead_provider.first(year=contract_period.year, lead_provider_id=lead_provider_id)
+
+
+@precompiled(appropriate_body_id=APPROPRIATE_BODY_STAND_IN)
+def _appropriate_body(*, appropriate_body_id: int) -> QuerySet[AppropriateBody]:
+    return AppropriateBody.objects.filter(pk=appropriate_body_id)[:1]
+
+
+def appropriate_body(appropriate_body_id: int) -> AppropriateBody | None:
+    """The appropriate body with this id, if there is one. (The school's last choice, asked on each
+    page of an ECT's registration that offers it: built once, where following the school's foreign
+    key would build its query on every page.)"""
+    return _appropriate_body.first(appropriate_body_id=appropriate_body_id)
 
 
 def teaching_school_hubs() -> QuerySet[AppropriateBody]:

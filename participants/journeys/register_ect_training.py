@@ -65,6 +65,9 @@ class ECTTrainingChoices:
         programme = school.last_chosen_training_programme
         if not programme or school.last_chosen_appropriate_body_id is None:
             return None
+        appropriate_body = provider_queries.appropriate_body(school.last_chosen_appropriate_body_id)
+        if appropriate_body is None:
+            return None
         lead_provider = None
         if programme == TrainingProgramme.PROVIDER_LED:
             if self.funding_refusal or school.last_chosen_lead_provider_id is None:
@@ -75,7 +78,7 @@ class ECTTrainingChoices:
             if lead_provider is None:  # not working this year
                 return None
         return {
-            "appropriate_body": school.last_chosen_appropriate_body,
+            "appropriate_body": appropriate_body,
             "training_programme": programme,
             "lead_provider": lead_provider,
         }

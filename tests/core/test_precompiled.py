@@ -191,3 +191,14 @@ def test_a_query_not_built_once_binds_its_values_into_its_text_and_is_never_prep
         list(ECTAtSchoolPeriod.objects.filter(email="not-prepared@example.com"))
     assert prepared_statements_like("not-prepared@example.com") == []
     assert prepared_statements_like('"email" = $1') == []
+
+
+def test_an_appropriate_body_is_found_by_its_id_or_not_at_all():
+    from providers.queries import appropriate_body
+    from tests.factories import AppropriateBodyFactory
+
+    body = AppropriateBodyFactory()
+    AppropriateBodyFactory()  # another
+    assert appropriate_body(body.pk) == body
+    assert appropriate_body(body.pk).name == body.name
+    assert appropriate_body(body.pk + 1_000_000) is None

@@ -129,3 +129,50 @@ def test_a_session_the_cache_lost_is_read_from_the_database(signed_in):
     with CaptureQueriesContext(connection) as queries:
         assert signed_in.get(SIGNED_IN_PAGE).status_code == 200
     assert not [q for q in queries.captured_queries if "django_session" in q["sql"]]  # cached again
+
+
+# --- the row, written in one statement (decision 0048) -------------------------------------------
+
+
+def test_a_changed_session_is_written_to_its_row_in_one_statement_and_to_the_cache():
+    session = SessionStore()
+    session["answer"] = "yes"
+    session.create()
+    session["answer"] = "no"
+    with CaptureQueriesContext(connection) as queries:
+        session.save()
+    # No transaction of its own: inside the test's transaction Django's save adds a savepoint and
+    # its release around the UPDATE.
+    assert [q["sql"].split()[0] for q in queries.captured_queries] == ["UPDATE"]
+    row = Session.objects.get(session_key=session.session_key)
+    assert row.get_decoded()["answer"] == "no"
+    assert abs(row.expire_date - (clock.now() + IDLE_TIMEOUT)) < datetime.timedelta(minutes=1)
+    cache.delete(session.cache_key)  # read from the row, not the cache
+    assert SessionStore(session.session_key).load()["answer"] == "no"
+
+
+def test_a_new_session_is_never_written_over_one_whose_key_is_taken(monkeypatch):
+    taken = SessionStore()
+    taken["whose"] = "someone else's"
+    taken.create()
+    keys = iter([taken.session_key, "k" * 32])
+    monkeypatch.setattr(SessionStore, "_get_new_session_key", lambda self: next(keys))
+    session = SessionStore()
+    session["whose"] = "mine"
+    session.create()  # the taken key refused, the next tried
+    assert session.session_key == "k" * 32
+    assert Session.objects.get(session_key=taken.session_key).get_decoded()["whose"] == "someone else's"
+    assert Session.objects.get(session_key="k" * 32).get_decoded()["whose"] == "mine"
+
+
+def test_a_session_whose_row_was_deleted_meanwhile_is_not_written_again():
+    from django.contrib.sessions.backends.base import UpdateError
+
+    session = SessionStore()
+    session["answer"] = "yes"
+    session.create()
+    Session.objects.filter(session_key=session.session_key).delete()  # signed out elsewhere
+    session["answer"] = "no"
+    with pytest.raises(UpdateError):
+        session.save()
+    assert not Session.objects.filter(session_key=session.session_key).exists()

@@ -232,3 +232,30 @@ def test_clearing_forgets_everything_worked_out(counting):
     assert counting.greeting() == "Hello mentor"
     counting.clear()
     assert counting.greeting() == "Hello"
+
+
+def test_the_path_is_worked_out_once_until_an_answer_its_rules_read_is_stored():
+    asked = []
+
+    class AskedWizard(PlanWizard):
+        steps = [
+            Step("who", WhoForm),
+            Step(
+                "days",
+                DaysForm,
+                applies=lambda w: asked.append("days?") or (w.cleaned("who") or {}).get("who") == "mentor",
+            ),
+        ]
+
+    wizard = AskedWizard(a_request(), key="1")
+    wizard.store(wizard.step("who"), {"who": "mentor"})
+    assert [step.name for step in wizard.path()] == ["who", "days"]
+    assert wizard.reachable() == ["who", "days"]
+    assert wizard.step_after(wizard.step("who")) == "days"
+    assert asked == ["days?"]
+    wizard.store(wizard.step("days"), {"days": ["mon"]})  # no rule reads it
+    assert wizard.step_before(CHECK_ANSWERS) == "days"
+    assert asked == ["days?"]
+    wizard.store(wizard.step("who"), {"who": "ect"})  # the rule reads it
+    assert [step.name for step in wizard.path()] == ["who"]
+    assert asked == ["days?", "days?"]
