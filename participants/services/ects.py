@@ -265,7 +265,12 @@ def register_ect(
     teacher, created = _locked_teacher(teacher_record, corrected_name=corrected_name)
     if not created:
         _refuse_if_induction_over(teacher)
-    move = _plan_move(teacher, school=school, started_on=started_on, today=today, transfer_from=transfer_from)
+    # A teacher created just now has been at no school: nothing to move from, nothing to look up.
+    move = (
+        Move([])
+        if created
+        else _plan_move(teacher, school=school, started_on=started_on, today=today, transfer_from=transfer_from)
+    )
     contract_period = move.contract_period or contract_period  # a transfer keeps their training's
     active_lead_provider = _active_lead_provider(lead_provider, contract_period) if lead_provider else None
     changes = {} if created else _refresh_teacher(teacher, teacher_record, corrected_name=corrected_name)
