@@ -13,12 +13,14 @@ which writes both and reads the database only when the cache has lost one (decis
 row is written in one statement (decision 0048).
 """
 
+from contextlib import nullcontext
+
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.sessions.backends import cached_db, db
 from django.contrib.sessions.backends.base import CreateError, UpdateError
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
-from django.db import DatabaseError, connections, router
+from django.db import DatabaseError, connections, router, transaction
 
 from core import clock
 
@@ -44,7 +46,7 @@ class RowWrittenInOneStatement(db.SessionStore):
     writes it through the ORM inside a transaction, which is three round trips to PostgreSQL
     (begin, update, commit) and the UPDATE's SQL compiled afresh, for each page that answers a
     question of a journey (5% of a worker's time in issue 19's rush). One statement needs no
-    transaction of its own. What Django's save promises is kept: a new session's key must not be
+    transaction of its own (inside someone else's, it gets a savepoint, as Django's write does). What Django's save promises is kept: a new session's key must not be
     taken (else CreateError, and `create()` tries another), and a session updated must still have
     its row (else UpdateError: it was deleted meanwhile, say by signing out elsewhere)."""
 
@@ -61,8 +63,13 @@ class RowWrittenInOneStatement(db.SessionStore):
         expire_date = self.get_expiry_date()
         connection = connections[router.db_for_write(self.model)]
         table = connection.ops.quote_name(self.model._meta.db_table)
+        # Inside a caller's transaction (a sign-in cycling the key), in a savepoint as Django does:
+        # a failed write must not leave that transaction unusable.
+        in_savepoint = (
+            transaction.atomic(using=connection.alias) if connection.in_atomic_block else nullcontext()
+        )
         try:
-            with connection.cursor() as cursor:
+            with in_savepoint, connection.cursor() as cursor:
                 if must_create:
                     cursor.execute(self.INSERT_SQL.format(table=table), [self.session_key, data, expire_date])
                 else:

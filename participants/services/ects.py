@@ -269,7 +269,9 @@ def register_ect(
     move = (
         Move([])
         if created
-        else _plan_move(teacher, school=school, started_on=started_on, today=today, transfer_from=transfer_from)
+        else _plan_move(
+            teacher, school=school, started_on=started_on, today=today, transfer_from=transfer_from
+        )
     )
     contract_period = move.contract_period or contract_period  # a transfer keeps their training's
     active_lead_provider = _active_lead_provider(lead_provider, contract_period) if lead_provider else None

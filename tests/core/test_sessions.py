@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -134,16 +134,22 @@ def test_a_session_the_cache_lost_is_read_from_the_database(signed_in):
 # --- the row, written in one statement (decision 0048) -------------------------------------------
 
 
+@pytest.mark.django_db(transaction=True)  # as a request writes it: in no transaction of its own
 def test_a_changed_session_is_written_to_its_row_in_one_statement_and_to_the_cache():
     session = SessionStore()
     session["answer"] = "yes"
     session.create()
     session["answer"] = "no"
-    with CaptureQueriesContext(connection) as queries:
+    sent = []
+
+    def in_a_transaction_of_its_own(execute, sql, params, many, context):
+        sent.append((sql.split()[0], connection.in_atomic_block))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(in_a_transaction_of_its_own):
         session.save()
-    # No transaction of its own: inside the test's transaction Django's save adds a savepoint and
-    # its release around the UPDATE.
-    assert [q["sql"].split()[0] for q in queries.captured_queries] == ["UPDATE"]
+    # Django's save sends the UPDATE inside transaction.atomic(): BEGIN before it, COMMIT after.
+    assert sent == [("UPDATE", False)]
     row = Session.objects.get(session_key=session.session_key)
     assert row.get_decoded()["answer"] == "no"
     assert abs(row.expire_date - (clock.now() + IDLE_TIMEOUT)) < datetime.timedelta(minutes=1)
@@ -176,3 +182,12 @@ def test_a_session_whose_row_was_deleted_meanwhile_is_not_written_again():
     with pytest.raises(UpdateError):
         session.save()
     assert not Session.objects.filter(session_key=session.session_key).exists()
+
+
+def test_a_write_that_fails_inside_a_transaction_leaves_the_transaction_usable():
+    session = SessionStore()
+    session["answer"] = "yes"
+    session._session_key = "k" * 41  # one character longer than the column takes
+    with pytest.raises(DatabaseError):
+        session.save(must_create=True)
+    assert not Session.objects.filter(session_key="k" * 41).exists()  # the test's transaction still works
