@@ -46,9 +46,10 @@ class RowWrittenInOneStatement(db.SessionStore):
     writes it through the ORM inside a transaction, which is three round trips to PostgreSQL
     (begin, update, commit) and the UPDATE's SQL compiled afresh, for each page that answers a
     question of a journey (5% of a worker's time in issue 19's rush). One statement needs no
-    transaction of its own (inside someone else's, it gets a savepoint, as Django's write does). What Django's save promises is kept: a new session's key must not be
-    taken (else CreateError, and `create()` tries another), and a session updated must still have
-    its row (else UpdateError: it was deleted meanwhile, say by signing out elsewhere)."""
+    transaction of its own (inside someone else's, it gets a savepoint, as Django's write does).
+    What Django's save promises is kept: a new session's key must not be taken (else CreateError,
+    and `create()` tries another), and a session updated must still have its row (else
+    UpdateError: it was deleted meanwhile, say by signing out elsewhere)."""
 
     INSERT_SQL = (
         "INSERT INTO {table} (session_key, session_data, expire_date) VALUES (%s, %s, %s)"

@@ -11,12 +11,13 @@ from django.test.utils import CaptureQueriesContext
 from core.precompiled import precompiled
 from participants.models import ECTAtSchoolPeriod
 from participants.queries import email_in_use, is_registered_at, ongoing_ect_period_elsewhere
-from providers.queries import active_lead_provider
+from providers.queries import active_lead_provider, appropriate_body
 from schools.models import SchoolAccess, SchoolRole
 from schools.queries import school_for
 from tests.dates import THIS_YEAR
 from tests.factories import (
     ActiveLeadProviderFactory,
+    AppropriateBodyFactory,
     ContractPeriodFactory,
     ECTAtSchoolPeriodFactory,
     LeadProviderFactory,
@@ -194,9 +195,6 @@ def test_a_query_not_built_once_binds_its_values_into_its_text_and_is_never_prep
 
 
 def test_an_appropriate_body_is_found_by_its_id_or_not_at_all():
-    from providers.queries import appropriate_body
-    from tests.factories import AppropriateBodyFactory
-
     body = AppropriateBodyFactory()
     AppropriateBodyFactory()  # another
     assert appropriate_body(body.pk) == body

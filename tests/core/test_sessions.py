@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.conf import settings
+from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.db import DatabaseError, connection
@@ -172,8 +173,6 @@ def test_a_new_session_is_never_written_over_one_whose_key_is_taken(monkeypatch)
 
 
 def test_a_session_whose_row_was_deleted_meanwhile_is_not_written_again():
-    from django.contrib.sessions.backends.base import UpdateError
-
     session = SessionStore()
     session["answer"] = "yes"
     session.create()
