@@ -109,6 +109,33 @@ def plan_keeping_cursor():
         yield cursor
 
 
+class PreparedSQL:
+    """Hand-written SQL run prepared (`plan_keeping_cursor`): PostgreSQL plans it once per
+    connection, not on every run. `rows(params)` gives its rows as tuples; with a `model`,
+    `instances(params)` gives them as the model's instances (`RowShape`), as `Model.objects.raw`
+    would, each other column an attribute of its name. Its parameters are `%s` or `%(name)s`."""
+
+    def __init__(self, sql: str, model: type[Model] | None = None):
+        self.sql = sql
+        self.model = model
+        self._shape: RowShape | None = None
+
+    def rows(self, params) -> list[tuple]:
+        with plan_keeping_cursor() as cursor:
+            cursor.execute(self.sql, params)
+            return cursor.fetchall()
+
+    def instances(self, params) -> list[Model]:
+        if self.model is None:
+            raise TypeError("instances() needs the model the rows are of")
+        with plan_keeping_cursor() as cursor:
+            cursor.execute(self.sql, params)
+            rows = cursor.fetchall()
+            if self._shape is None:
+                self._shape = RowShape.of(self.model, cursor.description)
+        return self._shape.instances(rows)
+
+
 class PrecompiledQuery:
     """`build()` makes the queryset from stand-in values; `stand_ins` are the SQL parameters
     those become (each equal to no constant of the query). `run(values)` puts `values[stand-in]`

@@ -297,15 +297,15 @@ class FundingFlagsUpload(models.Model):
 
 class SchoolPageChange(models.Model):
     """A write to what a school's dashboard pages show: a row for each school a statement touched,
-    written by the database's triggers in the writer's transaction (schools migration 0010); a
-    school of NULL stands for the reference data every school's pages show. A school's page version
+    written by the database's triggers in the writer's transaction (schools migration 0010; the
+    reference data's changes are counted in `PageVersionEpoch`). A school's page version
     is how many changes to it have committed (the sum of `changes`): it grows with each commit that
     touches the school, and only then, so a page kept under one version is never served once a
     later write commits. Rows are only ever added (writers never wait for each other here), and
     collapsed now and then into one per school with the same sum (`collapse_page_changes`). Not a
     foreign key: a trigger may name a school being deleted."""
 
-    school_id = models.BigIntegerField(null=True)
+    school_id = models.BigIntegerField()
     changes = models.IntegerField(default=1)
 
     class Meta:
@@ -322,10 +322,13 @@ class PageVersionEpoch(models.Model):
     """A random value per database, in every page version: a cache kept across a database built
     again (whose counts of changes start again) cannot match a page kept before. A database
     restored from a backup keeps its epoch with lower counts: clear the cache after a restore
-    (decision 0046)."""
+    (decision 0046). Beside it, the count of committed changes to the reference data every school's
+    pages show (names of providers, partners and bodies, contract periods): rare writes, counted in
+    this one row (schools migration 0011), so every page reads the count by its key."""
 
     id = models.SmallIntegerField(primary_key=True, default=1)
     epoch = models.UUIDField(db_default=RandomUUID())
+    reference_changes = models.BigIntegerField(db_default=0)
 
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(id=1), name="page_version_epoch_is_one_row")]
