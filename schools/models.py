@@ -298,7 +298,7 @@ class FundingFlagsUpload(models.Model):
 class SchoolPageChange(models.Model):
     """A write to what a school's dashboard pages show: a row for each school a statement touched,
     written by the database's triggers in the writer's transaction (schools migration 0010; the
-    reference data's changes are counted in `PageVersionEpoch`). A school's page version
+    reference data's are `ReferencePageChange`s). A school's page version
     is how many changes to it have committed (the sum of `changes`): it grows with each commit that
     touches the school, and only then, so a page kept under one version is never served once a
     later write commits. Rows are only ever added (writers never wait for each other here), and
@@ -318,17 +318,33 @@ class SchoolPageChange(models.Model):
         return f"School {self.school_id}: {self.changes} change(s)"
 
 
+class ReferencePageChange(models.Model):
+    """A write to the reference data every school's pages show (names of providers, partners and
+    bodies, contract periods, the provider chain), or a bulk load: a row a statement, written by
+    the database's triggers in the writer's transaction (schools migration 0011). Every page
+    version includes their sum. A table of their own, however PostgreSQL's statistics stand, that
+    sum reads only these few rows (decision 0050); only ever added, and collapsed with the
+    schools' changes."""
+
+    changes = models.IntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(changes__gt=0), name="reference_page_changes_positive")
+        ]
+
+    def __str__(self):
+        return f"Reference data: {self.changes} change(s)"
+
+
 class PageVersionEpoch(models.Model):
     """A random value per database, in every page version: a cache kept across a database built
     again (whose counts of changes start again) cannot match a page kept before. A database
     restored from a backup keeps its epoch with lower counts: clear the cache after a restore
-    (decision 0046). Beside it, the count of committed changes to the reference data every school's
-    pages show (names of providers, partners and bodies, contract periods): rare writes, counted in
-    this one row (schools migration 0011), so every page reads the count by its key."""
+    (decision 0046)."""
 
     id = models.SmallIntegerField(primary_key=True, default=1)
     epoch = models.UUIDField(db_default=RandomUUID())
-    reference_changes = models.BigIntegerField(db_default=0)
 
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(id=1), name="page_version_epoch_is_one_row")]

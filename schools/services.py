@@ -797,19 +797,27 @@ def import_funding_flags(*, upload: FundingFlagsUpload, actor: Actor) -> funding
     return checked
 
 
-# Every school's recorded page changes replaced by one row each with the same sum, in one
-# statement: a version (the sum) stays what it was, and reading it stays a few rows. A writer's
-# rows not yet committed are not seen, so not taken: they count once they commit.
+# Every school's recorded page changes replaced by one row each with the same sum, and the
+# reference data's by one row, each in one statement: a version (the sums) stays what it was, and
+# reading it stays a few rows. A writer's rows not yet committed are not seen, so not taken: they
+# count once they commit.
 COLLAPSE_PAGE_CHANGES_SQL = """
 WITH taken AS (DELETE FROM schools_schoolpagechange RETURNING school_id, changes)
 INSERT INTO schools_schoolpagechange (school_id, changes)
   SELECT school_id, sum(changes) FROM taken GROUP BY school_id
 """
+COLLAPSE_REFERENCE_CHANGES_SQL = """
+WITH taken AS (DELETE FROM schools_referencepagechange RETURNING changes)
+INSERT INTO schools_referencepagechange (changes) SELECT sum(changes) FROM taken HAVING count(*) > 0
+"""
 
 
 def collapse_page_changes() -> int:
     """Collapse the changes recorded for each school's page version (schools.page_cache) into one
-    row a school; beat runs this every hour. Returns the rows there are now."""
+    row a school, and the reference data's into one; beat runs this every hour. Returns the rows
+    there are now."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(COLLAPSE_PAGE_CHANGES_SQL)
-        return cursor.rowcount
+        rows = cursor.rowcount
+        cursor.execute(COLLAPSE_REFERENCE_CHANGES_SQL)
+        return rows + cursor.rowcount
