@@ -121,19 +121,20 @@ class PreparedSQL:
         self._shape: RowShape | None = None
 
     def rows(self, params) -> list[tuple]:
-        with plan_keeping_cursor() as cursor:
-            cursor.execute(self.sql, params)
-            return cursor.fetchall()
+        return self._fetch(params)[0]
 
     def instances(self, params) -> list[Model]:
         if self.model is None:
             raise TypeError("instances() needs the model the rows are of")
+        rows, description = self._fetch(params)
+        if self._shape is None:
+            self._shape = RowShape.of(self.model, description)
+        return self._shape.instances(rows)
+
+    def _fetch(self, params) -> tuple[list[tuple], Sequence]:
         with plan_keeping_cursor() as cursor:
             cursor.execute(self.sql, params)
-            rows = cursor.fetchall()
-            if self._shape is None:
-                self._shape = RowShape.of(self.model, cursor.description)
-        return self._shape.instances(rows)
+            return cursor.fetchall(), cursor.description
 
 
 class PrecompiledQuery:
@@ -144,31 +145,25 @@ class PrecompiledQuery:
     def __init__(self, build: Callable[[], QuerySet], stand_ins: list[Hashable]):
         self.build = build
         self.stand_ins = set(stand_ins)
-        self._compiled: tuple | None = None
-        self._shape: RowShape | None = None  # worked out from the first call's columns
+        self._compiled: tuple[PreparedSQL, list, list[bool]] | None = None
 
-    def _compile(self):
+    def _compile(self) -> tuple[PreparedSQL, list, list[bool]]:
         queryset = self.build()
         sql, params = queryset.query.get_compiler(connection=connection).as_sql()
         slots = [isinstance(param, Hashable) and param in self.stand_ins for param in params]
         unused = self.stand_ins - {param for param, slot in zip(params, slots, strict=True) if slot}
         if unused:
             raise ValueError(f"Stand-ins that are none of the query's parameters: {unused}")
-        return queryset.model, sql, list(params), slots
+        return PreparedSQL(sql, queryset.model), list(params), slots
 
     def run(self, values: dict[Hashable, object]) -> list[Model]:
         """`values` maps each stand-in to the value this call runs with."""
         if self._compiled is None:
             self._compiled = self._compile()
-        model, sql, params, slots = self._compiled
-        with plan_keeping_cursor() as cursor:
-            cursor.execute(
-                sql, [values[param] if slot else param for param, slot in zip(params, slots, strict=True)]
-            )
-            rows = cursor.fetchall()
-            if self._shape is None:
-                self._shape = RowShape.of(model, cursor.description)
-        return self._shape.instances(rows)
+        prepared, params, slots = self._compiled
+        return prepared.instances(
+            [values[param] if slot else param for param, slot in zip(params, slots, strict=True)]
+        )
 
 
 class PrecompiledLookup:
