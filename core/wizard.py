@@ -7,6 +7,11 @@ typed) and re-validates it on each request that reads it, so an answer that has 
 sends the user back to that step rather than being saved. Within a request, each answer is
 validated once, and again only after an answer it read is stored (decision 0044).
 
+A fact the path depends on that costs a query (is this teacher registered here already?) is worked
+out once a request (`remember`), or, when a value a page ago will do, once a journey
+(`remember_for_journey`, kept in the session beside the answers): check answers works every such
+fact out afresh, so what is saved is decided on what is true then (decision 0051).
+
 Which steps a user may open is computed, never stored: the steps on the path up to and
 including the first one without a valid answer. When every step on the path has a valid answer
 the check-answers page is reachable; its Change links open a step with `?change=1`, and saving
@@ -21,6 +26,7 @@ cleared afterwards, so refreshing or going back cannot submit twice.
 """
 
 import datetime
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -76,6 +82,10 @@ class Wizard:
         self._worked_out: dict[tuple, tuple[Any, frozenset[str]]] = {}
         self._reading: list[set[str]] = []  # the steps read by each piece of work under way
         self.answers_kept = False
+        # Facts kept for the journey (`remember_for_journey`), in the session beside the answers.
+        self.facts_key = f"{self.session_key}:facts"
+        # Set on check answers (and its submit): every fact kept for the journey is worked out again.
+        self.facts_afresh = False
 
     # --- answers ------------------------------------------------------------------------------
 
@@ -92,6 +102,7 @@ class Wizard:
     def start_from(self, answers: dict[str, dict[str, Any]]) -> None:
         """Begin the journey again from these answers (say, a change starting from what was saved)."""
         self.request.session[self.session_key] = answers
+        self.request.session.pop(self.facts_key, None)
         self._worked_out.clear()
 
     def store(self, step: Step, data: dict[str, Any]) -> None:
@@ -101,6 +112,7 @@ class Wizard:
             later = {s.name for s in self.steps[self.steps.index(step) + 1 :]}
             answers = {name: answer for name, answer in answers.items() if name not in later}
             changed |= later
+            self.request.session.pop(self.facts_key, None)  # facts about what is forgotten
         self.request.session[self.session_key] = {**answers, step.name: data}
         self._worked_out = {
             key: (value, read) for key, (value, read) in self._worked_out.items() if not read & changed
@@ -108,6 +120,7 @@ class Wizard:
 
     def clear(self) -> None:
         self.request.session.pop(self.session_key, None)
+        self.request.session.pop(self.facts_key, None)
         self._worked_out.clear()
 
     def remember(self, key: str, compute: Callable[[], Any], *, inputs: tuple | None = None) -> Any:
@@ -122,6 +135,25 @@ class Wizard:
         if inputs is None:
             return self._work_out(("fact", key), compute, reads=self._every_step())
         return self._work_out(("fact", key, *inputs), compute)
+
+    def remember_for_journey(
+        self, key: str, compute: Callable[[], bool | int | str | None], *, inputs: tuple
+    ) -> bool | int | str | None:
+        """`compute()`, worked out once for the journey and kept in the session: for a fact every
+        page's path reads that costs a query, and that may be taken as it was when first asked
+        (say, whether the teacher is registered here already), as a flag, a number or a string. It
+        is kept for `inputs` (the answers it is about, as `remember` takes them). Check answers
+        works it out afresh and keeps that (the service checks its own rules again as it saves)."""
+        fact = json.dumps([key, *inputs], default=str)
+        kept = self.request.session.get(self.facts_key, {})
+        if not self.facts_afresh and fact in kept:
+            return kept[fact]
+        value = self.remember(key, compute, inputs=inputs)
+        if value is not None and not isinstance(value, bool | int | str):
+            raise TypeError(f"A fact kept for the journey is a flag, a number or a string, not {value!r}")
+        if fact not in kept or kept[fact] != value:
+            self.request.session[self.facts_key] = {**kept, fact: value}
+        return value
 
     def _every_step(self) -> frozenset[str]:
         return frozenset(step.name for step in self.steps)
@@ -299,6 +331,7 @@ class WizardView(View):
         if step == START_AFRESH:
             self.wizard.clear()
             return HttpResponseRedirect(self.wizard.start_url())
+        self.wizard.facts_afresh = step == CHECK_ANSWERS
         if step not in self.wizard.reachable():
             return HttpResponseRedirect(self.wizard.start_url())
         self.step_name = step

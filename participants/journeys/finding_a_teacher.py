@@ -121,7 +121,13 @@ class FindsTeacherRecord(Wizard):
         if step.name == "email":
             trn = (self.record_found() or {}).get("trn")
             today = clock.today()
-            return {"email_in_use": lambda email: queries.email_in_use(email, today=today, except_trn=trn)}
+            return {
+                "email_in_use": lambda email: self.remember_for_journey(
+                    "email_in_use",
+                    lambda: queries.email_in_use(email, today=today, except_trn=trn),
+                    inputs=(email.strip().lower(), trn),
+                )
+            }
         return {}
 
 

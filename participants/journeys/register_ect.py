@@ -68,7 +68,7 @@ class RegisterECTWizard(ECTTrainingChoices, FindsTeacherRecord):
         Step(
             "use-previous-choices",
             UsePreviousChoicesForm,
-            applies=lambda wizard: not wizard.continues_training() and wizard.previous_choices() is not None,
+            applies=lambda wizard: not wizard.continues_training() and wizard.has_previous_choices(),
         ),
         Step(
             "appropriate-body",
@@ -108,7 +108,7 @@ class RegisterECTWizard(ECTTrainingChoices, FindsTeacherRecord):
         if not_found:
             return "not_found"
         record = self.record_found()
-        if self.remember(
+        if self.remember_for_journey(
             "registered_here",
             lambda: queries.is_registered_at(self.school, record["trn"], today=clock.today()),
             inputs=(record["trn"],),

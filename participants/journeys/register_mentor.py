@@ -76,7 +76,7 @@ class RegisterMentorWizard(FindsTeacherRecord):
             return "mentor_themself"
         if record["prohibited_from_teaching"]:
             return "prohibited"
-        if self.remember(
+        if self.remember_for_journey(
             "mentor_here",
             lambda: queries.is_mentor_at(self.school, record["trn"], today=clock.today()),
             inputs=(record["trn"],),

@@ -259,3 +259,71 @@ def test_the_path_is_worked_out_once_until_an_answer_its_rules_read_is_stored():
     wizard.store(wizard.step("who"), {"who": "ect"})  # the rule reads it
     assert [step.name for step in wizard.path()] == ["who"]
     assert asked == ["days?", "days?"]
+
+
+# --- Facts kept for the journey: worked out once across its pages, afresh at check answers ----
+
+
+def next_page(wizard: CountingWizard) -> CountingWizard:
+    """The same user's next request: a new wizard over the same session."""
+    request = a_request()
+    request.session = wizard.request.session
+    return CountingWizard(request, key="1")
+
+
+def registered_here(wizard: CountingWizard, world: dict) -> bool:
+    """A fact about the teacher named by "who" (its input), asked of the database (`world`)."""
+    who = (wizard.cleaned("who") or {}).get("who")
+
+    def compute():
+        wizard.worked_out.append(f"look up {who}")
+        return world[who]
+
+    return wizard.remember_for_journey("registered here", compute, inputs=(who,))
+
+
+def looked_up(wizard: CountingWizard) -> list[str]:
+    return [work for work in wizard.worked_out if work.startswith("look up")]
+
+
+def test_a_fact_kept_for_the_journey_is_worked_out_once_across_its_pages(counting):
+    world = {"ect": False, "mentor": True}
+    counting.store(counting.step("who"), {"who": "ect"})
+    assert registered_here(counting, world) is False
+    world["ect"] = True  # changed since: a later page still takes it as it was
+    page = next_page(counting)
+    assert registered_here(page, world) is False
+    assert looked_up(page) == []
+    page.store(page.step("who"), {"who": "mentor"})  # another input: worked out for it
+    assert registered_here(page, world) is True
+    assert looked_up(page) == ["look up mentor"]
+
+
+def test_check_answers_works_a_kept_fact_out_afresh_and_keeps_that(counting):
+    world = {"ect": False}
+    counting.store(counting.step("who"), {"who": "ect"})
+    assert registered_here(counting, world) is False
+    world["ect"] = True
+    check_answers = next_page(counting)
+    check_answers.facts_afresh = True
+    assert registered_here(check_answers, world) is True
+    later = next_page(check_answers)  # a Change link from check answers: the fresh value is kept
+    assert registered_here(later, world) is True
+    assert looked_up(later) == []
+
+
+def test_kept_facts_are_forgotten_with_the_answers(counting):
+    world = {"ect": False}
+    counting.store(counting.step("who"), {"who": "ect"})
+    registered_here(counting, world)
+    counting.clear()
+    assert counting.facts_key not in counting.request.session
+    counting.store(counting.step("who"), {"who": "ect"})
+    registered_here(counting, world)
+    counting.store(counting.step("who"), {"who": "mentor"})  # starts over: facts about the old answers go
+    assert counting.facts_key not in counting.request.session
+
+
+def test_a_kept_fact_is_a_value_the_session_can_hold(counting):
+    with pytest.raises(TypeError):
+        counting.remember_for_journey("a record", lambda: object(), inputs=())

@@ -4,6 +4,8 @@ talking to the fake TRS over HTTP."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from participants.models import ECTAtSchoolPeriod, Teacher
@@ -331,3 +333,49 @@ def test_previous_choices_are_not_offered_with_a_lead_provider_not_working_that_
     school.save()
     find(signed_in, school, FOUND)
     assert details(signed_in, school) == url(school, "appropriate-body")
+
+
+# --- What the journey looks up about the teacher: once a journey, afresh at check answers ------
+
+
+def test_the_teachers_facts_are_looked_up_once_not_on_every_page(signed_in, school):
+    find(signed_in, school, FOUND)
+    post(signed_in, school, "confirm-name", {"name_is_right": "yes"})
+    post(signed_in, school, "email", {"email": "amara@example.org"})
+    with CaptureQueriesContext(connection) as queries:
+        assert signed_in.get(url(school, "start-date")).status_code == 200
+    periods = [q["sql"] for q in queries if "atschoolperiod" in q["sql"]]
+    # Registered here? At another school? Is the email address another teacher's? All known already.
+    assert periods == []
+
+
+def test_someone_registered_here_meanwhile_stops_the_journey_at_check_answers(signed_in, school):
+    find(signed_in, school, FOUND)
+    ECTAtSchoolPeriodFactory(  # another tutor registers them while this one types
+        teacher=TeacherFactory(trn=FOUND["trn"]), school=school, started_on=datetime.date(THIS_YEAR, 9, 1)
+    )
+    details(signed_in, school)  # the pages between go on as they began
+    post(signed_in, school, "use-previous-choices", {"use_previous_choices": "yes"})
+
+    check = signed_in.get(url(school, "check-answers"))
+
+    assert check["Location"] == url(school, "cannot-register")
+    assert "already registered" in signed_in.get(check["Location"]).content.decode()
+    signed_in.post(url(school, "check-answers"))
+    assert ECTAtSchoolPeriod.objects.filter(teacher__trn=FOUND["trn"]).count() == 1
+
+
+def test_an_email_address_taken_meanwhile_is_asked_again_at_check_answers(signed_in, school):
+    find(signed_in, school, FOUND)
+    details(signed_in, school, email="amara@example.org")
+    post(signed_in, school, "use-previous-choices", {"use_previous_choices": "yes"})
+    ECTAtSchoolPeriodFactory(
+        school=school, email="Amara@example.org", started_on=datetime.date(THIS_YEAR, 9, 1)
+    )
+
+    check = signed_in.get(url(school, "check-answers"))
+
+    assert check["Location"] == url(school, "email")
+    page = signed_in.get(check["Location"]).content.decode()
+    assert "Another teacher uses this email address" in page
+    assert 'value="amara@example.org"' in page  # what was typed is kept
