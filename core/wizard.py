@@ -86,6 +86,8 @@ class Wizard:
         self.facts_key = f"{self.session_key}:facts"
         # Set on check answers (and its submit): every fact kept for the journey is worked out again.
         self.facts_afresh = False
+        # Whether the submit found a kept fact no longer true (it keeps none itself).
+        self.kept_facts_changed = False
 
     # --- answers ------------------------------------------------------------------------------
 
@@ -143,7 +145,8 @@ class Wizard:
         page's path reads that costs a query, and that may be taken as it was when first asked
         (say, whether the teacher is registered here already), as a flag, a number or a string. It
         is kept for `inputs` (the answers it is about, as `remember` takes them). Check answers
-        works it out afresh and keeps that (the service checks its own rules again as it saves)."""
+        works it out afresh and keeps that, its submit afresh only (the service checks its own rules
+        again as it saves)."""
         fact = json.dumps([key, *inputs], default=str)
         kept = self.request.session.get(self.facts_key, {})
         if not self.facts_afresh and fact in kept:
@@ -151,8 +154,13 @@ class Wizard:
         value = self.remember(key, compute, inputs=inputs)
         if value is not None and not isinstance(value, bool | int | str):
             raise TypeError(f"A fact kept for the journey is a flag, a number or a string, not {value!r}")
+        # Not kept by the submit: a second submit racing the first (a double-click) would save the
+        # session as it read it, over the first's (its answers cleared, the confirmation's id).
         if fact not in kept or kept[fact] != value:
-            self.request.session[self.facts_key] = {**kept, fact: value}
+            if self.facts_afresh and self.request.method == "POST":
+                self.kept_facts_changed = True
+            else:
+                self.request.session[self.facts_key] = {**kept, fact: value}
         return value
 
     def _every_step(self) -> frozenset[str]:
@@ -333,6 +341,10 @@ class WizardView(View):
             return HttpResponseRedirect(self.wizard.start_url())
         self.wizard.facts_afresh = step == CHECK_ANSWERS
         if step not in self.wizard.reachable():
+            if self.wizard.kept_facts_changed:
+                # Something changed since check answers was shown: back to it, which keeps the facts
+                # as they are now (the submit keeps none) and then says where to go.
+                return HttpResponseRedirect(self.wizard.url(CHECK_ANSWERS))
             return HttpResponseRedirect(self.wizard.start_url())
         self.step_name = step
         return super().dispatch(request, *args, **kwargs)

@@ -327,3 +327,21 @@ def test_kept_facts_are_forgotten_with_the_answers(counting):
 def test_a_kept_fact_is_a_value_the_session_can_hold(counting):
     with pytest.raises(TypeError):
         counting.remember_for_journey("a record", lambda: object(), inputs=())
+
+
+def test_the_submit_works_kept_facts_out_afresh_but_writes_nothing_to_the_session():
+    # Two submits of one session at once (a double-click): the second must not save the session as
+    # it read it, over what the first saved when it finished (its answers cleared).
+    world = {"ect": False}
+    first = CountingWizard(a_request(), key="1")
+    first.store(first.step("who"), {"who": "ect"})
+    registered_here(first, world)
+    world["ect"] = True
+    request = RequestFactory().post("/")
+    request.session = SessionStore()
+    request.session.update(dict(first.request.session.items()))  # the session as the submit read it
+    request.session.modified = False
+    submit = CountingWizard(request, key="1")
+    submit.facts_afresh = True
+    assert registered_here(submit, world) is True
+    assert not request.session.modified

@@ -379,3 +379,18 @@ def test_an_email_address_taken_meanwhile_is_asked_again_at_check_answers(signed
     page = signed_in.get(check["Location"]).content.decode()
     assert "Another teacher uses this email address" in page
     assert 'value="amara@example.org"' in page  # what was typed is kept
+
+
+def test_someone_registered_here_meanwhile_is_not_registered_again_by_the_submit(signed_in, school):
+    find(signed_in, school, FOUND)
+    details(signed_in, school)
+    post(signed_in, school, "use-previous-choices", {"use_previous_choices": "yes"})
+    signed_in.get(url(school, "check-answers"))
+    ECTAtSchoolPeriodFactory(
+        teacher=TeacherFactory(trn=FOUND["trn"]), school=school, started_on=datetime.date(THIS_YEAR, 9, 1)
+    )
+
+    submitted = signed_in.post(url(school, "check-answers"), follow=True)
+
+    assert "already registered" in submitted.content.decode()  # by way of check answers, afresh
+    assert ECTAtSchoolPeriod.objects.filter(teacher__trn=FOUND["trn"]).count() == 1
