@@ -42,6 +42,7 @@ from participants.models import (
     Teacher,
     TrainingPeriod,
 )
+from providers import queries as provider_queries
 from providers.models import ContractPeriod
 from providers.queries import contract_period_for_start
 from schools.models import School
@@ -536,31 +537,53 @@ def _precompiled_person(in_year) -> PrecompiledQuery:
 PRECOMPILED_PERSON = {in_year: _precompiled_person(in_year) for in_year in (ects_in_year, mentors_in_year)}
 
 
-def _person_at_school(in_year, school: School, period_id: int, *, today: datetime.date, related: list):
-    found = list(
-        PRECOMPILED_PERSON[in_year].run(
-            {SCHOOL_STAND_IN: school.pk, TODAY_STAND_IN: today, PERIOD_STAND_IN: period_id}
-        )
+TEACHER_STAND_IN = -7_000_003
+
+
+@precompiled(teacher_id=TEACHER_STAND_IN)
+def _teacher(*, teacher_id: int) -> QuerySet[Teacher]:
+    return Teacher.objects.filter(pk=teacher_id)
+
+
+@precompiled(teacher_id=TEACHER_STAND_IN)
+def _finished_induction_period(*, teacher_id: int) -> QuerySet[InductionPeriod]:
+    return InductionPeriod.objects.filter(teacher_id=teacher_id).exclude(outcome="").only("pk")[:1]
+
+
+def induction_finished(teacher_id: int) -> bool:
+    """Whether an appropriate body recorded the teacher's induction passed or failed."""
+    return _finished_induction_period.exists(teacher_id=teacher_id)
+
+
+def _person_at_school(in_year, school: School, period_id: int, *, today: datetime.date):
+    found = PRECOMPILED_PERSON[in_year].run(
+        {SCHOOL_STAND_IN: school.pk, TODAY_STAND_IN: today, PERIOD_STAND_IN: period_id}
     )
     if not found:
         return None
-    prefetch_related_objects(found, "teacher", *related, trainings_newest_first())
-    return found[0]
+    [period] = found
+    # Each by SQL built once (a person's page is drawn afresh after every change at the school).
+    period.teacher = _teacher.first(teacher_id=period.teacher_id)
+    if isinstance(period, ECTAtSchoolPeriod):
+        body_id = period.school_reported_appropriate_body_id
+        period.school_reported_appropriate_body = (
+            provider_queries.appropriate_body(body_id) if body_id else None
+        )
+    prefetch_related_objects(found, trainings_newest_first())
+    return period
 
 
 def ect_at_school(school: School, period_id: int, *, today: datetime.date) -> ECTAtSchoolPeriod | None:
     """One of the school's ECT periods with what its page shows: the teacher, status and mentor (as
     the list does), their appropriate body and latest training with its provider and partner. None
     for another school's period, as if it did not exist."""
-    return _person_at_school(
-        ects_in_year, school, period_id, today=today, related=["school_reported_appropriate_body"]
-    )
+    return _person_at_school(ects_in_year, school, period_id, today=today)
 
 
 def mentor_at_school(school: School, period_id: int, *, today: datetime.date) -> MentorAtSchoolPeriod | None:
     """One of the school's mentor periods with what its page shows: the teacher, status, `mentees`
     (as the list has them) and latest mentor training with its provider. None for another school's."""
-    mentor = _person_at_school(mentors_in_year, school, period_id, today=today, related=[])
+    mentor = _person_at_school(mentors_in_year, school, period_id, today=today)
     if mentor is not None:
         mentees_of([mentor], today=today)
     return mentor

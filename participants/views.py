@@ -131,7 +131,7 @@ def render_person_page(request, school, period_id: int, role: str, *, read_only:
     period = queries.person_at(school, period_id, role, today=today)
     # An ECT whose appropriate body recorded a pass or fail finished here that day: nothing is left
     # to change, and the day their time ended is when their induction did, not a leaving date.
-    induction_ended = role == "ect" and period.teacher.induction_periods.exclude(outcome="").exists()
+    induction_ended = role == "ect" and queries.induction_finished(period.teacher_id)
     still_here = (period.finished_on is None or period.finished_on >= today) and not induction_ended
     context = {
         "school": school,

@@ -55,6 +55,6 @@ def kept(
     if found is None:
         # The school as it is now: `school` was read before its version was, and what is kept
         # under a version must show at least what that version stands for.
-        found = work_out(School.objects.get(pk=school.pk))
+        found = work_out(queries.school_now(school.pk))
         cache.set(key, found, CACHE_SECONDS)
     return found

@@ -83,6 +83,19 @@ def _school_managed_by(*, user_id: int, urn: int) -> QuerySet[School]:
     return schools_for(User(pk=user_id)).filter(urn=urn)[:1]
 
 
+@precompiled(school_id=SCHOOL_STAND_IN)
+def _school_by_id(*, school_id: int) -> QuerySet[School]:
+    return School.objects.filter(pk=school_id)
+
+
+def school_now(school_id: int) -> School:
+    """The school as the database has it now (read again before a cached page is drawn afresh)."""
+    school = _school_by_id.first(school_id=school_id)
+    if school is None:
+        raise School.DoesNotExist(f"No school {school_id}")
+    return school
+
+
 def school_for(user: User, urn: int) -> School:
     """The school with this URN if this person may manage it; otherwise 404, as if it did not exist.
     (Every page of a school asks it first: its SQL is built once, see core.precompiled.)"""
