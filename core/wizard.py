@@ -8,9 +8,9 @@ sends the user back to that step rather than being saved. Within a request, each
 validated once, and again only after an answer it read is stored (decision 0044).
 
 A fact the path depends on that costs a query (is this teacher registered here already?) is worked
-out once a request (`remember`), or, when a value a page ago will do, once a journey
-(`remember_for_journey`, kept in the session beside the answers): check answers works every such
-fact out afresh, so what is saved is decided on what is true then (decision 0051).
+out once a request (`remember`). A yes-or-no fact whose usual "no" lets the journey go on is kept
+for the journey once it says "no" (`remember_for_journey`, in the session beside the answers):
+check answers works it out afresh, so what is saved is decided on what is true then (decision 0051).
 
 Which steps a user may open is computed, never stored: the steps on the path up to and
 including the first one without a valid answer. When every step on the path has a valid answer
@@ -86,7 +86,7 @@ class Wizard:
         self.facts_key = f"{self.session_key}:facts"
         # Set on check answers (and its submit): every fact kept for the journey is worked out again.
         self.facts_afresh = False
-        # Whether the submit found a kept fact no longer true (it keeps none itself).
+        # Whether the submit found a kept "no" now "yes" (it keeps nothing itself).
         self.kept_facts_changed = False
 
     # --- answers ------------------------------------------------------------------------------
@@ -138,29 +138,33 @@ class Wizard:
             return self._work_out(("fact", key), compute, reads=self._every_step())
         return self._work_out(("fact", key, *inputs), compute)
 
-    def remember_for_journey(
-        self, key: str, compute: Callable[[], bool | int | str | None], *, inputs: tuple
-    ) -> bool | int | str | None:
-        """`compute()`, worked out once for the journey and kept in the session: for a fact every
-        page's path reads that costs a query, and that may be taken as it was when first asked
-        (say, whether the teacher is registered here already), as a flag, a number or a string. It
-        is kept for `inputs` (the answers it is about, as `remember` takes them). Check answers
-        works it out afresh and keeps that, its submit afresh only (the service checks its own rules
-        again as it saves)."""
+    def remember_for_journey(self, key: str, compute: Callable[[], bool], *, inputs: tuple) -> bool:
+        """`compute()`, for a yes-or-no fact whose "yes" stops the journey or asks more of it (the
+        teacher is registered here already, is at another school, their email address is another
+        teacher's), asked on every page. A "no", the usual answer, is kept in the session for the
+        rest of the journey and not asked again; a "yes" is worked out on every page, as
+        `remember` does, so it is seen to go away. It is kept for `inputs`, which must name
+        everything it depends on (the answers it is about, today): a kept "no" skips the reading
+        of answers `remember` tracks. Check answers works every kept "no" out afresh, and keeps
+        what it finds; its submit works them out afresh and keeps nothing (decision 0051)."""
         fact = json.dumps([key, *inputs], default=str)
         kept = self.request.session.get(self.facts_key, {})
-        if not self.facts_afresh and fact in kept:
-            return kept[fact]
+        if not self.facts_afresh and kept.get(fact) is False:
+            return False
         value = self.remember(key, compute, inputs=inputs)
-        if value is not None and not isinstance(value, bool | int | str):
-            raise TypeError(f"A fact kept for the journey is a flag, a number or a string, not {value!r}")
-        # Not kept by the submit: a second submit racing the first (a double-click) would save the
-        # session as it read it, over the first's (its answers cleared, the confirmation's id).
-        if fact not in kept or kept[fact] != value:
-            if self.facts_afresh and self.request.method == "POST":
-                self.kept_facts_changed = True
-            else:
-                self.request.session[self.facts_key] = {**kept, fact: value}
+        if not isinstance(value, bool):
+            raise TypeError(f"A fact kept for the journey is yes or no, not {value!r}")
+        if self.facts_afresh and self.request.method == "POST":
+            # The submit keeps nothing: a second submit racing the first (a double-click) would
+            # save the session as it read it, over the first's (its answers cleared, and the id
+            # the confirmation page reads).
+            self.kept_facts_changed |= value and kept.get(fact) is False
+        elif not value and fact not in kept:
+            # Read again: working the fact out may have kept another.
+            kept = self.request.session.get(self.facts_key, {})
+            self.request.session[self.facts_key] = {**kept, fact: False}
+        elif value and fact in kept:
+            self.request.session[self.facts_key] = {name: no for name, no in kept.items() if name != fact}
         return value
 
     def _every_step(self) -> frozenset[str]:
@@ -340,11 +344,12 @@ class WizardView(View):
             self.wizard.clear()
             return HttpResponseRedirect(self.wizard.start_url())
         self.wizard.facts_afresh = step == CHECK_ANSWERS
-        if step not in self.wizard.reachable():
-            if self.wizard.kept_facts_changed:
-                # Something changed since check answers was shown: back to it, which keeps the facts
-                # as they are now (the submit keeps none) and then says where to go.
-                return HttpResponseRedirect(self.wizard.url(CHECK_ANSWERS))
+        reachable = self.wizard.reachable()
+        if self.wizard.kept_facts_changed:
+            # A submit that found a kept "no" now "yes": back to check answers, which keeps the
+            # facts as they are now and shows, or sends the user to, what changed.
+            return HttpResponseRedirect(self.wizard.url(CHECK_ANSWERS))
+        if step not in reachable:
             return HttpResponseRedirect(self.wizard.start_url())
         self.step_name = step
         return super().dispatch(request, *args, **kwargs)

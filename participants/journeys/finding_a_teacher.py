@@ -125,7 +125,7 @@ class FindsTeacherRecord(Wizard):
                 "email_in_use": lambda email: self.remember_for_journey(
                     "email_in_use",
                     lambda: queries.email_in_use(email, today=today, except_trn=trn),
-                    inputs=(email.strip().lower(), trn),
+                    inputs=(email.strip().lower(), trn, today),
                 )
             }
         return {}

@@ -68,7 +68,7 @@ class RegisterECTWizard(ECTTrainingChoices, FindsTeacherRecord):
         Step(
             "use-previous-choices",
             UsePreviousChoicesForm,
-            applies=lambda wizard: not wizard.continues_training() and wizard.has_previous_choices(),
+            applies=lambda wizard: not wizard.continues_training() and wizard.previous_choices() is not None,
         ),
         Step(
             "appropriate-body",
@@ -111,7 +111,7 @@ class RegisterECTWizard(ECTTrainingChoices, FindsTeacherRecord):
         if self.remember_for_journey(
             "registered_here",
             lambda: queries.is_registered_at(self.school, record["trn"], today=clock.today()),
-            inputs=(record["trn"],),
+            inputs=(record["trn"], clock.today()),
         ):
             return "already_registered"
         status = record["induction_status"]

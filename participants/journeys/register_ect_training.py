@@ -10,7 +10,7 @@ from schools.models import TrainingProgramme
 
 class ECTTrainingChoices:
     """The training rules of `RegisterECTWizard`, which supplies `school`, `funding_refusal`,
-    `record_found()` and the wizard's `cleaned()` and `remember()`."""
+    `record_found()` and the wizard's `cleaned()`, `remember()` and `remember_for_journey()`."""
 
     def contract_period(self):
         answer = self.cleaned("start-date")
@@ -21,16 +21,19 @@ class ECTTrainingChoices:
         record = self.record_found()
         if record is None:
             return None
+        today = clock.today()
 
         def period_elsewhere():
-            return queries.ongoing_ect_period_elsewhere(record["trn"], self.school, today=clock.today())
+            return queries.ongoing_ect_period_elsewhere(record["trn"], self.school, today=today)
 
-        # Whether they have one is asked on every page (most have none); the period itself only when so.
-        has_one = self.remember_for_journey(
-            "moving", lambda: self.remember("moving_from", period_elsewhere, inputs=(record["trn"],)) is not None,
-            inputs=(record["trn"],),
-        )  # fmt: skip
-        return self.remember("moving_from", period_elsewhere, inputs=(record["trn"],)) if has_one else None
+        def elsewhere():
+            return self.remember("moving_from", period_elsewhere, inputs=(record["trn"],))
+
+        # Most have none: that is kept for the journey, and the period looked up only when there is one.
+        at_another_school = self.remember_for_journey(
+            "at_another_school", lambda: elsewhere() is not None, inputs=(record["trn"], today)
+        )
+        return elsewhere() if at_another_school else None
 
     def is_moving(self) -> bool:
         answer = self.cleaned("moving-school") if self.moving_from() is not None else None
@@ -65,25 +68,6 @@ class ECTTrainingChoices:
             "previous_choices", lambda: self._previous_choices(contract_period), inputs=(contract_period.pk,)
         )
 
-    def has_previous_choices(self) -> bool:
-        """Whether `previous_choices()` has any (asked on every page after the start date; the choices
-        themselves only where they are shown or used)."""
-        contract_period = self.contract_period()
-        if contract_period is None:
-            return False
-        school = self.school
-        return self.remember_for_journey(
-            "has_previous_choices",
-            lambda: self.previous_choices() is not None,
-            inputs=(
-                contract_period.pk,
-                school.last_chosen_training_programme,
-                school.last_chosen_appropriate_body_id,
-                school.last_chosen_lead_provider_id,
-                self.funding_refusal,
-            ),
-        )
-
     def _previous_choices(self, contract_period) -> dict | None:
         school = self.school
         programme = school.last_chosen_training_programme
@@ -108,7 +92,7 @@ class ECTTrainingChoices:
         }
 
     def uses_previous_choices(self) -> bool:
-        answer = self.cleaned("use-previous-choices") if self.has_previous_choices() else None
+        answer = self.cleaned("use-previous-choices") if self.previous_choices() is not None else None
         return bool(answer and answer["use_previous_choices"] == "yes")
 
     def programme(self) -> str | None:

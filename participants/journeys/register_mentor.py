@@ -79,7 +79,7 @@ class RegisterMentorWizard(FindsTeacherRecord):
         if self.remember_for_journey(
             "mentor_here",
             lambda: queries.is_mentor_at(self.school, record["trn"], today=clock.today()),
-            inputs=(record["trn"],),
+            inputs=(record["trn"], clock.today()),
         ):
             return "already_mentor"
         return None

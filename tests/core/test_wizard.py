@@ -299,7 +299,17 @@ def test_a_fact_kept_for_the_journey_is_worked_out_once_across_its_pages(countin
     assert looked_up(page) == ["look up mentor"]
 
 
-def test_check_answers_works_a_kept_fact_out_afresh_and_keeps_that(counting):
+def test_a_yes_is_not_kept_but_worked_out_on_every_page(counting):
+    world = {"ect": True}
+    counting.store(counting.step("who"), {"who": "ect"})
+    assert registered_here(counting, world) is True
+    world["ect"] = False  # their registration here was removed: the journey may go on
+    page = next_page(counting)
+    assert registered_here(page, world) is False
+    assert looked_up(page) == ["look up ect"]
+
+
+def test_check_answers_works_a_kept_no_out_afresh_and_keeps_what_it_finds(counting):
     world = {"ect": False}
     counting.store(counting.step("who"), {"who": "ect"})
     assert registered_here(counting, world) is False
@@ -307,9 +317,9 @@ def test_check_answers_works_a_kept_fact_out_afresh_and_keeps_that(counting):
     check_answers = next_page(counting)
     check_answers.facts_afresh = True
     assert registered_here(check_answers, world) is True
-    later = next_page(check_answers)  # a Change link from check answers: the fresh value is kept
+    later = next_page(check_answers)  # the stop page it sends them to: "yes", and asked again
     assert registered_here(later, world) is True
-    assert looked_up(later) == []
+    assert looked_up(later) == ["look up ect"]
 
 
 def test_kept_facts_are_forgotten_with_the_answers(counting):
@@ -324,9 +334,9 @@ def test_kept_facts_are_forgotten_with_the_answers(counting):
     assert counting.facts_key not in counting.request.session
 
 
-def test_a_kept_fact_is_a_value_the_session_can_hold(counting):
+def test_a_kept_fact_is_yes_or_no(counting):
     with pytest.raises(TypeError):
-        counting.remember_for_journey("a record", lambda: object(), inputs=())
+        counting.remember_for_journey("a record", lambda: None, inputs=())
 
 
 def test_the_submit_works_kept_facts_out_afresh_but_writes_nothing_to_the_session():
@@ -345,3 +355,4 @@ def test_the_submit_works_kept_facts_out_afresh_but_writes_nothing_to_the_sessio
     submit.facts_afresh = True
     assert registered_here(submit, world) is True
     assert not request.session.modified
+    assert submit.kept_facts_changed  # so it sends them back to check answers

@@ -354,8 +354,10 @@ def test_someone_registered_here_meanwhile_stops_the_journey_at_check_answers(si
     ECTAtSchoolPeriodFactory(  # another tutor registers them while this one types
         teacher=TeacherFactory(trn=FOUND["trn"]), school=school, started_on=datetime.date(THIS_YEAR, 9, 1)
     )
-    details(signed_in, school)  # the pages between go on as they began
-    post(signed_in, school, "use-previous-choices", {"use_previous_choices": "yes"})
+    assert details(signed_in, school) == url(school, "use-previous-choices")  # the pages go on
+    assert post(signed_in, school, "use-previous-choices", {"use_previous_choices": "yes"}) == url(
+        school, "check-answers"
+    )
 
     check = signed_in.get(url(school, "check-answers"))
 
@@ -392,5 +394,25 @@ def test_someone_registered_here_meanwhile_is_not_registered_again_by_the_submit
 
     submitted = signed_in.post(url(school, "check-answers"), follow=True)
 
-    assert "already registered" in submitted.content.decode()  # by way of check answers, afresh
+    # Back to check answers, which finds them registered and sends the tutor to say so.
+    assert submitted.redirect_chain == [
+        (url(school, "check-answers"), 302),
+        (url(school, "cannot-register"), 302),
+    ]
+    assert submitted.status_code == 200
+    assert "is already registered as an early career teacher" in submitted.content.decode()
     assert ECTAtSchoolPeriod.objects.filter(teacher__trn=FOUND["trn"]).count() == 1
+
+
+def test_an_email_address_in_use_is_asked_about_again_each_time(signed_in, school):
+    other = ECTAtSchoolPeriodFactory(
+        school=school, email="amara@example.org", started_on=datetime.date(THIS_YEAR, 9, 1)
+    )
+    find(signed_in, school, FOUND)
+    post(signed_in, school, "confirm-name", {"name_is_right": "yes"})
+    refused = signed_in.post(url(school, "email"), {"email": "amara@example.org"})
+    assert "Another teacher uses this email address" in refused.content.decode()
+    other.email = "a.okafor@example.org"  # corrected meanwhile
+    other.save()
+
+    assert post(signed_in, school, "email", {"email": "amara@example.org"}) == url(school, "start-date")
