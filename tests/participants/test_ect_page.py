@@ -12,8 +12,10 @@ from participants.models import MentorAtSchoolPeriod, MentorshipPeriod
 from schools.models import SchoolAccess, SchoolRole
 from tests.dates import THIS_YEAR
 from tests.factories import (
+    AppropriateBodyFactory,
     ContractPeriodFactory,
     ECTAtSchoolPeriodFactory,
+    InductionPeriodFactory,
     MentorAtSchoolPeriodFactory,
     SchoolFactory,
     TeacherFactory,
@@ -189,3 +191,24 @@ def test_the_ects_page_and_choosing_their_mentor_take_as_many_queries_however_ma
     after = [queries_to_show(client, page_url(school, ect)), queries_to_show(client, mentor_url(school, ect))]
     assert after == before
     assert MentorAtSchoolPeriod.objects.filter(school=school).count() == 42
+
+
+def test_the_appropriate_body_the_school_reported_is_named_or_not_known(client, tutor, school, ect):
+    client.force_login(tutor)
+    assert "Not known" in client.get(page_url(school, ect)).content.decode()
+    ect.school_reported_appropriate_body = AppropriateBodyFactory(name="Riverside Teaching School Hub")
+    ect.save()
+    assert "Riverside Teaching School Hub" in client.get(page_url(school, ect)).content.decode()
+
+
+def test_an_ect_whose_induction_was_passed_can_no_longer_be_changed(client, tutor, school, ect):
+    client.force_login(tutor)
+    InductionPeriodFactory(teacher=ect.teacher, started_on=STARTED)
+    assert "Assign a mentor" in client.get(page_url(school, ect)).content.decode()  # not finished yet
+    ect.teacher.induction_periods.update(
+        finished_on=datetime.date(THIS_YEAR + 1, 7, 20), number_of_terms=3, outcome="pass"
+    )
+
+    page = client.get(page_url(school, ect)).content.decode()
+
+    assert "Assign a mentor" not in page
