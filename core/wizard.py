@@ -159,12 +159,14 @@ class Wizard:
             # save the session as it read it, over the first's (its answers cleared, and the id
             # the confirmation page reads).
             self.kept_facts_changed |= value and kept.get(fact) is False
-        elif not value and fact not in kept:
-            # Read again: working the fact out may have kept another.
-            kept = self.request.session.get(self.facts_key, {})
-            self.request.session[self.facts_key] = {**kept, fact: False}
-        elif value and fact in kept:
-            self.request.session[self.facts_key] = {name: no for name, no in kept.items() if name != fact}
+        elif value == (fact in kept):  # a "no" to keep, or a kept "no" now "yes" to drop
+            # Read again: working this fact out may have kept or dropped another.
+            now_kept = dict(self.request.session.get(self.facts_key, {}))
+            if value:
+                now_kept.pop(fact, None)
+            else:
+                now_kept[fact] = False
+            self.request.session[self.facts_key] = now_kept
         return value
 
     def _every_step(self) -> frozenset[str]:

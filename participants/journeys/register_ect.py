@@ -108,10 +108,11 @@ class RegisterECTWizard(ECTTrainingChoices, FindsTeacherRecord):
         if not_found:
             return "not_found"
         record = self.record_found()
+        today = clock.today()
         if self.remember_for_journey(
             "registered_here",
-            lambda: queries.is_registered_at(self.school, record["trn"], today=clock.today()),
-            inputs=(record["trn"], clock.today()),
+            lambda: queries.is_registered_at(self.school, record["trn"], today=today),
+            inputs=(record["trn"], today),
         ):
             return "already_registered"
         status = record["induction_status"]

@@ -76,10 +76,11 @@ class RegisterMentorWizard(FindsTeacherRecord):
             return "mentor_themself"
         if record["prohibited_from_teaching"]:
             return "prohibited"
+        today = clock.today()
         if self.remember_for_journey(
             "mentor_here",
-            lambda: queries.is_mentor_at(self.school, record["trn"], today=clock.today()),
-            inputs=(record["trn"], clock.today()),
+            lambda: queries.is_mentor_at(self.school, record["trn"], today=today),
+            inputs=(record["trn"], today),
         ):
             return "already_mentor"
         return None

@@ -356,3 +356,29 @@ def test_the_submit_works_kept_facts_out_afresh_but_writes_nothing_to_the_sessio
     assert registered_here(submit, world) is True
     assert not request.session.modified
     assert submit.kept_facts_changed  # so it sends them back to check answers
+
+
+def test_a_fact_worked_out_inside_another_keeps_what_it_found(counting):
+    world = {"ect": False, "inner": True}
+    counting.store(counting.step("who"), {"who": "ect"})
+
+    def inner_yes():
+        return counting.remember_for_journey("inner", lambda: world["inner"], inputs=())
+
+    counting.request.session[counting.facts_key] = {'["inner"]': False}  # kept a page ago
+    counting.facts_afresh = True  # check answers: "inner" is now yes, and is dropped inside "outer"
+    assert counting.remember_for_journey("outer", lambda: inner_yes() and False, inputs=()) is False
+    assert counting.request.session[counting.facts_key] == {'["outer"]': False}
+
+
+def test_a_no_kept_yesterday_is_worked_out_again_today(counting):
+    world = {"ect": False}
+    counting.store(counting.step("who"), {"who": "ect"})
+
+    def registered_on(day):
+        return counting.remember_for_journey("registered", lambda: world["ect"], inputs=(day,))
+
+    assert registered_on("2026-09-01") is False
+    world["ect"] = True
+    page = next_page(counting)
+    assert page.remember_for_journey("registered", lambda: world["ect"], inputs=("2026-09-02",)) is True
