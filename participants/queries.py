@@ -562,7 +562,8 @@ def _person_at_school(in_year, school: School, period_id: int, *, today: datetim
     if not found:
         return None
     [period] = found
-    # Each by SQL built once (a person's page is drawn afresh after every change at the school).
+    # The teacher and the body by SQL built once (a person's page is drawn afresh after every
+    # change at the school); the trainings, with their provider chain, still by the ORM.
     period.teacher = _teacher.first(teacher_id=period.teacher_id)
     if isinstance(period, ECTAtSchoolPeriod):
         body_id = period.school_reported_appropriate_body_id

@@ -300,9 +300,10 @@ class SchoolPageChange(models.Model):
     written by the database's triggers in the writer's transaction (schools migration 0010; the
     reference data's are `ReferencePageChange`s). A school's page version is how many changes to
     it have committed (the sum of `changes`): it grows with each commit that touches the school,
-    and only then, so a page kept under one version is never served once a later write commits. Rows are only ever added (writers never wait for each other here), and
-    collapsed now and then into one per school with the same sum (`collapse_page_changes`). Not a
-    foreign key: a trigger may name a school being deleted."""
+    and only then, so a page kept under one version is never served once a later write commits.
+    Rows are only ever added (writers never wait for each other here), and collapsed now and then
+    into one per school with the same sum (`collapse_page_changes`). Not a foreign key: a trigger
+    may name a school being deleted."""
 
     school_id = models.BigIntegerField()
     changes = models.IntegerField(default=1)
